@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+/**
+ * Entry point: `whatalo-mcp [command] [flags]`. With no command it serves MCP over stdio,
+ * which is what a desktop host launches. stdout is the protocol there, so everything a
+ * person reads goes to stderr; machine output of other commands goes to stdout.
+ *
+ * Exit codes: 0 ok, 1 failed, 2 usage or configuration error.
+ */
+import { parseArgs } from 'node:util';
+import { isWhataloError } from './errors.js';
+import { redact } from './log.js';
+import type { Command } from './commands/command.js';
+import { COMMANDS } from './commands/index.js';
+
+const HELP_FLAGS = new Set(['-h', '--help']);
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'whatalo-mcp: connect a Whatalo store to AI desktop apps over MCP',
+    '',
+    'Usage: whatalo-mcp [command] [flags]     (no command = serve)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `whatalo-mcp <command> --help` for its flags.',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  return `${command.summary}\n\nUsage: ${command.usage.trim()}`;
+}
+
+/** Turns a parseArgs error into one line a person can act on. */
+function usageReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '.');
+}
+
+export async function main(argv: string[], env = process.env): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first !== undefined && HELP_FLAGS.has(first)) {
+    process.stdout.write(topHelp() + '\n');
+    return 0;
+  }
+  if (first === '--version' || first === '-v') {
+    const { VERSION } = await import('./version.js');
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const named = first !== undefined && !first.startsWith('-') ? COMMANDS.find((c) => c.name === first) : undefined;
+  if (first !== undefined && !first.startsWith('-') && !named) {
+    process.stderr.write(`whatalo-mcp: unknown command "${first}". Run \`whatalo-mcp --help\` for the list.\n`);
+    return 2;
+  }
+  const command = named ?? COMMANDS.find((c) => c.name === 'serve')!;
+  const args = named ? rest : argv;
+  if (args.some((a) => HELP_FLAGS.has(a))) {
+    process.stdout.write(commandHelp(command) + '\n');
+    return 0;
+  }
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args, options: command.options, strict: true, allowPositionals: true });
+  } catch (error) {
+    process.stderr.write(`whatalo-mcp ${command.name}: ${usageReason(error)}\n`);
+    return 2;
+  }
+  const max = command.maxPositionals ?? 0;
+  if (parsed.positionals.length > max) {
+    const extra = parsed.positionals.slice(max).join(' ');
+    process.stderr.write(`whatalo-mcp ${command.name}: unexpected argument "${extra}"\n`);
+    return 2;
+  }
+
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await command.run({
+      values: parsed.values,
+      positionals: parsed.positionals,
+      env,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (isWhataloError(error)) {
+      process.stderr.write(`whatalo-mcp ${command.name}: ${redact(error.toUserText())}\n`);
+      return error.code === 'CONFIG_INVALID' ? 2 : 1;
+    }
+    // A bug: say so plainly, with the stack for a report, but never a token.
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`whatalo-mcp ${command.name}: unexpected error (please report it)\n${redact(detail)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+// An unhandled rejection must not kill a desktop host's server silently (Node 20 exits).
+process.on('unhandledRejection', (reason) => {
+  const detail = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+  process.stderr.write(`whatalo-mcp: unhandled rejection (please report it)\n${redact(detail)}\n`);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`whatalo-mcp: ${redact(String(error))}\n`);
+    process.exitCode = 1;
+  },
+);

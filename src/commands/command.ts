@@ -1,0 +1,38 @@
+/**
+ * The shape of a subcommand. `src/cli.ts` parses flags with node's `util.parseArgs`
+ * (strict: an unknown flag is an error) and hands the values here.
+ */
+import type { ParseArgsConfig } from 'node:util';
+
+export type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandContext {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+  env: NodeJS.ProcessEnv;
+  /** Machine output (JSON, the MCP protocol for `serve`). */
+  stdout: NodeJS.WritableStream;
+  /** Everything a person reads. */
+  stderr: NodeJS.WritableStream;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+}
+
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The usage block for `--help`, without the leading "Usage:". */
+  usage: string;
+  options: ParseArgsOptionsConfig;
+  /** How many positionals are allowed (default 0). */
+  maxPositionals?: number;
+  /** Resolves to the exit code. Throw WhataloError for anything a person can act on. */
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** Options every command that talks to Whatalo accepts. */
+export const CONNECTION_OPTIONS = {
+  issuer: { type: 'string' },
+  'api-base': { type: 'string' },
+} as const satisfies ParseArgsOptionsConfig;

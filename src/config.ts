@@ -1,0 +1,194 @@
+/**
+ * One validated configuration, built once from flags and the environment.
+ *
+ * Every value is checked here with a message that names the variable and what was wrong,
+ * so nothing downstream re-parses an env var. Flags win over the environment.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { WhataloError } from './errors.js';
+import type { LogLevel } from './log.js';
+
+export const DEFAULT_ISSUER = 'https://app.whatalo.com';
+export const DEFAULT_API_BASE = 'https://api.whatalo.com/v1';
+export const MAX_INTROSPECTION_TTL = 60;
+
+export type CredentialStoreKind = 'keychain' | 'file' | 'memory';
+
+export interface Config {
+  readonly issuer: URL;
+  readonly apiBase: URL;
+  readonly configDir: string;
+  readonly credentialStore: CredentialStoreKind;
+  /** Passphrase for the `file` store; required with it, ignored otherwise. Never logged. */
+  readonly credentialKey: string | undefined;
+  /** `BROWSER`: a command run with the URL as its last argument; `none` only prints. */
+  readonly browser: string | undefined;
+  readonly introspectionTtlSeconds: number;
+  readonly loginTimeoutSeconds: number;
+  readonly logLevel: LogLevel;
+  readonly readOnly: boolean;
+  /** Enabled toolsets; undefined = all. */
+  readonly toolsets: readonly string[] | undefined;
+  /** Scopes to request up front (`--scopes`); undefined = derive from enabled tools. */
+  readonly scopes: readonly string[] | undefined;
+}
+
+/** The flags any subcommand may pass through; each is optional. */
+export interface ConfigFlags {
+  issuer?: string;
+  apiBase?: string;
+  readOnly?: boolean;
+  toolsets?: string;
+  scopes?: string;
+  credentialStore?: string;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** True for hosts that never leave the machine; plain http is allowed only for these. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+function httpUrl(name: string) {
+  return z.string().transform((raw, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `${name} must be an absolute URL (got "${raw}")` });
+      return z.NEVER;
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must use https; plain http is accepted only on loopback (got "${raw}")`,
+      });
+      return z.NEVER;
+    }
+    if (url.search || url.hash || url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: `${name} must not carry a query, fragment or credentials (got "${raw}")` });
+      return z.NEVER;
+    }
+    return url;
+  });
+}
+
+function intInRange(name: string, min: number, max: number, unit: string) {
+  return z.string().transform((raw, ctx) => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a whole number of ${unit} from ${min} to ${max} (got "${raw}")` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function enumOf<const T extends readonly [string, ...string[]]>(name: string, values: T) {
+  return z.string().transform((raw, ctx) => {
+    const v = raw.trim().toLowerCase();
+    if (!(values as readonly string[]).includes(v)) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be one of ${values.join(', ')} (got "${raw}")` });
+      return z.NEVER;
+    }
+    return v as T[number];
+  });
+}
+
+function bool(name: string) {
+  return z.string().transform((raw, ctx) => {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+    ctx.addIssue({ code: 'custom', message: `${name} must be true or false (got "${raw}")` });
+    return z.NEVER;
+  });
+}
+
+function list(name: string) {
+  return z.string().transform((raw, ctx) => {
+    const items = raw.split(/[\s,]+/).filter(Boolean);
+    if (items.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `${name} must name at least one value` });
+      return z.NEVER;
+    }
+    return [...new Set(items)];
+  });
+}
+
+const schema = z.object({
+  issuer: httpUrl('WHATALO_ISSUER').optional(),
+  apiBase: httpUrl('WHATALO_API_BASE').optional(),
+  configDir: z.string().min(1, 'WHATALO_CONFIG_DIR must not be empty').optional(),
+  credentialStore: enumOf('WHATALO_CREDENTIAL_STORE', ['keychain', 'file', 'memory'] as const).optional(),
+  credentialKey: z.string().optional(),
+  browser: z.string().optional(),
+  introspectionTtlSeconds: intInRange('WHATALO_INTROSPECTION_TTL', 0, MAX_INTROSPECTION_TTL, 'seconds').optional(),
+  loginTimeoutSeconds: intInRange('WHATALO_LOGIN_TIMEOUT', 1, 3600, 'seconds').optional(),
+  logLevel: enumOf('WHATALO_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const).optional(),
+  readOnly: bool('WHATALO_READ_ONLY').optional(),
+  toolsets: list('WHATALO_TOOLSETS').optional(),
+  scopes: list('WHATALO_SCOPES').optional(),
+});
+
+/** The platform's per-user config directory, joined with the app name. */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  const home = os.homedir();
+  if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'whatalo-mcp');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'whatalo-mcp');
+  return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'whatalo-mcp');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Builds the configuration; throws WhataloError('CONFIG_INVALID') naming every bad value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
+  const input = {
+    issuer: flags.issuer ?? nonEmpty(env.WHATALO_ISSUER),
+    apiBase: flags.apiBase ?? nonEmpty(env.WHATALO_API_BASE),
+    configDir: nonEmpty(env.WHATALO_CONFIG_DIR),
+    credentialStore: flags.credentialStore ?? nonEmpty(env.WHATALO_CREDENTIAL_STORE),
+    credentialKey: nonEmpty(env.WHATALO_CREDENTIAL_KEY),
+    browser: nonEmpty(env.BROWSER),
+    introspectionTtlSeconds: nonEmpty(env.WHATALO_INTROSPECTION_TTL),
+    loginTimeoutSeconds: nonEmpty(env.WHATALO_LOGIN_TIMEOUT),
+    logLevel: nonEmpty(env.WHATALO_LOG_LEVEL),
+    readOnly: flags.readOnly === true ? 'true' : nonEmpty(env.WHATALO_READ_ONLY),
+    toolsets: flags.toolsets ?? nonEmpty(env.WHATALO_TOOLSETS),
+    scopes: flags.scopes ?? nonEmpty(env.WHATALO_SCOPES),
+  };
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const reasons = parsed.error.issues.map((i) => i.message);
+    throw new WhataloError('CONFIG_INVALID', reasons.join('; '));
+  }
+  const v = parsed.data;
+  const credentialStore = v.credentialStore ?? 'keychain';
+  if (credentialStore === 'file' && !v.credentialKey) {
+    throw new WhataloError(
+      'CONFIG_INVALID',
+      'WHATALO_CREDENTIAL_STORE=file needs WHATALO_CREDENTIAL_KEY, the passphrase that encrypts the credential file',
+    );
+  }
+  return Object.freeze({
+    issuer: v.issuer ?? new URL(DEFAULT_ISSUER),
+    apiBase: v.apiBase ?? new URL(DEFAULT_API_BASE),
+    configDir: path.resolve(v.configDir ?? defaultConfigDir(env)),
+    credentialStore,
+    credentialKey: v.credentialKey,
+    browser: v.browser,
+    introspectionTtlSeconds: v.introspectionTtlSeconds ?? MAX_INTROSPECTION_TTL,
+    loginTimeoutSeconds: v.loginTimeoutSeconds ?? 120,
+    logLevel: v.logLevel ?? 'info',
+    readOnly: v.readOnly ?? false,
+    toolsets: v.toolsets,
+    scopes: v.scopes,
+  });
+}

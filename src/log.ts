@@ -1,0 +1,53 @@
+/**
+ * The human channel: everything a person reads goes to stderr, because stdout is the MCP
+ * protocol. Levels from WHATALO_LOG_LEVEL. As a last line of defence, anything shaped like
+ * a Whatalo token (43 base64url characters, CONTRACT A9) is masked before it is written:
+ * code must never log a token, and this makes a slip visible instead of a leak.
+ */
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+const TOKEN_SHAPE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+
+export interface Logger {
+  error(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  info(message: string, context?: Record<string, unknown>): void;
+  debug(message: string, context?: Record<string, unknown>): void;
+}
+
+/** Masks token-shaped substrings. Exported for tests and for text that leaves the process. */
+export function redact(text: string): string {
+  return text.replace(TOKEN_SHAPE, '[redacted]');
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** Where lines go; stderr by default. Tests pass a collector. */
+  write?: (line: string) => void;
+  /** A prefix naming the component, e.g. "whatalo-mcp" or "sandbox". */
+  name?: string;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const threshold = LEVELS[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const prefix = options.name ? `[${options.name}] ` : '';
+  const emit = (level: LogLevel) => (message: string, context?: Record<string, unknown>) => {
+    if (LEVELS[level] > threshold) return;
+    const tail = context && Object.keys(context).length > 0 ? ' ' + safeJson(context) : '';
+    write(redact(`${prefix}${level === 'info' ? '' : level + ': '}${message}${tail}`));
+  };
+  return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug') };
+}
+
+/** A logger that drops everything; for library callers and tests that do not care. */
+export const silentLogger: Logger = createLogger({ write: () => {} });
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+  } catch {
+    return '[unserializable]';
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The scope catalog: the one place a scope string is spelled.
+ *
+ * Shared by the sandbox (what its AS grants and its API enforces) and by the client
+ * (what tools declare, what sign-in requests). Only the ten scopes named in Whatalo's
+ * public pages are listed; the real AS has five more that nothing here may depend on.
+ *
+ * @see ../shared/spec/CONTRACT.md A17, V3
+ */
+export const SCOPE_CATALOG = {
+  'read:store': 'See your store’s name, currency and settings',
+  'read:products': 'See your products and their prices',
+  'write:products': 'Create, change and delete products',
+  'read:inventory': 'See stock levels',
+  'write:inventory': 'Change stock levels',
+  'read:categories': 'See your product categories',
+  'write:categories': 'Create and rename product categories',
+  'read:customers': 'See your customers and their contact details',
+  'read:orders': 'See your orders and sales',
+  'write:orders': 'Change the status of orders',
+} as const;
+
+export type Scope = keyof typeof SCOPE_CATALOG;
+
+export const ALL_SCOPES: readonly Scope[] = Object.freeze(Object.keys(SCOPE_CATALOG) as Scope[]);
+
+export function isScope(value: string): value is Scope {
+  return Object.hasOwn(SCOPE_CATALOG, value);
+}
+
+/** True for `read:*` scopes. A write scope never implies its read scope (CONTRACT V3). */
+export function isReadScope(scope: Scope): boolean {
+  return scope.startsWith('read:');
+}
+
+/** Splits an RFC 6749 §3.3 scope string (space-delimited, any order) into its distinct values. */
+export function splitScopes(scope: string | undefined | null): string[] {
+  if (!scope) return [];
+  return [...new Set(scope.split(' ').filter(Boolean))];
+}
+
+/** Joins scopes in catalog order, so the same set always yields the same string. */
+export function joinScopes(scopes: Iterable<string>): string {
+  const set = new Set(scopes);
+  const known = ALL_SCOPES.filter((s) => set.has(s));
+  const unknown = [...set].filter((s) => !isScope(s)).sort();
+  return [...known, ...unknown].join(' ');
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // e2e tests spawn real processes and browsers; 2-core machines need room.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Browser and keychain suites are heavy; two workers match the machine.
+    maxWorkers: 2,
+    // A test that mutates process.env or the sandbox clock must not leak into another file.
+    isolate: true,
+  },
+});
