@@ -426,7 +426,7 @@ function seedOrders(rng: Rng, used: Set<string>, seed: StoreSeed, data: StoreDat
   }
   // Order numbers count up with time, as a shop's numbering does.
   drafts.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
-  for (const [i, draft] of drafts.entries()) data.orders.set(draft.id, { ...draft, number: 1001 + i });
+  for (const [i, { id, ...rest }] of drafts.entries()) data.orders.set(id, { id, number: 1001 + i, ...rest });
 }
 
 /**

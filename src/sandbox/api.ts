@@ -1,0 +1,231 @@
+/**
+ * The sandbox's API v1: every endpoint of the docs/design.md table, behind Bearer
+ * authentication, per-scope authorization, store isolation and a rate limit.
+ *
+ * Order of checks for each request: route (404/405) → Bearer token (401) → rate limit (429)
+ * → store header (403 store_mismatch) → scope (403 insufficient_scope) → the route itself.
+ * The token's store is the only store a request can see; ids of any other store are 404.
+ *
+ * @see ../../docs/design.md "API v1"; CONTRACT §4; RFC 6750 §2.1, §3
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../log.js';
+import type { SandboxData } from './data.js';
+import { apiError, asApiError } from './api/errors.js';
+import { HttpError, readJson, sendJson } from './http.js';
+import { categoryRoutes } from './api/categories.js';
+import { customerRoutes } from './api/customers.js';
+import { inventoryRoutes } from './api/inventory.js';
+import { orderRoutes } from './api/orders.js';
+import { productRoutes } from './api/products.js';
+import type { Method, Route } from './api/route.js';
+import { storeRoutes } from './api/store.js';
+
+/** What a valid access token stands for. */
+export interface TokenGrant {
+  scopes: string[];
+  storeId: string;
+  merchant: string;
+  clientId: string;
+}
+
+export interface ApiDeps {
+  data: SandboxData;
+  /** The grant behind an access token, or null when it is unknown, expired or revoked. */
+  authenticate(token: string): TokenGrant | null;
+  /** The sandbox clock, in ms. */
+  now(): number;
+  /** Stats hook, called once per request with e.g. 'GET /api/v1/products/:id'. */
+  count(key: string): void;
+  rateLimit: { limit: number; windowSeconds: number };
+  logger: Logger;
+}
+
+/** The whole API, one route per row of the docs/design.md table. */
+export const API_ROUTES: readonly Route[] = [...storeRoutes, ...productRoutes, ...categoryRoutes, ...inventoryRoutes, ...customerRoutes, ...orderRoutes];
+
+const REALM = 'Bearer realm="whatalo"';
+// RFC 6750 §2.1: b64token, after the scheme and one or more spaces.
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+interface Resolved {
+  route?: Route;
+  params: Record<string, string>;
+  /** Methods the path supports, for 405's Allow header. */
+  methods: Method[];
+  /** The pattern the path matched, whatever the method (the stats key of a 405). */
+  pattern?: string;
+}
+
+/** Matches `path` against the route patterns; `:name` takes one non-empty segment. */
+function resolve(routes: readonly Route[], method: string, path: string): Resolved {
+  const segments = path.split('/');
+  const methods: Method[] = [];
+  let found: { route: Route; params: Record<string, string> } | undefined;
+  let matched: string | undefined;
+  for (const route of routes) {
+    const pattern = route.pattern.split('/');
+    if (pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const ok = pattern.every((part, i) => {
+      const segment = segments[i]!;
+      if (!part.startsWith(':')) return part === segment;
+      if (segment === '') return false;
+      try {
+        params[part.slice(1)] = decodeURIComponent(segment);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!ok) continue;
+    matched ??= route.pattern;
+    methods.push(route.method);
+    if (route.method === method) found = { route, params };
+  }
+  return found ? { ...found, methods, pattern: matched } : { params: {}, methods, pattern: matched };
+}
+
+/** Reads the Bearer token from the Authorization header only (RFC 6750 §2.1). */
+function bearerToken(req: IncomingMessage, url: URL): string {
+  // RFC 6750 §2.3 (URI query) is not supported: a token in a URL ends up in logs and histories.
+  if (url.searchParams.has('access_token')) {
+    throw apiError(401, 'unauthorized', 'send the access token in the Authorization header; tokens in the URL are refused', {}, {
+      'www-authenticate': `${REALM}, error="invalid_request", error_description="token must be sent in the Authorization header"`,
+    });
+  }
+  const header = req.headers.authorization;
+  const match = header === undefined ? null : BEARER.exec(header);
+  if (header === undefined || (match === null && !/^bearer(\s|$)/i.test(header))) {
+    // RFC 6750 §3.1: with no authentication attempted, the challenge carries no error code.
+    throw apiError(401, 'unauthorized', 'an access token is required: send Authorization: Bearer <token>', {}, { 'www-authenticate': REALM });
+  }
+  if (match === null) throw invalidToken();
+  return match[1]!;
+}
+
+function invalidToken(): HttpError {
+  return apiError(401, 'unauthorized', 'the access token is invalid, expired or revoked', {}, {
+    'www-authenticate': `${REALM}, error="invalid_token"`,
+  });
+}
+
+interface Window {
+  start: number;
+  used: number;
+}
+
+/**
+ * Fixed windows aligned on the sandbox clock, counted per grant (client, merchant, store),
+ * which is what a token stands for. `X-RateLimit-Reset` is the number of seconds until the
+ * window ends (not an epoch time): the sandbox clock can be moved by /sandbox/clock, so an
+ * epoch would mean nothing to a client reading its own clock; seconds also match Retry-After.
+ */
+function createRateLimiter(deps: ApiDeps) {
+  const windows = new Map<string, Window>();
+  const windowMs = deps.rateLimit.windowSeconds * 1000;
+  const limit = deps.rateLimit.limit;
+  const current = () => Math.floor(deps.now() / windowMs) * windowMs;
+  const resetSeconds = (start: number) => Math.max(1, Math.ceil((start + windowMs - deps.now()) / 1000));
+  return {
+    /** Headers for an answer that was not counted (no token, or no route). */
+    idle(): Record<string, string> {
+      return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(limit), 'x-ratelimit-reset': String(resetSeconds(current())) };
+    },
+    /** Counts one request for `key`; returns its headers, or throws 429 past the limit. */
+    take(key: string): Record<string, string> {
+      const start = current();
+      let window = windows.get(key);
+      if (!window || window.start !== start) {
+        window = { start, used: 0 };
+        windows.set(key, window);
+      }
+      const reset = resetSeconds(start);
+      const headers = { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) };
+      if (window.used >= limit) {
+        throw apiError(429, 'rate_limited', `rate limit of ${limit} requests per ${deps.rateLimit.windowSeconds} s reached; retry in ${reset} s`, { retryAfter: reset }, {
+          ...headers,
+          'retry-after': String(reset),
+        });
+      }
+      window.used++;
+      return { ...headers, 'x-ratelimit-remaining': String(limit - window.used) };
+    },
+  };
+}
+
+/** Builds the API v1 handler; the router passes every request under /api/v1 with the rest of the path. */
+export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse, subpath: string) => Promise<void> {
+  const limiter = createRateLimiter(deps);
+
+  return async (req, res, subpath) => {
+    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    const method = (req.method ?? 'GET').toUpperCase();
+    let rateHeaders = limiter.idle();
+    let key = `${method} /api/v1(no route)`;
+    let status = 500;
+    try {
+      const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+      const path = subpath.split('?')[0]!;
+      const resolved = resolve(API_ROUTES, method, path);
+      const route = resolved.route;
+      if (resolved.pattern) key = `${method} /api/v1${resolved.pattern}`;
+      deps.count(key);
+      if (!route) {
+        if (resolved.methods.length > 0) {
+          throw apiError(405, 'method_not_allowed', `${method} is not allowed on ${path}; use ${resolved.methods.join(', ')}`, {}, { allow: resolved.methods.join(', ') });
+        }
+        throw apiError(404, 'not_found', `no API v1 endpoint at ${path}`, { resourceType: 'endpoint', resourceId: path });
+      }
+
+      const grant = deps.authenticate(bearerToken(req, url));
+      if (!grant) throw invalidToken();
+      rateHeaders = limiter.take(`${grant.clientId} ${grant.merchant} ${grant.storeId}`);
+
+      const named = req.headers['x-whatalo-store-id'];
+      if (named !== undefined && named !== grant.storeId) {
+        throw apiError(403, 'store_mismatch', 'X-Whatalo-Store-Id names another store than the one this token was granted for');
+      }
+      if (!grant.scopes.includes(route.scope)) {
+        throw apiError(403, 'insufficient_scope', `this call needs the ${route.scope} scope, which the token was not granted`, { requiredScope: route.scope }, {
+          'www-authenticate': `Bearer error="insufficient_scope", scope="${route.scope}"`,
+        });
+      }
+      const store = deps.data.byStore.get(grant.storeId);
+      // A token for a store the sandbox does not hold cannot be honoured: fail closed.
+      if (!store) throw invalidToken();
+
+      const answer = await route.handle({
+        req,
+        url,
+        params: resolved.params,
+        data: deps.data,
+        store,
+        nowIso: () => new Date(deps.now()).toISOString(),
+        json: () => readJson(req),
+      });
+      status = answer.status ?? 200;
+      sendJson(res, status, answer.body, { 'x-request-id': requestId, 'cache-control': 'no-store', ...rateHeaders });
+    } catch (error) {
+      let failure: HttpError;
+      if (error instanceof HttpError) {
+        failure = asApiError(error);
+      } else {
+        deps.logger.error('API v1 handler failed', { requestId, route: key, error });
+        failure = apiError(500, 'internal_error', 'the sandbox failed to answer this request; see its log');
+      }
+      status = failure.status;
+      // Headers of the failure (e.g. Retry-After, X-RateLimit-* of a 429) override the defaults.
+      const { statusCode, code, message, ...rest } = failure.body;
+      sendJson(res, status, { statusCode, code, requestId, message, ...rest }, {
+        'x-request-id': requestId,
+        'cache-control': 'no-store',
+        ...rateHeaders,
+        ...failure.headers,
+      });
+    } finally {
+      deps.logger.debug(`api ${key} → ${status}`, { requestId });
+    }
+  };
+}
