@@ -29,19 +29,40 @@ export function oauthError(error: string, description: string, status = 400): Ht
   return new HttpError(status, { error, error_description: description }, headers);
 }
 
+function tooLarge(limit: number): HttpError {
+  // `connection: close`: the rest of the body is discarded, not read into this connection's next request.
+  return new HttpError(413, { error: 'invalid_request', error_description: `body larger than ${limit} bytes` }, { connection: 'close' });
+}
+
+/**
+ * Reads the whole body, refusing more than `limit` bytes with 413. An oversized body is
+ * drained, not destroyed, so the client still receives the 413 instead of a reset.
+ */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, { error: 'invalid_request', error_description: `body larger than ${limit} bytes` });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      throw new HttpError(413, { error: 'invalid_request', error_description: `body larger than ${limit} bytes` });
-    }
-    chunks.push(chunk);
+  if (declared > limit) {
+    req.resume();
+    throw tooLarge(limit);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', reject);
+  });
 }
 
 function mediaType(req: IncomingMessage): string {

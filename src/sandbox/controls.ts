@@ -1,0 +1,154 @@
+/**
+ * Test controls under /sandbox/: what a test or a demo needs to steer and observe the fake,
+ * and the merchant's "Connected apps" page. Never part of the real Whatalo surface.
+ * Nothing here ever shows a token: grants list SHA-256 digests only.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SCOPE_CATALOG, isScope, joinScopes } from '../scopes.js';
+import { HttpError, escapeHtml, one, readForm, readJson, sendHtml, sendJson } from './http.js';
+import { layout, sendErrorPage } from './as/pages.js';
+import type { SandboxContext } from './server.js';
+import {
+  advanceClock,
+  consumeSettingsCsrf,
+  disconnect,
+  isActive,
+  issueSettingsCsrf,
+  resetStats,
+} from './state.js';
+
+const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
+
+function badRequest(message: string): HttpError {
+  return new HttpError(400, { error: 'invalid_request', message });
+}
+
+function jsonObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+/** POST /sandbox/disconnect {client_id, store_id}: CONTRACT A15, as the merchant would do it. */
+export async function handleDisconnect(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = jsonObject(await readJson(req));
+  const clientId = body.client_id;
+  const storeId = body.store_id;
+  if (typeof clientId !== 'string' || typeof storeId !== 'string') throw badRequest('client_id and store_id must be strings');
+  const revoked = disconnect(ctx.state, clientId, ctx.data.merchant.id, storeId);
+  ctx.logger.info('app disconnected', { client_id: clientId, store_id: storeId, grants: revoked });
+  sendJson(res, 200, { client_id: clientId, store_id: storeId, revoked_grants: revoked });
+}
+
+/** POST /sandbox/clock {advance_seconds}: moves the clock every expiry reads; answers the new time. */
+export async function handleClock(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = jsonObject(await readJson(req));
+  const seconds = body.advance_seconds;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_ADVANCE_SECONDS) {
+    throw badRequest(`advance_seconds must be a number from 0 to ${MAX_ADVANCE_SECONDS}`);
+  }
+  const ms = advanceClock(ctx.state, seconds);
+  ctx.logger.info('clock advanced', { seconds });
+  sendJson(res, 200, { now: new Date(ms).toISOString(), now_ms: ms, offset_seconds: ctx.state.clockOffsetMs / 1000 });
+}
+
+/** GET /sandbox/grants */
+export function handleGrants(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse): void {
+  const grants = [...ctx.state.grants.values()].map((grant) => ({
+    id: grant.id,
+    client_id: grant.clientId,
+    merchant: grant.merchant,
+    store_id: grant.storeId,
+    scope: joinScopes(grant.scope),
+    revoked: grant.revoked,
+    tokens: [...ctx.state.tokens.values()]
+      .filter((t) => t.grantId === grant.id)
+      .map((t) => ({
+        sha256: t.digest,
+        kind: t.kind,
+        active: isActive(ctx.state, t),
+        expires_at: new Date(t.expiresAt).toISOString(),
+      })),
+  }));
+  sendJson(res, 200, { grants }, { 'cache-control': 'no-store' });
+}
+
+/** GET /sandbox/stats */
+export function handleStats(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse): void {
+  sendJson(res, 200, ctx.state.stats, { 'cache-control': 'no-store' });
+}
+
+/** POST /sandbox/reset-stats */
+export function handleResetStats(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse): void {
+  resetStats(ctx.state);
+  sendJson(res, 200, ctx.state.stats);
+}
+
+export const SETTINGS_PATH = '/sandbox/settings';
+export const SETTINGS_DISCONNECT_PATH = '/sandbox/settings/disconnect';
+
+/** One row per (app, store) the merchant has a live grant for. */
+function connectedApps(ctx: SandboxContext) {
+  const rows = new Map<string, { clientId: string; storeId: string; scope: Set<string>; since: number }>();
+  for (const grant of ctx.state.grants.values()) {
+    if (grant.revoked || grant.merchant !== ctx.data.merchant.id) continue;
+    const live = [...ctx.state.tokens.values()].some((t) => t.grantId === grant.id && isActive(ctx.state, t));
+    if (!live) continue;
+    const key = `${grant.clientId} ${grant.storeId}`;
+    const row = rows.get(key) ?? { clientId: grant.clientId, storeId: grant.storeId, scope: new Set<string>(), since: grant.createdAt };
+    grant.scope.forEach((s) => row.scope.add(s));
+    row.since = Math.min(row.since, grant.createdAt);
+    rows.set(key, row);
+  }
+  return [...rows.values()];
+}
+
+/** GET /sandbox/settings: the merchant's "Connected apps" page. */
+export function handleSettings(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse): void {
+  const rows = connectedApps(ctx).map((row) => {
+    const client = ctx.state.clients.get(row.clientId);
+    const app = client?.client_name ?? row.clientId;
+    const store = ctx.data.stores.find((s) => s.id === row.storeId);
+    const scopes = joinScopes(row.scope)
+      .split(' ')
+      .map((s) => escapeHtml(isScope(s) ? SCOPE_CATALOG[s] : s))
+      .join('<br>');
+    return `<tr>
+<td><strong>${escapeHtml(app)}</strong><br><code>${escapeHtml(row.clientId)}</code></td>
+<td>${escapeHtml(store?.name ?? row.storeId)}</td>
+<td>${scopes}</td>
+<td>${escapeHtml(new Date(row.since).toISOString().slice(0, 16).replace('T', ' '))} UTC</td>
+<td><form method="post" action="${SETTINGS_DISCONNECT_PATH}">
+<input type="hidden" name="client_id" value="${escapeHtml(row.clientId)}">
+<input type="hidden" name="store_id" value="${escapeHtml(row.storeId)}">
+<input type="hidden" name="csrf_token" value="${escapeHtml(issueSettingsCsrf(ctx.state))}">
+<button type="submit" class="secondary" aria-label="Disconnect ${escapeHtml(app)} from ${escapeHtml(store?.name ?? row.storeId)}">Disconnect</button>
+</form></td>
+</tr>`;
+  });
+  const table = rows.length
+    ? `<table><caption class="note">Apps that can act on your stores now</caption>
+<thead><tr><th scope="col">App</th><th scope="col">Store</th><th scope="col">Access</th><th scope="col">Connected</th><th scope="col"><span class="note">Action</span></th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`
+    : '<p id="no-apps">No apps are connected.</p>';
+  const body = `<h1>Connected apps</h1>
+<p>Signed in as <strong>${escapeHtml(ctx.data.merchant.name)}</strong>. Disconnecting an app ends its access to that store at once.</p>
+${table}`;
+  sendHtml(res, 200, layout('Connected apps', body));
+}
+
+/** POST /sandbox/settings/disconnect: the page's form; CSRF-protected, then back to the page. */
+export async function handleSettingsDisconnect(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const form = await readForm(req);
+  if (!consumeSettingsCsrf(ctx.state, one(form, 'csrf_token'))) {
+    sendErrorPage(res, 403, 'This form could not be accepted', 'The form was not sent by the Connected apps page, or it was already used. Nothing was disconnected.');
+    return;
+  }
+  const clientId = one(form, 'client_id') ?? '';
+  const storeId = one(form, 'store_id') ?? '';
+  const revoked = disconnect(ctx.state, clientId, ctx.data.merchant.id, storeId);
+  ctx.logger.info('app disconnected from settings', { client_id: clientId, store_id: storeId, grants: revoked });
+  res.writeHead(303, { location: SETTINGS_PATH, 'cache-control': 'no-store', 'content-length': 0 });
+  res.end();
+}

@@ -1,0 +1,129 @@
+/**
+ * The sandbox: a fake Whatalo (authorization server, consent page, API v1, test controls)
+ * on a loopback port, so everything runs with no network.
+ *
+ * @see ../../docs/design.md "The sandbox, as the CLI and tests use it"
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WhataloError } from '../errors.js';
+import { type Logger, createLogger } from '../log.js';
+import { createApiHandler } from './api.js';
+import { createSeedData } from './data.js';
+import { type SandboxContext, createRouter } from './server.js';
+import { countRequest, createState, findToken, isActive, now } from './state.js';
+
+export interface SandboxOptions {
+  /** Default '127.0.0.1'. Only loopback addresses are accepted: the controls have no auth. */
+  host?: string;
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** A store id, or 'first'; undefined = show the consent page. */
+  autoApprove?: string;
+  /** API v1 rate limit; default 600 per 60 s. */
+  rateLimit?: { limit: number; windowSeconds: number };
+  logger?: Logger;
+}
+
+export interface Sandbox {
+  /** 'http://127.0.0.1:PORT' */
+  issuer: string;
+  /** 'http://127.0.0.1:PORT/api/v1' */
+  apiBase: string;
+  /** 'usr_…' */
+  merchant: string;
+  stores: { id: string; name: string }[];
+  close(): Promise<void>;
+}
+
+const LOOPBACK_BIND = new Set(['127.0.0.1', '::1', 'localhost']);
+export const DEFAULT_RATE_LIMIT = { limit: 600, windowSeconds: 60 } as const;
+
+/** Starts the sandbox. Rejects with CONFIG_INVALID for a bad option or a port in use. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  const logger = options.logger ?? createLogger({ name: 'sandbox' });
+  if (!LOOPBACK_BIND.has(host)) {
+    throw new WhataloError('CONFIG_INVALID', `--host must be a loopback address (127.0.0.1, ::1 or localhost), not "${host}"`);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new WhataloError('CONFIG_INVALID', `--port must be an integer from 0 to 65535, not "${port}"`);
+  }
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (!Number.isInteger(rateLimit.limit) || rateLimit.limit < 1 || !(rateLimit.windowSeconds > 0)) {
+    throw new WhataloError('CONFIG_INVALID', `--rate-limit must be a positive integer, not "${rateLimit.limit}"`);
+  }
+
+  const data = createSeedData();
+  let autoApproveStoreId: string | undefined;
+  if (options.autoApprove !== undefined) {
+    const store = options.autoApprove === 'first' ? data.stores[0] : data.stores.find((s) => s.id === options.autoApprove);
+    if (!store) {
+      const known = data.stores.map((s) => s.id).join(', ');
+      throw new WhataloError('CONFIG_INVALID', `--auto-approve names no store of the sandbox merchant: "${options.autoApprove}" (stores: ${known}, or first)`);
+    }
+    autoApproveStoreId = store.id;
+  }
+
+  const state = createState();
+  const ctx: SandboxContext = { state, data, issuer: '', logger, autoApproveStoreId };
+  const api = createApiHandler({
+    data,
+    authenticate(token) {
+      const record = findToken(state, token);
+      if (!record || record.kind !== 'access' || !isActive(state, record)) return null;
+      const grant = state.grants.get(record.grantId)!;
+      return { scopes: [...record.scope], storeId: grant.storeId, merchant: grant.merchant, clientId: record.clientId };
+    },
+    now: () => now(state),
+    count: (key) => countRequest(state, key),
+    rateLimit,
+    logger,
+  });
+
+  const server = createServer(createRouter(ctx, api));
+  // Slow or idle clients must not hold the sandbox open forever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new WhataloError('CONFIG_INVALID', `port ${port} on ${host} is already in use`, { hint: 'Choose another --port, or 0 for any free port.' })
+          : new WhataloError('CONFIG_INVALID', `the sandbox cannot listen on ${host}:${port}: ${error.message}`, { cause: error }),
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  server.on('error', (error) => logger.error('server error', { error }));
+
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  ctx.issuer = `http://${hostPart}:${address.port}`;
+  logger.info(`listening on ${ctx.issuer}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    issuer: ctx.issuer,
+    apiBase: `${ctx.issuer}/api/v1`,
+    merchant: data.merchant.id,
+    stores: data.stores.map((s) => ({ id: s.id, name: s.name })),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

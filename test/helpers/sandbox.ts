@@ -1,0 +1,61 @@
+/**
+ * An in-process sandbox on 127.0.0.1:0 with a silent logger, plus the controls tests use.
+ * Close it in afterAll/afterEach: `await sb.close()`.
+ */
+import { silentLogger } from '../../src/log.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
+
+export interface SandboxStats {
+  requests: Record<string, number>;
+  grants: { authorization_code: number; refresh_token: number };
+  introspections: number;
+  refreshes: number;
+  registrations: number;
+  revocations: number;
+}
+
+export interface SandboxGrant {
+  id: string;
+  client_id: string;
+  merchant: string;
+  store_id: string;
+  scope: string;
+  revoked: boolean;
+  tokens: { sha256: string; kind: 'access' | 'refresh'; active: boolean; expires_at: string }[];
+}
+
+export interface TestSandbox extends Sandbox {
+  stats(): Promise<SandboxStats>;
+  grants(): Promise<SandboxGrant[]>;
+  /** Moves the sandbox clock forward; resolves to the new time in ms. */
+  advanceClock(seconds: number): Promise<number>;
+  /** CONTRACT A15: the merchant disconnects the app from the store; resolves to grants revoked. */
+  disconnect(clientId: string, storeId: string): Promise<number>;
+  resetStats(): Promise<void>;
+}
+
+async function control<T>(sandbox: Sandbox, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${sandbox.issuer}/sandbox/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`sandbox control ${method} /sandbox/${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function startTestSandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
+  const sandbox = await startSandbox({ logger: silentLogger, ...options, host: '127.0.0.1', port: options.port ?? 0 });
+  return {
+    ...sandbox,
+    close: () => sandbox.close(),
+    stats: () => control<SandboxStats>(sandbox, 'GET', 'stats'),
+    grants: async () => (await control<{ grants: SandboxGrant[] }>(sandbox, 'GET', 'grants')).grants,
+    advanceClock: async (seconds) => (await control<{ now_ms: number }>(sandbox, 'POST', 'clock', { advance_seconds: seconds })).now_ms,
+    disconnect: async (clientId, storeId) =>
+      (await control<{ revoked_grants: number }>(sandbox, 'POST', 'disconnect', { client_id: clientId, store_id: storeId })).revoked_grants,
+    resetStats: async () => {
+      await control(sandbox, 'POST', 'reset-stats');
+    },
+  };
+}
