@@ -1,0 +1,105 @@
+/**
+ * Mounts the real API v1 handler on a real node:http server on 127.0.0.1:0, with a token
+ * table standing in for the authorization server. The end-to-end suite (api-e2e.test.ts)
+ * gets its tokens from the sandbox AS instead.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger } from '../../src/log.js';
+import { ALL_SCOPES } from '../../src/scopes.js';
+import { createApiHandler, type TokenGrant } from '../../src/sandbox/api.js';
+import { SEED_EPOCH_MS, createSeedData, type SandboxData } from '../../src/sandbox/data.js';
+
+export interface ApiHarness {
+  base: string;
+  data: SandboxData;
+  counts: Map<string, number>;
+  /** A fresh token for `scopes` on store 0 or 1 (of the seed), as client `clientId`. */
+  token(scopes?: readonly string[], store?: 0 | 1, clientId?: string): string;
+  revoke(token: string): void;
+  advance(ms: number): void;
+  now(): number;
+  close(): Promise<void>;
+}
+
+export async function startApi(rateLimit = { limit: 100_000, windowSeconds: 60 }): Promise<ApiHarness> {
+  const data = createSeedData();
+  const tokens = new Map<string, TokenGrant>();
+  const counts = new Map<string, number>();
+  let clock = SEED_EPOCH_MS + 3_600_000;
+  const handler = createApiHandler({
+    data,
+    authenticate: (token) => tokens.get(token) ?? null,
+    now: () => clock,
+    count: (key) => counts.set(key, (counts.get(key) ?? 0) + 1),
+    rateLimit,
+    logger: silentLogger,
+  });
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (!path.startsWith('/api/v1/')) {
+      res.writeHead(404).end();
+      return;
+    }
+    void handler(req, res, path.slice('/api/v1'.length));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}/api/v1`,
+    data,
+    counts,
+    token(scopes = ALL_SCOPES, store = 0, clientId = 'client_test') {
+      const token = randomBytes(32).toString('base64url');
+      tokens.set(token, { scopes: [...scopes], storeId: data.stores[store]!.id, merchant: data.merchant.id, clientId });
+      return token;
+    },
+    revoke: (token) => void tokens.delete(token),
+    advance: (ms) => void (clock += ms),
+    now: () => clock,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((error) => (error ? reject(error) : resolve()));
+    }),
+  };
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Raw body text, sent as is (with `contentType`). */
+  raw?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** One API v1 request over real HTTP. */
+export async function call(base: string, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  const response = await fetch(base + path, { method, headers, body });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** Asserts the CONTRACT V6 envelope and returns the body. */
+export function expectError(reply: Reply, status: number, code: string): Reply['body'] {
+  const summary = `${reply.status} ${JSON.stringify(reply.body)}`;
+  if (reply.status !== status || reply.body?.code !== code) throw new Error(`expected ${status} ${code}, got ${summary}`);
+  const { statusCode, requestId, message } = reply.body;
+  if (statusCode !== status) throw new Error(`statusCode ${statusCode} ≠ ${status}`);
+  if (typeof requestId !== 'string' || requestId !== reply.headers.get('x-request-id')) throw new Error(`requestId ${requestId} ≠ X-Request-Id`);
+  if (typeof message !== 'string' || message === '') throw new Error('message missing');
+  return reply.body;
+}
