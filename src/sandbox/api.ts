@@ -117,8 +117,8 @@ interface Window {
 }
 
 /**
- * Fixed windows aligned on the sandbox clock, counted per grant (client, merchant, store),
- * which is what a token stands for. `X-RateLimit-Reset` is the number of seconds until the
+ * Fixed windows aligned on the sandbox clock, counted per app installation (client,
+ * merchant, store) rather than per token: signing in again must not buy a fresh budget. `X-RateLimit-Reset` is the number of seconds until the
  * window ends (not an epoch time): the sandbox clock can be moved by /sandbox/clock, so an
  * epoch would mean nothing to a client reading its own clock; seconds also match Retry-After.
  */

@@ -188,7 +188,7 @@ describe('envelope and routing', () => {
 });
 
 describe('rate limit', () => {
-  it('allows `limit` calls per window and grant, then 429 with Retry-After, until the window passes', async () => {
+  it('allows `limit` calls per window, app and store, then 429 with Retry-After, until the window passes', async () => {
     const small = await startApi({ limit: 3, windowSeconds: 60 });
     try {
       const token = small.token(ALL_SCOPES, 0, 'client_a');
