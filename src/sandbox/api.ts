@@ -208,6 +208,11 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       status = answer.status ?? 200;
       sendJson(res, status, answer.body, { 'x-request-id': requestId, 'cache-control': 'no-store', ...rateHeaders });
     } catch (error) {
+      if (res.headersSent) {
+        // The answer was already under way; a second one cannot be sent, only recorded.
+        deps.logger.error('API v1 answer failed after its headers were sent', { requestId, route: key, error });
+        return;
+      }
       let failure: HttpError;
       if (error instanceof HttpError) {
         failure = asApiError(error);
