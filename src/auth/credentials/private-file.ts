@@ -1,0 +1,78 @@
+/**
+ * Files only this user may read: the directory 0700, the file 0600, replaced atomically
+ * (temp file in the same directory, fsync, rename) so a crash leaves the old or the new
+ * version, never half of one.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { WhataloError } from '../../errors.js';
+
+/** Creates dir (and parents) if needed and narrows it to 0700. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    if (process.platform !== 'win32') await fs.chmod(dir, 0o700);
+  } catch (error) {
+    throw new WhataloError('CREDENTIAL_STORE', `Cannot create the private directory ${dir}: ${messageOf(error)}.`, {
+      cause: error,
+      hint: 'Check WHATALO_CONFIG_DIR and that you own that directory.',
+    });
+  }
+}
+
+/** Replaces file with data atomically, mode 0600, in a 0700 directory. */
+export async function writePrivateFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  await ensurePrivateDir(dir);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await fs.open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true }).catch(() => {});
+    throw new WhataloError('CREDENTIAL_STORE', `Cannot write ${file}: ${messageOf(error)}.`, {
+      cause: error,
+      hint: `Check that ${dir} is writable by you and the disk is not full.`,
+    });
+  }
+  // The rename is durable only once the directory entry is flushed too.
+  await syncDir(dir);
+}
+
+/** The file's bytes, or null when it does not exist. */
+export async function readPrivateFile(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new WhataloError('CREDENTIAL_STORE', `Cannot read ${file}: ${messageOf(error)}.`, {
+      cause: error,
+      hint: 'Check that you own that file and it is readable.',
+    });
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  try {
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename itself already happened.
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
