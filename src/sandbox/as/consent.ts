@@ -18,7 +18,10 @@ export const DECISION_PATH = '/oauth/authorize/decision';
  * form POST too, so the page allows exactly its own origin and this request's callback.
  */
 function consentCsp(redirectUri: string): string {
-  const callback = new URL(redirectUri).origin;
+  const url = new URL(redirectUri);
+  // CSP source lists cannot name an IPv6 literal (Chromium ignores "http://[::1]:port" as
+  // invalid), so an IPv6 loopback callback can only be allowed by its scheme.
+  const callback = url.hostname.startsWith('[') ? `${url.protocol}` : url.origin;
   return `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${callback}; frame-ancestors 'none'; base-uri 'none'`;
 }
 
