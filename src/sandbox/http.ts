@@ -121,9 +121,10 @@ export function sendHtml(res: ServerResponse, status: number, html: string, head
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
-    // The consent page must never be framed (clickjacking) nor load anything foreign.
+    // Sandbox pages must never be framed (clickjacking) nor load anything foreign. Forms post
+    // to the sandbox itself; the consent page widens form-action to its own callback.
     'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:* http://[::1]:*; frame-ancestors 'none'",
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
     ...headers,
