@@ -128,9 +128,11 @@ async function loadKeyring(where: string): Promise<Keyring> {
 async function probe(entry: (account: string) => AsyncEntry, where: string): Promise<void> {
   const account = `availability probe ${process.pid} ${randomBytes(6).toString('hex')}`;
   const value = randomBytes(12).toString('hex');
-  const probeEntry = entry(account);
+  let probeEntry: AsyncEntry | undefined;
   let stored = false;
   try {
+    // Even constructing an entry talks to D-Bus on Linux, so it belongs inside the try.
+    probeEntry = entry(account);
     await probeEntry.setSecret(Buffer.from(value, 'utf8'), AbortSignal.timeout(OPERATION_TIMEOUT_MS));
     stored = true;
     const back = await probeEntry.getSecret(AbortSignal.timeout(OPERATION_TIMEOUT_MS));
@@ -138,7 +140,7 @@ async function probe(entry: (account: string) => AsyncEntry, where: string): Pro
     await probeEntry.deleteCredential(AbortSignal.timeout(OPERATION_TIMEOUT_MS));
     stored = false;
   } catch (error) {
-    if (stored) await probeEntry.deleteCredential().catch(() => {});
+    if (stored) await probeEntry?.deleteCredential().catch(() => {});
     throw new WhataloError('CREDENTIAL_STORE', `The ${where} is not available (${messageOf(error)}).`, {
       cause: error,
       hint: OTHER_CHOICES,
