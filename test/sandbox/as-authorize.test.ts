@@ -131,7 +131,7 @@ describe('authorization endpoint (consent page mode)', () => {
 
   it('A5: the merchant picks one store and the token resolves to exactly that store; each store is a separate grant', async () => {
     expect(sb.stores.length).toBeGreaterThanOrEqual(2);
-    const [first, second] = sb.stores as [{ id: string }, { id: string }];
+    const [first, second] = [sb.stores[0]!, sb.stores[1]!];
     const a = await signIn(sb, client, { storeId: first.id });
     const b = await signIn(sb, client, { storeId: second.id });
     const ia = (await introspect(sb, a.access_token, client)).body;

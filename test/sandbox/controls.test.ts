@@ -37,7 +37,7 @@ describe('/sandbox/ controls', () => {
   afterEach(() => sb.close());
 
   it('A15: disconnect revokes every access and refresh token of that (client, merchant, store) at once, and nothing else', async () => {
-    const [first, second] = sb.stores as [{ id: string }, { id: string }];
+    const [first, second] = [sb.stores[0]!, sb.stores[1]!];
     const a1 = await signIn(sb, client, { storeId: first.id });
     const a2 = await signIn(sb, client, { storeId: first.id });
     const rotated = (await refresh(sb, client, a2.refresh_token)).body as { access_token: string; refresh_token: string };

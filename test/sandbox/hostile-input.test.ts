@@ -6,7 +6,7 @@ import { MAX_BODY_BYTES } from '../../src/sandbox/http.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
 import { authorizeRaw, postForm, redirectParams, register, type RegisteredClient } from './as-kit.js';
 
-async function post(sb: TestSandbox, path: string, contentType: string | undefined, body: BodyInit, init: RequestInit = {}) {
+async function post(sb: TestSandbox, path: string, contentType: string | undefined, body: NonNullable<RequestInit['body']>, init: RequestInit = {}) {
   const response = await fetch(`${sb.issuer}${path}`, {
     method: 'POST',
     headers: contentType ? { 'content-type': contentType } : {},
@@ -107,11 +107,12 @@ describe('hostile input never crashes the sandbox', () => {
   });
 
   it('duplicate parameters are invalid_request (RFC 6749 §3.1)', async () => {
-    for (const params of [
+    const duplicates: Record<string, string | string[]>[] = [
       { grant_type: ['refresh_token', 'refresh_token'], refresh_token: 'x' },
       { grant_type: 'refresh_token', refresh_token: ['x', 'y'] },
       { grant_type: 'authorization_code', code: ['a', 'b'], redirect_uri: 'http://127.0.0.1/callback', code_verifier: 'v' },
-    ]) {
+    ];
+    for (const params of duplicates) {
       const answer = await postForm(sb, '/oauth/token', params, client);
       expect(answer.status).toBe(400);
       expect(answer.body).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/more than once/) });
