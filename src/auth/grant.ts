@@ -1,0 +1,154 @@
+/**
+ * The stored grant: what the credential store keeps for one (issuer, client), as JSON.
+ *
+ * One record holds the client secret and, once a sign-in succeeded, the token set. The
+ * record is written only after a token exchange succeeded; after `invalid_grant` the tokens
+ * go but the secret stays, so the next sign-in needs no new registration. Whatever comes
+ * back from the store is validated here: a corrupt record is a clear CREDENTIAL_STORE error
+ * naming the way out, never a crash further down.
+ */
+import type { TokenEndpointResponse } from 'oauth4webapi';
+import { WhataloError } from '../errors.js';
+import { splitScopes } from '../scopes.js';
+import type { CredentialStore } from './credentials/index.js';
+
+/** Refresh this long before the AS's expiry, so a token never expires mid-call. */
+export const REFRESH_MARGIN_MS = 60_000;
+
+export interface StoredTokens {
+  access_token: string;
+  /** Absent when the AS issued none; a refresh is then impossible. */
+  refresh_token: string | null;
+  /** Local time (ms) the access token expires: obtained_at + the AS's expires_in; null = unknown. */
+  expires_at: number | null;
+  /** The granted scope, RFC 6749 §3.3 form. */
+  scope: string;
+  /** whatalo_store_id and sub from introspection at sign-in; for `status` when offline. */
+  store_id: string | null;
+  merchant: string | null;
+  /** Local time (ms) these tokens were obtained (sign-in or refresh). */
+  obtained_at: number;
+  /** Local time (ms) of the sign-in this grant came from; survives refreshes, tells grants apart. */
+  signed_in_at: number;
+}
+
+export interface StoredGrant {
+  version: 1;
+  client_secret: string;
+  tokens: StoredTokens | null;
+}
+
+/** The credential-store account of one registered client: `${issuer} ${client_id}` (never a version). */
+export function grantAccount(issuer: string, clientId: string): string {
+  return `${issuer} ${clientId}`;
+}
+
+/** The way out of a record that cannot be read. */
+const CORRUPT_HINT = 'Run `whatalo-mcp logout` to remove the stored credentials, then `whatalo-mcp login`.';
+
+function corrupt(where: string, why: string): WhataloError {
+  return new WhataloError('CREDENTIAL_STORE', `The stored Whatalo credentials in ${where} are unreadable (${why}).`, {
+    hint: CORRUPT_HINT,
+    details: { reason: 'corrupt_record' },
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nullableString(record: Record<string, unknown>, key: string): string | null | undefined {
+  const value = record[key];
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function timeMs(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function parseTokens(value: unknown, where: string): StoredTokens | null {
+  if (value === null || value === undefined) return null;
+  if (!isObject(value)) throw corrupt(where, '"tokens" is not an object');
+  const access = value.access_token;
+  if (typeof access !== 'string' || access === '') throw corrupt(where, '"access_token" is missing');
+  const refresh = nullableString(value, 'refresh_token');
+  if (refresh === undefined) throw corrupt(where, '"refresh_token" is not a string');
+  const expiresAt = value.expires_at === null ? null : timeMs(value.expires_at);
+  if (expiresAt === undefined) throw corrupt(where, '"expires_at" is not a time');
+  if (typeof value.scope !== 'string') throw corrupt(where, '"scope" is not a string');
+  const storeId = nullableString(value, 'store_id');
+  const merchant = nullableString(value, 'merchant');
+  if (storeId === undefined || merchant === undefined) throw corrupt(where, '"store_id" or "merchant" is not a string');
+  const obtainedAt = timeMs(value.obtained_at);
+  const signedInAt = timeMs(value.signed_in_at);
+  if (obtainedAt === undefined || signedInAt === undefined) throw corrupt(where, '"obtained_at" or "signed_in_at" is not a time');
+  return {
+    access_token: access,
+    refresh_token: refresh,
+    expires_at: expiresAt,
+    scope: value.scope,
+    store_id: storeId,
+    merchant,
+    obtained_at: obtainedAt,
+    signed_in_at: signedInAt,
+  };
+}
+
+/** Validates a record read from the credential store; `where` names it in the error. */
+export function parseStoredGrant(text: string, where: string): StoredGrant {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw corrupt(where, 'not JSON');
+  }
+  if (!isObject(value)) throw corrupt(where, 'not a JSON object');
+  if (value.version !== 1) throw corrupt(where, `unknown version ${JSON.stringify(value.version)}`);
+  if (typeof value.client_secret !== 'string' || value.client_secret === '') throw corrupt(where, '"client_secret" is missing');
+  return { version: 1, client_secret: value.client_secret, tokens: parseTokens(value.tokens, where) };
+}
+
+/** Reads the record of `account`; null when there is none. */
+export async function readStoredGrant(store: CredentialStore, account: string): Promise<StoredGrant | null> {
+  const text = await store.get(account);
+  return text === null ? null : parseStoredGrant(text, store.description);
+}
+
+export async function writeStoredGrant(store: CredentialStore, account: string, grant: StoredGrant): Promise<void> {
+  await store.set(account, JSON.stringify(grant));
+}
+
+/**
+ * The token set from a token endpoint answer. A refresh answer may omit the refresh token and
+ * the scope, which then stay as they were (RFC 6749 §6, §5.1).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
+export function tokensFromResponse(
+  response: TokenEndpointResponse,
+  now: number,
+  previous: Pick<StoredTokens, 'refresh_token' | 'scope' | 'store_id' | 'merchant' | 'signed_in_at'> | { scope: string },
+): StoredTokens {
+  const before = previous as Partial<StoredTokens>;
+  return {
+    access_token: response.access_token,
+    refresh_token: response.refresh_token ?? before.refresh_token ?? null,
+    expires_at: typeof response.expires_in === 'number' ? now + response.expires_in * 1000 : null,
+    scope: response.scope ?? before.scope ?? '',
+    store_id: before.store_id ?? null,
+    merchant: before.merchant ?? null,
+    obtained_at: now,
+    signed_in_at: before.signed_in_at ?? now,
+  };
+}
+
+/** True when the access token has expired or expires within REFRESH_MARGIN_MS. */
+export function needsRefresh(tokens: StoredTokens, now: number): boolean {
+  return tokens.expires_at !== null && tokens.expires_at - REFRESH_MARGIN_MS <= now;
+}
+
+/** True when the granted scope includes every one of `scopes`. */
+export function grantsAll(tokens: Pick<StoredTokens, 'scope'>, scopes: readonly string[]): boolean {
+  const granted = new Set(splitScopes(tokens.scope));
+  return scopes.every((s) => granted.has(s));
+}

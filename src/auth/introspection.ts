@@ -1,0 +1,132 @@
+/**
+ * Introspection of our own access tokens, and the small cache in front of it.
+ *
+ * Every tool call checks its token this way (CONTRACT B4): the answer says whether the
+ * token is still active (revocation shows at once, A14), which scopes it carries and which
+ * store it addresses. `active:true` is cached for at most the configured TTL (≤ 60 s, A12)
+ * and never past the token's own `exp`; `active:false` is never cached; concurrent checks of
+ * one token share one request. A failed check fails closed: the call is not allowed.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
+ */
+import { createHash } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import { WhataloError } from '../errors.js';
+import { splitScopes } from '../scopes.js';
+import { type HttpDeps, clientAuth, oauthFailure, requestOptions } from './oauth.js';
+
+export type TokenInfo =
+  | { active: false }
+  | {
+      active: true;
+      scopes: string[];
+      /** whatalo_store_id: the one store this token addresses (CONTRACT A5). */
+      storeId: string;
+      /** sub: the merchant, `usr_…`. */
+      merchant: string;
+      /** exp in seconds since the epoch, by the AS's clock; null when not given. */
+      exp: number | null;
+      clientId: string | null;
+    };
+
+export interface ClientCredentials {
+  client_id: string;
+  client_secret: string;
+}
+
+/**
+ * Asks the AS about one token, authenticating as the client it was issued to.
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
+ */
+export async function introspectToken(
+  as: oauth.AuthorizationServer,
+  issuer: URL,
+  client: ClientCredentials,
+  token: string,
+  deps: HttpDeps = {},
+): Promise<TokenInfo> {
+  let answer: oauth.IntrospectionResponse;
+  try {
+    const response = await oauth.introspectionRequest(as, { client_id: client.client_id }, clientAuth(client.client_secret), token, {
+      ...requestOptions(issuer, deps),
+      additionalParameters: { token_type_hint: 'access_token' },
+    });
+    answer = await oauth.processIntrospectionResponse(as, { client_id: client.client_id }, response);
+  } catch (error) {
+    throw oauthFailure(error, 'introspection', issuer);
+  }
+  if (answer.active !== true) return { active: false };
+  const storeId = answer.whatalo_store_id;
+  if (typeof storeId !== 'string' || storeId === '' || typeof answer.sub !== 'string' || answer.sub === '') {
+    // CONTRACT A11: without the store we cannot tell which store a call would change.
+    throw new WhataloError('AS_PROTOCOL', `Whatalo at ${issuer.origin} described an active token without "whatalo_store_id" and "sub".`);
+  }
+  return {
+    active: true,
+    scopes: splitScopes(answer.scope),
+    storeId,
+    merchant: answer.sub,
+    exp: typeof answer.exp === 'number' ? answer.exp : null,
+    clientId: typeof answer.client_id === 'string' ? answer.client_id : null,
+  };
+}
+
+export interface IntrospectionCache {
+  /** The token's state: from the cache when fresh, else from one shared request. */
+  check(token: string): Promise<TokenInfo>;
+  /** Forgets what is known about the token (after a 401 from the API, after refresh). */
+  invalidate(token: string): void;
+  clear(): void;
+}
+
+export interface IntrospectionCacheOptions {
+  ttlSeconds: number;
+  introspect(token: string): Promise<TokenInfo>;
+  /** Local clock in ms; tests pass their own. */
+  now?: () => number;
+}
+
+/** A digest names the token in the maps: nothing that holds the cache holds a usable token. */
+function keyOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export function createIntrospectionCache(options: IntrospectionCacheOptions): IntrospectionCache {
+  const now = options.now ?? Date.now;
+  const ttlMs = Math.max(0, options.ttlSeconds) * 1000;
+  const cache = new Map<string, { info: TokenInfo; until: number }>();
+  const inflight = new Map<string, Promise<TokenInfo>>();
+
+  function remember(key: string, info: TokenInfo): void {
+    if (!info.active || ttlMs === 0) return;
+    // Never past the token's own expiry: a cached "active" must not outlive the token.
+    const until = Math.min(now() + ttlMs, info.exp === null ? Infinity : info.exp * 1000);
+    if (until > now()) cache.set(key, { info, until });
+  }
+
+  return {
+    check(token) {
+      const key = keyOf(token);
+      const hit = cache.get(key);
+      if (hit && hit.until > now()) return Promise.resolve(hit.info);
+      cache.delete(key);
+      const pending = inflight.get(key);
+      if (pending) return pending;
+      const request = options
+        .introspect(token)
+        .then((info) => {
+          remember(key, info);
+          return info;
+        })
+        .finally(() => inflight.delete(key));
+      inflight.set(key, request);
+      return request;
+    },
+    invalidate(token) {
+      cache.delete(keyOf(token));
+    },
+    clear() {
+      cache.clear();
+    },
+  };
+}

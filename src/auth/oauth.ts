@@ -1,0 +1,187 @@
+/**
+ * The one seam to oauth4webapi: the options every request carries (the loopback-only
+ * insecure switch, a per-request timeout, an injectable fetch) and the ONE mapping of its
+ * errors to WhataloError. Every protocol step calls `oauthFailure` in its catch, so a
+ * refused grant, a dead client or an unreachable server reads the same everywhere.
+ */
+import * as oauth from 'oauth4webapi';
+import { isLoopbackHost } from '../config.js';
+import { type ErrorCode, SIGN_IN_HINT, WhataloError, isWhataloError } from '../errors.js';
+
+/** A slow authorization server must not hold a tool call forever. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+export interface HttpDeps {
+  /** Replaces global fetch (tests, tracing). */
+  fetch?: typeof fetch;
+  /** Aborts the request when the caller gives up. */
+  signal?: AbortSignal;
+}
+
+/** Fits every oauth4webapi request function (they differ only in method and body type). */
+export type RequestOptions = oauth.HttpRequestOptions<any, any>;
+
+/** The protocol steps, as named in messages. */
+export type OAuthStep = 'discovery' | 'registration' | 'authorization' | 'code' | 'refresh' | 'introspection' | 'revocation';
+
+const DOING: Record<OAuthStep, string> = {
+  discovery: 'reading its metadata',
+  registration: 'registering this app',
+  authorization: 'signing in',
+  code: 'exchanging the sign-in code for tokens',
+  refresh: 'refreshing the access token',
+  introspection: 'checking the access token',
+  revocation: 'revoking tokens',
+};
+
+/** Why the local session ended; `details.reason` of AUTH_REQUIRED. */
+export type SignedOutReason = 'not_signed_in' | 'revoked' | 'client_invalid';
+
+/**
+ * Request options for an endpoint of `issuer`. Plain http is allowed only when the issuer is
+ * a loopback host (the sandbox); config.ts already refuses anything else, this re-checks so
+ * the insecure switch can never be reached from a remote issuer.
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3
+ */
+export function requestOptions(issuer: URL, deps: HttpDeps = {}): RequestOptions {
+  const options: RequestOptions = {
+    signal: () => (deps.signal ? AbortSignal.any([deps.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS)),
+  };
+  if (issuer.protocol === 'http:') {
+    if (!isLoopbackHost(issuer.hostname)) {
+      throw new WhataloError('CONFIG_INVALID', `the issuer ${issuer.origin} uses plain http on a host that is not loopback`);
+    }
+    options[oauth.allowInsecureRequests] = true;
+  }
+  const custom = deps.fetch;
+  if (custom) options[oauth.customFetch] = (url: string, init: oauth.CustomFetchOptions<string, unknown>) => custom(url, init as RequestInit);
+  return options;
+}
+
+/** Client authentication for every endpoint: HTTP Basic with the per-install secret (RFC 8252 §8.5). */
+export function clientAuth(secret: string): oauth.ClientAuth {
+  return oauth.ClientSecretBasic(secret);
+}
+
+/** The OAuth error code behind a mapped error (`invalid_grant`, `invalid_client`, …), if any. */
+export function oauthErrorOf(error: unknown): string | undefined {
+  if (!isWhataloError(error)) return undefined;
+  const value = error.details?.oauth_error;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** True when the AS no longer knows this client (expired or deleted registration, RFC 7591 §3.2.1). */
+export function isInvalidClient(error: unknown): boolean {
+  return oauthErrorOf(error) === 'invalid_client';
+}
+
+function fail(code: ErrorCode, message: string, cause: unknown, details: Record<string, unknown> = {}, hint?: string): WhataloError {
+  return new WhataloError(code, message, { cause, details, ...(hint ? { hint } : {}) });
+}
+
+const TRANSIENT = new Set(['temporarily_unavailable', 'server_error']);
+
+/** What an authorization error response (RFC 6749 §4.1.2.1) means to the merchant. */
+function authorizationErrorText(error: string, description: string | undefined): string {
+  switch (error) {
+    case 'access_denied':
+      return 'Access was denied on the Whatalo consent page, so nothing was stored.';
+    case 'invalid_scope':
+      return `Whatalo refused the requested scopes${description ? ` (${description})` : ''}; nothing was stored.`;
+    default:
+      return `Whatalo answered the sign-in with "${error}"${description ? ` (${description})` : ''}; nothing was stored.`;
+  }
+}
+
+/** What a failed check of the authorization response means (oauth4webapi's validateAuthResponse). */
+function responseCheckText(message: string, issuer: URL): string {
+  if (/"state"/.test(message)) {
+    return `The answer that reached the sign-in callback does not belong to this sign-in (${message}). It may be forged; nothing was stored.`;
+  }
+  if (/"iss"/.test(message)) {
+    return `The answer that reached the sign-in callback did not come from ${issuer.origin} (${message}); nothing was stored.`;
+  }
+  return `The sign-in answer could not be accepted (${message}); nothing was stored.`;
+}
+
+function isAbortError(error: unknown): error is DOMException {
+  return error instanceof DOMException && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
+function networkReason(error: TypeError): string {
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.message === 'string') return cause.message;
+  return error.message;
+}
+
+/**
+ * Maps anything an oauth4webapi call threw to a WhataloError; the one place this happens.
+ * `details.oauth_error` keeps the RFC 6749 §5.2 code so callers can react to
+ * `invalid_grant` (signed out) and `invalid_client` (register again).
+ */
+export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): WhataloError {
+  if (isWhataloError(error)) return error;
+  const doing = DOING[step];
+  const at = issuer.origin;
+
+  if (error instanceof oauth.AuthorizationResponseError) {
+    return fail('SIGN_IN_FAILED', authorizationErrorText(error.error, error.error_description), error, { oauth_error: error.error });
+  }
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    // A 401 with a challenge from a token, introspection or revocation endpoint is client authentication failing.
+    if (error.status === 401) return clientFailure(step, at, error);
+    if (error.status >= 500) return fail('AS_UNREACHABLE', `Whatalo at ${at} failed while ${doing} (HTTP ${error.status}).`, error);
+    return fail('AS_PROTOCOL', `Whatalo at ${at} refused ${doing} (HTTP ${error.status}).`, error);
+  }
+  if (error instanceof oauth.ResponseBodyError) {
+    const description = error.error_description ? ` (${error.error_description})` : '';
+    if (error.status >= 500 || TRANSIENT.has(error.error)) {
+      return fail('AS_UNREACHABLE', `Whatalo at ${at} is unavailable right now while ${doing}: ${error.error}${description}.`, error, { oauth_error: error.error }, 'Try again in a moment.');
+    }
+    if (error.error === 'invalid_client') return clientFailure(step, at, error);
+    if (step === 'code') {
+      return fail('SIGN_IN_FAILED', `Whatalo refused the sign-in code: ${error.error}${description}. Nothing was stored; start the sign-in again.`, error, { oauth_error: error.error });
+    }
+    if (error.error === 'invalid_grant') {
+      return fail('AUTH_REQUIRED', 'Whatalo access was revoked or has expired.', error, { oauth_error: error.error, reason: 'revoked' satisfies SignedOutReason }, SIGN_IN_HINT);
+    }
+    return fail('AS_PROTOCOL', `Whatalo at ${at} refused ${doing}: ${error.error}${description}.`, error, { oauth_error: error.error });
+  }
+  if (error instanceof oauth.OperationProcessingError) {
+    const status = error.cause instanceof Response ? error.cause.status : undefined;
+    if (status !== undefined && status >= 500) {
+      return fail('AS_UNREACHABLE', `Whatalo at ${at} failed while ${doing} (HTTP ${status}).`, error, {}, 'Try again in a moment.');
+    }
+    if (step === 'authorization') return fail('SIGN_IN_FAILED', responseCheckText(error.message, issuer), error);
+    return fail('AS_PROTOCOL', `Whatalo at ${at} answered something this app cannot accept while ${doing}: ${error.message}${status ? ` (HTTP ${status})` : ''}.`, error);
+  }
+  if (isAbortError(error)) {
+    if (error.name === 'TimeoutError') {
+      return fail('AS_UNREACHABLE', `Whatalo at ${at} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s while ${doing}.`, error, {}, 'Try again in a moment.');
+    }
+    return fail('CANCELLED', `Cancelled while ${doing}.`, error);
+  }
+  if (error instanceof TypeError && /fetch failed|network/i.test(error.message)) {
+    return fail('AS_UNREACHABLE', `Could not reach Whatalo at ${at} while ${doing} (${networkReason(error)}).`, error, {}, 'Check the network connection and WHATALO_ISSUER, then try again.');
+  }
+  if (error instanceof oauth.UnsupportedOperationError) {
+    return fail('AS_PROTOCOL', `Whatalo at ${at} asks for something this app does not support while ${doing}: ${error.message}.`, error);
+  }
+  // Anything else is a bug in this code, not a protocol outcome: let it surface as one.
+  throw error;
+}
+
+function clientFailure(step: OAuthStep, at: string, cause: unknown): WhataloError {
+  const details = { oauth_error: 'invalid_client', reason: 'client_invalid' satisfies SignedOutReason };
+  if (step === 'code') {
+    return fail('SIGN_IN_FAILED', `Whatalo at ${at} no longer accepts this app's registration; nothing was stored.`, cause, details, 'Start the sign-in again; the app registers itself anew.');
+  }
+  return fail(
+    'AUTH_REQUIRED',
+    `Whatalo at ${at} no longer accepts this app's registration (it expires after 90 days); the app registers again at the next sign-in.`,
+    cause,
+    details,
+    SIGN_IN_HINT,
+  );
+}

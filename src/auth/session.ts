@@ -1,0 +1,228 @@
+/**
+ * The session: this install's client and grant for one issuer, as stored, and a valid access
+ * token on demand.
+ *
+ * `clients.json` names the client; the credential store keeps its secret and tokens under
+ * `${issuer} ${client_id}`. Every write happens under one cross-process lock per issuer (the
+ * refresh lock), and every refresh re-reads the store after taking it: several host-spawned
+ * processes share one grant, and a refresh token rotates (CONTRACT A10), so a process that
+ * refreshed with a stale one would revoke the grant for all of them.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import * as oauth from 'oauth4webapi';
+import type { Config } from '../config.js';
+import { SIGN_IN_HINT, WhataloError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { CredentialStore } from './credentials/index.js';
+import { type StoredGrant, type StoredTokens, grantAccount, needsRefresh, readStoredGrant, tokensFromResponse, writeStoredGrant } from './grant.js';
+import { withLock } from './lock.js';
+import { type HttpDeps, type SignedOutReason, clientAuth, isInvalidClient, oauthErrorOf, oauthFailure, requestOptions } from './oauth.js';
+import { type RegisteredClient, type Registration, forgetRegisteredClient, readRegisteredClient, registrationExpired, saveRegisteredClient } from './registration.js';
+
+/** A refresh is a few requests; waiting longer than this for another process means it is stuck. */
+const REFRESH_LOCK_WAIT_MS = 30_000;
+
+export interface SessionState {
+  client: RegisteredClient;
+  /** The credential-store account of this client. */
+  account: string;
+  grant: StoredGrant;
+}
+
+export interface SessionDeps {
+  config: Config;
+  logger: Logger;
+  store: CredentialStore;
+  http: HttpDeps;
+  now: () => number;
+  /** The authorization server's metadata (discovered once per broker). */
+  server(): Promise<oauth.AuthorizationServer>;
+}
+
+export interface Session {
+  /** The issuer as used in keys and messages. */
+  readonly issuer: string;
+  /** What this process knows, without I/O. */
+  peek(): SessionState | null;
+  /** Re-reads clients.json and the credential store; throws CREDENTIAL_STORE for a corrupt record. */
+  load(): Promise<SessionState | null>;
+  /** A valid access token: from memory when it is not about to expire, else refreshed (single-flight, cross-process). */
+  getAccessToken(): Promise<string>;
+  /** A token other than `failedAccessToken` (which introspection called inactive): refreshes unless another process already did. */
+  forceRefresh(failedAccessToken: string): Promise<string>;
+  /** Stores a completed sign-in, replacing what was stored; resolves to what was there before. */
+  storeSignIn(registration: Registration, tokens: StoredTokens): Promise<SessionState | null>;
+  /** Removes the tokens, keeping the client, if they are still the ones that hold `accessToken`. */
+  dropTokens(accessToken: string): Promise<void>;
+  /** Forgets the client and its record if it is still `clientId` (the AS no longer knows it). */
+  forgetClient(clientId: string): Promise<void>;
+  /** Runs `fn` holding the session's lock; `fn` may use `load` and `remove` but no other locked method. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** Deletes the stored record and client entry (call inside `exclusive`). */
+  remove(client: RegisteredClient): Promise<void>;
+}
+
+/** Lock files are named by a digest of the issuer: any issuer URL makes a safe file name. */
+export function lockPath(configDir: string, kind: 'signin' | 'refresh', issuer: string): string {
+  const digest = createHash('sha256').update(issuer).digest('hex').slice(0, 16);
+  return path.join(configDir, 'locks', `${kind}-${digest}.lock`);
+}
+
+export function signedOut(reason: SignedOutReason, message: string, hint: string): WhataloError {
+  return new WhataloError('AUTH_REQUIRED', message, { hint, details: { reason } });
+}
+
+export function notSignedIn(): WhataloError {
+  return signedOut('not_signed_in', 'Not signed in to Whatalo.', 'Run `whatalo-mcp login` to sign in.');
+}
+
+export function createSession(deps: SessionDeps): Session {
+  const { config, logger, store, now } = deps;
+  const issuer = config.issuer.href;
+  const refreshLock = lockPath(config.configDir, 'refresh', issuer);
+  let memory: SessionState | null = null;
+  let inflight: Promise<string> | null = null;
+
+  async function load(): Promise<SessionState | null> {
+    const client = await readRegisteredClient(config.configDir, issuer);
+    if (!client) return (memory = null);
+    const account = grantAccount(issuer, client.client_id);
+    const grant = await readStoredGrant(store, account);
+    // A client whose secret is gone cannot authenticate: as good as none, the next sign-in registers anew.
+    memory = grant ? { client, account, grant } : null;
+    return memory;
+  }
+
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return withLock(refreshLock, fn, {
+      waitMs: REFRESH_LOCK_WAIT_MS,
+      onWait: () => logger.debug('waiting for another whatalo-mcp process to finish with the stored grant'),
+    });
+  }
+
+  async function remove(client: RegisteredClient): Promise<void> {
+    await store.delete(grantAccount(issuer, client.client_id));
+    await forgetRegisteredClient(config.configDir, issuer, client.client_id);
+    if (memory?.client.client_id === client.client_id) memory = null;
+  }
+
+  async function writeTokens(state: SessionState, tokens: StoredTokens | null): Promise<SessionState> {
+    const grant: StoredGrant = { ...state.grant, tokens };
+    await writeStoredGrant(store, state.account, grant);
+    return (memory = { ...state, grant });
+  }
+
+  /** One refresh under the lock; `failed` is a token that must not be returned again. */
+  function refreshLocked(failed: string | undefined): Promise<string> {
+    return exclusive(async () => {
+      const state = await load();
+      const tokens = state?.grant.tokens;
+      if (!state || !tokens) throw notSignedIn();
+      // Another process may have refreshed while we waited: then its tokens are ours too.
+      if (!needsRefresh(tokens, now()) && tokens.access_token !== failed) return tokens.access_token;
+      if (registrationExpired(state.client, now())) {
+        await remove(state.client);
+        throw signedOut('client_invalid', "This app's registration with Whatalo has expired; it registers again at the next sign-in.", SIGN_IN_HINT);
+      }
+      if (!tokens.refresh_token) {
+        await writeTokens(state, null);
+        throw signedOut('revoked', 'Whatalo access has expired and cannot be renewed.', SIGN_IN_HINT);
+      }
+      let answer: oauth.TokenEndpointResponse;
+      try {
+        const as = await deps.server();
+        const client: oauth.Client = { client_id: state.client.client_id };
+        const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth(state.grant.client_secret), tokens.refresh_token, requestOptions(config.issuer, deps.http));
+        answer = await oauth.processRefreshTokenResponse(as, client, response);
+      } catch (error) {
+        const mapped = oauthFailure(error, 'refresh', config.issuer);
+        if (oauthErrorOf(mapped) === 'invalid_grant') {
+          // Under the lock the stored tokens are still the ones that failed: clear them, once; no retry loop.
+          await writeTokens(state, null);
+          logger.warn('the refresh token was refused; signed out');
+        } else if (isInvalidClient(mapped)) {
+          await remove(state.client);
+          logger.warn('the client registration was refused; it will register again at the next sign-in');
+        }
+        throw mapped;
+      }
+      const next = tokensFromResponse(answer, now(), tokens);
+      await writeTokens(state, next);
+      logger.debug('access token refreshed');
+      return next.access_token;
+    });
+  }
+
+  /** In-process single flight: every caller that needs a refresh now shares one. */
+  async function refresh(failed: string | undefined): Promise<string> {
+    // Joining a flight started without `failed` may hand back that very token; then one more, of our own.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      inflight ??= refreshLocked(failed).finally(() => (inflight = null));
+      const token = await inflight;
+      if (failed === undefined || token !== failed) return token;
+    }
+    throw signedOut('revoked', 'Whatalo access was revoked or has expired.', SIGN_IN_HINT);
+  }
+
+  return {
+    issuer,
+    peek: () => memory,
+    load,
+    async getAccessToken() {
+      const known = memory?.grant.tokens;
+      if (known && !needsRefresh(known, now())) return known.access_token;
+      const stored = (await load())?.grant.tokens;
+      if (!stored) throw notSignedIn();
+      if (!needsRefresh(stored, now())) return stored.access_token;
+      return refresh(undefined);
+    },
+    forceRefresh(failedAccessToken) {
+      return refresh(failedAccessToken);
+    },
+    storeSignIn(registration, tokens) {
+      return exclusive(async () => {
+        let previous: SessionState | null = null;
+        try {
+          previous = await load();
+        } catch (error) {
+          // A corrupt record is replaced by this sign-in; its account is deleted below.
+          logger.debug('replacing an unreadable stored grant', { error });
+        }
+        const previousClient = previous?.client ?? (await readRegisteredClient(config.configDir, issuer).catch(() => null));
+        const client: RegisteredClient = {
+          client_id: registration.client_id,
+          client_id_issued_at: registration.client_id_issued_at,
+          client_secret_expires_at: registration.client_secret_expires_at,
+        };
+        const account = grantAccount(issuer, client.client_id);
+        const grant: StoredGrant = { version: 1, client_secret: registration.client_secret, tokens };
+        // Record first, then the name of the client: a reader never finds a client without its secret.
+        await writeStoredGrant(store, account, grant);
+        await saveRegisteredClient(config.configDir, issuer, client);
+        if (previousClient && previousClient.client_id !== client.client_id) {
+          await store.delete(grantAccount(issuer, previousClient.client_id));
+        }
+        memory = { client, account, grant };
+        return previous;
+      });
+    },
+    dropTokens(accessToken) {
+      return exclusive(async () => {
+        const state = await load();
+        if (state?.grant.tokens?.access_token === accessToken) await writeTokens(state, null);
+      });
+    },
+    forgetClient(clientId) {
+      return exclusive(async () => {
+        const client = await readRegisteredClient(config.configDir, issuer);
+        if (client?.client_id === clientId) await remove(client);
+      });
+    },
+    exclusive,
+    remove,
+  };
+}

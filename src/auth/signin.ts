@@ -1,0 +1,321 @@
+/**
+ * Sign-in: the authorization code flow with PKCE through the person's browser, and the
+ * orchestration around it (one flow per issuer across processes, a client that the AS still
+ * knows, nothing stored until the token exchange succeeded).
+ *
+ * The browser comes back to a one-shot server on 127.0.0.1 (loopback.ts), or, with --paste,
+ * the person copies the final address from the browser into stdin. The answer must carry
+ * our `state` and, from an AS that advertises RFC 9207, its `iss`; oauth4webapi checks both.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8252 (native apps: system browser, loopback redirect)
+ * @see https://www.rfc-editor.org/rfc/rfc7636 (PKCE)
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.1 (state, PKCE S256, iss)
+ */
+import { createInterface } from 'node:readline';
+import * as oauth from 'oauth4webapi';
+import type { Config } from '../config.js';
+import { WhataloError, isWhataloError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { joinScopes } from '../scopes.js';
+import { presentAuthorizationUrl } from './browser.js';
+import { type StoredTokens, tokensFromResponse } from './grant.js';
+import { introspectToken } from './introspection.js';
+import { withLock } from './lock.js';
+import { type CallbackPage, startCallbackServer } from './loopback.js';
+import { type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions } from './oauth.js';
+import { type Registration, registerClient, registrationExpired } from './registration.js';
+import { type Session, type SessionState, lockPath } from './session.js';
+
+/**
+ * The redirect URI for --paste. Port 1 is on every major browser's list of ports it refuses
+ * to connect to, so no local process can receive the code; the browser shows an error page
+ * with the full address in its address bar, which is what the person copies. The AS matches
+ * loopback redirects on any port (RFC 8252 §7.3).
+ */
+export const PASTE_REDIRECT_URI = 'http://127.0.0.1:1/callback';
+
+/** How the person pastes the final address (the `login --paste` command). */
+export interface PasteIO {
+  input: NodeJS.ReadableStream;
+  /** Prompts and complaints about what was pasted. */
+  write(text: string): void;
+}
+
+export interface FlowOptions {
+  as: oauth.AuthorizationServer;
+  issuer: URL;
+  client: Pick<Registration, 'client_id' | 'client_secret'>;
+  scope: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Shows the authorization URL; called exactly once per flow. */
+  present(url: string): Promise<void>;
+  paste?: PasteIO;
+  logger: Logger;
+  http: HttpDeps;
+}
+
+export interface FlowResult {
+  response: oauth.TokenEndpointResponse;
+  /** Answers the browser (loopback only); call after the result was stored. */
+  respond(page: CallbackPage): void;
+}
+
+const FAILED_TITLE = 'Whatalo sign-in failed';
+
+/** The authorization request URL. @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1 */
+function authorizationUrl(as: oauth.AuthorizationServer, params: Record<string, string>): string {
+  const url = new URL(as.authorization_endpoint!);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return url.href;
+}
+
+/** Reads lines from the person until one is the address the browser ended on. */
+function readPastedUrl(paste: PasteIO, timeoutMs: number, signal: AbortSignal | undefined): Promise<URL> {
+  return new Promise<URL>((resolve, reject) => {
+    const lines = createInterface({ input: paste.input, terminal: false });
+    const timer = setTimeout(() => done(() => reject(new WhataloError('SIGN_IN_TIMEOUT', `No address was pasted within ${Math.round(timeoutMs / 1000)} seconds.`, { hint: 'Run `whatalo-mcp login --paste` again.' }))), timeoutMs);
+    const onAbort = () => done(() => reject(new WhataloError('CANCELLED', 'The sign-in was cancelled.')));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = (action: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      lines.removeAllListeners();
+      lines.close();
+      action();
+    };
+    lines.on('line', (line) => {
+      const text = line.trim();
+      if (text === '') return;
+      let url: URL | undefined;
+      try {
+        url = new URL(text);
+      } catch {
+        url = undefined;
+      }
+      if (!url || url.pathname !== '/callback' || !(url.searchParams.has('code') || url.searchParams.has('error'))) {
+        paste.write(`That is not the address of the sign-in answer. Paste the whole address that starts with ${PASTE_REDIRECT_URI}?\n`);
+        return;
+      }
+      done(() => resolve(url));
+    });
+    lines.on('close', () =>
+      done(() => reject(new WhataloError('SIGN_IN_FAILED', 'The input ended before the address of the sign-in answer was pasted; nothing was stored.', { hint: 'Run `whatalo-mcp login --paste` again.' }))),
+    );
+  });
+}
+
+/**
+ * One run of the authorization code flow: PKCE S256, state, the browser (or paste), the
+ * checks of the answer, and the code exchange. Stores nothing.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1
+ */
+export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowResult> {
+  const { as, issuer, paste } = options;
+  const client: oauth.Client = { client_id: options.client.client_id };
+  const verifier = oauth.generateRandomCodeVerifier();
+  const challenge = await oauth.calculatePKCECodeChallenge(verifier);
+  const state = oauth.generateRandomState();
+  const server = paste ? undefined : await startCallbackServer({ logger: options.logger });
+  try {
+    const redirectUri = server?.redirectUri ?? PASTE_REDIRECT_URI;
+    const url = authorizationUrl(as, {
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: redirectUri,
+      scope: options.scope,
+      state,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    await options.present(url);
+    let answer: URL;
+    let respond: (page: CallbackPage) => void = () => {};
+    try {
+      if (server) {
+        const callback = await server.waitForCallback({ timeoutMs: options.timeoutMs, signal: options.signal });
+        answer = callback.url;
+        respond = (page) => callback.respond(page);
+      } else {
+        answer = await readPastedUrl(paste!, options.timeoutMs, options.signal);
+      }
+    } catch (error) {
+      if (isWhataloError(error, 'SIGN_IN_TIMEOUT')) {
+        throw new WhataloError('SIGN_IN_TIMEOUT', error.message, { hint: error.hint, cause: error, details: { authorization_url: url } });
+      }
+      throw error;
+    }
+
+    let params: URLSearchParams;
+    try {
+      params = oauth.validateAuthResponse(as, client, answer, state);
+    } catch (error) {
+      const failure = oauthFailure(error, 'authorization', issuer);
+      respond({ ok: false, title: FAILED_TITLE, message: failure.message });
+      throw failure;
+    }
+    try {
+      const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(options.client.client_secret), params, redirectUri, verifier, requestOptions(issuer, options.http));
+      return { response: await oauth.processAuthorizationCodeResponse(as, client, response), respond };
+    } catch (error) {
+      const failure = oauthFailure(error, 'code', issuer);
+      respond({ ok: false, title: FAILED_TITLE, message: failure.message });
+      throw failure;
+    }
+  } finally {
+    // After respond() the server closes by itself; on every other path it closes here.
+    void server?.close();
+  }
+}
+
+// --- orchestration ------------------------------------------------------------------------
+
+export interface SignInDeps {
+  config: Config;
+  logger: Logger;
+  session: Session;
+  http: HttpDeps;
+  now: () => number;
+  server(): Promise<oauth.AuthorizationServer>;
+  /** A registration made in this process that no sign-in has stored yet. */
+  pending: { registration: Registration | null };
+}
+
+export interface SignInRequest {
+  scopes: readonly string[];
+  /** A grant that another process stored meanwhile is used instead of a new flow when this says so. */
+  reuse(tokens: StoredTokens): boolean;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** URL-mode elicitation; when absent or failing, the browser (BROWSER honoured). */
+  presentUrl?: (url: string) => Promise<void>;
+  onProgress?: (message: string) => void;
+  paste?: PasteIO;
+}
+
+export interface SignInResult {
+  state: SessionState;
+  /** What was stored before this sign-in replaced it (to revoke), null when nothing or reused. */
+  previous: SessionState | null;
+  /** True when another process's new grant was used and no flow ran. */
+  reused: boolean;
+}
+
+/**
+ * A client the AS still accepts: the stored one (probed with a harmless introspection, since
+ * an expired registration would otherwise end on an error page the flow cannot see), else a
+ * new registration.
+ */
+async function usableClient(deps: SignInDeps, as: oauth.AuthorizationServer, stored: SessionState | null): Promise<Registration> {
+  const candidates: Registration[] = [];
+  if (stored && !registrationExpired(stored.client, deps.now())) candidates.push({ ...stored.client, client_secret: stored.grant.client_secret });
+  if (deps.pending.registration && !registrationExpired(deps.pending.registration, deps.now())) candidates.push(deps.pending.registration);
+  for (const candidate of candidates) {
+    try {
+      await introspectToken(as, deps.config.issuer, candidate, oauth.generateRandomState(), deps.http);
+      return candidate;
+    } catch (error) {
+      if (!isInvalidClient(error)) throw error;
+      deps.logger.info('the stored registration is no longer accepted; registering again');
+      if (stored && candidate.client_id === stored.client.client_id) await deps.session.forgetClient(candidate.client_id);
+    }
+  }
+  const registration = await registerClient(as, deps.config.issuer, deps.http);
+  deps.pending.registration = registration;
+  deps.logger.debug('registered with Whatalo', { client_id: registration.client_id });
+  return registration;
+}
+
+/**
+ * Signs in, once per issuer across processes: holds the sign-in lock, and after taking it
+ * re-reads the store, so a process that waited for another's sign-in uses its grant instead
+ * of opening a second browser tab.
+ */
+export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<SignInResult> {
+  const { config, logger, session } = deps;
+  const progress = (message: string) => request.onProgress?.(message);
+  try {
+    return await withLock(
+      lockPath(config.configDir, 'signin', session.issuer),
+      async () => {
+        let stored: SessionState | null = null;
+        try {
+          stored = await session.load();
+        } catch (error) {
+          // An unreadable record is replaced by this sign-in.
+          logger.warn(isWhataloError(error) ? error.message : 'the stored grant is unreadable; signing in afresh');
+        }
+        const tokens = stored?.grant.tokens;
+        if (stored && tokens && request.reuse(tokens)) {
+          logger.info('using the sign-in another whatalo-mcp process just completed');
+          return { state: stored, previous: null, reused: true };
+        }
+
+        const as = await deps.server();
+        const registration = await usableClient(deps, as, stored);
+        const scope = joinScopes(request.scopes);
+        const flow = await authorizationCodeFlow({
+          as,
+          issuer: config.issuer,
+          client: registration,
+          scope,
+          timeoutMs: request.timeoutMs,
+          signal: request.signal,
+          paste: request.paste,
+          logger,
+          http: deps.http,
+          present: async (url) => {
+            progress('Waiting for you to approve access in the browser…');
+            if (request.paste) {
+              await presentAuthorizationUrl(url, { browser: 'none', logger, write: (line) => request.paste!.write(line + '\n') });
+              request.paste.write(`After you approve, the browser cannot open ${PASTE_REDIRECT_URI}… and shows an error page.\nCopy the whole address from its address bar and paste it here, then press Enter:\n`);
+              return;
+            }
+            if (request.presentUrl) {
+              try {
+                await request.presentUrl(url);
+                return;
+              } catch (error) {
+                logger.debug('the client could not show the sign-in link; opening the browser', { error });
+              }
+            }
+            await presentAuthorizationUrl(url, { browser: config.browser, logger });
+          },
+        });
+
+        try {
+          const info = await introspectToken(as, config.issuer, registration, flow.response.access_token, deps.http);
+          if (!info.active) throw new WhataloError('AS_PROTOCOL', `Whatalo at ${config.issuer.origin} issued an access token that introspection calls inactive.`);
+          const now = deps.now();
+          const fresh: StoredTokens = {
+            ...tokensFromResponse(flow.response, now, { scope }),
+            store_id: info.storeId,
+            merchant: info.merchant,
+            signed_in_at: now,
+          };
+          const previous = await session.storeSignIn(registration, fresh);
+          deps.pending.registration = null;
+          flow.respond({ ok: true, title: 'Signed in to Whatalo', message: 'whatalo-mcp is now connected to your store. You can close this tab and return to your app.' });
+          progress('Signed in to Whatalo.');
+          return { state: session.peek()!, previous, reused: false };
+        } catch (error) {
+          flow.respond({ ok: false, title: FAILED_TITLE, message: isWhataloError(error) ? error.message : 'The sign-in could not be completed.' });
+          throw error;
+        }
+      },
+      {
+        waitMs: request.timeoutMs,
+        signal: request.signal,
+        onWait: () => progress('Another whatalo-mcp is signing in to Whatalo; waiting for it to finish…'),
+      },
+    );
+  } catch (error) {
+    if (isWhataloError(error, 'CREDENTIAL_STORE') && error.details?.reason === 'lock_timeout') {
+      throw new WhataloError('SIGN_IN_TIMEOUT', 'Another whatalo-mcp is still signing in to Whatalo and did not finish in time.', {
+        hint: 'Finish the sign-in in the browser window it opened, then try again.',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
