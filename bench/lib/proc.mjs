@@ -1,0 +1,91 @@
+/**
+ * Child processes, temp dirs and their cleanup. Everything the bench starts is registered
+ * here so one call (also on SIGINT/SIGTERM or an error) ends it all.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+const cleanups = new Set();
+
+/** Registers an undo step; returns a function that runs it once and unregisters it. */
+export function onCleanup(fn) {
+  let done = false;
+  const run = async () => {
+    if (done) return;
+    done = true;
+    cleanups.delete(run);
+    await fn();
+  };
+  cleanups.add(run);
+  return run;
+}
+
+/** Runs every pending undo step, newest first; never throws. */
+export async function cleanupAll() {
+  for (const run of [...cleanups].reverse()) {
+    try {
+      await run();
+    } catch {
+      // best effort: keep undoing the rest
+    }
+  }
+}
+
+export function tempDir(prefix) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Kills a pid if it is still alive (by that pid only). */
+export function killPid(pid, signal = 'SIGKILL') {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Resident set size of a live process in bytes, from /proc (Linux). */
+export function rssOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/**
+ * Starts `node dist/cli.js sandbox` in its own process, so neither the bench client nor
+ * the server under test shares an event loop with the API they call. Resolves with the
+ * JSON line it prints first.
+ */
+export async function startSandboxProcess(root, { rateLimit }) {
+  const child = spawn(
+    process.execPath,
+    ['dist/cli.js', 'sandbox', '--auto-approve', 'first', '--rate-limit', String(rateLimit)],
+    { cwd: root, env: { ...process.env, WHATALO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const stop = onCleanup(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => killPid(child.pid), 3000);
+    await exited;
+    clearTimeout(timer);
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`sandbox exited (${code}) before it was ready:\n${stderr}`)));
+  });
+  lines.close();
+  const info = JSON.parse(first);
+  return { issuer: info.issuer, apiBase: info.api_base, stores: info.stores, pid: child.pid, stop };
+}
