@@ -10,6 +10,7 @@ import { WhataloError } from '../errors.js';
 import { type Logger, createLogger } from '../log.js';
 import { createApiHandler } from './api.js';
 import { createSeedData } from './data.js';
+import { type FaultSpec, FaultSpecError, createFaultState, parseFaults } from './faults.js';
 import { type SandboxContext, createRouter } from './server.js';
 import { countRequest, createState, findToken, isActive, now } from './state.js';
 
@@ -22,6 +23,8 @@ export interface SandboxOptions {
   autoApprove?: string;
   /** API v1 rate limit; default 600 per 60 s. */
   rateLimit?: { limit: number; windowSeconds: number };
+  /** Faults active from the start (as POST /sandbox/faults takes them); validated here. */
+  faults?: unknown;
   logger?: Logger;
 }
 
@@ -66,8 +69,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     autoApproveStoreId = store.id;
   }
 
+  let faults: FaultSpec[] = [];
+  try {
+    faults = options.faults === undefined ? [] : parseFaults(options.faults);
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new WhataloError('CONFIG_INVALID', `--faults: ${error.message}`);
+    throw error;
+  }
+
   const state = createState();
-  const ctx: SandboxContext = { state, data, issuer: '', logger, autoApproveStoreId };
+  const ctx: SandboxContext = { state, data, issuer: '', logger, autoApproveStoreId, faults: createFaultState(faults) };
   const api = createApiHandler({
     data,
     authenticate(token) {

@@ -25,6 +25,7 @@ import {
   handleStats,
 } from './controls.js';
 import { type SandboxState, countRequest } from './state.js';
+import { FAULTS_PATH, type FaultState, applyFault, handleFaults } from './faults.js';
 
 /** What every handler may use; passed in, never a module singleton. */
 export interface SandboxContext {
@@ -35,6 +36,8 @@ export interface SandboxContext {
   logger: Logger;
   /** Set by --auto-approve: GET /oauth/authorize approves at once for this store. */
   autoApproveStoreId: string | undefined;
+  /** Injected faults (/sandbox/faults); empty unless a test or --faults asks. */
+  faults: FaultState;
 }
 
 export type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
@@ -56,9 +59,14 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/sandbox/grants': { GET: handleGrants },
   '/sandbox/stats': { GET: handleStats },
   '/sandbox/reset-stats': { POST: handleResetStats },
+  [FAULTS_PATH]: { GET: faultsControl, POST: faultsControl, DELETE: faultsControl },
   [SETTINGS_PATH]: { GET: handleSettings },
   [SETTINGS_DISCONNECT_PATH]: { POST: handleSettingsDisconnect },
 };
+
+function faultsControl(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return handleFaults(ctx.faults, req, res);
+}
 
 /** Host names a browser may use to reach us; anything else is DNS rebinding and is refused. */
 const LOOPBACK_HOST_HEADER = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
@@ -82,6 +90,11 @@ async function dispatch(ctx: SandboxContext, api: ApiHandler, req: IncomingMessa
     throw new HttpError(400, { error: 'invalid_request', message: 'malformed request target' });
   }
   const path = url.pathname;
+  // Faults come before routing; an answered or dropped request still counts like any other.
+  if (await applyFault(ctx.faults, req, res, method, path, API_PREFIX)) {
+    countRequest(ctx.state, `${method} ${path}`);
+    return;
+  }
   if (path === API_PREFIX || path.startsWith(API_PREFIX + '/')) {
     // API v1 counts its own requests by route pattern (bounded, unlike raw ids).
     await api(req, res, path.slice(API_PREFIX.length));
