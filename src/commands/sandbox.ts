@@ -2,6 +2,7 @@
  * `whatalo-mcp sandbox`: runs the fake Whatalo on loopback until SIGINT/SIGTERM.
  * The first stdout line is one JSON object a script can read; everything else is stderr.
  */
+import { readFile } from 'node:fs/promises';
 import { WhataloError } from '../errors.js';
 import { createLogger, type LogLevel } from '../log.js';
 import { startSandbox } from '../sandbox/index.js';
@@ -20,18 +21,37 @@ function stringFlag(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Reads a --faults file: the JSON POST /sandbox/faults takes; startSandbox validates it. */
+async function faultsFile(path: string | undefined): Promise<unknown> {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new WhataloError('CONFIG_INVALID', `--faults: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new WhataloError('CONFIG_INVALID', `--faults: ${path} is not valid JSON`, { hint: 'Write {"faults": [{"path": "/oauth/token", "status": 500}]} or similar.' });
+  }
+}
+
 const LOG_LEVELS = new Set(['error', 'warn', 'info', 'debug']);
 
 export const sandboxCommand: Command = {
   name: 'sandbox',
   summary: 'Run a local fake Whatalo (OAuth server, consent page, API v1) on 127.0.0.1',
-  usage: `whatalo-mcp sandbox [--port N] [--host 127.0.0.1] [--auto-approve STORE_ID|first] [--rate-limit N]
+  usage: `whatalo-mcp sandbox [--port N] [--host 127.0.0.1] [--auto-approve STORE_ID|first] [--rate-limit N] [--faults FILE]
 
   --port N                  port to listen on; 0 (default) picks a free one
   --host H                  loopback address to bind (127.0.0.1 default, ::1, localhost)
   --auto-approve STORE_ID   skip the consent page and approve at once for that store
                             ("first" = the merchant's first store)
   --rate-limit N            API v1 requests allowed per 60 s (default 600)
+  --faults FILE             start with these injected faults (JSON as POST /sandbox/faults
+                            takes: {"faults":[{"path":"/api/v1/*","status":500,"rate":0.5}]});
+                            change them later with POST/DELETE /sandbox/faults
 
 Prints one JSON line on stdout: {"issuer","api_base","merchant","stores":[{"id","name"}]}.
 Logs go to stderr. Stop it with Ctrl-C.`,
@@ -40,6 +60,7 @@ Logs go to stderr. Stop it with Ctrl-C.`,
     host: { type: 'string' },
     'auto-approve': { type: 'string' },
     'rate-limit': { type: 'string' },
+    faults: { type: 'string' },
   },
   async run(ctx) {
     const port = integerFlag('port', stringFlag(ctx.values.port), 0, 65535) ?? 0;
@@ -52,11 +73,13 @@ Logs go to stderr. Stop it with Ctrl-C.`,
       port,
       autoApprove: stringFlag(ctx.values['auto-approve']),
       rateLimit: limit === undefined ? undefined : { limit, windowSeconds: 60 },
+      faults: await faultsFile(stringFlag(ctx.values.faults)),
       logger,
     });
     ctx.stdout.write(
       JSON.stringify({ issuer: sandbox.issuer, api_base: sandbox.apiBase, merchant: sandbox.merchant, stores: sandbox.stores }) + '\n',
     );
+    if (ctx.values.faults !== undefined) logger.warn(`injected faults from ${String(ctx.values.faults)} are active; see or clear them at ${sandbox.issuer}/sandbox/faults`);
     logger.info(`consent page approves ${ctx.values['auto-approve'] ? 'automatically' : 'by hand'}; connected apps at ${sandbox.issuer}/sandbox/settings`);
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
