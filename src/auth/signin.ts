@@ -57,7 +57,7 @@ export interface FlowOptions {
 
 export interface FlowResult {
   response: oauth.TokenEndpointResponse;
-  /** Answers the browser (loopback only); call after the result was stored. */
+  /** Answers the browser and closes the callback server (loopback); call exactly once, after the result was stored. */
   respond(page: CallbackPage): void;
 }
 
@@ -117,6 +117,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
   const challenge = await oauth.calculatePKCECodeChallenge(verifier);
   const state = oauth.generateRandomState();
   const server = paste ? undefined : await startCallbackServer({ logger: options.logger });
+  let handedOver = false;
   try {
     const redirectUri = server?.redirectUri ?? PASTE_REDIRECT_URI;
     const url = authorizationUrl(as, {
@@ -156,15 +157,18 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
     }
     try {
       const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(options.client.client_secret), params, redirectUri, verifier, requestOptions(issuer, options.http));
-      return { response: await oauth.processAuthorizationCodeResponse(as, client, response), respond };
+      const result = { response: await oauth.processAuthorizationCodeResponse(as, client, response), respond };
+      handedOver = true;
+      return result;
     } catch (error) {
       const failure = oauthFailure(error, 'code', issuer);
       respond({ ok: false, title: FAILED_TITLE, message: failure.message });
       throw failure;
     }
   } finally {
-    // After respond() the server closes by itself; on every other path it closes here.
-    void server?.close();
+    // respond() answers the browser and closes the server; the caller calls it once the grant is
+    // stored, so the page tells the truth. On every other path the server closes here.
+    if (!handedOver) void server?.close();
   }
 }
 

@@ -1,13 +1,71 @@
-import type { Command } from './command.js';
+/**
+ * `whatalo-mcp login`: signs in to Whatalo in the browser and stores the grant, so the MCP
+ * server never has to ask. Running it again signs in again (to switch stores or scopes) and
+ * revokes the grant it replaces.
+ */
+import { createBroker } from '../auth/broker.js';
+import { loadConfig } from '../config.js';
+import { WhataloError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { ALL_SCOPES, type Scope, isReadScope } from '../scopes.js';
+import { CONNECTION_OPTIONS, type Command } from './command.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+/** A person at a terminal may need a while to find a password. */
+const DEFAULT_TIMEOUT_SECONDS = 300;
+
+function timeoutSeconds(raw: string | undefined, env: NodeJS.ProcessEnv, fallback: number): number {
+  if (raw === undefined) return env.WHATALO_LOGIN_TIMEOUT ? fallback : DEFAULT_TIMEOUT_SECONDS;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < 1 || value > 3600) {
+    throw new WhataloError('CONFIG_INVALID', `--timeout must be a whole number of seconds from 1 to 3600 (got "${raw}")`);
+  }
+  return value;
+}
+
 export const loginCommand: Command = {
   name: 'login',
-  summary: '(not yet implemented)',
-  usage: 'whatalo-mcp login',
-  options: {},
+  summary: 'Sign in to Whatalo in the browser and keep the grant in the credential store',
+  usage: `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste]
+
+  --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of all tools)
+  --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)
+  --paste    do not listen for the browser; paste the address it ends on instead
+             (for machines whose browser cannot reach this one)
+  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE`,
+  options: {
+    ...CONNECTION_OPTIONS,
+    scopes: { type: 'string' },
+    timeout: { type: 'string' },
+    paste: { type: 'boolean' },
+  },
   async run(ctx) {
-    ctx.stderr.write('whatalo-mcp login: not yet implemented\n');
-    return 1;
+    const flag = (name: string) => (typeof ctx.values[name] === 'string' ? (ctx.values[name] as string) : undefined);
+    const config = loadConfig(ctx.env, { issuer: flag('issuer'), apiBase: flag('api-base'), scopes: flag('scopes') });
+    const timeout = timeoutSeconds(flag('timeout'), ctx.env, config.loginTimeoutSeconds);
+    const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
+    const requestedScopes: Scope[] = ALL_SCOPES.filter(isReadScope);
+    const broker = createBroker(config, { logger, requestedScopes });
+    try {
+      const report = await broker.login({
+        timeoutSeconds: timeout,
+        signal: ctx.signal,
+        onProgress: (message) => void ctx.stderr.write(message + '\n'),
+        ...(ctx.values.paste === true ? { paste: { input: process.stdin, write: (text: string) => void ctx.stderr.write(text) } } : {}),
+      });
+      const status = await broker.status();
+      const store = status.store_name ? `“${status.store_name}” (${report.store_id})` : report.store_id;
+      ctx.stderr.write(
+        [
+          `Signed in to Whatalo as ${report.merchant} for store ${store}.`,
+          `Scopes: ${report.scopes.join(' ')}`,
+          `Credentials are kept in ${report.credential_store}.`,
+        ].join('\n') + '\n',
+      );
+      return 0;
+    } finally {
+      await broker.close();
+      // A pasted address is read from stdin; let the process end once we are done with it.
+      if (ctx.values.paste === true) process.stdin.pause();
+    }
   },
 };

@@ -1,13 +1,40 @@
-import type { Command } from './command.js';
+/**
+ * `whatalo-mcp logout`: revokes the stored tokens at Whatalo (RFC 7009, CONTRACT B5) and
+ * deletes them here. When Whatalo cannot be reached the local copy goes anyway, and we say
+ * that the tokens may still be live until they expire.
+ */
+import { createBroker } from '../auth/broker.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { CONNECTION_OPTIONS, type Command } from './command.js';
 
-// Placeholder until its issue lands; replaced by the real command.
 export const logoutCommand: Command = {
   name: 'logout',
-  summary: '(not yet implemented)',
-  usage: 'whatalo-mcp logout',
-  options: {},
+  summary: 'Revoke the Whatalo grant and remove it from the credential store',
+  usage: `whatalo-mcp logout
+
+  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE`,
+  options: { ...CONNECTION_OPTIONS },
   async run(ctx) {
-    ctx.stderr.write('whatalo-mcp logout: not yet implemented\n');
-    return 1;
+    const flag = (name: string) => (typeof ctx.values[name] === 'string' ? (ctx.values[name] as string) : undefined);
+    const config = loadConfig(ctx.env, { issuer: flag('issuer'), apiBase: flag('api-base') });
+    const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
+    const broker = createBroker(config, { logger, requestedScopes: [] });
+    try {
+      const report = await broker.logout();
+      if (!report.had_grant) {
+        ctx.stderr.write(`Not signed in to Whatalo at ${config.issuer.origin}; nothing to sign out of.\n`);
+      } else if (report.revoked) {
+        ctx.stderr.write(`Signed out: the tokens were revoked at Whatalo and removed from ${report.credential_store}.\n`);
+      } else {
+        ctx.stderr.write(
+          `Signed out here: the tokens were removed from ${report.credential_store}, but revocation did not reach Whatalo (${report.problem ?? 'unknown reason'}).\n` +
+            'They stop working when they expire; to end them now, disconnect the app under Connected apps in your Whatalo settings.\n',
+        );
+      }
+      return 0;
+    } finally {
+      await broker.close();
+    }
   },
 };

@@ -1,13 +1,51 @@
-import type { Command } from './command.js';
+/**
+ * `whatalo-mcp status`: whether this install is signed in, to which store, with which scopes,
+ * from introspection (the AS's word, not a local guess). Never prints a token.
+ */
+import { createBroker } from '../auth/broker.js';
+import type { StatusReport } from '../auth/broker.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { CONNECTION_OPTIONS, type Command } from './command.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+function describe(report: StatusReport): string {
+  if (!report.signed_in) {
+    return [`Not signed in to Whatalo at ${report.issuer}.`, report.reason ?? '', `Credential store: ${report.credential_store}`].filter(Boolean).join('\n');
+  }
+  const store = report.store_name ? `“${report.store_name}” (${report.store_id})` : report.store_id;
+  return [
+    `Signed in to Whatalo at ${report.issuer}`,
+    `  store:            ${store}`,
+    `  merchant:         ${report.merchant}`,
+    `  scopes:           ${report.scopes.join(' ')}`,
+    `  access token:     expires ${report.expires_at ?? 'at an unknown time'} (renewed automatically)`,
+    `  credential store: ${report.credential_store}`,
+  ].join('\n');
+}
+
 export const statusCommand: Command = {
   name: 'status',
-  summary: '(not yet implemented)',
-  usage: 'whatalo-mcp status',
-  options: {},
+  summary: 'Show whether you are signed in, to which store and with which scopes',
+  usage: `whatalo-mcp status [--json]
+
+  --json  print one JSON object on stdout (signed_in, store_id, store_name, merchant,
+          scopes, expires_at, credential_store, issuer)
+  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
+
+Exit status: 0 when signed in, 1 when not.`,
+  options: { ...CONNECTION_OPTIONS, json: { type: 'boolean' } },
   async run(ctx) {
-    ctx.stderr.write('whatalo-mcp status: not yet implemented\n');
-    return 1;
+    const flag = (name: string) => (typeof ctx.values[name] === 'string' ? (ctx.values[name] as string) : undefined);
+    const config = loadConfig(ctx.env, { issuer: flag('issuer'), apiBase: flag('api-base') });
+    const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
+    const broker = createBroker(config, { logger, requestedScopes: [] });
+    try {
+      const report = await broker.status();
+      if (ctx.values.json === true) ctx.stdout.write(JSON.stringify(report) + '\n');
+      else ctx.stderr.write(describe(report) + '\n');
+      return report.signed_in ? 0 : 1;
+    } finally {
+      await broker.close();
+    }
   },
 };
