@@ -64,11 +64,15 @@ export function signInFailedPage(reason: string): CallbackPage {
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3
  */
-export async function startCallbackServer(options: { logger?: Logger } = {}): Promise<CallbackServer> {
+export async function startCallbackServer(
+  options: { logger?: Logger; /** tests shorten the 10 s wait for respond() */ respondGraceMs?: number } = {},
+): Promise<CallbackServer> {
   const logger = options.logger;
+  const respondGraceMs = options.respondGraceMs ?? RESPOND_GRACE_MS;
   let first: { url: URL; res: http.ServerResponse } | undefined;
   let answered = false;
   let closed = false;
+  let flushed: Promise<void> | undefined;
   const waiters: Array<(first: { url: URL; res: http.ServerResponse }) => void> = [];
 
   const server = http.createServer((req, res) => {
@@ -116,6 +120,8 @@ export async function startCallbackServer(options: { logger?: Logger } = {}): Pr
       closed = true;
       if (first && !answered) answer(NEUTRAL_PAGE);
     }
+    // Let the page reach the browser before every socket is cut.
+    if (flushed) await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     await new Promise<void>((resolve) => {
       if (!server.listening) return resolve();
       server.close(() => resolve());
@@ -126,7 +132,13 @@ export async function startCallbackServer(options: { logger?: Logger } = {}): Pr
   function answer(page: CallbackPage): void {
     if (answered || !first) return;
     answered = true;
-    sendPage(first.res, page.ok ? 200 : 400, page);
+    const res = first.res;
+    flushed = new Promise<void>((resolve) => {
+      if (res.destroyed) return resolve();
+      res.once('finish', resolve);
+      res.once('close', resolve);
+    });
+    sendPage(res, page.ok ? 200 : 400, page);
   }
 
   return {
@@ -145,7 +157,7 @@ export async function startCallbackServer(options: { logger?: Logger } = {}): Pr
         };
         const deliver = (got: { url: URL; res: http.ServerResponse }) =>
           finish(() => {
-            const grace = setTimeout(() => answer(NEUTRAL_PAGE), RESPOND_GRACE_MS);
+            const grace = setTimeout(() => answer(NEUTRAL_PAGE), respondGraceMs);
             grace.unref();
             resolve({
               url: got.url,
