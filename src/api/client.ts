@@ -1,0 +1,333 @@
+/**
+ * The thin typed API v1 client: one request function that owns the retry policy, and one
+ * typed method per row of the API table. It knows nothing of OAuth: credentials come from a
+ * `CredentialSource` (the server builds one over the broker), so the 401 → renew → retry
+ * rule lives here once, next to the other retries.
+ *
+ * Retry policy (CONTRACT V7), all bounded so a tool call never hangs:
+ * - 401: renew the credentials once and retry once; a second 401 is AUTH_REQUIRED.
+ * - 429: wait for Retry-After, at most `maxRateLimitRetries` times and `maxRateLimitWaitMs`
+ *   in total; past that, RATE_LIMITED at once (waiting longer than a host's patience helps
+ *   no one).
+ * - 5xx, timeouts, network errors: back off base·1, base·2, base·4 — but only for requests
+ *   that are safe to repeat. A POST that failed mid-way may have created the product, so it
+ *   is never sent twice; its error says the change may or may not have been made.
+ *
+ * @see ../../docs/design.md "API v1"; CONTRACT V2, V6, V7
+ */
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { WhataloError } from '../errors.js';
+import { type Logger, silentLogger } from '../log.js';
+import { VERSION } from '../version.js';
+import { apiErrorFromAnswer, readErrorBody, unreachable } from './errors.js';
+import type {
+  AdjustmentRequest,
+  Category,
+  CategoryFields,
+  Customer,
+  CustomerQuery,
+  Deleted,
+  Inventory,
+  InventoryAdjustment,
+  NewCategory,
+  NewProduct,
+  Order,
+  OrderQuery,
+  OrderStatus,
+  Page,
+  PageQuery,
+  Product,
+  ProductFields,
+  ProductQuery,
+  Store,
+} from './types.js';
+
+/** What one request is sent with. `accessToken` is never logged nor put in an error. */
+export interface Credentials {
+  accessToken: string;
+  /** The store the token resolves to; sent as X-Whatalo-Store-Id and named in messages. */
+  storeId: string;
+}
+
+export interface CredentialSource {
+  current(): Promise<Credentials>;
+  /** Called at most once per request, after the API answered 401 to `stale`. */
+  renew(stale: Credentials): Promise<Credentials>;
+}
+
+export interface RetryPolicy {
+  /** First 5xx backoff; doubles each time. 1 s in production (CONTRACT V7). */
+  baseMs: number;
+  maxServerRetries: number;
+  maxRateLimitRetries: number;
+  maxRateLimitWaitMs: number;
+}
+
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
+  baseMs: 1000,
+  maxServerRetries: 3,
+  maxRateLimitRetries: 2,
+  maxRateLimitWaitMs: 10_000,
+});
+
+/** One attempt's bound: a hung connection must fail over to a retry, not hold the call. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+export interface ApiClientOptions {
+  apiBase: URL;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface ApiRequest {
+  method: HttpMethod;
+  /** Below the API base, e.g. `/products/prd_1`; ids already encoded. */
+  path: string;
+  query?: object;
+  body?: unknown;
+}
+
+export interface ApiClient {
+  /** Sends one request with the retry policy; resolves to the parsed JSON body. */
+  request<T>(request: ApiRequest, source: CredentialSource, signal?: AbortSignal): Promise<T>;
+  /** The typed endpoints, bound to one credential source and one caller's signal. */
+  bind(source: CredentialSource, signal?: AbortSignal): StoreApi;
+}
+
+/** API v1, one method per row of docs/design.md's table. Single items are unwrapped from `{data}`. */
+export interface StoreApi {
+  getStore(): Promise<Store>;
+  listProducts(query?: ProductQuery): Promise<Page<Product>>;
+  getProduct(id: string): Promise<Product>;
+  createProduct(fields: NewProduct): Promise<Product>;
+  updateProduct(id: string, fields: ProductFields): Promise<Product>;
+  deleteProduct(id: string): Promise<Deleted>;
+  listCategories(query?: PageQuery): Promise<Page<Category>>;
+  createCategory(fields: NewCategory): Promise<Category>;
+  updateCategory(id: string, fields: CategoryFields): Promise<Category>;
+  getInventory(productId: string): Promise<Inventory>;
+  adjustInventory(productId: string, adjustment: AdjustmentRequest): Promise<InventoryAdjustment>;
+  listCustomers(query?: CustomerQuery): Promise<Page<Customer>>;
+  getCustomer(id: string): Promise<Customer>;
+  listOrders(query?: OrderQuery): Promise<Page<Order>>;
+  getOrder(id: string): Promise<Order>;
+  updateOrderStatus(id: string, status: OrderStatus): Promise<Order>;
+}
+
+const SAFE_TO_REPEAT: ReadonlySet<HttpMethod> = new Set(['GET', 'PATCH', 'DELETE']);
+
+function cancelled(cause?: unknown): WhataloError {
+  return new WhataloError('CANCELLED', 'The request was cancelled.', { cause });
+}
+
+/** Retry-After in ms: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); the body's `retryAfter` as a fallback. */
+function retryAfterMs(response: Response, bodySeconds: number | undefined): number | undefined {
+  const header = response.headers.get('retry-after')?.trim();
+  if (header) {
+    if (/^\d+$/.test(header)) return Number(header) * 1000;
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  return bodySeconds === undefined ? undefined : Math.max(0, bodySeconds) * 1000;
+}
+
+/** A network failure in words, from undici's `cause` (ECONNREFUSED …), never the URL's secrets. */
+function networkReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'DNS lookup failed',
+    ETIMEDOUT: 'connection timed out',
+    UND_ERR_SOCKET: 'connection closed',
+  };
+  return code ? (words[code] ?? code.toLowerCase()) : 'network error';
+}
+
+function queryString(query: object | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null) params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Creates the client; `apiBase` keeps its path (`…/api/v1`, `…/v1`). */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const base = options.apiBase.href.replace(/\/+$/, '');
+  const logger = options.logger ?? silentLogger;
+  const doFetch = options.fetch ?? fetch;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await sleepFor(ms, undefined, signal ? { signal } : undefined);
+    } catch (error) {
+      throw cancelled(error);
+    }
+  }
+
+  async function request<T>(req: ApiRequest, source: CredentialSource, signal?: AbortSignal): Promise<T> {
+    const url = `${base}${req.path}${queryString(req.query)}`;
+    const repeatable = SAFE_TO_REPEAT.has(req.method);
+    let credentials = await source.current();
+    let renewed = false;
+    let serverRetries = 0;
+    let rateRetries = 0;
+    let waitedMs = 0;
+    const backoff = () => retry.baseMs * 2 ** serverRetries++;
+
+    for (;;) {
+      if (signal?.aborted) throw cancelled(signal.reason);
+      let response: Response;
+      try {
+        const timeout = AbortSignal.timeout(timeoutMs);
+        response = await doFetch(url, {
+          method: req.method,
+          headers: {
+            accept: 'application/json',
+            authorization: `Bearer ${credentials.accessToken}`,
+            'x-whatalo-store-id': credentials.storeId,
+            'user-agent': `whatalo-mcp/${VERSION}`,
+            ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          redirect: 'error',
+        });
+      } catch (error) {
+        if (signal?.aborted) throw cancelled(error);
+        const why = networkReason(error, timeoutMs);
+        if (repeatable && serverRetries < retry.maxServerRetries) {
+          logger.debug('API v1 request failed; retrying', { method: req.method, path: req.path, why });
+          await pause(backoff(), signal);
+          continue;
+        }
+        throw unreachable(repeatable ? why : `${why}; the change may or may not have been made`, error);
+      }
+
+      const requestId = response.headers.get('x-request-id') ?? undefined;
+      const text = await readText(response, signal);
+      if (response.ok) return parseSuccess<T>(text, response.status, requestId);
+
+      const body = readErrorBody(safeJson(text));
+      logger.debug('API v1 error', { method: req.method, path: req.path, status: response.status, code: body.code, requestId: body.requestId ?? requestId });
+
+      if (response.status === 401 && !renewed) {
+        renewed = true;
+        credentials = await source.renew(credentials);
+        continue;
+      }
+      if (response.status === 429) {
+        const wait = retryAfterMs(response, body.retryAfter);
+        if (wait !== undefined && rateRetries < retry.maxRateLimitRetries && waitedMs + wait <= retry.maxRateLimitWaitMs) {
+          rateRetries++;
+          waitedMs += wait;
+          logger.debug('API v1 rate limited; waiting', { waitMs: wait });
+          await pause(wait, signal);
+          continue;
+        }
+        if (wait !== undefined && body.retryAfter === undefined) body.retryAfter = Math.ceil(wait / 1000);
+      }
+      if (response.status >= 500 && repeatable && serverRetries < retry.maxServerRetries) {
+        await pause(backoff(), signal);
+        continue;
+      }
+      if (response.status >= 500) {
+        const attempts = serverRetries + 1;
+        const tail = repeatable ? `after ${attempts} attempt${attempts === 1 ? '' : 's'}` : 'the change may or may not have been made';
+        throw unreachable(`HTTP ${response.status}, ${tail}`, undefined, { status: response.status, apiCode: body.code, requestId: body.requestId ?? requestId });
+      }
+      throw apiErrorFromAnswer(response.status, body, credentials.storeId, requestId);
+    }
+  }
+
+  async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
+    try {
+      return await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw cancelled(error);
+      throw unreachable('the answer was cut off', error);
+    }
+  }
+
+  function parseSuccess<T>(text: string, status: number, requestId: string | undefined): T {
+    const value = safeJson(text);
+    if (value === undefined || value === null || typeof value !== 'object') {
+      throw new WhataloError('API_ERROR', `Whatalo answered HTTP ${status} with a body that is not a JSON object.`, { details: { status, requestId } });
+    }
+    return value as T;
+  }
+
+  const client: ApiClient = {
+    request,
+    bind(source, signal) {
+      const send = <T>(req: ApiRequest) => request<T>(req, source, signal);
+      return storeApi(send);
+    },
+  };
+  return client;
+}
+
+function safeJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+type Send = <T>(req: ApiRequest) => Promise<T>;
+
+/** Unwraps `{data}`; an answer without it is the API breaking its own envelope (CONTRACT V2). */
+async function one<T>(send: Send, req: ApiRequest): Promise<T> {
+  const body = await send<{ data?: T }>(req);
+  if (body.data === undefined || body.data === null) {
+    throw new WhataloError('API_ERROR', `Whatalo's answer to ${req.method} ${req.path} has no "data".`);
+  }
+  return body.data;
+}
+
+async function page<T>(send: Send, req: ApiRequest): Promise<Page<T>> {
+  const body = await send<Partial<Page<T>>>(req);
+  if (!Array.isArray(body.data) || !body.pagination || typeof body.pagination.total !== 'number') {
+    throw new WhataloError('API_ERROR', `Whatalo's answer to ${req.method} ${req.path} is not a page ({data: [...], pagination}).`);
+  }
+  return body as Page<T>;
+}
+
+// Dots too: an id of '..' must not climb out of its collection once the URL is normalised.
+const seg = (id: string) => encodeURIComponent(id).replace(/\./g, '%2E');
+
+/** The typed endpoints over any `send`. */
+export function storeApi(send: Send): StoreApi {
+  return {
+    getStore: () => one(send, { method: 'GET', path: '/store' }),
+    listProducts: (query) => page(send, { method: 'GET', path: '/products', query }),
+    getProduct: (id) => one(send, { method: 'GET', path: `/products/${seg(id)}` }),
+    createProduct: (fields) => one(send, { method: 'POST', path: '/products', body: fields }),
+    updateProduct: (id, fields) => one(send, { method: 'PATCH', path: `/products/${seg(id)}`, body: fields }),
+    deleteProduct: (id) => one(send, { method: 'DELETE', path: `/products/${seg(id)}` }),
+    listCategories: (query) => page(send, { method: 'GET', path: '/categories', query }),
+    createCategory: (fields) => one(send, { method: 'POST', path: '/categories', body: fields }),
+    updateCategory: (id, fields) => one(send, { method: 'PATCH', path: `/categories/${seg(id)}`, body: fields }),
+    getInventory: (productId) => one(send, { method: 'GET', path: `/inventory/${seg(productId)}` }),
+    adjustInventory: (productId, adjustment) => one(send, { method: 'POST', path: `/inventory/${seg(productId)}/adjustments`, body: adjustment }),
+    listCustomers: (query) => page(send, { method: 'GET', path: '/customers', query }),
+    getCustomer: (id) => one(send, { method: 'GET', path: `/customers/${seg(id)}` }),
+    listOrders: (query) => page(send, { method: 'GET', path: '/orders', query }),
+    getOrder: (id) => one(send, { method: 'GET', path: `/orders/${seg(id)}` }),
+    updateOrderStatus: (id, status) => one(send, { method: 'PATCH', path: `/orders/${seg(id)}/status`, body: { status } }),
+  };
+}
