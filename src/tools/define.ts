@@ -1,0 +1,105 @@
+/**
+ * What a tool is: a value. Name, words for the model, the toolset it belongs to, the one
+ * scope it needs, its input and output schemas, its annotations, and a handler that speaks
+ * only to the typed API. Everything else — registration, the scope check, sign-in, errors as
+ * results, the `tools` listing, read-only mode — is derived from these records.
+ */
+import { z } from 'zod';
+import type { StoreApi } from '../api/client.js';
+import type { Scope } from '../scopes.js';
+
+/** Groups a merchant can switch on and off with `--toolsets`. */
+export const TOOLSETS = ['store', 'products', 'categories', 'inventory', 'customers', 'orders'] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
+/**
+ * MCP tool annotations, every one required: a host decides what to confirm from these, so
+ * leaving one to its protocol default (destructive, open world) would be a silent choice.
+ * `openWorldHint` is false throughout: the tools reach one merchant's store, a closed domain.
+ */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export interface ToolContext {
+  /** API v1 for the store of the current sign-in; the scope check happens on first use. */
+  api: StoreApi;
+  /** Aborted when the host cancels the call (`notifications/cancelled`). */
+  signal: AbortSignal;
+}
+
+/** A result: a short text for the person, and `data` matching the output schema. */
+export interface ToolOutput<T> {
+  text: string;
+  data: T;
+}
+
+export interface ToolRecord<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  /** snake_case, unique. */
+  name: string;
+  title: string;
+  /** For a model: what it does, when it fits, its limits. Facts, never instructions. */
+  description: string;
+  toolset: Toolset;
+  scope: Scope;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+  /** API field → argument name, where they differ, so a 422 names the argument the model sent. */
+  fieldAliases?: Readonly<Record<string, string>>;
+  handler(args: z.output<I>, ctx: ToolContext): Promise<ToolOutput<z.output<O>>>;
+}
+
+/** Type-checks one record with its own schemas' types, then lets it join the list. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(record: ToolRecord<I, O>): ToolRecord {
+  return record as unknown as ToolRecord;
+}
+
+// ---- schema pieces shared by several tools --------------------------------------------
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** An id argument: letters, digits, `_` and `-` only, so it can never change the API path. */
+export function idArg(what: string, example: string, source: string) {
+  return z
+    .string()
+    .regex(ID, `must be a ${what} id such as ${example}`)
+    .describe(`The ${what} id (${example}), as returned by ${source}.`);
+}
+
+/** Money in the store's currency: two decimals at most (CONTRACT: "two decimals"). */
+export function moneyArg(description: string) {
+  return z
+    .number()
+    .min(0)
+    .refine((v) => Math.round(v * 100) / 100 === v, 'must have at most two decimals')
+    .describe(description);
+}
+
+// A calendar date, or a date-time with an explicit zone: a zone-less time would be read in
+// the server's zone, which the model cannot know.
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+export function dateArg(description: string) {
+  return z
+    .string()
+    .regex(ISO_8601, 'must be an ISO 8601 date or date-time with a zone, e.g. 2026-09-01 or 2026-09-01T12:00:00Z')
+    .refine((v) => !Number.isNaN(Date.parse(v)), 'is not a real date')
+    .describe(description);
+}
+
+/** Rounds a sum of money to cents without float drift from repeated additions. */
+export function cents(amount: number): number {
+  return Math.round(amount * 100);
+}
+
+export function fromCents(value: number): number {
+  return value / 100;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
