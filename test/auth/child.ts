@@ -32,11 +32,12 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Runs an ES module script in a fresh node; resolves when it exits. */
-export function runNode(script: string, env: Record<string, string> = {}): Promise<ChildResult> {
+/** Runs an ES module script in a fresh node; resolves when it exits. `clean` starts from PATH and HOME only. */
+export function runNode(script: string, env: Record<string, string> = {}, options: { clean?: boolean } = {}): Promise<ChildResult> {
+  const base = options.clean ? { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } : process.env;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, ...env },
+      env: { ...base, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
