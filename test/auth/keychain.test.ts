@@ -10,13 +10,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
+import { assertBuilt, root } from './child.js';
 const fixture = path.join(root, 'test/fixtures/keychain-store.mjs');
 const required = process.env.WHATALO_TEST_REQUIRE_KEYCHAIN === '1';
 
@@ -45,7 +43,7 @@ describe.skipIf(unavailable)('keychain store on a real Secret Service', () => {
   const runId = randomUUID();
 
   beforeAll(async () => {
-    assertBuilt();
+    assertBuilt(['auth/credentials/index', 'auth/credentials/keychain', 'auth/credentials/private-file', 'auth/lock', 'config']);
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'whatalo-keychain-'));
   });
 
@@ -193,17 +191,4 @@ async function survivors(runId: string): Promise<string[]> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return found;
-}
-
-/** The fixture runs the built code; a stale dist/ would test yesterday's store. */
-function assertBuilt(): void {
-  const pairs = ['credentials/index', 'credentials/keychain', 'credentials/private-file', 'lock'].map((m) => [
-    path.join(root, `src/auth/${m}.ts`),
-    path.join(root, `dist/auth/${m}.js`),
-  ]);
-  for (const [src, out] of pairs) {
-    if (!existsSync(out!) || statSync(out!).mtimeMs < statSync(src!).mtimeMs) {
-      throw new Error(`${out} is missing or older than ${src}: run \`npx tsc -p .\` first`);
-    }
-  }
 }
