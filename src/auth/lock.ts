@@ -112,9 +112,13 @@ async function tryCreate(lockPath: string, record: LockRecord): Promise<boolean>
   try {
     await handle.writeFile(JSON.stringify(record));
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    // An empty lock would block everyone until it ages into "garbage"; take it back now.
+    await fs.rm(lockPath, { force: true });
+    throw new WhataloError('CREDENTIAL_STORE', `Cannot write the lock file ${lockPath}: ${errorMessage(error)}.`, { cause: error });
   }
+  await handle.close();
   return true;
 }
 
