@@ -83,7 +83,9 @@ export async function startCallbackServer(
       return;
     }
     const pathOnly = rawUrl.split('?', 1)[0];
-    if (req.method !== 'GET' || pathOnly !== CALLBACK_PATH) {
+    // The browser following our redirect URI always sends exactly this Host; anything else is a
+    // page reaching us by DNS rebinding, and must not be able to end (or answer) the flow.
+    if (req.method !== 'GET' || pathOnly !== CALLBACK_PATH || req.headers.host !== `127.0.0.1:${port}`) {
       logger?.debug('loopback: ignored a stray request', { method: req.method, path: pathOnly?.slice(0, 100) });
       sendPlain(res, 404, 'Not Found');
       return;

@@ -18,9 +18,10 @@ async function start(options: { respondGraceMs?: number } = {}): Promise<Callbac
 function request(
   url: string,
   method = 'GET',
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent: false }, (res) => {
+    const req = http.request(url, { method, agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -105,6 +106,9 @@ describe('loopback callback server', () => {
     expect((await request(`${base}/callbackx?code=x`)).status).toBe(404);
     expect((await request(`${server.redirectUri}?code=x`, 'POST')).status).toBe(404);
     expect((await request(`${server.redirectUri}?code=x`, 'HEAD')).status).toBe(404);
+    // A page that reached the port by DNS rebinding carries its own Host.
+    expect((await request(`${server.redirectUri}?code=forged`, 'GET', { Host: `evil.example:${portOf(server)}` })).status).toBe(404);
+    expect((await request(`${server.redirectUri}?code=forged`, 'GET', { Host: `localhost:${portOf(server)}` })).status).toBe(404);
     const browser = request(`${server.redirectUri}?code=real&state=s`);
     const callback = await waiting;
     expect(callback.url.searchParams.get('code')).toBe('real');
