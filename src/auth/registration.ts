@@ -166,5 +166,7 @@ export async function forgetRegisteredClient(configDir: string, issuer: string, 
   }
   if (content.clients[issuer] && content.clients[issuer].client_id !== clientId) return;
   delete content.clients[issuer];
-  await writeClientsFile(configDir, content);
+  if (Object.keys(content.clients).length > 0) return writeClientsFile(configDir, content);
+  // Signed out of every issuer: leave nothing behind.
+  await fs.rm(clientsFilePath(configDir), { force: true });
 }

@@ -64,8 +64,8 @@ export const loginCommand: Command = {
       return 0;
     } finally {
       await broker.close();
-      // A pasted address is read from stdin; let the process end once we are done with it.
-      if (ctx.values.paste === true) process.stdin.pause();
+      // A pasted address was read from stdin; an open stdin would keep the process alive.
+      if (ctx.values.paste === true) process.stdin.destroy();
     }
   },
 };
