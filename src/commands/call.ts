@@ -1,13 +1,83 @@
+/**
+ * `whatalo-mcp call TOOL '{"json":"args"}'`: runs one tool for a script, through the very
+ * server a host talks to (createServer + an in-memory MCP client), and prints its
+ * structuredContent as JSON. Exit 0 ok, 1 the tool failed (message on stderr), 2 bad usage.
+ */
+import { WhataloError } from '../errors.js';
 import type { Command } from './command.js';
+import { SERVE_FLAGS_HELP, SERVE_OPTIONS } from './serve.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+function parseArguments(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new WhataloError('CONFIG_INVALID', `the arguments are not valid JSON (${reason}); pass one JSON object, e.g. '{"product_id":"prd_…"}'`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new WhataloError('CONFIG_INVALID', `the arguments must be one JSON object, e.g. '{"limit":5}' (got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)})`);
+  }
+  return value as Record<string, unknown>;
+}
+
 export const callCommand: Command = {
   name: 'call',
-  summary: '(not yet implemented)',
-  usage: 'whatalo-mcp call',
-  options: {},
+  summary: 'Run one tool and print its result as JSON (for scripts)',
+  usage: `whatalo-mcp call TOOL ['{"json":"arguments"}'] [flags]
+
+${SERVE_FLAGS_HELP}
+
+Prints the tool's structuredContent as JSON on stdout. Exit 1 when the tool fails (the
+message goes to stderr), 2 for bad usage. Run \`whatalo-mcp tools\` for the tool names.`,
+  options: SERVE_OPTIONS,
+  maxPositionals: 2,
   async run(ctx) {
-    ctx.stderr.write('whatalo-mcp call: not yet implemented\n');
-    return 1;
+    const [name, raw] = ctx.positionals;
+    if (name === undefined) throw new WhataloError('CONFIG_INVALID', 'name the tool to call, e.g. `whatalo-mcp call get_store`; `whatalo-mcp tools` lists them');
+    const args = parseArguments(raw);
+
+    const { openSession } = await import('./serve.js');
+    const session = await openSession(ctx);
+    try {
+      if (!session.tools.some((t) => t.name === name)) {
+        const enabled = session.tools.map((t) => t.name).join(', ');
+        throw new WhataloError('CONFIG_INVALID', `no tool "${name}" is enabled; the enabled tools are ${enabled}`);
+      }
+      const [{ Client }, { InMemoryTransport }, { VERSION }] = await Promise.all([
+        import('@modelcontextprotocol/sdk/client/index.js'),
+        import('@modelcontextprotocol/sdk/inMemory.js'),
+        import('../version.js'),
+      ]);
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const client = new Client({ name: 'whatalo-mcp call', version: VERSION });
+      await session.server.server.connect(serverSide);
+      await client.connect(clientSide);
+      try {
+        // A first call may wait for a person to sign in: allow the sign-in bound and a margin.
+        const timeout = (session.config.loginTimeoutSeconds + 60) * 1000;
+        const result = await client.callTool({ name, arguments: args }, undefined, {
+          signal: ctx.signal,
+          timeout,
+          onprogress: (progress) => {
+            if (progress.message) ctx.stderr.write(`${progress.message}\n`);
+          },
+        });
+        const text = Array.isArray(result.content)
+          ? result.content.flatMap((c) => (c && typeof c === 'object' && 'text' in c && typeof c.text === 'string' ? [c.text] : [])).join('\n')
+          : '';
+        if (result.isError) {
+          ctx.stderr.write(`whatalo-mcp call ${name}: ${text || 'the tool failed'}\n`);
+          return 1;
+        }
+        ctx.stdout.write(JSON.stringify(result.structuredContent ?? {}, null, 2) + '\n');
+        return 0;
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await session.close();
+    }
   },
 };

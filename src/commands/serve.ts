@@ -1,13 +1,159 @@
-import type { Command } from './command.js';
+/**
+ * `whatalo-mcp serve` (the default): the MCP server over stdio, as a desktop host runs it.
+ *
+ * Also home of `openSession`, the one wiring of config, tools, API client, broker and
+ * (with --sandbox) the embedded sandbox, which `call` reuses so a scripted call takes the
+ * same path as a host's. Every import that costs start-up time is loaded inside run(): the
+ * host's `initialize` must not wait for code that only a tool call needs.
+ */
+import { WhataloError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Config } from '../config.js';
+import type { ToolRecord } from '../tools/define.js';
+import type { WhataloServer } from '../server/server.js';
+import { CONNECTION_OPTIONS, type Command, type CommandContext, type ParseArgsOptionsConfig } from './command.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+export const SERVE_OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  'read-only': { type: 'boolean' },
+  toolsets: { type: 'string' },
+  scopes: { type: 'string' },
+  sandbox: { type: 'boolean' },
+} as const satisfies ParseArgsOptionsConfig;
+
+export const SERVE_FLAGS_HELP = `  --read-only           only tools that read (and only read scopes at sign-in)
+  --toolsets a,b        only these groups: store, products, categories, inventory, customers, orders
+  --scopes s1,s2        scopes to grant at sign-in (default: the read scopes of the enabled tools;
+                        write scopes are asked for the first time a write tool runs)
+  --sandbox             run a local fake Whatalo inside this process and use it (nothing to set up;
+                        sign-in approves the first sandbox store by itself, nothing is stored)
+  --issuer URL          the Whatalo authorization server (default https://app.whatalo.com)
+  --api-base URL        API v1 base (default https://api.whatalo.com/v1)`;
+
+export interface Session {
+  config: Config;
+  logger: Logger;
+  tools: ToolRecord[];
+  server: WhataloServer;
+  close(): Promise<void>;
+}
+
+function stringFlag(ctx: CommandContext, name: string): string | undefined {
+  const value = ctx.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+// Internal, for tests only: shrinks the API client's 5xx backoff (CONTRACT V7's 1 s base) so
+// retry tests stay fast. Not a user setting, hence not in config.ts or the README.
+function retryBaseMs(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.WHATALO_API_RETRY_BASE_MS;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{1,5}$/.test(raw)) throw new WhataloError('CONFIG_INVALID', `WHATALO_API_RETRY_BASE_MS must be a whole number of milliseconds (got "${raw}")`);
+  return Number(raw);
+}
+
+/**
+ * Config, tools, API client, a lazily created broker and the MCP server, wired once.
+ * With --sandbox the sandbox starts first and its issuer, API base and a memory-only
+ * credential store replace the configured ones.
+ */
+export async function openSession(ctx: CommandContext): Promise<Session> {
+  const [{ loadConfig }, { createLogger }, { selectTools, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createApiClient }, { createServer }] =
+    await Promise.all([
+      import('../config.js'),
+      import('../log.js'),
+      import('../tools/index.js'),
+      import('../scopes.js'),
+      import('../api/client.js'),
+      import('../server/server.js'),
+    ]);
+
+  const sandboxMode = ctx.values.sandbox === true;
+  const flags = {
+    issuer: stringFlag(ctx, 'issuer'),
+    apiBase: stringFlag(ctx, 'api-base'),
+    readOnly: ctx.values['read-only'] === true,
+    toolsets: stringFlag(ctx, 'toolsets'),
+    scopes: stringFlag(ctx, 'scopes'),
+  };
+  if (sandboxMode && (flags.issuer !== undefined || flags.apiBase !== undefined)) {
+    throw new WhataloError('CONFIG_INVALID', '--sandbox runs its own authorization server and API; drop --issuer and --api-base');
+  }
+  let config = loadConfig(ctx.env, flags);
+  const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => ctx.stderr.write(line + '\n') });
+  const tools = selectTools({ readOnly: config.readOnly, toolsets: config.toolsets });
+
+  if (config.scopes) {
+    const unknown = config.scopes.filter((s) => !isScope(s));
+    if (unknown.length > 0) {
+      throw new WhataloError('CONFIG_INVALID', `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')} in --scopes; known scopes are ${ALL_SCOPES.join(', ')}`);
+    }
+    const writes = config.readOnly ? config.scopes.filter((s) => isScope(s) && !isReadScope(s)) : [];
+    if (writes.length > 0) throw new WhataloError('CONFIG_INVALID', `--read-only asks for read scopes only; drop ${writes.join(', ')} from --scopes`);
+  }
+
+  let sandbox: { close(): Promise<void> } | undefined;
+  if (sandboxMode) {
+    const { startSandbox } = await import('../sandbox/index.js');
+    const started = await startSandbox({ autoApprove: 'first', logger: createLogger({ level: config.logLevel, name: 'sandbox', write: (line) => ctx.stderr.write(line + '\n') }) });
+    sandbox = started;
+    config = loadConfig(ctx.env, { ...flags, issuer: started.issuer, apiBase: started.apiBase, credentialStore: 'memory' });
+    logger.info(`sandbox running at ${started.issuer}; signing in approves store ${started.stores[0]?.id ?? '(none)'} by itself`);
+  }
+
+  const requestedScopes = initialScopes(tools);
+  const retryBase = retryBaseMs(ctx.env);
+  const api = createApiClient({ apiBase: config.apiBase, logger, ...(retryBase === undefined ? {} : { retry: { baseMs: retryBase } }) });
+
+  let broker: import('../auth/broker.js').Broker | undefined;
+  const finalConfig = config;
+  const server = createServer({
+    tools,
+    api,
+    logger,
+    async broker() {
+      // Loaded on the first tool call: OAuth, keychain and browser code cost start-up time.
+      const { createBroker } = await import('../auth/broker.js');
+      broker ??= createBroker(finalConfig, { logger, requestedScopes });
+      return broker;
+    },
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    tools,
+    server,
+    close() {
+      closing ??= (async () => {
+        await server.close().catch((error: unknown) => logger.debug('closing the MCP server failed', { error }));
+        await broker?.close().catch((error: unknown) => logger.debug('closing the broker failed', { error }));
+        await sandbox?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
 export const serveCommand: Command = {
   name: 'serve',
-  summary: '(not yet implemented)',
-  usage: 'whatalo-mcp serve',
-  options: {},
+  summary: 'Serve MCP over stdio (what a desktop app runs; the default command)',
+  usage: `whatalo-mcp [serve] [flags]
+
+${SERVE_FLAGS_HELP}
+
+stdout carries the MCP protocol; logs go to stderr (WHATALO_LOG_LEVEL). Sign-in happens on the
+first tool call, in the browser (BROWSER=none prints the URL instead).`,
+  options: SERVE_OPTIONS,
   async run(ctx) {
-    ctx.stderr.write('whatalo-mcp serve: not yet implemented\n');
-    return 1;
+    const session = await openSession(ctx);
+    const { serveStdio } = await import('../server/stdio.js');
+    try {
+      await serveStdio(session.server.server, { signal: ctx.signal, logger: session.logger });
+    } finally {
+      await session.close();
+    }
+    return 0;
   },
 };

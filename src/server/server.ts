@@ -1,0 +1,146 @@
+/**
+ * The MCP server: registers the enabled tool records and runs each call through the same
+ * path — access from the broker (sign-in, refresh, step-up, the scope check), the typed API
+ * for that access's store, one result or one error result. Transport-free: stdio.ts and the
+ * `call` command connect it.
+ *
+ * Nothing here touches the network, the keychain or the browser until a tool is called:
+ * `initialize` and `tools/list` must answer on a machine that has never signed in.
+ */
+import { randomUUID } from 'node:crypto';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ApiClient, CredentialSource } from '../api/client.js';
+import type { Access, AccessContext, Broker } from '../auth/broker.js';
+import type { Logger } from '../log.js';
+import type { Scope } from '../scopes.js';
+import type { ToolRecord } from '../tools/define.js';
+import { NAME, VERSION } from '../version.js';
+import { errorResult, toolResult } from './results.js';
+
+/** What a tool call needs from the broker; the full Broker fits. */
+export type AccessBroker = Pick<Broker, 'ensureAccess' | 'invalidate'>;
+
+export interface ServerDeps {
+  tools: readonly ToolRecord[];
+  api: ApiClient;
+  /** Resolves the broker; called on the first tool call only, then reused. */
+  broker: () => Promise<AccessBroker>;
+  logger: Logger;
+}
+
+export interface WhataloServer {
+  server: McpServer;
+  close(): Promise<void>;
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+// Facts for the model about how this server behaves; no instructions to it.
+export const INSTRUCTIONS = [
+  'These tools work on one Whatalo store: the one chosen when the merchant signed in (get_store names it).',
+  'Amounts are in the store currency. List tools return one page with next_cursor and has_more; a cursor is valid only with the same filters.',
+  'The first call may open a Whatalo sign-in page in the browser; the first use of a tool that changes data may ask the merchant for that extra permission.',
+  'There are no payment or refund tools.',
+].join(' ');
+
+/** Progress notifications during sign-in, when the host asked for them with a progressToken. */
+function progressReporter(extra: Extra): ((message: string) => void) | undefined {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return undefined;
+  let progress = 0;
+  return (message) => {
+    progress += 1;
+    extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message } }).catch(() => {
+      // The host went away; the sign-in itself goes on and will fail or succeed on its own.
+    });
+  };
+}
+
+export function createServer(deps: ServerDeps): WhataloServer {
+  const { logger } = deps;
+  const server = new McpServer(
+    { name: NAME, version: VERSION, title: 'Whatalo' },
+    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+  );
+
+  let broker: Promise<AccessBroker> | undefined;
+  const getBroker = () => {
+    broker ??= deps.broker();
+    // A broker that failed to open (a locked keychain…) is tried again on the next call.
+    broker.catch(() => (broker = undefined));
+    return broker;
+  };
+
+  /** URL-mode elicitation, when the host declared it: the host shows the sign-in URL. */
+  function urlPresenter(extra: Extra, shown: string[]): AccessContext['presentUrl'] {
+    if (!server.server.getClientCapabilities()?.elicitation?.url) return undefined;
+    return async (url) => {
+      const elicitationId = randomUUID();
+      const answer = await server.server.elicitInput(
+        { mode: 'url', elicitationId, url, message: 'Sign in to Whatalo and choose the store to connect.' },
+        { signal: extra.signal },
+      );
+      if (answer.action !== 'accept') throw new Error(`the sign-in link was ${answer.action === 'decline' ? 'declined' : 'dismissed'}`);
+      shown.push(elicitationId);
+    };
+  }
+
+  /** Credentials for one call: ensureAccess for the tool's scope; after a 401, invalidate and once more. */
+  function credentialSource(scope: Scope, context: AccessContext, shown: string[]): CredentialSource {
+    let current: Promise<Access> | undefined;
+    const access = async () => {
+      const b = await getBroker();
+      const granted = await b.ensureAccess(scope, context);
+      // The host can close its "waiting for sign-in" view (elicitation/complete).
+      for (const id of shown.splice(0)) await server.server.createElicitationCompletionNotifier(id)().catch(() => {});
+      return granted;
+    };
+    const asCredentials = (a: Access) => ({ accessToken: a.accessToken, storeId: a.storeId });
+    return {
+      async current() {
+        current ??= access();
+        return asCredentials(await current);
+      },
+      async renew(stale) {
+        (await getBroker()).invalidate(stale.accessToken);
+        current = access();
+        return asCredentials(await current);
+      },
+    };
+  }
+
+  for (const tool of deps.tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      async (args: unknown, extra: Extra) => {
+        try {
+          const shown: string[] = [];
+          const onProgress = progressReporter(extra);
+          const presentUrl = urlPresenter(extra, shown);
+          const context: AccessContext = { signal: extra.signal, ...(onProgress ? { onProgress } : {}), ...(presentUrl ? { presentUrl } : {}) };
+          const api = deps.api.bind(credentialSource(tool.scope, context, shown), extra.signal);
+          const output = await tool.handler(args as never, { api, signal: extra.signal });
+          return toolResult(output);
+        } catch (error) {
+          return errorResult(error, tool, logger);
+        }
+      },
+    );
+  }
+
+  return {
+    server,
+    async close() {
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The stdio entry: the protocol on stdin/stdout, until the host closes stdin or the process
+ * is told to stop. stdout carries only JSON-RPC; everything human goes to stderr.
+ */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Logger } from '../log.js';
+
+/** Serves `server` over this process's stdio; resolves once the connection is over. */
+export async function serveStdio(server: McpServer, options: { signal: AbortSignal; logger: Logger }): Promise<void> {
+  const transport = new StdioServerTransport(process.stdin, process.stdout);
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    // The SDK's transport does not notice EOF: a host that closes our stdin means "stop".
+    process.stdin.once('end', () => void transport.close());
+    process.stdin.once('close', () => void transport.close());
+    options.signal.addEventListener('abort', () => void transport.close(), { once: true });
+  });
+  transport.onerror = (error) => options.logger.warn('stdio transport error', { error });
+  await server.connect(transport);
+  if (options.signal.aborted) await transport.close();
+  await closed;
+}
