@@ -38,3 +38,14 @@ export function suiteFigures(suite: string): FigureCounter {
   });
   return counter;
 }
+
+/**
+ * Property-test case counts: FUZZ_RUNS (default 2000) is the budget of a whole suite, and each
+ * property takes its `share` of it (at least `min`), so CI stays fast and a deeper run is one
+ * variable away: `FUZZ_RUNS=50000 npx vitest run test/security`.
+ */
+export function fuzzRuns(share: number, min = 20): number {
+  const raw = Number(process.env.FUZZ_RUNS ?? '');
+  const total = Number.isSafeInteger(raw) && raw > 0 ? raw : 2000;
+  return Math.max(min, Math.round(total * share));
+}

