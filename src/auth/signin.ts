@@ -129,17 +129,20 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       code_challenge: challenge,
       code_challenge_method: 'S256',
     });
+    // Listen before showing the link: a host may resolve its elicitation only after the person
+    // has already come back through the browser.
+    let respond: (page: CallbackPage) => void = () => {};
+    const answered: Promise<URL> = server
+      ? server.waitForCallback({ timeoutMs: options.timeoutMs, signal: options.signal }).then((callback) => {
+          respond = (page) => callback.respond(page);
+          return callback.url;
+        })
+      : readPastedUrl(paste!, options.timeoutMs, options.signal);
+    answered.catch(() => {}); // observed below; must not count as unhandled meanwhile
     await options.present(url);
     let answer: URL;
-    let respond: (page: CallbackPage) => void = () => {};
     try {
-      if (server) {
-        const callback = await server.waitForCallback({ timeoutMs: options.timeoutMs, signal: options.signal });
-        answer = callback.url;
-        respond = (page) => callback.respond(page);
-      } else {
-        answer = await readPastedUrl(paste!, options.timeoutMs, options.signal);
-      }
+      answer = await answered;
     } catch (error) {
       if (isWhataloError(error, 'SIGN_IN_TIMEOUT')) {
         throw new WhataloError('SIGN_IN_TIMEOUT', error.message, { hint: error.hint, cause: error, details: { authorization_url: url } });

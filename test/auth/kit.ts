@@ -3,6 +3,7 @@
  * pointing at a test sandbox, and a "person" who follows an authorization URL the way a
  * browser does when the sandbox approves at once.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,4 +82,31 @@ export function collectingLogger() {
   const lines: string[] = [];
   const write = (line: string) => void lines.push(line);
   return { lines, write };
+}
+
+/**
+ * An AccessContext whose "person" approves in a browser at once (the sandbox must
+ * auto-approve). Like a host's URL elicitation, presentUrl resolves once the link is shown,
+ * not when the browser is done; the visit goes on meanwhile.
+ */
+export const approvingPerson = {
+  visits: [] as Promise<BrowserVisit>[],
+  presentUrl: async (url: string) => {
+    approvingPerson.visits.push(followLikeBrowser(url));
+  },
+};
+
+/** POST /sandbox/faults (the reliability controls); an empty list clears them. */
+export async function setFaults(sandbox: TestSandbox, faults: Record<string, unknown>[]): Promise<void> {
+  const response = await fetch(`${sandbox.issuer}/sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ faults }),
+  });
+  if (!response.ok) throw new Error(`faults refused: ${await response.text()}`);
+}
+
+/** sha256 hex, as /sandbox/grants lists tokens. */
+export function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
