@@ -148,7 +148,9 @@ function networkReason(error: unknown, timeoutMs: number): string {
     ETIMEDOUT: 'connection timed out',
     UND_ERR_SOCKET: 'connection closed',
   };
-  return code ? (words[code] ?? code.toLowerCase()) : 'network error';
+  if (code) return words[code] ?? code.toLowerCase();
+  const said = cause instanceof Error ? cause.message : '';
+  return said && said.length <= 80 ? `network error: ${said}` : 'network error';
 }
 
 function queryString(query: object | undefined): string {
