@@ -260,7 +260,15 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
   return {
     async ensureAccess(scope, ctx = {}) {
       const { session } = await open();
-      let { token, info } = await activeInfo(await tokenOrFirstUse(scope, ctx));
+      let active: Awaited<ReturnType<typeof activeInfo>>;
+      try {
+        active = await activeInfo(await tokenOrFirstUse(scope, ctx));
+      } catch (error) {
+        // The AS forgot this app (registration expired): the grant died with it, so this is first use again.
+        if (!isWhataloError(error, 'AUTH_REQUIRED') || error.details?.reason !== 'client_invalid') throw error;
+        active = await activeInfo(await tokenOrFirstUse(scope, ctx));
+      }
+      let { token, info } = active;
       if (!info.scopes.includes(scope)) {
         await stepUp(scope, info.scopes, ctx);
         ({ token, info } = await activeInfo(await session.getAccessToken()));
