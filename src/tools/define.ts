@@ -83,11 +83,18 @@ export function moneyArg(description: string) {
 // the server's zone, which the model cannot know.
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
+/** Date.parse rolls 2026-02-31 over to March; a round trip of the date part catches it. */
+function isRealDate(value: string): boolean {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return false;
+  return value.length !== 10 || new Date(ms).toISOString().slice(0, 10) === value;
+}
+
 export function dateArg(description: string) {
   return z
     .string()
     .regex(ISO_8601, 'must be an ISO 8601 date or date-time with a zone, e.g. 2026-09-01 or 2026-09-01T12:00:00Z')
-    .refine((v) => !Number.isNaN(Date.parse(v)), 'is not a real date')
+    .refine(isRealDate, 'is not a real date')
     .describe(description);
 }
 

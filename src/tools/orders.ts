@@ -172,6 +172,7 @@ export const getSalesSummary = defineTool({
   }),
   outputSchema: salesSummarySchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  fieldAliases: { created_after: 'from', created_before: 'to' },
   async handler(args, { api, signal }) {
     const to = args.to ?? new Date().toISOString();
     if (Date.parse(to) <= Date.parse(args.from)) {

@@ -27,6 +27,8 @@ export interface McpOptions {
   /** Client capabilities (e.g. elicitation) and the client itself, before connecting. */
   clientOptions?: ClientOptions;
   setup?: (client: Client) => void;
+  /** Reuse this config dir (e.g. a file credential store shared by two processes); it is then not removed on close. */
+  configDir?: string;
 }
 
 export interface McpSession {
@@ -45,7 +47,9 @@ export function sandboxEnv(sandbox: TestSandbox, extra: Record<string, string | 
 }
 
 export async function startMcp(options: McpOptions = {}): Promise<McpSession> {
-  const configDir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-mcp-test-'));
+  const owned = options.configDir === undefined;
+  const configDir = options.configDir ?? (await mkdtemp(path.join(os.tmpdir(), 'whatalo-mcp-test-')));
+  const cleanup = () => (owned ? rm(configDir, { recursive: true, force: true }) : Promise.resolve());
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: configDir,
@@ -68,7 +72,7 @@ export async function startMcp(options: McpOptions = {}): Promise<McpSession> {
     await client.connect(transport);
   } catch (error) {
     await transport.close().catch(() => {});
-    await rm(configDir, { recursive: true, force: true });
+    await cleanup();
     throw new Error(`the server did not start: ${String(error)}\n${stderr}`);
   }
   return {
@@ -78,7 +82,7 @@ export async function startMcp(options: McpOptions = {}): Promise<McpSession> {
     call: async (name, args = {}) => (await client.callTool({ name, arguments: args }, undefined, { timeout: 50_000 })) as CallToolResult,
     async close() {
       await client.close().catch(() => {});
-      await rm(configDir, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }
