@@ -1,0 +1,96 @@
+/**
+ * Registration: a confidential client per install, its name kept in clients.json (no
+ * secret, 0600 in a 0700 dir), and re-registration when the AS forgets it after 90 days —
+ * with a clear path back to a working session.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createBroker } from '../../src/auth/broker.js';
+import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
+import { CLIENT_METADATA, registerClient } from '../../src/auth/registration.js';
+import { silentLogger } from '../../src/log.js';
+import { runCli } from '../helpers/cli.js';
+import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { FETCH_BROWSER, approvingPerson, removeTempDirs, sandboxConfig, sandboxEnv, tempDir } from './kit.js';
+
+let sandbox: TestSandbox;
+beforeAll(async () => {
+  sandbox = await startTestSandbox({ autoApprove: 'first' });
+});
+afterAll(async () => {
+  await sandbox.close();
+  await removeTempDirs();
+});
+
+const NINETY_ONE_DAYS = 91 * 24 * 3600;
+
+it('registers as a confidential client with a secret that expires', async () => {
+  const issuer = new URL(sandbox.issuer);
+  const as = await discoverAuthorizationServer(issuer);
+  const registration = await registerClient(as, issuer);
+  expect(registration.client_id).toMatch(/^cli_/);
+  expect(registration.client_secret.length).toBeGreaterThanOrEqual(32);
+  expect(registration.client_secret_expires_at! - registration.client_id_issued_at!).toBe(90 * 24 * 3600);
+  expect(CLIENT_METADATA).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', redirect_uris: ['http://127.0.0.1/callback'] });
+});
+
+it('clients.json names the client without its secret, private to the user', async () => {
+  const dir = await tempDir();
+  const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER });
+  expect((await runCli(['login'], { env })).code).toBe(0);
+  const file = path.join(dir, 'clients.json');
+  const content = JSON.parse(await fs.readFile(file, 'utf8')) as { clients: Record<string, Record<string, unknown>> };
+  const entry = content.clients[new URL(sandbox.issuer).href]!;
+  expect(Object.keys(entry).sort()).toEqual(['client_id', 'client_id_issued_at', 'client_secret_expires_at']);
+  expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+  expect((await fs.stat(dir)).mode & 0o777).toBe(0o700);
+});
+
+it('after the registration expired: status says so, login registers again and works; no browser from status', async () => {
+  const dir = await tempDir();
+  const log = `${dir}-browser.log`;
+  const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER, WHATALO_TEST_BROWSER_LOG: log });
+  expect((await runCli(['login'], { env })).code).toBe(0);
+  await sandbox.advanceClock(NINETY_ONE_DAYS);
+  const before = await sandbox.stats();
+
+  const status = await runCli(['status', '--json'], { env });
+  expect(status.code).toBe(1);
+  const report = JSON.parse(status.stdout) as { signed_in: boolean; reason: string };
+  expect(report.signed_in).toBe(false);
+  expect(report.reason).toMatch(/no longer accepts this app's registration.*whatalo-mcp login/);
+  expect((await fs.readFile(log, 'utf8')).match(/"launched"/g)).toHaveLength(1);
+
+  const login = await runCli(['login'], { env });
+  expect(login.code).toBe(0);
+  const after = await sandbox.stats();
+  expect(after.registrations - before.registrations).toBe(1);
+  expect((await runCli(['status'], { env })).code).toBe(0);
+});
+
+it('login straight after expiry finds out by itself (no error page in the browser) and registers again', async () => {
+  const dir = await tempDir();
+  const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER });
+  expect((await runCli(['login'], { env })).code).toBe(0);
+  const oldClient = (JSON.parse(await fs.readFile(path.join(dir, 'clients.json'), 'utf8')) as { clients: Record<string, { client_id: string }> }).clients[new URL(sandbox.issuer).href]!.client_id;
+  await sandbox.advanceClock(NINETY_ONE_DAYS);
+  const login = await runCli(['login'], { env });
+  expect(login.code).toBe(0);
+  const newClient = (JSON.parse(await fs.readFile(path.join(dir, 'clients.json'), 'utf8')) as { clients: Record<string, { client_id: string }> }).clients[new URL(sandbox.issuer).href]!.client_id;
+  expect(newClient).not.toBe(oldClient);
+  expect((await runCli(['status'], { env })).code).toBe(0);
+});
+
+it('a tool call after expiry registers again and signs in (first use), in one call', async () => {
+  // No introspection cache, so the call sees the AS's answer now rather than up to 60 s later.
+  const config = sandboxConfig(sandbox, await tempDir(), { WHATALO_INTROSPECTION_TTL: '0' });
+  const broker = createBroker(config, { logger: silentLogger, requestedScopes: ['read:store'] });
+  await broker.ensureAccess('read:store', approvingPerson);
+  await sandbox.advanceClock(NINETY_ONE_DAYS);
+  const before = await sandbox.stats();
+  const access = await broker.ensureAccess('read:store', approvingPerson);
+  expect(access.storeId).toBe(sandbox.stores[0]!.id);
+  expect((await sandbox.stats()).registrations - before.registrations).toBe(1);
+  await broker.close();
+});
