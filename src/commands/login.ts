@@ -7,7 +7,7 @@ import { createBroker } from '../auth/broker.js';
 import { loadConfig } from '../config.js';
 import { WhataloError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { ALL_SCOPES, type Scope, isReadScope } from '../scopes.js';
+import { initialScopes, selectTools } from '../tools/index.js';
 import { CONNECTION_OPTIONS, type Command } from './command.js';
 
 /** A person at a terminal may need a while to find a password. */
@@ -27,7 +27,7 @@ export const loginCommand: Command = {
   summary: 'Sign in to Whatalo in the browser and keep the grant in the credential store',
   usage: `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste]
 
-  --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of all tools)
+  --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of the enabled tools)
   --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)
   --paste    do not listen for the browser; paste the address it ends on instead
              (for machines whose browser cannot reach this one)
@@ -43,7 +43,8 @@ export const loginCommand: Command = {
     const config = loadConfig(ctx.env, { issuer: flag('issuer'), apiBase: flag('api-base'), scopes: flag('scopes') });
     const timeout = timeoutSeconds(flag('timeout'), ctx.env, config.loginTimeoutSeconds);
     const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
-    const requestedScopes: Scope[] = ALL_SCOPES.filter(isReadScope);
+    // Least privilege (CONTRACT B3): the read scopes of the enabled tools; writes come by step-up.
+    const requestedScopes = initialScopes(selectTools({ readOnly: config.readOnly, toolsets: config.toolsets }));
     const broker = createBroker(config, { logger, requestedScopes });
     try {
       const report = await broker.login({
