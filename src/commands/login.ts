@@ -3,7 +3,6 @@
  * server never has to ask. Running it again signs in again (to switch stores or scopes) and
  * revokes the grant it replaces.
  */
-import { createBroker } from '../auth/broker.js';
 import { loadConfig } from '../config.js';
 import { WhataloError } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -45,6 +44,8 @@ export const loginCommand: Command = {
     const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
     // Least privilege (CONTRACT B3): the read scopes of the enabled tools; writes come by step-up.
     const requestedScopes = initialScopes(selectTools({ readOnly: config.readOnly, toolsets: config.toolsets }));
+    // Loaded here, not at the top: cli.ts imports every command, and `serve` must not pay for the broker before initialize.
+    const { createBroker } = await import('../auth/broker.js');
     const broker = createBroker(config, { logger, requestedScopes });
     try {
       const report = await broker.login({

@@ -3,7 +3,6 @@
  * deletes them here. When Whatalo cannot be reached the local copy goes anyway, and we say
  * that the tokens may still be live until they expire.
  */
-import { createBroker } from '../auth/broker.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { CONNECTION_OPTIONS, type Command } from './command.js';
@@ -19,6 +18,8 @@ export const logoutCommand: Command = {
     const flag = (name: string) => (typeof ctx.values[name] === 'string' ? (ctx.values[name] as string) : undefined);
     const config = loadConfig(ctx.env, { issuer: flag('issuer'), apiBase: flag('api-base') });
     const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
+    // Loaded here, not at the top: cli.ts imports every command, and `serve` must not pay for the broker before initialize.
+    const { createBroker } = await import('../auth/broker.js');
     const broker = createBroker(config, { logger, requestedScopes: [] });
     try {
       const report = await broker.logout();

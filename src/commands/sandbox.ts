@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { WhataloError } from '../errors.js';
 import { createLogger, type LogLevel } from '../log.js';
-import { startSandbox } from '../sandbox/index.js';
 import type { Command } from './command.js';
 
 function integerFlag(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -68,6 +67,8 @@ Logs go to stderr. Stop it with Ctrl-C.`,
     const levelEnv = ctx.env.WHATALO_LOG_LEVEL;
     const level = levelEnv && LOG_LEVELS.has(levelEnv) ? (levelEnv as LogLevel) : 'info';
     const logger = createLogger({ name: 'sandbox', level, write: (line) => ctx.stderr.write(line + '\n') });
+    // Loaded here, not at the top: cli.ts imports every command, and `serve` must not load the sandbox.
+    const { startSandbox } = await import('../sandbox/index.js');
     const sandbox = await startSandbox({
       host: stringFlag(ctx.values.host) ?? '127.0.0.1',
       port,

@@ -2,7 +2,6 @@
  * `whatalo-mcp status`: whether this install is signed in, to which store, with which scopes,
  * from introspection (the AS's word, not a local guess). Never prints a token.
  */
-import { createBroker } from '../auth/broker.js';
 import type { StatusReport } from '../auth/broker.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
@@ -38,6 +37,8 @@ Exit status: 0 when signed in, 1 when not.`,
     const flag = (name: string) => (typeof ctx.values[name] === 'string' ? (ctx.values[name] as string) : undefined);
     const config = loadConfig(ctx.env, { issuer: flag('issuer'), apiBase: flag('api-base') });
     const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
+    // Loaded here, not at the top: cli.ts imports every command, and `serve` must not pay for the broker before initialize.
+    const { createBroker } = await import('../auth/broker.js');
     const broker = createBroker(config, { logger, requestedScopes: [] });
     try {
       const report = await broker.status();
