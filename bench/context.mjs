@@ -13,7 +13,7 @@ export function toolBytes(tool) {
   const total = bytes(tool);
   const parts = Object.fromEntries(PARTS.map((p) => [p, bytes(tool[p])]));
   const counted = Object.values(parts).reduce((a, b) => a + b, 0);
-  return { name: tool.name, total, ...parts, other: total - counted };
+  return { tool: tool.name, total, ...parts, other: total - counted };
 }
 
 async function listOf(spec) {

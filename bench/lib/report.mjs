@@ -3,7 +3,7 @@
 function num(value, unit) {
   if (!Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
-  const digits = unit === 'ms' && abs < 10 ? 2 : abs < 10 ? 2 : abs < 100 ? 1 : 0;
+  const digits = unit === 'requests' ? 0 : abs < 10 ? 2 : abs < 100 ? 1 : 0;
   return value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
@@ -41,8 +41,8 @@ export function table(rows) {
 export function contextBreakdown(row) {
   const d = row?.detail;
   if (!d?.per_tool) return '';
-  const cols = ['name', 'total', 'description', 'inputSchema', 'outputSchema', 'annotations', 'title', 'other'];
-  const rows = d.per_tool.map((t) => cols.map((c) => (c === 'name' ? t.name : String(t[c]))));
+  const cols = ['tool', 'total', 'description', 'inputSchema', 'outputSchema', 'annotations', 'title', 'name', 'other'];
+  const rows = d.per_tool.map((t) => cols.map((c) => String(t[c])));
   rows.push(['(all tools)', String(d.per_tool.reduce((a, t) => a + t.total, 0)), ...cols.slice(2).map((c) => String(d.share[c] ?? ''))]);
   const widths = cols.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;

@@ -29,7 +29,8 @@ export function whataloServer(sandbox, extraEnv = {}) {
   return {
     name: 'whatalo-mcp',
     command: process.execPath,
-    args: ['dist/cli.js', 'serve'],
+    // BENCH_WHATALO_CLI points at another build (e.g. a patched copy under .tmp/) for A/B runs.
+    args: [process.env.BENCH_WHATALO_CLI ?? 'dist/cli.js', 'serve'],
     cwd: ROOT,
     env: {
       ...baseEnv(home),
