@@ -104,7 +104,7 @@ export interface BrokerDeps {
   now?: () => number;
 }
 
-/** A person needs time to find a password; the `login` command's default wait. */
+/** The store name is a nicety for `status`; it must never hold the command up for long. */
 const STORE_NAME_TIMEOUT_MS = 5_000;
 
 export function createBroker(config: Config, deps: BrokerDeps): Broker {

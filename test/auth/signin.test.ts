@@ -80,6 +80,22 @@ describe('whatalo-mcp login (the CLI a person runs)', () => {
     expect(human.stdout).toBe('');
   });
 
+  it('running login again signs in anew with the same registration and revokes the grant it replaces', async () => {
+    const dir = await tempDir();
+    const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER });
+    expect((await runCli(['login'], { env })).code).toBe(0);
+    const before = await sandbox.stats();
+    expect((await runCli(['login'], { env })).code).toBe(0);
+    const after = await sandbox.stats();
+    expect(after.registrations - before.registrations).toBe(0);
+    expect(after.grants.authorization_code - before.grants.authorization_code).toBe(1);
+    const clientId = (await sandbox.grants()).at(-1)!.client_id;
+    const mine = (await sandbox.grants()).filter((g) => g.client_id === clientId);
+    expect(mine).toHaveLength(2);
+    expect(mine[0]!.tokens.every((t) => !t.active)).toBe(true);
+    expect(mine[1]!.tokens.every((t) => t.active)).toBe(true);
+  });
+
   it('asks only for the scopes given with --scopes', async () => {
     const dir = await tempDir();
     const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER });
