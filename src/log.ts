@@ -7,7 +7,10 @@
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
-const TOKEN_SHAPE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+// The authorization request's `state` and `code_challenge` have the same shape but travel
+// through the browser by design (RFC 7636 §4.3): masking them would break the sign-in link
+// that error messages and logs must show a person on a headless machine.
+const TOKEN_SHAPE = /(?<![A-Za-z0-9_-])(?<![?&](?:state|code_challenge)=)[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 
 export interface Logger {
   error(message: string, context?: Record<string, unknown>): void;

@@ -102,6 +102,8 @@ export interface BrokerDeps {
   fetch?: typeof fetch;
   /** Local clock in ms; tests pass their own to age tokens. */
   now?: () => number;
+  /** Stands in for the system browser; the embedded sandbox passes one that approves itself. */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 /** The store name is a nicety for `status`; it must never hold the command up for long. */
@@ -171,7 +173,7 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
     }
     const { session } = await open();
     interactive = signIn(
-      { config, logger, session, http, now, server, pending },
+      { config, logger, session, http, now, server, pending, ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}) },
       {
         scopes,
         reuse: (tokens) => grantsAll(tokens, scopes),
@@ -329,7 +331,7 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
         before = undefined; // an unreadable record: this sign-in replaces it
       }
       const result = await signIn(
-        { config, logger, session, http, now, server, pending },
+        { config, logger, session, http, now, server, pending, ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}) },
         {
           scopes,
           // Only a sign-in completed while we waited for the lock counts; `login` otherwise means "sign in again".

@@ -186,6 +186,9 @@ export interface SignInDeps {
   server(): Promise<oauth.AuthorizationServer>;
   /** A registration made in this process that no sign-in has stored yet. */
   pending: { registration: Registration | null };
+  /** Stands in for the system browser (the embedded sandbox completes its own consent);
+   *  default: presentAuthorizationUrl, which honours BROWSER. */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 export interface SignInRequest {
@@ -283,10 +286,13 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
                 await request.presentUrl(url);
                 return;
               } catch (error) {
+                // The person said no: opening a browser behind their back would overrule them.
+                if (isWhataloError(error)) throw error;
                 logger.debug('the client could not show the sign-in link; opening the browser', { error });
               }
             }
-            await presentAuthorizationUrl(url, { browser: config.browser, logger });
+            if (deps.openBrowser) await deps.openBrowser(url);
+            else await presentAuthorizationUrl(url, { browser: config.browser, logger });
           },
         });
 

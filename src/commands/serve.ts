@@ -93,12 +93,15 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   }
 
   let sandbox: { close(): Promise<void> } | undefined;
+  let openBrowser: ((url: string) => Promise<void>) | undefined;
   if (sandboxMode) {
-    const { startSandbox } = await import('../sandbox/index.js');
-    const started = await startSandbox({ autoApprove: 'first', logger: createLogger({ level: config.logLevel, name: 'sandbox', write: (line) => ctx.stderr.write(line + '\n') }) });
-    sandbox = started;
-    config = loadConfig(ctx.env, { ...flags, issuer: started.issuer, apiBase: started.apiBase, credentialStore: 'memory' });
-    logger.info(`sandbox running at ${started.issuer}; signing in approves store ${started.stores[0]?.id ?? '(none)'} by itself`);
+    const { startEmbeddedSandbox } = await import('./embedded.js');
+    const embedded = await startEmbeddedSandbox({ logger: createLogger({ level: config.logLevel, name: 'sandbox', write: (line) => ctx.stderr.write(line + '\n') }) });
+    sandbox = embedded.sandbox;
+    // The sandbox approves by itself, so this process plays the merchant's browser too.
+    openBrowser = embedded.openBrowser;
+    config = loadConfig(ctx.env, { ...flags, issuer: embedded.sandbox.issuer, apiBase: embedded.sandbox.apiBase, credentialStore: 'memory' });
+    logger.info(`sandbox running at ${embedded.sandbox.issuer}; signing in approves store ${embedded.sandbox.stores[0]?.id ?? '(none)'} by itself`);
   }
 
   const requestedScopes = initialScopes(tools);
@@ -114,7 +117,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     async broker() {
       // Loaded on the first tool call: OAuth, keychain and browser code cost start-up time.
       const { createBroker } = await import('../auth/broker.js');
-      broker ??= createBroker(finalConfig, { logger, requestedScopes });
+      broker ??= createBroker(finalConfig, { logger, requestedScopes, ...(openBrowser ? { openBrowser } : {}) });
       return broker;
     },
   });

@@ -13,6 +13,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ApiClient, CredentialSource } from '../api/client.js';
 import type { Access, AccessContext, Broker } from '../auth/broker.js';
+import { WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Scope } from '../scopes.js';
 import type { ToolRecord } from '../tools/define.js';
@@ -82,7 +83,11 @@ export function createServer(deps: ServerDeps): WhataloServer {
         { mode: 'url', elicitationId, url, message: 'Sign in to Whatalo and choose the store to connect.' },
         { signal: extra.signal },
       );
-      if (answer.action !== 'accept') throw new Error(`the sign-in link was ${answer.action === 'decline' ? 'declined' : 'dismissed'}`);
+      if (answer.action !== 'accept') {
+        throw new WhataloError('SIGN_IN_FAILED', `The Whatalo sign-in link was ${answer.action === 'decline' ? 'declined' : 'dismissed'}, so the tool did not run.`, {
+          hint: 'Call the tool again to get a new link, or run `whatalo-mcp login` in a terminal.',
+        });
+      }
       shown.push(elicitationId);
     };
   }
