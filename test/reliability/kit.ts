@@ -55,6 +55,7 @@ export async function startServer(outputs: Outputs, options: McpOptions = {}): P
 /** A failed result whose text a merchant can act on: specific, with no internals and no stack. */
 export function expectActionableError(result: CallToolResult, pattern: RegExp): string {
   const text = textOf(result);
+  // SHOW_ERRORS=1 prints each failure text, to review what a merchant would read.
   if (process.env.SHOW_ERRORS) console.log('ERROR TEXT:', text);
   expect(result.isError, `expected an error, got: ${text}`).toBe(true);
   expect(text).toMatch(pattern);
