@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --only cold_start,overhead,…]`
+ * `npm run bench [-- --quick] [-- --json] [-- --save FILE.json] [-- --only cold_start,overhead,…]`
  *
  * Every figure is a ratio or a difference against a baseline measured in the same run,
  * because these machines are too noisy for absolute numbers. Layout of processes:
@@ -10,7 +10,7 @@
  * Missed targets are reported, not failed: the exit status is 1 only when a benchmark
  * could not run at all (which is what the CI smoke run checks).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { coldStart } from './cold-start.mjs';
@@ -28,7 +28,7 @@ import { throughput } from './throughput.mjs';
 
 const PLANS = {
   full: {
-    coldRuns: 15,
+    coldRuns: 25,
     overheadWarmup: 300,
     overheadBlocks: 5,
     overheadPairs: 400,
@@ -37,7 +37,7 @@ const PLANS = {
     concurrencies: [1, 16, 64],
     economyCalls: 1000,
     economyBurst: 100,
-    memoryWarmup: 1000,
+    memoryWarmup: 5000,
     memoryCalls: 20_000,
   },
   quick: {
@@ -50,7 +50,7 @@ const PLANS = {
     concurrencies: [1, 16, 64],
     economyCalls: 1000,
     economyBurst: 100,
-    memoryWarmup: 100,
+    memoryWarmup: 300,
     memoryCalls: 1000,
   },
 };
@@ -100,7 +100,7 @@ async function prepareCalls(sandbox) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, only: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, save: { type: 'string' }, only: { type: 'string' } },
     strict: true,
   });
   const plan = values.quick ? PLANS.quick : PLANS.full;
@@ -142,6 +142,8 @@ async function main() {
     plan,
     figures: rows,
   };
+  // --save keeps the full data of the very run whose table is printed.
+  if (values.save) writeFileSync(values.save, JSON.stringify(report, null, 2) + '\n');
   if (values.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {

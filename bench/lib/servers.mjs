@@ -22,10 +22,10 @@ export function baselineServer() {
 /**
  * `whatalo-mcp serve` against the sandbox process, with an in-memory credential store
  * (never the user's keychain) and a BROWSER that follows the auto-approved sign-in.
- * Each call gets its own config dir, so a fresh server signs in afresh.
+ * Each call gets its own home and config dir (so a fresh server signs in afresh) unless
+ * `home` is passed to share them, as a host relaunching the server would.
  */
-export function whataloServer(sandbox, extraEnv = {}) {
-  const home = tempDir('whatalo-bench-home-');
+export function whataloServer(sandbox, extraEnv = {}, home = tempDir('whatalo-bench-home-')) {
   return {
     name: 'whatalo-mcp',
     command: process.execPath,
