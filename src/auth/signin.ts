@@ -139,10 +139,15 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
         })
       : readPastedUrl(paste!, options.timeoutMs, options.signal);
     answered.catch(() => {}); // observed below; must not count as unhandled meanwhile
-    await options.present(url);
+    // A presenter may finish only once the person is back (a host's elicitation, or the
+    // embedded sandbox's stand-in browser, whose request is answered after the exchange), so
+    // the callback is not made to wait for it; its failure still ends the flow.
+    const shown = options.present(url);
+    shown.catch(() => {}); // a failure after the callback arrived changes nothing
+    const presentFailed = shown.then(() => new Promise<never>(() => {}));
     let answer: URL;
     try {
-      answer = await answered;
+      answer = await Promise.race([answered, presentFailed]);
     } catch (error) {
       if (isWhataloError(error, 'SIGN_IN_TIMEOUT')) {
         throw new WhataloError('SIGN_IN_TIMEOUT', error.message, { hint: error.hint, cause: error, details: { authorization_url: url } });

@@ -25,9 +25,12 @@ export async function followAuthorization(url: string): Promise<void> {
   }
 }
 
-/** Starts the sandbox on 127.0.0.1 with the merchant's first store approved by itself. */
-export async function startEmbeddedSandbox(options: { logger: Logger; autoApprove?: string }): Promise<EmbeddedSandbox> {
+/**
+ * Starts the sandbox on 127.0.0.1. By default the merchant's first store is approved by
+ * itself; with `consentPage` a person approves on the real consent page instead.
+ */
+export async function startEmbeddedSandbox(options: { logger: Logger; consentPage?: boolean }): Promise<EmbeddedSandbox> {
   const { startSandbox } = await import('../sandbox/index.js');
-  const sandbox = await startSandbox({ autoApprove: options.autoApprove ?? 'first', logger: options.logger });
+  const sandbox = await startSandbox({ ...(options.consentPage ? {} : { autoApprove: 'first' }), logger: options.logger });
   return { sandbox, openBrowser: followAuthorization };
 }
