@@ -19,7 +19,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { WhataloError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { VERSION } from '../version.js';
-import { apiErrorFromAnswer, readErrorBody, unreachable } from './errors.js';
+import { OUTCOME_UNKNOWN_HINT, apiErrorFromAnswer, readErrorBody, unreachable } from './errors.js';
 import type {
   AdjustmentRequest,
   Category,
@@ -215,7 +215,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           await pause(backoff(), signal);
           continue;
         }
-        throw unreachable(repeatable ? why : `${why}; the change may or may not have been made`, error);
+        throw repeatable ? unreachable(why, error) : unreachable(why, error, undefined, OUTCOME_UNKNOWN_HINT);
       }
 
       const requestId = response.headers.get('x-request-id') ?? undefined;
@@ -247,8 +247,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
       if (response.status >= 500) {
         const attempts = serverRetries + 1;
-        const tail = repeatable ? `after ${attempts} attempt${attempts === 1 ? '' : 's'}` : 'the change may or may not have been made';
-        throw unreachable(`HTTP ${response.status}, ${tail}`, undefined, { status: response.status, apiCode: body.code, requestId: body.requestId ?? requestId });
+        const details = { status: response.status, apiCode: body.code, requestId: body.requestId ?? requestId };
+        throw repeatable
+          ? unreachable(`HTTP ${response.status}, after ${attempts} attempt${attempts === 1 ? '' : 's'}`, undefined, details)
+          : unreachable(`HTTP ${response.status}`, undefined, details, OUTCOME_UNKNOWN_HINT);
       }
       throw apiErrorFromAnswer(response.status, body, credentials.storeId, requestId);
     }

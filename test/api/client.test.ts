@@ -163,7 +163,7 @@ describe('retry policy (CONTRACT V7), bounded', () => {
     await setFaults(sb.issuer, [{ path: '/api/v1/products', method: 'POST', status: 500 }]);
     const error = await failure(client.bind(source(good)).createProduct({ name: 'Twice?', price: 1 }));
     expect(error.code).toBe('API_UNREACHABLE');
-    expect(error.message).toMatch(/may or may not have been made/);
+    expect(error.toUserText()).toMatch(/may or may not have been made: read the item back/);
     expect(await attempts()).toBe(1);
   });
 

@@ -174,7 +174,7 @@ describe('API v1 5xx and 429', () => {
     session = await signedIn(sb, {});
     await setFaults(sb.issuer, [{ path: '/api/v1/products', method: 'POST', status: 500, count: 1 }]);
     await sb.resetStats();
-    const text = expectActionableError(await session.call('create_product', { name: 'Fault test', price: 10 }), /may or may not have been made/);
+    const text = expectActionableError(await session.call('create_product', { name: 'Fault test', price: 10 }), /may or may not have been made: read the item back/);
     expect(text).not.toMatch(/succeeded/);
     expect((await sb.stats()).requests['POST /api/v1/products']).toBe(1);
     figures.add('faultsSurvived');
