@@ -16,7 +16,12 @@ export async function serveStdio(server: McpServer, options: { signal: AbortSign
     process.stdin.once('close', () => void transport.close());
     options.signal.addEventListener('abort', () => void transport.close(), { once: true });
   });
-  transport.onerror = (error) => options.logger.warn('stdio transport error', { error });
+  // The SDK drops a line that is not a valid JSON-RPC message (it cannot know which request to
+  // answer) and reports it here with the whole validation dump; one short line is enough.
+  transport.onerror = (error) => {
+    const reason = error.message.replace(/\s+/g, ' ');
+    options.logger.warn(`ignored a stdin line that is not a valid MCP message: ${reason.length > 160 ? reason.slice(0, 160) + '…' : reason}`);
+  };
   await server.connect(transport);
   if (options.signal.aborted) await transport.close();
   await closed;
