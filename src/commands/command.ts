@@ -36,3 +36,9 @@ export const CONNECTION_OPTIONS = {
   issuer: { type: 'string' },
   'api-base': { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
+
+/** A string flag's value, or undefined when it was not given. */
+export function stringFlag(ctx: Pick<CommandContext, 'values'>, name: string): string | undefined {
+  const value = ctx.values[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -3,11 +3,9 @@
  * server never has to ask. Running it again signs in again (to switch stores or scopes) and
  * revokes the grant it replaces.
  */
-import { loadConfig } from '../config.js';
 import { WhataloError } from '../errors.js';
-import { createLogger } from '../log.js';
-import { initialScopes, selectTools } from '../tools/index.js';
-import { CONNECTION_OPTIONS, type Command } from './command.js';
+import { withBroker } from './broker-session.js';
+import { CONNECTION_OPTIONS, type Command, stringFlag } from './command.js';
 
 /** A person at a terminal may need a while to find a password. */
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -37,37 +35,40 @@ export const loginCommand: Command = {
     timeout: { type: 'string' },
     paste: { type: 'boolean' },
   },
-  async run(ctx) {
-    const flag = (name: string) => (typeof ctx.values[name] === 'string' ? (ctx.values[name] as string) : undefined);
-    const config = loadConfig(ctx.env, { issuer: flag('issuer'), apiBase: flag('api-base'), scopes: flag('scopes') });
-    const timeout = timeoutSeconds(flag('timeout'), ctx.env, config.loginTimeoutSeconds);
-    const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
-    // Least privilege (CONTRACT B3): the read scopes of the enabled tools; writes come by step-up.
-    const requestedScopes = initialScopes(selectTools({ readOnly: config.readOnly, toolsets: config.toolsets }));
-    // Loaded here, not at the top: cli.ts imports every command, and `serve` must not pay for the broker before initialize.
-    const { createBroker } = await import('../auth/broker.js');
-    const broker = createBroker(config, { logger, requestedScopes });
-    try {
-      const report = await broker.login({
-        timeoutSeconds: timeout,
-        signal: ctx.signal,
-        onProgress: (message) => void ctx.stderr.write(message + '\n'),
-        ...(ctx.values.paste === true ? { paste: { input: process.stdin, write: (text: string) => void ctx.stderr.write(text) } } : {}),
-      });
-      const status = await broker.status();
-      const store = status.store_name ? `“${status.store_name}” (${report.store_id})` : report.store_id;
-      ctx.stderr.write(
-        [
-          `Signed in to Whatalo as ${report.merchant} for store ${store}.`,
-          `Scopes: ${report.scopes.join(' ')}`,
-          `Credentials are kept in ${report.credential_store}.`,
-        ].join('\n') + '\n',
-      );
-      return 0;
-    } finally {
-      await broker.close();
-      // A pasted address was read from stdin; an open stdin would keep the process alive.
-      if (ctx.values.paste === true) process.stdin.destroy();
-    }
-  },
+  run: (ctx) =>
+    withBroker(
+      ctx,
+      {
+        flags: { scopes: stringFlag(ctx, 'scopes') },
+        // Least privilege (CONTRACT B3): the read scopes of the enabled tools; writes come by step-up.
+        async requestedScopes(config) {
+          const { initialScopes, selectTools } = await import('../tools/index.js');
+          return initialScopes(selectTools({ readOnly: config.readOnly, toolsets: config.toolsets }));
+        },
+      },
+      async ({ config, broker }) => {
+        const timeout = timeoutSeconds(stringFlag(ctx, 'timeout'), ctx.env, config.loginTimeoutSeconds);
+        try {
+          const report = await broker.login({
+            timeoutSeconds: timeout,
+            signal: ctx.signal,
+            onProgress: (message) => void ctx.stderr.write(message + '\n'),
+            ...(ctx.values.paste === true ? { paste: { input: process.stdin, write: (text: string) => void ctx.stderr.write(text) } } : {}),
+          });
+          const status = await broker.status();
+          const store = status.store_name ? `“${status.store_name}” (${report.store_id})` : report.store_id;
+          ctx.stderr.write(
+            [
+              `Signed in to Whatalo as ${report.merchant} for store ${store}.`,
+              `Scopes: ${report.scopes.join(' ')}`,
+              `Credentials are kept in ${report.credential_store}.`,
+            ].join('\n') + '\n',
+          );
+          return 0;
+        } finally {
+          // A pasted address was read from stdin; an open stdin would keep the process alive.
+          if (ctx.values.paste === true) process.stdin.destroy();
+        }
+      },
+    ),
 };

@@ -3,8 +3,7 @@
  * deletes them here. When Whatalo cannot be reached the local copy goes anyway, and we say
  * that the tokens may still be live until they expire.
  */
-import { loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { withBroker } from './broker-session.js';
 import { CONNECTION_OPTIONS, type Command } from './command.js';
 
 export const logoutCommand: Command = {
@@ -14,14 +13,8 @@ export const logoutCommand: Command = {
 
   --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE`,
   options: { ...CONNECTION_OPTIONS },
-  async run(ctx) {
-    const flag = (name: string) => (typeof ctx.values[name] === 'string' ? (ctx.values[name] as string) : undefined);
-    const config = loadConfig(ctx.env, { issuer: flag('issuer'), apiBase: flag('api-base') });
-    const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
-    // Loaded here, not at the top: cli.ts imports every command, and `serve` must not pay for the broker before initialize.
-    const { createBroker } = await import('../auth/broker.js');
-    const broker = createBroker(config, { logger, requestedScopes: [] });
-    try {
+  run: (ctx) =>
+    withBroker(ctx, {}, async ({ config, broker }) => {
       const report = await broker.logout();
       if (!report.had_grant) {
         ctx.stderr.write(`Not signed in to Whatalo at ${config.issuer.origin}; nothing to sign out of.\n`);
@@ -34,8 +27,5 @@ export const logoutCommand: Command = {
         );
       }
       return 0;
-    } finally {
-      await broker.close();
-    }
-  },
+    }),
 };

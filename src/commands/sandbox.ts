@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { WhataloError } from '../errors.js';
 import { createLogger, type LogLevel } from '../log.js';
-import type { Command } from './command.js';
+import { type Command, stringFlag } from './command.js';
 
 function integerFlag(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
@@ -14,10 +14,6 @@ function integerFlag(name: string, raw: string | undefined, min: number, max: nu
     throw new WhataloError('CONFIG_INVALID', `--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
   }
   return value;
-}
-
-function stringFlag(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** Reads a --faults file: the JSON POST /sandbox/faults takes; startSandbox validates it. */
@@ -62,19 +58,19 @@ Logs go to stderr. Stop it with Ctrl-C.`,
     faults: { type: 'string' },
   },
   async run(ctx) {
-    const port = integerFlag('port', stringFlag(ctx.values.port), 0, 65535) ?? 0;
-    const limit = integerFlag('rate-limit', stringFlag(ctx.values['rate-limit']), 1, 1_000_000);
+    const port = integerFlag('port', stringFlag(ctx, 'port'), 0, 65535) ?? 0;
+    const limit = integerFlag('rate-limit', stringFlag(ctx, 'rate-limit'), 1, 1_000_000);
     const levelEnv = ctx.env.WHATALO_LOG_LEVEL;
     const level = levelEnv && LOG_LEVELS.has(levelEnv) ? (levelEnv as LogLevel) : 'info';
     const logger = createLogger({ name: 'sandbox', level, write: (line) => ctx.stderr.write(line + '\n') });
     // Loaded here, not at the top: cli.ts imports every command, and `serve` must not load the sandbox.
     const { startSandbox } = await import('../sandbox/index.js');
     const sandbox = await startSandbox({
-      host: stringFlag(ctx.values.host) ?? '127.0.0.1',
+      host: stringFlag(ctx, 'host') ?? '127.0.0.1',
       port,
-      autoApprove: stringFlag(ctx.values['auto-approve']),
+      autoApprove: stringFlag(ctx, 'auto-approve'),
       rateLimit: limit === undefined ? undefined : { limit, windowSeconds: 60 },
-      faults: await faultsFile(stringFlag(ctx.values.faults)),
+      faults: await faultsFile(stringFlag(ctx, 'faults')),
       logger,
     });
     ctx.stdout.write(

@@ -3,8 +3,7 @@
  * from introspection (the AS's word, not a local guess). Never prints a token.
  */
 import type { StatusReport } from '../auth/broker.js';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { withBroker } from './broker-session.js';
 import { CONNECTION_OPTIONS, type Command } from './command.js';
 
 function describe(report: StatusReport): string {
@@ -33,20 +32,11 @@ export const statusCommand: Command = {
 
 Exit status: 0 when signed in, 1 when not.`,
   options: { ...CONNECTION_OPTIONS, json: { type: 'boolean' } },
-  async run(ctx) {
-    const flag = (name: string) => (typeof ctx.values[name] === 'string' ? (ctx.values[name] as string) : undefined);
-    const config = loadConfig(ctx.env, { issuer: flag('issuer'), apiBase: flag('api-base') });
-    const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
-    // Loaded here, not at the top: cli.ts imports every command, and `serve` must not pay for the broker before initialize.
-    const { createBroker } = await import('../auth/broker.js');
-    const broker = createBroker(config, { logger, requestedScopes: [] });
-    try {
+  run: (ctx) =>
+    withBroker(ctx, {}, async ({ broker }) => {
       const report = await broker.status();
       if (ctx.values.json === true) ctx.stdout.write(JSON.stringify(report) + '\n');
       else ctx.stderr.write(describe(report) + '\n');
       return report.signed_in ? 0 : 1;
-    } finally {
-      await broker.close();
-    }
-  },
+    }),
 };
