@@ -9,7 +9,7 @@
 import { WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Config } from '../config.js';
-import type { ToolRecord } from '../tools/define.js';
+import type { CatalogEntry } from '../tools/catalog.js';
 import type { WhataloServer } from '../server/server.js';
 import { CONNECTION_OPTIONS, type Command, type CommandContext, type ParseArgsOptionsConfig } from './command.js';
 
@@ -33,7 +33,7 @@ export const SERVE_FLAGS_HELP = `  --read-only           only tools that read (a
 export interface Session {
   config: Config;
   logger: Logger;
-  tools: ToolRecord[];
+  tools: CatalogEntry[];
   server: WhataloServer;
   close(): Promise<void>;
 }
@@ -58,11 +58,12 @@ function retryBaseMs(env: NodeJS.ProcessEnv): number | undefined {
  * credential store replace the configured ones.
  */
 export async function openSession(ctx: CommandContext): Promise<Session> {
-  const [{ loadConfig }, { createLogger }, { selectTools, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createApiClient }, { createServer }] =
+  const [{ loadConfig }, { createLogger }, { loadCatalog, selectFrom, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createApiClient }, { createServer }] =
     await Promise.all([
       import('../config.js'),
       import('../log.js'),
-      import('../tools/index.js'),
+      // The tools as listed, from the build; their records load on the first call.
+      import('../tools/catalog.js'),
       import('../scopes.js'),
       import('../api/client.js'),
       import('../server/server.js'),
@@ -81,7 +82,9 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   }
   let config = loadConfig(ctx.env, flags);
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => ctx.stderr.write(line + '\n') });
-  const tools = selectTools({ readOnly: config.readOnly, toolsets: config.toolsets });
+  const catalog = await loadCatalog();
+  if (catalog.from === 'records') logger.debug('dist/tools/listing.json is missing or older than the build (run `npm run build`); listing from the tool records');
+  const tools = selectFrom(catalog.entries, { readOnly: config.readOnly, toolsets: config.toolsets });
 
   if (config.scopes) {
     const unknown = config.scopes.filter((s) => !isScope(s));

@@ -6,6 +6,7 @@
  * passes redact(), so even a slip can never put a token in front of a model.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ZodError } from 'zod';
 import { isWhataloError, type WhataloError } from '../errors.js';
 import { type Logger, redact } from '../log.js';
 import type { ToolOutput, ToolRecord } from '../tools/define.js';
@@ -20,6 +21,28 @@ export function toolResult(output: ToolOutput<unknown>): CallToolResult {
 
 function failed(text: string): CallToolResult {
   return { content: [{ type: 'text', text: redact(text) }], isError: true };
+}
+
+type Issue = ZodError['issues'][number];
+
+function describeIssue(issue: Issue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown argument${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  const field = issue.path.map(String).join('.');
+  const message = /received undefined$/.test(issue.message) ? 'is required' : issue.message;
+  return field ? `${field}: ${message}` : message;
+}
+
+const MAX_ISSUES = 5;
+
+/**
+ * Arguments that do not fit the input schema: a failed result naming each field (a tool
+ * execution error in MCP's terms, so the model can correct itself), not a protocol error.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/server/tools#error-handling
+ */
+export function invalidArguments(error: ZodError, tool: ToolRecord): CallToolResult {
+  const issues = error.issues.slice(0, MAX_ISSUES).map(describeIssue);
+  const more = error.issues.length > MAX_ISSUES ? ` (and ${error.issues.length - MAX_ISSUES} more)` : '';
+  return failed(`Invalid arguments for ${tool.name}: ${issues.join('; ')}${more}.`);
 }
 
 /** 422 field errors, with API field names turned back into the tool's argument names. */

@@ -1,30 +1,49 @@
 /**
- * The MCP server: registers the enabled tool records and runs each call through the same
- * path — access from the broker (sign-in, refresh, step-up, the scope check), the typed API
- * for that access's store, one result or one error result. Transport-free: stdio.ts and the
+ * The MCP server: lists the enabled tools and runs each call through the same path — the
+ * arguments checked against the tool's input schema, access from the broker (sign-in,
+ * refresh, step-up, the scope check), the typed API for that access's store, one result
+ * checked against the output schema, or one error result. Transport-free: stdio.ts and the
  * `call` command connect it.
+ *
+ * Built on the SDK's low-level `Server` with our own `tools/list` and `tools/call` handlers,
+ * not `McpServer`: `tools/list` answers from the catalog (JSON made at build time), and the
+ * tool records — 34 zod schemas to build — load on the first `tools/call` (issue 6, figure 1).
  *
  * Nothing here touches the network, the keychain or the browser until a tool is called:
  * `initialize` and `tools/list` must answer on a machine that has never signed in.
+ *
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/server/tools
  */
 import { randomUUID } from 'node:crypto';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { ApiClient, CredentialSource } from '../api/client.js';
 import type { Access, AccessContext, Broker } from '../auth/broker.js';
 import { WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Scope } from '../scopes.js';
+import type { CatalogEntry } from '../tools/catalog.js';
 import type { ToolRecord } from '../tools/define.js';
 import { NAME, VERSION } from '../version.js';
-import { errorResult, toolResult } from './results.js';
+import { errorResult, invalidArguments, toolResult } from './results.js';
 
 /** What a tool call needs from the broker; the full Broker fits. */
 export type AccessBroker = Pick<Broker, 'ensureAccess' | 'invalidate'>;
 
 export interface ServerDeps {
-  tools: readonly ToolRecord[];
+  /** The enabled tools, in list order, as `tools/list` shows them. */
+  tools: readonly CatalogEntry[];
+  /** The record of an enabled tool, on its first call; default: from the tools/index.js list. */
+  load?: (name: string) => Promise<ToolRecord | undefined>;
   api: ApiClient;
   /** Resolves the broker; called on the first tool call only, then reused. */
   broker: () => Promise<AccessBroker>;
@@ -32,7 +51,7 @@ export interface ServerDeps {
 }
 
 export interface WhataloServer {
-  server: McpServer;
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -59,12 +78,14 @@ function progressReporter(extra: Extra): ((message: string) => void) | undefined
   };
 }
 
+async function defaultLoad(name: string): Promise<ToolRecord | undefined> {
+  const { ALL_TOOLS } = await import('../tools/index.js');
+  return ALL_TOOLS.find((t) => t.name === name);
+}
+
 export function createServer(deps: ServerDeps): WhataloServer {
   const { logger } = deps;
-  const server = new McpServer(
-    { name: NAME, version: VERSION, title: 'Whatalo' },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
-  );
+  const server = new Server({ name: NAME, version: VERSION, title: 'Whatalo' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
 
   let broker: Promise<AccessBroker> | undefined;
   const getBroker = () => {
@@ -76,10 +97,10 @@ export function createServer(deps: ServerDeps): WhataloServer {
 
   /** URL-mode elicitation, when the host declared it: the host shows the sign-in URL. */
   function urlPresenter(extra: Extra, shown: string[]): AccessContext['presentUrl'] {
-    if (!server.server.getClientCapabilities()?.elicitation?.url) return undefined;
+    if (!server.getClientCapabilities()?.elicitation?.url) return undefined;
     return async (url) => {
       const elicitationId = randomUUID();
-      const answer = await server.server.elicitInput(
+      const answer = await server.elicitInput(
         { mode: 'url', elicitationId, url, message: 'Sign in to Whatalo and choose the store to connect.' },
         { signal: extra.signal },
       );
@@ -99,7 +120,7 @@ export function createServer(deps: ServerDeps): WhataloServer {
       const b = await getBroker();
       const granted = await b.ensureAccess(scope, context);
       // The host can close its "waiting for sign-in" view (elicitation/complete).
-      for (const id of shown.splice(0)) await server.server.createElicitationCompletionNotifier(id)().catch(() => {});
+      for (const id of shown.splice(0)) await server.createElicitationCompletionNotifier(id)().catch(() => {});
       return granted;
     };
     const asCredentials = (a: Access) => ({ accessToken: a.accessToken, storeId: a.storeId });
@@ -116,31 +137,45 @@ export function createServer(deps: ServerDeps): WhataloServer {
     };
   }
 
-  for (const tool of deps.tools) {
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...tool.annotations },
-      },
-      async (args: unknown, extra: Extra) => {
-        try {
-          const shown: string[] = [];
-          const onProgress = progressReporter(extra);
-          const presentUrl = urlPresenter(extra, shown);
-          const context: AccessContext = { signal: extra.signal, ...(onProgress ? { onProgress } : {}), ...(presentUrl ? { presentUrl } : {}) };
-          const api = deps.api.bind(credentialSource(tool.scope, context, shown), extra.signal);
-          const output = await tool.handler(args as never, { api, signal: extra.signal });
-          return toolResult(output);
-        } catch (error) {
-          return errorResult(error, tool, logger);
-        }
-      },
-    );
-  }
+  const enabled = new Map(deps.tools.map((entry) => [entry.name, entry]));
+  const listing = { tools: deps.tools.map((entry) => entry.listed) };
+  const load = deps.load ?? defaultLoad;
+  const records = new Map<string, Promise<ToolRecord>>();
+  const recordOf = (name: string) => {
+    let record = records.get(name);
+    if (!record) {
+      record = load(name).then((found) => found ?? Promise.reject(new Error(`tool ${name} is listed but has no record`)));
+      records.set(name, record);
+      // A failed import is tried again on the next call rather than remembered.
+      record.catch(() => records.delete(name));
+    }
+    return record;
+  };
+
+  server.setRequestHandler(ListToolsRequestSchema, () => listing);
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const { name, arguments: args } = request.params;
+    // MCP 2025-11-25: an unknown tool is a protocol error, not a tool result.
+    if (!enabled.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const tool = await recordOf(name);
+    const parsed = tool.inputSchema.safeParse(args ?? {});
+    if (!parsed.success) return invalidArguments(parsed.error, tool);
+    try {
+      const shown: string[] = [];
+      const onProgress = progressReporter(extra);
+      const presentUrl = urlPresenter(extra, shown);
+      const context: AccessContext = { signal: extra.signal, ...(onProgress ? { onProgress } : {}), ...(presentUrl ? { presentUrl } : {}) };
+      const api = deps.api.bind(credentialSource(tool.scope, context, shown), extra.signal);
+      const output = await tool.handler(parsed.data as never, { api, signal: extra.signal });
+      const checked = tool.outputSchema.safeParse(output.data);
+      // The host checks structuredContent against the listed schema too; a mismatch is our bug.
+      if (!checked.success) throw new Error(`structuredContent does not match the output schema: ${checked.error.message}`);
+      return toolResult(output);
+    } catch (error) {
+      return errorResult(error, tool, logger);
+    }
+  });
 
   return {
     server,

@@ -3,11 +3,11 @@
  * is told to stop. stdout carries only JSON-RPC; everything human goes to stderr.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Logger } from '../log.js';
 
 /** Serves `server` over this process's stdio; resolves once the connection is over. */
-export async function serveStdio(server: McpServer, options: { signal: AbortSignal; logger: Logger }): Promise<void> {
+export async function serveStdio(server: Server, options: { signal: AbortSignal; logger: Logger }): Promise<void> {
   const transport = new StdioServerTransport(process.stdin, process.stdout);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();

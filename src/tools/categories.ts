@@ -5,23 +5,19 @@ import { WhataloError } from '../errors.js';
 import { defineTool, idArg } from './define.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
-export const categorySchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().nullish(),
-  product_count: z.number().int().nullish(),
-  created_at: z.string().nullish(),
-});
+// The fields a model keys on; the others (description, product_count, created_at) pass
+// through a loose object unlisted, to keep tools/list small (issue 6, figure 6).
+export const categorySchema = z.looseObject({ id: z.string(), name: z.string() });
 
-const name = z.string().trim().min(1, 'must not be empty').max(100).describe('Category name (1–100 characters); unique in the store, ignoring case and accents.');
-const description = z.string().max(1000).describe('Category description (up to 1000 characters).');
+const name = z.string().trim().min(1, 'must not be empty').max(100).describe('Unique in the store, ignoring case and accents.');
+const description = z.string().max(1000);
 
 export const listCategories = defineTool({
   name: 'list_categories',
   title: 'List categories',
   description:
     'Lists the store\'s product categories in name order, with how many products each holds, one page at a time. ' +
-    'Category ids filter list_products and file products via create_product or update_product.',
+    'Their ids filter list_products and file products in create_product or update_product.',
   toolset: 'categories',
   scope: 'read:categories',
   inputSchema: z.strictObject({ ...pageArgs }),

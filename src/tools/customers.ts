@@ -3,16 +3,9 @@ import { z } from 'zod';
 import { defineTool, idArg } from './define.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
-export const customerSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  email: z.string().nullish(),
-  phone: z.string().nullish(),
-  orders_count: z.number().int().nullish(),
-  total_spent: z.number().nullish().describe('Sum of the customer\'s orders, in the store currency.'),
-  currency: z.string().nullish(),
-  created_at: z.string().nullish(),
-});
+// The fields a model keys on; the others (named in get_customer's description) pass through
+// a loose object unlisted, to keep tools/list small (issue 6, figure 6).
+export const customerSchema = z.looseObject({ id: z.string(), name: z.string() });
 
 export const listCustomers = defineTool({
   name: 'list_customers',
@@ -23,7 +16,7 @@ export const listCustomers = defineTool({
   toolset: 'customers',
   scope: 'read:customers',
   inputSchema: z.strictObject({
-    query: z.string().trim().min(1, 'must not be empty').max(200).optional().describe('Text to find in the name or email.'),
+    query: z.string().trim().min(1, 'must not be empty').max(200).optional(),
     ...pageArgs,
   }),
   outputSchema: listOutput(customerSchema),

@@ -4,12 +4,8 @@ import { defineTool, idArg } from './define.js';
 
 const MAX_STOCK = 1_000_000_000;
 
-export const inventorySchema = z.looseObject({
-  product_id: z.string(),
-  sku: z.string().nullish(),
-  quantity: z.number().int(),
-  updated_at: z.string().nullish(),
-});
+// The fields a model keys on; sku and updated_at pass through a loose object unlisted.
+export const inventorySchema = z.looseObject({ product_id: z.string(), quantity: z.number().int() });
 
 const productId = idArg('product', 'prd_…', 'list_products');
 
@@ -33,8 +29,8 @@ export const adjustInventory = defineTool({
   title: 'Adjust stock',
   description:
     'Changes a product\'s stock by a signed delta (+10 received, -2 damaged) and records a reason. ' +
-    'With expected_quantity it is a compare-and-set: when the stock is no longer that number, nothing changes and the ' +
-    'error gives the current quantity. Stock never goes below 0. Each call applies its delta again.',
+    'With expected_quantity, nothing changes unless the stock is still that number (the error gives the current one). ' +
+    'Stock never goes below 0. Each call applies its delta again.',
   toolset: 'inventory',
   scope: 'write:inventory',
   inputSchema: z.strictObject({
@@ -45,15 +41,15 @@ export const adjustInventory = defineTool({
       .min(-MAX_STOCK)
       .max(MAX_STOCK)
       .refine((v) => v !== 0, 'must not be zero')
-      .describe('Units to add (positive) or remove (negative); never 0.'),
-    reason: z.string().trim().min(1, 'must not be empty').max(500).describe('Why the stock changes, e.g. "restock from supplier" (kept in the stock history).'),
+      .describe('Not 0.'),
+    reason: z.string().trim().min(1, 'must not be empty').max(500).describe('Kept in the stock history.'),
     expected_quantity: z
       .number()
       .int()
       .min(0)
       .max(MAX_STOCK)
       .optional()
-      .describe('The stock you last read; the change applies only if the stock is still this.'),
+      .describe('The stock you last read.'),
   }),
   outputSchema: z.object({
     inventory: inventorySchema.extend({ previous_quantity: z.number().int().nullish() }),

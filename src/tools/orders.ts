@@ -5,28 +5,18 @@ import { WhataloError } from '../errors.js';
 import { cents, dateArg, defineTool, fromCents, idArg, plural } from './define.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
-export const orderItemSchema = z.looseObject({
-  product_id: z.string().nullish(),
-  name: z.string(),
-  quantity: z.number(),
-  unit_price: z.number(),
-  total: z.number(),
-});
+// Output records declare the fields a model keys on; the others (named in the get tool's
+// description) pass through a loose object unlisted: each typed nullable field cost ~30 bytes
+// of every tools/list, on every tool that returns the record (issue 6, figure 6).
+export const orderItemSchema = z.looseObject({ name: z.string(), quantity: z.number(), total: z.number() });
 
 export const orderSchema = z.looseObject({
   id: z.string(),
-  number: z.union([z.number(), z.string()]).nullish(),
-  customer_id: z.string().nullish(),
-  customer_name: z.string().nullish(),
-  status: z.string().describe('pending, confirmed, in_progress, completed, cancelled or returned.'),
-  payment_status: z.string().describe('pending, paid, refunded or failed.'),
-  currency: z.string().nullish(),
+  status: z.string(),
+  payment_status: z.string(),
   items: z.array(orderItemSchema),
-  subtotal: z.number().nullish(),
-  shipping: z.number().nullish(),
   total: z.number(),
   created_at: z.string(),
-  updated_at: z.string().nullish(),
 });
 
 const orderId = idArg('order', 'ord_…', 'list_orders');
@@ -36,16 +26,17 @@ export const listOrders = defineTool({
   title: 'List orders',
   description:
     'Lists the store\'s orders, newest first, one page at a time, with items, totals, status and payment status. ' +
-    'Filters: status, payment_status, customer_id, and a creation range created_after (inclusive) to created_before (exclusive). ' +
-    'For revenue over a period, get_sales_summary adds the pages up.',
+    'Filters: status, payment_status, customer_id, and a creation range created_after (inclusive) to created_before (exclusive), ' +
+    'each an ISO 8601 date or date-time with zone. ' +
+    'get_sales_summary gives revenue over a period.',
   toolset: 'orders',
   scope: 'read:orders',
   inputSchema: z.strictObject({
-    status: z.enum(ORDER_STATUSES).optional().describe('Only orders in this status.'),
-    payment_status: z.enum(PAYMENT_STATUSES).optional().describe('Only orders with this payment status.'),
+    status: z.enum(ORDER_STATUSES).optional(),
+    payment_status: z.enum(PAYMENT_STATUSES).optional(),
     customer_id: idArg('customer', 'cus_…', 'list_customers').optional(),
-    created_after: dateArg('Only orders created at or after this ISO 8601 date or date-time.').optional(),
-    created_before: dateArg('Only orders created before this ISO 8601 date or date-time.').optional(),
+    created_after: dateArg().optional(),
+    created_before: dateArg().optional(),
     ...pageArgs,
   }),
   outputSchema: listOutput(orderSchema),
@@ -81,14 +72,14 @@ export const updateOrderStatus = defineTool({
   name: 'update_order_status',
   title: 'Update order status',
   description:
-    'Moves an order to its next status. Allowed moves: pending → confirmed or cancelled; confirmed → in_progress or cancelled; ' +
-    'in_progress → completed or cancelled; completed → returned. cancelled and returned are final, and any other move is refused ' +
-    'with the allowed ones. Cancelling or returning a paid order marks its payment refunded; no money moves through this tool.',
+    'Moves an order to its next status. Allowed: pending → confirmed → in_progress → completed → returned, and ' +
+    'cancelled from pending, confirmed or in_progress; any other move is refused naming the allowed ones. ' +
+    'Cancelling or returning a paid order marks its payment refunded; no money moves through this tool.',
   toolset: 'orders',
   scope: 'write:orders',
   inputSchema: z.strictObject({
     order_id: orderId,
-    status: z.enum(ORDER_STATUSES).describe('The new status.'),
+    status: z.enum(ORDER_STATUSES),
   }),
   outputSchema: z.object({ order: orderSchema }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
@@ -108,14 +99,14 @@ export const salesSummarySchema = z.object({
   from: z.string(),
   to: z.string(),
   currency: z.string().nullable(),
-  revenue: z.number().describe('Sum of order totals (shipping included) of the counted orders.'),
-  order_count: z.number().int().describe('Paid orders that are not cancelled or returned.'),
+  revenue: z.number(),
+  order_count: z.number().int(),
   average_order_value: z.number().nullable(),
   top_products: z.array(
-    z.object({ product_id: z.string().nullable(), name: z.string(), quantity: z.number(), revenue: z.number() }),
+    z.looseObject({ product_id: z.string().nullable(), name: z.string(), quantity: z.number(), revenue: z.number() }),
   ),
-  complete: z.boolean().describe('False when the range held more orders than one summary reads; then the totals cover only the newest ones.'),
-  counted_since: z.string().nullable().describe('When complete is false: the creation time of the oldest order counted.'),
+  complete: z.boolean(),
+  counted_since: z.string().nullable(),
 });
 
 export type SalesSummary = z.output<typeof salesSummarySchema>;
@@ -160,15 +151,15 @@ export const getSalesSummary = defineTool({
   title: 'Sales summary',
   description:
     'Revenue, order count, average order value and best-selling products for orders created in a date range ' +
-    '(from inclusive, to exclusive; to defaults to now). Only paid orders that are not cancelled or returned count; ' +
-    'revenue is order totals including shipping, in the store currency. Reads up to 5000 orders; when the range holds ' +
-    'more, complete is false and the totals cover the newest 5000.',
+    '(from inclusive, to exclusive; to defaults to now). Counts paid orders that are not cancelled or returned; ' +
+    'revenue includes shipping. Reads up to 5000 orders; past that, complete is false and the totals cover the ' +
+    'newest 5000 (since counted_since).',
   toolset: 'orders',
   scope: 'read:orders',
   inputSchema: z.strictObject({
-    from: dateArg('Start of the range, ISO 8601 date or date-time with zone, inclusive (e.g. 2026-09-01).'),
-    to: dateArg('End of the range, exclusive (e.g. 2026-10-01 for all of September). Default: now.').optional(),
-    top: z.number().int().min(1).max(20).default(5).describe('How many best-selling products to list (1–20, default 5).'),
+    from: dateArg('ISO 8601 date or date-time with zone, e.g. 2026-09-01.'),
+    to: dateArg('E.g. 2026-10-01 for all of September.').optional(),
+    top: z.number().int().min(1).max(20).default(5).describe('Best sellers to list.'),
   }),
   outputSchema: salesSummarySchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

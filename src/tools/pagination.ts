@@ -21,24 +21,22 @@ export const pageArgs = {
     .string()
     .min(1, 'must not be empty; omit it for the first page')
     .max(512)
-    .optional()
-    .describe('Opaque cursor from a previous call\'s next_cursor; omit for the first page. Only valid with the same filters.'),
+    .optional(),
   limit: z
     .number()
     .int()
     .min(1)
     .max(MAX_PER_PAGE)
-    .default(DEFAULT_LIMIT)
-    .describe(`Items per page, 1–${MAX_PER_PAGE} (default ${DEFAULT_LIMIT}). With a cursor, the cursor's page size applies.`),
+    .default(DEFAULT_LIMIT),
 };
 
 /** The output every list tool answers: an object, never a bare array. */
 export function listOutput<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
-    next_cursor: z.string().nullable().describe('Pass as cursor to get the next page; null on the last page.'),
+    next_cursor: z.string().nullable(),
     has_more: z.boolean(),
-    total: z.number().int().optional().describe('Items in the whole list, when Whatalo reports it.'),
+    total: z.number().int().optional(),
   });
 }
 

@@ -5,29 +5,20 @@ import { WhataloError } from '../errors.js';
 import { defineTool, idArg, moneyArg } from './define.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
-export const productSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().nullish(),
-  sku: z.string().nullish(),
-  price: z.number(),
-  compare_at_price: z.number().nullish().describe('The "was" price shown struck through, if any.'),
-  currency: z.string().nullish(),
-  status: z.string().describe('active (for sale), draft (hidden) or archived (retired).'),
-  category_id: z.string().nullish(),
-  created_at: z.string().nullish(),
-  updated_at: z.string().nullish(),
-});
+// Output records declare the fields a model keys on; the others (named in the get tool's
+// description) pass through a loose object unlisted: each typed nullable field cost ~30 bytes
+// of every tools/list, on every tool that returns the record (issue 6, figure 6).
+export const productSchema = z.looseObject({ id: z.string(), name: z.string(), price: z.number(), status: z.string() });
 
 const productId = idArg('product', 'prd_…', 'list_products');
 const status = z.enum(PRODUCT_STATUSES);
 
 // The writable fields, shared by create and update; on update `null` clears a field.
-const name = z.string().trim().min(1, 'must not be empty').max(200).describe('Product name as customers see it (1–200 characters).');
-const price = moneyArg('Price in the store currency, at most two decimals.');
-const sku = z.string().trim().min(1, 'must not be empty').max(64).describe('Stock keeping unit; unique within the store.');
-const description = z.string().max(5000).describe('Product description (up to 5000 characters).');
-const compareAt = moneyArg('Optional "was" price shown struck through, in the store currency.');
+const name = z.string().trim().min(1, 'must not be empty').max(200);
+const price = moneyArg('At most two decimals.');
+const sku = z.string().trim().min(1, 'must not be empty').max(64).describe('Unique in the store.');
+const description = z.string().max(5000);
+const compareAt = moneyArg('"Was" price, shown struck through.');
 const categoryId = idArg('category', 'cat_…', 'list_categories');
 
 export const listProducts = defineTool({
@@ -36,13 +27,13 @@ export const listProducts = defineTool({
   description:
     'Lists the store\'s products, newest first, one page at a time, with price, SKU, status and category. ' +
     'Filters: status, category_id, and query (matches name or SKU, ignoring case and accents). ' +
-    'Returns items, next_cursor, has_more and total; stock levels come from get_inventory.',
+    'Stock levels come from get_inventory.',
   toolset: 'products',
   scope: 'read:products',
   inputSchema: z.strictObject({
-    status: status.optional().describe('Only products with this status.'),
+    status: status.optional(),
     category_id: categoryId.optional(),
-    query: z.string().trim().min(1, 'must not be empty').max(200).optional().describe('Text to find in the name or SKU.'),
+    query: z.string().trim().min(1, 'must not be empty').max(200).optional(),
     ...pageArgs,
   }),
   outputSchema: listOutput(productSchema),
@@ -75,8 +66,7 @@ export const createProduct = defineTool({
   name: 'create_product',
   title: 'Create product',
   description:
-    'Creates a product in the store. name and price are required; sku, description, status (default active), ' +
-    'category_id and compare_at_price are optional. A new product starts with a stock of 0 (see adjust_inventory). ' +
+    'Creates a product in the store. Its status defaults to active, and it starts with a stock of 0 (see adjust_inventory). ' +
     'Each call creates another product, even with the same name.',
   toolset: 'products',
   scope: 'write:products',
@@ -85,7 +75,7 @@ export const createProduct = defineTool({
     price,
     sku: sku.optional(),
     description: description.optional(),
-    status: status.optional().describe('active (default), draft or archived.'),
+    status: status.optional(),
     category_id: categoryId.optional(),
     compare_at_price: compareAt.optional(),
   }),

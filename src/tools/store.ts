@@ -2,22 +2,15 @@
 import { z } from 'zod';
 import { defineTool } from './define.js';
 
-export const storeSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  currency: z.string().describe('ISO 4217 code; every amount in this store is in it.'),
-  country: z.string().nullish(),
-  timezone: z.string().nullish(),
-  url: z.string().nullish(),
-  created_at: z.string().nullish(),
-});
+// The fields a model keys on; the others (named in the description) pass through unlisted.
+export const storeSchema = z.looseObject({ id: z.string(), name: z.string(), currency: z.string() });
 
 export const getStore = defineTool({
   name: 'get_store',
   title: 'Get store',
   description:
     'Returns the Whatalo store this connection is signed in to: id, name, currency, country, timezone and URL. ' +
-    'Every other tool works on this one store; the currency applies to all prices and totals.',
+    'Every tool works on this store, in its currency.',
   toolset: 'store',
   scope: 'read:store',
   inputSchema: z.strictObject({}),

@@ -5,7 +5,7 @@
  * server still answering. The SDK Client checks each structuredContent against the listed
  * outputSchema, so a shape mismatch fails here too.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpSession, sandboxEnv, startMcp, textOf } from '../helpers/mcp.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
@@ -220,9 +220,23 @@ describe('bad arguments never crash the server', () => {
     expect(new Set(cases.map(([name]) => name)).size).toBe(17);
   });
 
-  it('an unknown tool is an error, and the server still answers', async () => {
-    const result = await mcp.call('refund_order', {}).catch((error: Error) => ({ isError: true, content: [{ type: 'text' as const, text: error.message }] }));
-    expect(result.isError).toBe(true);
+  it('an unknown tool is the protocol error MCP 2025-11-25 names (-32602), and the server still answers', async () => {
+    const error = await mcp.call('refund_order', {}).then(
+      (result) => { throw new Error(`expected a JSON-RPC error, got ${JSON.stringify(result)}`); },
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(McpError);
+    expect(error).toMatchObject({ code: ErrorCode.InvalidParams, message: expect.stringContaining('Unknown tool: refund_order') });
     expect((await ok('get_store')).store.id).toBe(storeId);
+  });
+
+  it('invalid arguments name each field and the tool, without the SDK\'s protocol prefix', async () => {
+    const text = await fails('create_product', { name: '', price: 1.234, colour: 'red' });
+    expect(text).toMatch(/^Invalid arguments for create_product: /);
+    expect(text).toContain('name: must not be empty');
+    expect(text).toContain('price: must have at most two decimals');
+    expect(text).toContain('unknown argument colour');
+    expect(text).not.toMatch(/MCP error|-32602/);
+    expect(await fails('get_product', {})).toBe('Invalid arguments for get_product: product_id: is required.');
   });
 });

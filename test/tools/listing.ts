@@ -1,18 +1,21 @@
 /**
- * tools/list as a host sees it, in-process: the real createServer over the SDK's in-memory
- * transport. The broker factory throws, which also proves that listing never signs in.
+ * tools/list as a host sees it, in-process: the real createServer, given the catalog made from
+ * `tools` (what scripts/listing.mjs writes at build time), over the SDK's in-memory transport.
+ * The broker factory throws, which also proves that listing never signs in.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { createApiClient } from '../../src/api/client.js';
 import { silentLogger } from '../../src/log.js';
+import { catalogOf } from '../../src/server/listing.js';
 import { createServer } from '../../src/server/server.js';
 import type { ToolRecord } from '../../src/tools/define.js';
 
 export async function listTools(tools: readonly ToolRecord[]): Promise<Tool[]> {
   const server = createServer({
-    tools,
+    tools: catalogOf(tools),
+    load: async (name) => tools.find((t) => t.name === name),
     api: createApiClient({ apiBase: new URL('http://127.0.0.1:9/api/v1') }),
     broker: () => Promise.reject(new Error('tools/list must not need the broker')),
     logger: silentLogger,
