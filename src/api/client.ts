@@ -70,6 +70,8 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
   maxRateLimitWaitMs: 10_000,
 });
 
+const USER_AGENT = `whatalo-mcp/${VERSION}`;
+
 /** One attempt's bound: a hung connection must fail over to a retry, not hold the call. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -192,34 +194,46 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     for (;;) {
       if (signal?.aborted) throw cancelled(signal.reason);
       let response: Response;
+      let text: string;
+      // One controller per attempt, aborted by its own timer or by the caller: cheaper than
+      // AbortSignal.timeout + AbortSignal.any (two transferable signals per request; issue 6,
+      // figure 3). The bound covers the body too, and the timer and listener go in `finally`.
+      const attempt = new AbortController();
+      const timer = setTimeout(() => attempt.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+      const onAbort = () => attempt.abort(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const timeout = AbortSignal.timeout(timeoutMs);
-        response = await doFetch(url, {
-          method: req.method,
-          headers: {
-            accept: 'application/json',
-            authorization: `Bearer ${credentials.accessToken}`,
-            'x-whatalo-store-id': credentials.storeId,
-            'user-agent': `whatalo-mcp/${VERSION}`,
-            ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: req.body === undefined ? undefined : JSON.stringify(req.body),
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-          redirect: 'error',
-        });
-      } catch (error) {
-        if (signal?.aborted) throw cancelled(error);
-        const why = networkReason(error, timeoutMs);
-        if (repeatable && serverRetries < retry.maxServerRetries) {
-          logger.debug('API v1 request failed; retrying', { method: req.method, path: req.path, why });
-          await pause(backoff(), signal);
-          continue;
+        try {
+          response = await doFetch(url, {
+            method: req.method,
+            headers: {
+              accept: 'application/json',
+              authorization: `Bearer ${credentials.accessToken}`,
+              'x-whatalo-store-id': credentials.storeId,
+              'user-agent': USER_AGENT,
+              ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            body: req.body === undefined ? undefined : JSON.stringify(req.body),
+            signal: attempt.signal,
+            redirect: 'error',
+          });
+        } catch (error) {
+          if (signal?.aborted) throw cancelled(error);
+          const why = networkReason(attempt.signal.reason ?? error, timeoutMs);
+          if (repeatable && serverRetries < retry.maxServerRetries) {
+            logger.debug('API v1 request failed; retrying', { method: req.method, path: req.path, why });
+            await pause(backoff(), signal);
+            continue;
+          }
+          throw repeatable ? unreachable(why, error) : unreachable(why, error, undefined, OUTCOME_UNKNOWN_HINT);
         }
-        throw repeatable ? unreachable(why, error) : unreachable(why, error, undefined, OUTCOME_UNKNOWN_HINT);
+        text = await readText(response, signal);
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
       }
 
       const requestId = response.headers.get('x-request-id') ?? undefined;
-      const text = await readText(response, signal);
       if (response.ok) return parseSuccess<T>(text, response.status, requestId);
 
       const body = readErrorBody(safeJson(text));

@@ -74,6 +74,12 @@ export async function introspectToken(
 export interface IntrospectionCache {
   /** The token's state: from the cache when fresh, else from one shared request. */
   check(token: string): Promise<TokenInfo>;
+  /**
+   * Remembers an answer obtained elsewhere (the sign-in introspects its new token) under the
+   * same rules as a fetched one: inactive is not kept, and active lasts the TTL from `at`
+   * (when it was asked, local ms) and never past exp.
+   */
+  prime(token: string, info: TokenInfo, at?: number): void;
   /** Forgets what is known about the token (after a 401 from the API, after refresh). */
   invalidate(token: string): void;
   clear(): void;
@@ -97,16 +103,25 @@ export function createIntrospectionCache(options: IntrospectionCacheOptions): In
   const cache = new Map<string, { info: TokenInfo; until: number }>();
   const inflight = new Map<string, Promise<TokenInfo>>();
 
-  function remember(key: string, info: TokenInfo): void {
+  // Every tool call checks the same token until it is refreshed: its digest is computed once,
+  // not per call (a SHA-256 per call showed in the throughput profile, issue 6, figure 3). The
+  // one token kept here is the one the session holds anyway; the maps still hold digests only.
+  let last: { token: string; key: string } | undefined;
+  function keyFor(token: string): string {
+    if (last?.token !== token) last = { token, key: keyOf(token) };
+    return last.key;
+  }
+
+  function remember(key: string, info: TokenInfo, at = now()): void {
     if (!info.active || ttlMs === 0) return;
     // Never past the token's own expiry: a cached "active" must not outlive the token.
-    const until = Math.min(now() + ttlMs, info.exp === null ? Infinity : info.exp * 1000);
+    const until = Math.min(at + ttlMs, info.exp === null ? Infinity : info.exp * 1000);
     if (until > now()) cache.set(key, { info, until });
   }
 
   return {
     check(token) {
-      const key = keyOf(token);
+      const key = keyFor(token);
       const hit = cache.get(key);
       if (hit && hit.until > now()) return Promise.resolve(hit.info);
       cache.delete(key);
@@ -122,11 +137,15 @@ export function createIntrospectionCache(options: IntrospectionCacheOptions): In
       inflight.set(key, request);
       return request;
     },
+    prime(token, info, at) {
+      remember(keyFor(token), info, at);
+    },
     invalidate(token) {
-      cache.delete(keyOf(token));
+      cache.delete(keyFor(token));
     },
     clear() {
       cache.clear();
+      last = undefined;
     },
   };
 }

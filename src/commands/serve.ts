@@ -58,14 +58,13 @@ function retryBaseMs(env: NodeJS.ProcessEnv): number | undefined {
  * credential store replace the configured ones.
  */
 export async function openSession(ctx: CommandContext): Promise<Session> {
-  const [{ loadConfig }, { createLogger }, { loadCatalog, selectFrom, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createApiClient }, { createServer }] =
+  const [{ loadConfig }, { createLogger }, { loadCatalog, selectFrom, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createServer }] =
     await Promise.all([
       import('../config.js'),
       import('../log.js'),
       // The tools as listed, from the build; their records load on the first call.
       import('../tools/catalog.js'),
       import('../scopes.js'),
-      import('../api/client.js'),
       import('../server/server.js'),
     ]);
 
@@ -109,7 +108,9 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
 
   const requestedScopes = initialScopes(tools);
   const retryBase = retryBaseMs(ctx.env);
-  const api = createApiClient({ apiBase: config.apiBase, logger, ...(retryBase === undefined ? {} : { retry: { baseMs: retryBase } }) });
+  const apiOptions = { apiBase: config.apiBase, logger, ...(retryBase === undefined ? {} : { retry: { baseMs: retryBase } }) };
+  // The API client is made on the first tool call, like the broker: initialize does not need it.
+  const api = async () => (await import('../api/client.js')).createApiClient(apiOptions);
 
   let broker: import('../auth/broker.js').Broker | undefined;
   const finalConfig = config;

@@ -44,7 +44,8 @@ export interface ServerDeps {
   tools: readonly CatalogEntry[];
   /** The record of an enabled tool, on its first call; default: from the tools/index.js list. */
   load?: (name: string) => Promise<ToolRecord | undefined>;
-  api: ApiClient;
+  /** The API client, or a function that makes it on the first call (its module is not needed before). */
+  api: ApiClient | (() => Promise<ApiClient>);
   /** Resolves the broker; called on the first tool call only, then reused. */
   broker: () => Promise<AccessBroker>;
   logger: Logger;
@@ -137,6 +138,9 @@ export function createServer(deps: ServerDeps): WhataloServer {
     };
   }
 
+  let api: Promise<ApiClient> | undefined;
+  const getApi = () => (api ??= typeof deps.api === 'function' ? deps.api() : Promise.resolve(deps.api));
+
   const enabled = new Map(deps.tools.map((entry) => [entry.name, entry]));
   const listing = { tools: deps.tools.map((entry) => entry.listed) };
   const load = deps.load ?? defaultLoad;
@@ -166,8 +170,8 @@ export function createServer(deps: ServerDeps): WhataloServer {
       const onProgress = progressReporter(extra);
       const presentUrl = urlPresenter(extra, shown);
       const context: AccessContext = { signal: extra.signal, ...(onProgress ? { onProgress } : {}), ...(presentUrl ? { presentUrl } : {}) };
-      const api = deps.api.bind(credentialSource(tool.scope, context, shown), extra.signal);
-      const output = await tool.handler(parsed.data as never, { api, signal: extra.signal });
+      const storeApi = (await getApi()).bind(credentialSource(tool.scope, context, shown), extra.signal);
+      const output = await tool.handler(parsed.data as never, { api: storeApi, signal: extra.signal });
       const checked = tool.outputSchema.safeParse(output.data);
       // The host checks structuredContent against the listed schema too; a mismatch is our bug.
       if (!checked.success) throw new Error(`structuredContent does not match the output schema: ${checked.error.message}`);

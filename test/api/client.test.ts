@@ -4,6 +4,7 @@
  * rule, and the bounded retry policy (CONTRACT V7) driven by the sandbox's fault injection,
  * counted by how many requests reached it (`matched`), never by time.
  */
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -212,5 +213,22 @@ describe('retry policy (CONTRACT V7), bounded', () => {
     const error = await pending;
     expect(error.code).toBe('CANCELLED');
     expect(await attempts()).toBe(1);
+  });
+
+  it('an attempt with no answer within the bound is retried for a GET, then "no answer within N s"', async () => {
+    await setFaults(sb.issuer, [{ path: '/api/v1/store', latency_ms: 20_000 }]);
+    const slow = createApiClient({ apiBase: new URL(sb.apiBase), timeoutMs: 1000, retry: { baseMs: 1, maxServerRetries: 1 } });
+    const error = await failure(slow.bind(source(good)).getStore());
+    expect(error.code).toBe('API_UNREACHABLE');
+    expect(error.message).toBe('Whatalo is unreachable (no answer within 1 s).');
+    expect(await attempts()).toBe(2);
+  });
+
+  it('leaves no listener on the caller\'s signal, whatever the outcome', async () => {
+    const controller = new AbortController();
+    const api = client.bind(source(good), controller.signal);
+    await Promise.all(Array.from({ length: 20 }, () => api.getStore()));
+    await failure(api.getProduct('prd_nope'));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
