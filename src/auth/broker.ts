@@ -184,6 +184,9 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
       },
     ).finally(() => (interactive = null));
     const result = await interactive;
+    // The sign-in just introspected its new token: the first call need not ask again.
+    const fresh = result.state.grant.tokens?.access_token;
+    if (result.introspected && fresh) introspection.prime(fresh, result.introspected.info, result.introspected.at);
     await revokePrevious(result);
   }
 

@@ -19,7 +19,7 @@ import type { Logger } from '../log.js';
 import { joinScopes } from '../scopes.js';
 import { presentAuthorizationUrl } from './browser.js';
 import { type StoredTokens, tokensFromResponse } from './grant.js';
-import { introspectToken } from './introspection.js';
+import { type TokenInfo, introspectToken } from './introspection.js';
 import { withLock } from './lock.js';
 import { type CallbackPage, startCallbackServer } from './loopback.js';
 import { type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions } from './oauth.js';
@@ -214,6 +214,8 @@ export interface SignInResult {
   previous: SessionState | null;
   /** True when another process's new grant was used and no flow ran. */
   reused: boolean;
+  /** The new access token's introspection, and when it was asked (local ms), when a flow ran. */
+  introspected?: { info: TokenInfo; at: number };
 }
 
 /**
@@ -302,6 +304,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
         });
 
         try {
+          const askedAt = deps.now();
           const info = await introspectToken(as, config.issuer, registration, flow.response.access_token, deps.http);
           if (!info.active) throw new WhataloError('AS_PROTOCOL', `Whatalo at ${config.issuer.origin} issued an access token that introspection calls inactive.`);
           const now = deps.now();
@@ -315,7 +318,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           deps.pending.registration = null;
           flow.respond({ ok: true, title: 'Signed in to Whatalo', message: 'whatalo-mcp is now connected to your store. You can close this tab and return to your app.' });
           progress('Signed in to Whatalo.');
-          return { state: session.peek()!, previous, reused: false };
+          return { state: session.peek()!, previous, reused: false, introspected: { info, at: askedAt } };
         } catch (error) {
           flow.respond({ ok: false, title: FAILED_TITLE, message: isWhataloError(error) ? error.message : 'The sign-in could not be completed.' });
           throw error;

@@ -108,6 +108,33 @@ describe('the cache', () => {
     await expect(cache.check(token)).resolves.toMatchObject({ active: true });
   });
 
+  it('prime() seeds an answer under the same rules: TTL from when it was asked, never past exp, never inactive', async () => {
+    const info = await introspect(token);
+    if (!info.active || info.exp === null) throw new Error('expected an active token with exp');
+    let clock = info.exp * 1000 - 100_000;
+    const cache = createIntrospectionCache({ ttlSeconds: 60, introspect, now: () => clock });
+    const before = await introspections();
+    cache.prime(token, info, clock - 50_000); // asked 50 s ago: 10 s of TTL left
+    await cache.check(token);
+    expect((await introspections()) - before).toBe(0);
+    clock += 11_000;
+    await cache.check(token);
+    expect((await introspections()) - before).toBe(1);
+
+    // Close to exp, the token's expiry bounds a primed answer too.
+    clock = info.exp * 1000 - 5_000;
+    const nearExp = createIntrospectionCache({ ttlSeconds: 60, introspect, now: () => clock });
+    nearExp.prime(token, info, clock);
+    clock += 6_000;
+    await nearExp.check(token).catch(() => undefined);
+    expect((await introspections()) - before).toBe(2);
+
+    const inactive = createIntrospectionCache({ ttlSeconds: 60, introspect });
+    inactive.prime('B'.repeat(43), { active: false });
+    await inactive.check('B'.repeat(43));
+    expect((await introspections()) - before).toBe(3);
+  });
+
   it('invalidate() drops a cached answer', async () => {
     const cache = createIntrospectionCache({ ttlSeconds: 60, introspect });
     const before = await introspections();

@@ -145,6 +145,15 @@ describe('introspection cache', () => {
     expect(stats.requests['GET /api/v1/store']).toBe(50);
   });
 
+  it('a first sign-in costs one introspection: the call after it reuses the sign-in\'s answer', async () => {
+    sb = await startTestSandbox({ autoApprove: 'first' });
+    const session = await mcp({ env: sandboxEnv(sb) });
+    for (let i = 0; i < 3; i++) expect((await session.call('get_store')).isError).toBeFalsy();
+    const stats = await sb.stats();
+    expect(stats.grants.authorization_code).toBe(1);
+    expect(stats.introspections).toBe(1);
+  });
+
   it('50 concurrent first-use calls make one sign-in and one registration', async () => {
     sb = await startTestSandbox({ autoApprove: 'first' });
     const session = await mcp({ env: sandboxEnv(sb) });
