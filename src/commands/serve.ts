@@ -154,8 +154,11 @@ stdout carries the MCP protocol; logs go to stderr (WHATALO_LOG_LEVEL). Sign-in 
 first tool call, in the browser (BROWSER=none prints the URL instead).`,
   options: SERVE_OPTIONS,
   async run(ctx) {
+    // The transport loads while the session is wired, not after it (issue 6, figure 1).
+    const stdio = import('../server/stdio.js');
+    stdio.catch(() => {}); // a failure surfaces at the await below, or not at all if openSession throws
     const session = await openSession(ctx);
-    const { serveStdio } = await import('../server/stdio.js');
+    const { serveStdio } = await stdio;
     try {
       await serveStdio(session.server.server, { signal: ctx.signal, logger: session.logger });
     } finally {

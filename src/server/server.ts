@@ -34,7 +34,7 @@ import type { Scope } from '../scopes.js';
 import type { CatalogEntry } from '../tools/catalog.js';
 import type { ToolRecord } from '../tools/define.js';
 import { NAME, VERSION } from '../version.js';
-import { errorResult, invalidArguments, toolResult } from './results.js';
+import type * as Results from './results.js';
 
 /** What a tool call needs from the broker; the full Broker fits. */
 export type AccessBroker = Pick<Broker, 'ensureAccess' | 'invalidate'>;
@@ -78,6 +78,10 @@ function progressReporter(extra: Extra): ((message: string) => void) | undefined
     });
   };
 }
+
+// Like the records, the result mapping is first needed by the first call.
+let resultsModule: Promise<typeof Results> | undefined;
+const results = () => (resultsModule ??= import('./results.js'));
 
 async function defaultLoad(name: string): Promise<ToolRecord | undefined> {
   const { ALL_TOOLS } = await import('../tools/index.js');
@@ -162,7 +166,7 @@ export function createServer(deps: ServerDeps): WhataloServer {
     const { name, arguments: args } = request.params;
     // MCP 2025-11-25: an unknown tool is a protocol error, not a tool result.
     if (!enabled.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    const tool = await recordOf(name);
+    const [tool, { errorResult, invalidArguments, toolResult }] = await Promise.all([recordOf(name), results()]);
     const parsed = tool.inputSchema.safeParse(args ?? {});
     if (!parsed.success) return invalidArguments(parsed.error, tool);
     try {
