@@ -14,15 +14,16 @@ import { COMMANDS } from './commands/index.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
-function topHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function topHelp(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'whatalo-mcp: connect a Whatalo store to AI desktop apps over MCP',
     '',
     'Usage: whatalo-mcp [command] [flags]     (no command = serve)',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `whatalo-mcp <command> --help` for its flags.',
   ].join('\n');
@@ -41,7 +42,7 @@ function usageReason(error: unknown): string {
 export async function main(argv: string[], env = process.env): Promise<number> {
   const [first, ...rest] = argv;
   if (first !== undefined && HELP_FLAGS.has(first)) {
-    process.stdout.write(topHelp() + '\n');
+    process.stdout.write((await topHelp()) + '\n');
     return 0;
   }
   if (first === '--version' || first === '-v') {
@@ -54,7 +55,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     process.stderr.write(`whatalo-mcp: unknown command "${first}". Run \`whatalo-mcp --help\` for the list.\n`);
     return 2;
   }
-  const command = named ?? COMMANDS.find((c) => c.name === 'serve')!;
+  const command = await (named ?? COMMANDS.find((c) => c.name === 'serve')!).load();
   const args = named ? rest : argv;
   if (args.some((a) => HELP_FLAGS.has(a))) {
     process.stdout.write(commandHelp(command) + '\n');
