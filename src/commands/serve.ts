@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import type { Config } from '../config.js';
 import type { CatalogEntry } from '../tools/catalog.js';
 import type { WhataloServer } from '../server/server.js';
-import { CONNECTION_OPTIONS, type Command, type CommandContext, type ParseArgsOptionsConfig } from './command.js';
+import { CONNECTION_OPTIONS, type Command, type CommandContext, type ParseArgsOptionsConfig, stringFlag } from './command.js';
 
 export const SERVE_OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -36,11 +36,6 @@ export interface Session {
   tools: CatalogEntry[];
   server: WhataloServer;
   close(): Promise<void>;
-}
-
-function stringFlag(ctx: CommandContext, name: string): string | undefined {
-  const value = ctx.values[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 // Internal, for tests only: shrinks the API client's 5xx backoff (CONTRACT V7's 1 s base) so
