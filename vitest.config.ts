@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/figures-total.ts'],
     // e2e tests spawn real processes and browsers; 2-core machines need room.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -4,6 +4,7 @@
  * tried N, leaks found 0`. Counts are added by the tests as they run; a suite prints once,
  * in afterAll.
  */
+import { appendFileSync } from 'node:fs';
 import { afterAll } from 'vitest';
 
 export interface Figures {
@@ -35,6 +36,9 @@ export function suiteFigures(suite: string): FigureCounter {
   };
   afterAll(() => {
     console.log(counter.line());
+    // test/figures-total.ts adds the suites up at the end of the run.
+    const file = process.env.WHATALO_FIGURES_FILE;
+    if (file) appendFileSync(file, JSON.stringify(counts) + '\n');
   });
   return counter;
 }
