@@ -163,6 +163,14 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       respond({ ok: false, title: FAILED_TITLE, message: failure.message });
       throw failure;
     }
+    if (!params.get('code')) {
+      // Right state and iss but no code and no error: the answer is broken, not the exchange.
+      const failure = new WhataloError('SIGN_IN_FAILED', `Whatalo at ${issuer.origin} sent the browser back without an authorization code.`, {
+        hint: 'Try `whatalo-mcp login` again.',
+      });
+      respond({ ok: false, title: FAILED_TITLE, message: failure.message });
+      throw failure;
+    }
     try {
       const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(options.client.client_secret), params, redirectUri, verifier, requestOptions(issuer, options.http));
       const result = { response: await oauth.processAuthorizationCodeResponse(as, client, response), respond };

@@ -239,6 +239,13 @@ describe('a wrong answer at the callback ends the sign-in and stores nothing', (
     }, /did not come from .*"iss"/);
   });
 
+  it('a right state and iss but no code', async () => {
+    await failWith((cb) => {
+      cb.searchParams.delete('code');
+      return cb;
+    }, /sent the browser back without an authorization code/);
+  });
+
   it('access_denied', async () => {
     await failWith((cb) => {
       const denied = new URL(cb.origin + cb.pathname);
