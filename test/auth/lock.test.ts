@@ -100,15 +100,15 @@ describe('withLock', () => {
   });
 
   it('returns fn’s value, passes its error through, and releases the lock either way', async () => {
-    expect(await withLock(lockPath, async () => 42, { waitMs: 1000 })).toBe(42);
+    expect(await withLock(lockPath, async () => 42, { waitMs: 10_000 })).toBe(42);
     await expect(fs.access(lockPath)).rejects.toThrow();
-    await expect(withLock(lockPath, async () => Promise.reject(new Error('boom')), { waitMs: 1000 })).rejects.toThrow('boom');
+    await expect(withLock(lockPath, async () => Promise.reject(new Error('boom')), { waitMs: 10_000 })).rejects.toThrow('boom');
     await expect(fs.access(lockPath)).rejects.toThrow();
-    expect(await withLock(lockPath, async () => 'again', { waitMs: 1000 })).toBe('again');
+    expect(await withLock(lockPath, async () => 'again', { waitMs: 10_000 })).toBe('again');
   });
 
   it('writes the holder’s pid and host into the lock file while held', async () => {
-    const seen = await withLock(lockPath, async () => JSON.parse(await fs.readFile(lockPath, 'utf8')), { waitMs: 1000 });
+    const seen = await withLock(lockPath, async () => JSON.parse(await fs.readFile(lockPath, 'utf8')), { waitMs: 10_000 });
     expect(seen).toMatchObject({ pid: process.pid, host: os.hostname() });
     expect(typeof seen.created_at).toBe('string');
   });
@@ -185,7 +185,7 @@ describe('withLock', () => {
 
   it('stops waiting in the in-process queue too, on abort or timeout, without breaking the queue', async () => {
     let release!: () => void;
-    const first = withLock(lockPath, () => new Promise<void>((r) => (release = r)), { waitMs: 1000 });
+    const first = withLock(lockPath, () => new Promise<void>((r) => (release = r)), { waitMs: 30_000 });
     const controller = new AbortController();
     const aborted = withLock(lockPath, async () => 'no', { waitMs: 30_000, signal: controller.signal, onWait: () => controller.abort() });
     expect(await rejection(aborted)).toMatchObject({ code: 'CANCELLED' });
@@ -202,7 +202,7 @@ describe('withLock', () => {
       async () => {
         await fs.writeFile(lockPath, JSON.stringify({ pid: 1, host: 'elsewhere', created_at: 'x', nonce: 'theirs' }));
       },
-      { waitMs: 1000 },
+      { waitMs: 10_000 },
     );
     expect(JSON.parse(await fs.readFile(lockPath, 'utf8')).nonce).toBe('theirs');
   });
