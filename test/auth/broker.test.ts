@@ -5,21 +5,13 @@
  * missing scope steps up to the union and revokes the grant it replaces.
  */
 import { promises as fs } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Broker, createBroker } from '../../src/auth/broker.js';
 import type { Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { FETCH_BROWSER, approvingPerson, digest, removeTempDirs, sandboxConfig, setFaults, tempDir } from './kit.js';
+import { FETCH_BROWSER, approvingPerson, digest, sandboxConfig, setFaults, tempDir, useApprovingSandbox } from './kit.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: 'first' });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await removeTempDirs();
-});
+const sandbox = useApprovingSandbox();
 beforeEach(() => setFaults(sandbox, []));
 
 const brokers: Broker[] = [];

@@ -5,15 +5,11 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { useTestSandbox } from '../helpers/sandbox.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 /** Serves `metadata(issuer)` at the RFC 8414 path on a fresh loopback port. */
 async function fakeAs(metadata: (issuer: string) => unknown, status = 200): Promise<{ issuer: URL; close(): Promise<void> }> {

@@ -11,14 +11,12 @@ import { openCredentialStore } from '../../src/auth/credentials/index.js';
 import { grantAccount, readStoredGrant } from '../../src/auth/grant.js';
 import { readRegisteredClient, registerClient } from '../../src/auth/registration.js';
 import { silentLogger } from '../../src/log.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { approvingPerson, removeTempDirs, sandboxConfig, setFaults, tempDir } from './kit.js';
+import { approvingPerson, sandboxConfig, setFaults, tempDir, useApprovingSandbox } from './kit.js';
 
-let sandbox: TestSandbox;
+const sandbox = useApprovingSandbox();
 let token: string;
 let introspect: (token: string) => Promise<TokenInfo>;
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: 'first' });
   const config = sandboxConfig(sandbox, await tempDir(), { WHATALO_CREDENTIAL_STORE: 'file' });
   const broker = createBroker(config, { logger: silentLogger, requestedScopes: ['read:store'] });
   token = (await broker.ensureAccess('read:store', approvingPerson)).accessToken;
@@ -29,11 +27,7 @@ beforeAll(async () => {
   const as = await discoverAuthorizationServer(config.issuer);
   introspect = (t) => introspectToken(as, config.issuer, { client_id: client.client_id, client_secret: secret }, t);
 });
-afterAll(async () => {
-  await setFaults(sandbox, []);
-  await sandbox.close();
-  await removeTempDirs();
-});
+afterAll(() => setFaults(sandbox, []));
 beforeEach(() => setFaults(sandbox, []));
 
 const introspections = async () => (await sandbox.stats()).introspections;

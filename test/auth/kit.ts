@@ -8,8 +8,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
-import type { TestSandbox } from '../helpers/sandbox.js';
+import { type TestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 /** BROWSER that follows the URL with fetch (sandbox in auto-approve mode). */
@@ -28,6 +29,15 @@ export async function tempDir(prefix = 'whatalo-auth-'): Promise<string> {
 /** Removes every temp dir made so far (call in afterAll). */
 export async function removeTempDirs(): Promise<void> {
   await Promise.all(made.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
+}
+
+/**
+ * The suite's sandbox, approving the first store at once so a fetch "browser" completes
+ * sign-in; after all tests it is closed and every temp dir made is removed.
+ */
+export function useApprovingSandbox(): TestSandbox {
+  afterAll(removeTempDirs);
+  return useTestSandbox({ autoApprove: 'first' });
 }
 
 /** The environment a CLI run or a Config needs to talk to `sandbox` with its own config dir. */

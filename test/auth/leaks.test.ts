@@ -4,22 +4,14 @@
  * across sign-in, status, a silent refresh, a step-up and sign-out. No token the sandbox
  * issued may appear in any of it.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createBroker } from '../../src/auth/broker.js';
 import { createLogger } from '../../src/log.js';
 import { runCli } from '../helpers/cli.js';
 import { sweepForTokens } from '../helpers/leaks.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { FETCH_BROWSER, approvingPerson, removeTempDirs, sandboxConfig, sandboxEnv, tempDir } from './kit.js';
+import { FETCH_BROWSER, approvingPerson, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: 'first' });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await removeTempDirs();
-});
+const sandbox = useApprovingSandbox();
 
 it('finds a token when one is there (the sweep can fail)', async () => {
   const config = sandboxConfig(sandbox, await tempDir());

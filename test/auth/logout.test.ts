@@ -4,22 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openCredentialStore } from '../../src/auth/credentials/index.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { runCli } from '../helpers/cli.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { FETCH_BROWSER, removeTempDirs, sandboxEnv, setFaults, tempDir } from './kit.js';
+import { FETCH_BROWSER, sandboxEnv, setFaults, tempDir, useApprovingSandbox } from './kit.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: 'first' });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await removeTempDirs();
-});
+const sandbox = useApprovingSandbox();
 
 async function signedInDir() {
   const dir = await tempDir();

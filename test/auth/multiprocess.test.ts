@@ -4,20 +4,12 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../helpers/cli.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { FETCH_BROWSER, removeTempDirs, sandboxEnv, setFaults, tempDir } from './kit.js';
+import { FETCH_BROWSER, sandboxEnv, setFaults, tempDir, useApprovingSandbox } from './kit.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: 'first' });
-});
-afterAll(async () => {
-  await setFaults(sandbox, []);
-  await sandbox.close();
-  await removeTempDirs();
-});
+const sandbox = useApprovingSandbox();
+afterAll(() => setFaults(sandbox, []));
 
 async function launches(log: string): Promise<number> {
   const text = await fs.readFile(log, 'utf8').catch(() => '');

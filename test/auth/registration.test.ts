@@ -5,23 +5,15 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createBroker } from '../../src/auth/broker.js';
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
 import { CLIENT_METADATA, registerClient } from '../../src/auth/registration.js';
 import { silentLogger } from '../../src/log.js';
 import { runCli } from '../helpers/cli.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { FETCH_BROWSER, approvingPerson, removeTempDirs, sandboxConfig, sandboxEnv, tempDir } from './kit.js';
+import { FETCH_BROWSER, approvingPerson, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: 'first' });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await removeTempDirs();
-});
+const sandbox = useApprovingSandbox();
 
 const NINETY_ONE_DAYS = 91 * 24 * 3600;
 

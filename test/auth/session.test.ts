@@ -3,7 +3,7 @@
  * re-read under the lock that keeps two holders of one grant from revoking it, invalid_grant
  * ending the session once (no loop), transient failures keeping the grant.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createBroker } from '../../src/auth/broker.js';
 import { type CredentialStore, openCredentialStore } from '../../src/auth/credentials/index.js';
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
@@ -12,17 +12,9 @@ import { readRegisteredClient } from '../../src/auth/registration.js';
 import { type Session, createSession } from '../../src/auth/session.js';
 import type { Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { approvingPerson, digest, removeTempDirs, sandboxConfig, setFaults, tempDir } from './kit.js';
+import { approvingPerson, digest, sandboxConfig, setFaults, tempDir, useApprovingSandbox } from './kit.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: 'first' });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await removeTempDirs();
-});
+const sandbox = useApprovingSandbox();
 
 /** The local clock the sessions see: real time plus what the test moved it by. */
 let skewMs = 0;

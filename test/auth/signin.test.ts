@@ -14,16 +14,9 @@ import { isWhataloError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { CHROMIUM_BROWSER, FETCH_BROWSER, followLikeBrowser, printedUrl, removeTempDirs, sandboxConfig, sandboxEnv, tempDir } from './kit.js';
+import { CHROMIUM_BROWSER, FETCH_BROWSER, followLikeBrowser, printedUrl, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: 'first' });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await removeTempDirs();
-});
+const sandbox = useApprovingSandbox();
 
 async function readLog(file: string): Promise<Record<string, unknown>[]> {
   const text = await fs.readFile(file, 'utf8').catch(() => '');

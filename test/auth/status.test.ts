@@ -1,22 +1,14 @@
 /**
  * `whatalo-mcp status`: from introspection, never a token; --json is one object on stdout.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openCredentialStore } from '../../src/auth/credentials/index.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { runCli } from '../helpers/cli.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { FETCH_BROWSER, removeTempDirs, sandboxEnv, setFaults, tempDir } from './kit.js';
+import { FETCH_BROWSER, sandboxEnv, setFaults, tempDir, useApprovingSandbox } from './kit.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: 'first' });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await removeTempDirs();
-});
+const sandbox = useApprovingSandbox();
 
 it('when never signed in: exit 1, signed_in false, the command that fixes it', async () => {
   const env = sandboxEnv(sandbox, await tempDir());

@@ -1,7 +1,8 @@
 /**
  * An in-process sandbox on 127.0.0.1:0 with a silent logger, plus the controls tests use.
- * Close it in afterAll/afterEach: `await sb.close()`.
+ * Close it in afterAll/afterEach: `await sb.close()`, or let useTestSandbox do both.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
 
@@ -58,4 +59,20 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
       await control(sandbox, 'POST', 'reset-stats');
     },
   };
+}
+
+/**
+ * A sandbox for the enclosing suite (the file, or the describe it is called in): started in
+ * beforeAll, closed in afterAll. The returned object is empty until beforeAll fills it in, so
+ * read it only inside tests and hooks. Hooks registered after this call run with it started,
+ * and their afterAll runs before it closes (vitest runs after-hooks in reverse order).
+ */
+export function useTestSandbox(options: SandboxOptions = {}): TestSandbox {
+  const sandbox = {} as TestSandbox;
+  beforeAll(async () => {
+    Object.assign(sandbox, await startTestSandbox(options));
+  });
+  // When the start failed there is nothing to close, and beforeAll already reported why.
+  afterAll(() => sandbox.close?.());
+  return sandbox;
 }
