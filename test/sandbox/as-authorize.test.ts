@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { startTestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 import {
   authorizeRaw,
   consentForm,
@@ -9,17 +9,11 @@ import {
   redirectParams,
   register,
   signIn,
-  type RegisteredClient,
+  useSandboxWithClient,
 } from './as-kit.js';
 
 describe('authorization endpoint (consent page mode)', () => {
-  let sb: TestSandbox;
-  let client: RegisteredClient;
-  beforeAll(async () => {
-    sb = await startTestSandbox();
-    client = await register(sb);
-  });
-  afterAll(() => sb.close());
+  const { sb, client } = useSandboxWithClient();
 
   it('A4: plain PKCE is refused with invalid_request, redirected to the valid redirect URI', async () => {
     const response = await authorizeRaw(sb, { client, state: 's-plain', extra: { code_challenge_method: 'plain' } });
@@ -160,11 +154,7 @@ describe('authorization endpoint (consent page mode)', () => {
 });
 
 describe('authorization endpoint with --auto-approve', () => {
-  let sb: TestSandbox;
-  beforeAll(async () => {
-    sb = await startTestSandbox({ autoApprove: 'first' });
-  });
-  afterAll(() => sb.close());
+  const sb = useTestSandbox({ autoApprove: 'first' });
 
   it('A5: auto-approve first grants the merchant’s first store with the requested scopes at once', async () => {
     const client = await register(sb);

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { basicHeader, introspect, postForm, register, signIn, type RegisteredClient } from './as-kit.js';
+import { describe, expect, it } from 'vitest';
+import { startTestSandbox } from '../helpers/sandbox.js';
+import { basicHeader, introspect, postForm, register, signIn, useSandboxWithClient } from './as-kit.js';
 
 describe('introspection (RFC 7662)', () => {
-  let sb: TestSandbox;
-  let client: RegisteredClient;
-  beforeAll(async () => {
-    sb = await startTestSandbox({ autoApprove: 'first' });
-    client = await register(sb);
-  });
-  afterAll(() => sb.close());
+  const { sb, client } = useSandboxWithClient({ autoApprove: 'first' });
 
   it('A11: without client authentication the answer is 401 invalid_client', async () => {
     const tokens = await signIn(sb, client);

@@ -4,7 +4,9 @@
  * sandbox must refuse.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { TestSandbox } from '../helpers/sandbox.js';
+import { beforeAll } from 'vitest';
+import type { SandboxOptions } from '../../src/sandbox/index.js';
+import { type TestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 
 export interface Pkce {
   verifier: string;
@@ -49,6 +51,19 @@ export async function register(sb: TestSandbox, metadata: Record<string, unknown
   });
   if (response.status !== 201) throw new Error(`registration failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as RegisteredClient;
+}
+
+/**
+ * A sandbox for the enclosing suite and one client registered on it (the defaults of
+ * `register`), both filled in by beforeAll; the sandbox closes after all tests.
+ */
+export function useSandboxWithClient(options: SandboxOptions = {}): { sb: TestSandbox; client: RegisteredClient } {
+  const sb = useTestSandbox(options);
+  const client = {} as RegisteredClient;
+  beforeAll(async () => {
+    Object.assign(client, await register(sb));
+  });
+  return { sb, client };
 }
 
 /** RFC 6749 §2.3.1: form-urlencode id and secret, then Base64 "id:secret". */

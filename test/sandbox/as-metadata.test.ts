@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES } from '../../src/scopes.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { useTestSandbox } from '../helpers/sandbox.js';
 
 describe('authorization server metadata (RFC 8414)', () => {
-  let sb: TestSandbox;
+  const sb = useTestSandbox();
   let meta: Record<string, unknown>;
   beforeAll(async () => {
-    sb = await startTestSandbox();
     const response = await fetch(`${sb.issuer}/.well-known/oauth-authorization-server`);
     expect(response.status).toBe(200);
     meta = (await response.json()) as Record<string, unknown>;
   });
-  afterAll(() => sb.close());
 
   it('A1: the document names exactly the issuer asked for, and every endpoint under it', () => {
     expect(sb.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { introspect, postForm, refresh, register, revoke, signIn, type RegisteredClient } from './as-kit.js';
+import { describe, expect, it } from 'vitest';
+import { introspect, postForm, refresh, register, revoke, signIn, useSandboxWithClient } from './as-kit.js';
 
 describe('revocation (RFC 7009)', () => {
-  let sb: TestSandbox;
-  let client: RegisteredClient;
-  beforeAll(async () => {
-    sb = await startTestSandbox({ autoApprove: 'first' });
-    client = await register(sb);
-  });
-  afterAll(() => sb.close());
+  const { sb, client } = useSandboxWithClient({ autoApprove: 'first' });
 
   it('A13: always 200 with an empty body, for known, unknown and already revoked tokens', async () => {
     const tokens = await signIn(sb, client);

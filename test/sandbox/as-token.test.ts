@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
 import {
   authorizeRaw,
@@ -10,6 +10,7 @@ import {
   register,
   sha256Hex,
   signIn,
+  useSandboxWithClient,
   type Pkce,
   type RegisteredClient,
 } from './as-kit.js';
@@ -31,13 +32,7 @@ function exchange(sb: TestSandbox, client: RegisteredClient, c: { code: string; 
 }
 
 describe('token endpoint', () => {
-  let sb: TestSandbox;
-  let client: RegisteredClient;
-  beforeAll(async () => {
-    sb = await startTestSandbox({ autoApprove: 'first' });
-    client = await register(sb);
-  });
-  afterAll(() => sb.close());
+  const { sb, client } = useSandboxWithClient({ autoApprove: 'first' });
 
   it('A8: authorization_code with the right verifier issues Bearer tokens with no-store headers', async () => {
     const answer = await exchange(sb, client, await code(sb, client));

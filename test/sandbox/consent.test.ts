@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { type TestSandbox, startTestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 import { authorizeUrl, consentForm, decide, introspect, pkce, postForm, register, type Pkce, type RegisteredClient } from './as-kit.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -265,11 +265,7 @@ describe.skipIf(!hasChromium)('consent page in headless Chromium', () => {
 });
 
 describe('consent form tokens (no browser needed)', () => {
-  let sb: TestSandbox;
-  beforeAll(async () => {
-    sb = await startTestSandbox();
-  });
-  afterAll(() => sb.close());
+  const sb = useTestSandbox();
 
   it('a CSRF token is single-use: the same form posted twice is refused the second time', async () => {
     const client = await register(sb);

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import net from 'node:net';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/sandbox/http.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { authorizeRaw, postForm, redirectParams, register, type RegisteredClient } from './as-kit.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
+import { authorizeRaw, postForm, redirectParams, register, useSandboxWithClient } from './as-kit.js';
 
 async function post(sb: TestSandbox, path: string, contentType: string | undefined, body: NonNullable<RequestInit['body']>, init: RequestInit = {}) {
   const response = await fetch(`${sb.issuer}${path}`, {
@@ -24,16 +24,10 @@ async function post(sb: TestSandbox, path: string, contentType: string | undefin
 }
 
 describe('hostile input never crashes the sandbox', () => {
-  let sb: TestSandbox;
-  let client: RegisteredClient;
-  beforeAll(async () => {
-    sb = await startTestSandbox({ autoApprove: 'first' });
-    client = await register(sb);
-  });
+  const { sb, client } = useSandboxWithClient({ autoApprove: 'first' });
   afterAll(async () => {
     // Whatever came before, the sandbox still answers.
     expect((await fetch(`${sb.issuer}/.well-known/oauth-authorization-server`)).status).toBe(200);
-    await sb.close();
   });
 
   it('malformed JSON gets a clear 400', async () => {
