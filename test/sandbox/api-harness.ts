@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { ALL_SCOPES } from '../../src/scopes.js';
 import { createApiHandler, type TokenGrant } from '../../src/sandbox/api.js';
-import { SEED_EPOCH_MS, createSeedData, type SandboxData } from '../../src/sandbox/data.js';
+import { SEED_EPOCH_MS, createSeedData, type SandboxData, type StoreData } from '../../src/sandbox/data.js';
 
 export interface ApiHarness {
   base: string;
@@ -63,6 +64,25 @@ export async function startApi(rateLimit = { limit: 100_000, windowSeconds: 60 }
       server.close((error) => (error ? reject(error) : resolve()));
     }),
   };
+}
+
+export interface SeededApi {
+  api: ApiHarness;
+  /** Every scope, on store 0. */
+  token: string;
+  /** Store 0's seed data: the live records the API serves, so a write shows here too. */
+  store: StoreData;
+}
+
+/** An API for the enclosing suite, a token and its store's data, filled in by beforeAll; closed after all tests. */
+export function useSeededApi(): SeededApi {
+  const seeded = {} as SeededApi;
+  beforeAll(async () => {
+    const api = await startApi();
+    Object.assign(seeded, { api, token: api.token(), store: api.data.byStore.get(api.data.stores[0]!.id)! });
+  });
+  afterAll(() => seeded.api?.close());
+  return seeded;
 }
 
 export interface Reply {

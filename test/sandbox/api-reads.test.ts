@@ -1,19 +1,11 @@
 /** API v1 lists over real HTTP: pagination, bounds, filters and ordering. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, PAYMENT_STATUSES, PRODUCT_STATUSES, customerView, type StoreData } from '../../src/sandbox/data.js';
-import { call, expectError, startApi, type ApiHarness } from './api-harness.js';
+import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES, PAYMENT_STATUSES, PRODUCT_STATUSES, customerView } from '../../src/sandbox/data.js';
+import { call, expectError, useSeededApi } from './api-harness.js';
 
-let api: ApiHarness;
-let token: string;
-let store: StoreData;
-beforeAll(async () => {
-  api = await startApi();
-  token = api.token();
-  store = api.data.byStore.get(api.data.stores[0]!.id)!;
-});
-afterAll(() => api.close());
+const seeded = useSeededApi();
 
-const get = (path: string) => call(api.base, 'GET', path, { token });
+const get = (path: string) => call(seeded.api.base, 'GET', path, { token: seeded.token });
 
 /** Walks every page of a list and returns all items, checking pagination on the way. */
 async function walk(path: string, perPage: number): Promise<{ id: string; created_at: string }[]> {
@@ -43,23 +35,23 @@ function expectNewestFirst(items: { id: string; created_at: string }[]) {
 describe('pagination', () => {
   it('walks every product exactly once, newest first, with consistent totals', async () => {
     const items = await walk('/products', 7);
-    expect(items.length).toBe(store.products.size);
+    expect(items.length).toBe(seeded.store.products.size);
     expectNewestFirst(items);
-    expect((await walk('/customers', 33)).length).toBe(store.customers.size);
+    expect((await walk('/customers', 33)).length).toBe(seeded.store.customers.size);
     const orders = await walk('/orders', 100);
-    expect(orders.length).toBe(store.orders.size);
+    expect(orders.length).toBe(seeded.store.orders.size);
     expectNewestFirst(orders);
-    expect((await walk('/categories', 2)).length).toBe(store.categories.size);
+    expect((await walk('/categories', 2)).length).toBe(seeded.store.categories.size);
   });
 
   it('defaults to 20 per page and answers an empty page past the end', async () => {
     const reply = await get('/products');
-    expect(reply.body.pagination).toMatchObject({ page: 1, per_page: 20, total: store.products.size });
+    expect(reply.body.pagination).toMatchObject({ page: 1, per_page: 20, total: seeded.store.products.size });
     expect(reply.body.data).toHaveLength(20);
     const past = await get('/products?page=99');
     expect(past.body.data).toEqual([]);
-    expect(past.body.pagination).toMatchObject({ page: 99, total: store.products.size });
-    expect((await get('/products?per_page=100')).body.data).toHaveLength(Math.min(100, store.products.size));
+    expect(past.body.pagination).toMatchObject({ page: 99, total: seeded.store.products.size });
+    expect((await get('/products?per_page=100')).body.data).toHaveLength(Math.min(100, seeded.store.products.size));
   });
 
   it.each([
@@ -87,56 +79,56 @@ describe('pagination', () => {
 describe('filters', () => {
   it.each(PRODUCT_STATUSES)('products by status=%s', async (status) => {
     const items = (await get(`/products?status=${status}&per_page=100`)).body.data as { status: string }[];
-    expect(items.length).toBe([...store.products.values()].filter((p) => p.status === status).length);
+    expect(items.length).toBe([...seeded.store.products.values()].filter((p) => p.status === status).length);
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((p) => p.status === status)).toBe(true);
   });
 
   it('products by category and by q on name (case and accents ignored) or sku', async () => {
-    const category = [...store.categories.values()][0]!;
+    const category = [...seeded.store.categories.values()][0]!;
     const inCategory = (await get(`/products?category_id=${category.id}&per_page=100`)).body;
-    expect(inCategory.pagination.total).toBe([...store.products.values()].filter((p) => p.category_id === category.id).length);
+    expect(inCategory.pagination.total).toBe([...seeded.store.products.values()].filter((p) => p.category_id === category.id).length);
     expect(inCategory.data.every((p: { category_id: string }) => p.category_id === category.id)).toBe(true);
 
     const cafe = (await get('/products?q=CAFE%20de%20olla')).body.data;
     expect(cafe.map((p: { name: string }) => p.name)).toEqual(['Café de Olla 500 g']);
-    const withSku = [...store.products.values()].find((p) => p.sku !== null)!;
+    const withSku = [...seeded.store.products.values()].find((p) => p.sku !== null)!;
     const bySku = (await get(`/products?q=${withSku.sku!.toLowerCase()}`)).body.data;
     expect(bySku.map((p: { id: string }) => p.id)).toEqual([withSku.id]);
   });
 
   it('customers by q on name or email, with live order figures', async () => {
-    const customer = [...store.customers.values()].find((c) => customerView(store, c).orders_count > 0)!;
+    const customer = [...seeded.store.customers.values()].find((c) => customerView(seeded.store, c).orders_count > 0)!;
     const byEmail = (await get(`/customers?q=${encodeURIComponent(customer.email)}`)).body.data;
-    expect(byEmail).toEqual([customerView(store, customer)]);
+    expect(byEmail).toEqual([customerView(seeded.store, customer)]);
     expect(byEmail[0].orders_count).toBeGreaterThan(0);
     const surname = customer.name.split(' ')[1]!;
     const byName = (await get(`/customers?q=${encodeURIComponent(surname)}&per_page=100`)).body.data as { name: string }[];
     expect(byName.length).toBeGreaterThan(0);
     expect(byName.every((c) => c.name.includes(surname))).toBe(true);
-    expect((await get(`/customers/${customer.id}`)).body.data).toEqual(customerView(store, customer));
+    expect((await get(`/customers/${customer.id}`)).body.data).toEqual(customerView(seeded.store, customer));
   });
 
   it.each(ORDER_STATUSES)('orders by status=%s', async (status) => {
     const body = (await get(`/orders?status=${status}&per_page=100`)).body;
-    expect(body.pagination.total).toBe([...store.orders.values()].filter((o) => o.status === status).length);
+    expect(body.pagination.total).toBe([...seeded.store.orders.values()].filter((o) => o.status === status).length);
     expect(body.data.every((o: { status: string }) => o.status === status)).toBe(true);
   });
 
   it.each(PAYMENT_STATUSES)('orders by payment_status=%s', async (payment) => {
     const body = (await get(`/orders?payment_status=${payment}&per_page=100`)).body;
-    expect(body.pagination.total).toBe([...store.orders.values()].filter((o) => o.payment_status === payment).length);
+    expect(body.pagination.total).toBe([...seeded.store.orders.values()].filter((o) => o.payment_status === payment).length);
     expect(body.pagination.total).toBeGreaterThan(0);
   });
 
   it('orders by customer and by a half-open creation range', async () => {
-    const order = [...store.orders.values()][100]!;
+    const order = [...seeded.store.orders.values()][100]!;
     const byCustomer = (await get(`/orders?customer_id=${order.customer_id}&per_page=100`)).body.data as { customer_id: string; id: string }[];
     expect(byCustomer.some((o) => o.id === order.id)).toBe(true);
     expect(byCustomer.every((o) => o.customer_id === order.customer_id)).toBe(true);
 
     const september = await walk('/orders?created_after=2026-09-01&created_before=2026-10-01T00:00:00Z', 50);
-    const expected = [...store.orders.values()].filter((o) => o.created_at >= '2026-09-01' && o.created_at < '2026-10-01');
+    const expected = [...seeded.store.orders.values()].filter((o) => o.created_at >= '2026-09-01' && o.created_at < '2026-10-01');
     expect(september.length).toBe(expected.length);
     expect(september.length).toBeGreaterThan(0);
     expectNewestFirst(september);

@@ -3,27 +3,19 @@
  * strictly (422 fieldErrors); inventory compare-and-set; the order state machine.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, ORDER_TRANSITIONS, categoryView, customerView, type OrderStatus, type StoreData } from '../../src/sandbox/data.js';
-import { call, expectError, startApi, type ApiHarness } from './api-harness.js';
+import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES, ORDER_TRANSITIONS, categoryView, customerView, type OrderStatus } from '../../src/sandbox/data.js';
+import { call, expectError, useSeededApi } from './api-harness.js';
 
-let api: ApiHarness;
-let token: string;
-let store: StoreData;
-beforeAll(async () => {
-  api = await startApi();
-  token = api.token();
-  store = api.data.byStore.get(api.data.stores[0]!.id)!;
-});
-afterAll(() => api.close());
+const seeded = useSeededApi();
 
-const send = (method: string, path: string, body?: unknown) => call(api.base, method, path, { token, body });
+const send = (method: string, path: string, body?: unknown) => call(seeded.api.base, method, path, { token: seeded.token, body });
 const fields = (body: { fieldErrors: { field: string }[] }) => body.fieldErrors.map((e) => e.field).sort();
 
 describe('products', () => {
   it('creates (201), reads back, lists first, starts with zero stock; a PATCH and a DELETE show in later reads', async () => {
-    const category = [...store.categories.values()][1]!;
-    const countBefore = categoryView(store, category).product_count;
+    const category = [...seeded.store.categories.values()][1]!;
+    const countBefore = categoryView(seeded.store, category).product_count;
     const created = await send('POST', '/products', { name: '  Tostadas de Maíz Azul x20 ', price: 54.5, sku: 'MX-TST-9001', category_id: category.id, status: 'draft' });
     expect(created.status).toBe(201);
     const product = created.body.data;
@@ -36,7 +28,7 @@ describe('products', () => {
       currency: 'MXN',
       status: 'draft',
       category_id: category.id,
-      created_at: new Date(api.now()).toISOString(),
+      created_at: new Date(seeded.api.now()).toISOString(),
     });
     expect(product.id).toMatch(/^prd_[0-9a-z]{8}$/);
     expect((await send('GET', `/products/${product.id}`)).body.data).toEqual(product);
@@ -45,10 +37,10 @@ describe('products', () => {
     const cats = (await send('GET', '/categories?per_page=100')).body.data as { id: string; product_count: number }[];
     expect(cats.find((c) => c.id === category.id)!.product_count).toBe(countBefore + 1);
 
-    api.advance(60_000);
+    seeded.api.advance(60_000);
     const patched = await send('PATCH', `/products/${product.id}`, { price: 59, status: 'active', sku: 'MX-TST-9002', compare_at_price: 65.9, category_id: null });
     expect(patched.status).toBe(200);
-    expect(patched.body.data).toMatchObject({ name: product.name, price: 59, status: 'active', sku: 'MX-TST-9002', compare_at_price: 65.9, category_id: null, created_at: product.created_at, updated_at: new Date(api.now()).toISOString() });
+    expect(patched.body.data).toMatchObject({ name: product.name, price: 59, status: 'active', sku: 'MX-TST-9002', compare_at_price: 65.9, category_id: null, created_at: product.created_at, updated_at: new Date(seeded.api.now()).toISOString() });
     expect((await send('GET', `/products/${product.id}`)).body.data).toEqual(patched.body.data);
     expect((await send('GET', `/inventory/${product.id}`)).body.data.sku).toBe('MX-TST-9002');
 
@@ -78,7 +70,7 @@ describe('products', () => {
   });
 
   it('refuses an empty PATCH and a PATCH of an unknown id', async () => {
-    const product = [...store.products.values()][0]!;
+    const product = [...seeded.store.products.values()][0]!;
     expect(expectError(await send('PATCH', `/products/${product.id}`, {}), 422, 'validation_failed').fieldErrors[0].field).toBe('body');
     expect(expectError(await send('PATCH', '/products/prd_zzzzzzzz', { name: 'x' }), 404, 'not_found')).toMatchObject({ resourceType: 'product', resourceId: 'prd_zzzzzzzz' });
   });
@@ -106,7 +98,7 @@ describe('categories', () => {
     const id = created.body.data.id;
     const dup = expectError(await send('POST', '/categories', { name: 'temporada de dia de muertos' }), 422, 'validation_failed');
     expect(dup.fieldErrors).toEqual([{ field: 'name', message: expect.stringContaining(id) }]);
-    const existing = [...store.categories.values()][0]!;
+    const existing = [...seeded.store.categories.values()][0]!;
     expectError(await send('PATCH', `/categories/${id}`, { name: existing.name.toUpperCase() }), 422, 'validation_failed');
 
     const renamed = await send('PATCH', `/categories/${id}`, { name: 'Día de Muertos', description: null });
@@ -126,13 +118,13 @@ describe('categories', () => {
 
 describe('inventory', () => {
   it('adjusts by a signed delta, guards negatives, and compares-and-sets with expected_quantity', async () => {
-    const product = [...store.products.values()].find((p) => p.status === 'active' && store.inventory.get(p.id)!.quantity > 5)!;
+    const product = [...seeded.store.products.values()].find((p) => p.status === 'active' && seeded.store.inventory.get(p.id)!.quantity > 5)!;
     const path = `/inventory/${product.id}`;
     const start = (await send('GET', path)).body.data.quantity as number;
 
     const up = await send('POST', `${path}/adjustments`, { quantity: 12, reason: 'Recepción de proveedor' });
     expect(up.status).toBe(200);
-    expect(up.body.data).toEqual({ product_id: product.id, sku: product.sku, quantity: start + 12, previous_quantity: start, updated_at: new Date(api.now()).toISOString() });
+    expect(up.body.data).toEqual({ product_id: product.id, sku: product.sku, quantity: start + 12, previous_quantity: start, updated_at: new Date(seeded.api.now()).toISOString() });
     expect((await send('GET', path)).body.data.quantity).toBe(start + 12);
 
     const conflict = expectError(await send('POST', `${path}/adjustments`, { quantity: -1, reason: 'venta en mostrador', expected_quantity: start }), 409, 'quantity_conflict');
@@ -158,15 +150,15 @@ describe('inventory', () => {
     [{ quantity: 1, reason: 'x', note: 'y' }, ['note']],
     [{}, ['quantity', 'reason']],
   ])('refuses %j', async (body, expected) => {
-    const product = [...store.products.values()][2]!;
-    const before = store.inventory.get(product.id)!.quantity;
+    const product = [...seeded.store.products.values()][2]!;
+    const before = seeded.store.inventory.get(product.id)!.quantity;
     const error = expectError(await send('POST', `/inventory/${product.id}/adjustments`, body), 422, 'validation_failed');
     expect(fields(error)).toEqual(expected);
-    expect(store.inventory.get(product.id)!.quantity).toBe(before);
+    expect(seeded.store.inventory.get(product.id)!.quantity).toBe(before);
   });
 
   it('accepts a reason of exactly 500 characters once trimmed', async () => {
-    const product = [...store.products.values()][4]!;
+    const product = [...seeded.store.products.values()][4]!;
     const reply = await send('POST', `/inventory/${product.id}/adjustments`, { quantity: 1, reason: ` ${'r'.repeat(500)} ` });
     expect(reply.status).toBe(200);
   });
@@ -176,7 +168,7 @@ describe('order state machine', () => {
   /** Seed orders in `status` not yet touched by this test. */
   const used = new Set<string>();
   function fresh(status: OrderStatus, payment?: string) {
-    const order = [...store.orders.values()].find((o) => o.status === status && !used.has(o.id) && (payment === undefined || o.payment_status === payment));
+    const order = [...seeded.store.orders.values()].find((o) => o.status === status && !used.has(o.id) && (payment === undefined || o.payment_status === payment));
     if (!order) throw new Error(`no untouched ${status} order in the seed`);
     used.add(order.id);
     return order;
@@ -186,11 +178,11 @@ describe('order state machine', () => {
   it.each(pairs)('%s → %s', async (from, to) => {
     const order = fresh(from);
     const before = structuredClone(order);
-    api.advance(1000);
+    seeded.api.advance(1000);
     const reply = await send('PATCH', `/orders/${order.id}/status`, { status: to });
     if (ORDER_TRANSITIONS[from].includes(to)) {
       expect(reply.status).toBe(200);
-      expect(reply.body.data).toMatchObject({ id: order.id, status: to, updated_at: new Date(api.now()).toISOString(), created_at: before.created_at, total: before.total });
+      expect(reply.body.data).toMatchObject({ id: order.id, status: to, updated_at: new Date(seeded.api.now()).toISOString(), created_at: before.created_at, total: before.total });
       expect((await send('GET', `/orders/${order.id}`)).body.data).toEqual(reply.body.data);
     } else {
       const error = expectError(reply, 422, 'validation_failed');
@@ -211,15 +203,15 @@ describe('order state machine', () => {
     expect((await send('PATCH', `/orders/${cash.id}/status`, { status: 'completed' })).body.data.payment_status).toBe('paid');
 
     const completed = fresh('completed');
-    const customer = store.customers.get(completed.customer_id)!;
-    const spentBefore = customerView(store, customer).total_spent;
+    const customer = seeded.store.customers.get(completed.customer_id)!;
+    const spentBefore = customerView(seeded.store, customer).total_spent;
     expect((await send('PATCH', `/orders/${completed.id}/status`, { status: 'returned' })).body.data.payment_status).toBe('refunded');
     const after = (await send('GET', `/customers/${customer.id}`)).body.data;
     expect(after.total_spent).toBeCloseTo(spentBefore - completed.total, 2);
   });
 
   it.each([[{}], [{ status: 'shipped' }], [{ status: 'confirmed', note: 'x' }], [{ status: null }]])('refuses %j', async (body) => {
-    const order = [...store.orders.values()].find((o) => o.status === 'pending')!;
+    const order = [...seeded.store.orders.values()].find((o) => o.status === 'pending')!;
     const error = expectError(await send('PATCH', `/orders/${order.id}/status`, body), 422, 'validation_failed');
     expect(error.fieldErrors.length).toBeGreaterThan(0);
     expect(order.status).toBe('pending');
