@@ -4,13 +4,14 @@
  * failure must pass (a message a merchant can act on, never an internal error or a stack).
  */
 import { createServer } from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { expect } from 'vitest';
+import { afterAll, afterEach, expect } from 'vitest';
+import type { SandboxOptions } from '../../src/sandbox/index.js';
 import { type FigureCounter } from '../helpers/figures.js';
 import { sweepForTokens } from '../helpers/leaks.js';
 import { type McpOptions, type McpSession, startMcp, textOf } from '../helpers/mcp.js';
-import type { TestSandbox } from '../helpers/sandbox.js';
+import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
 
 /** Everything the processes of a suite wrote and answered, for the leak sweep at the end. */
 export class Outputs {
@@ -30,8 +31,11 @@ export class Outputs {
   }
 }
 
+/** A spawned server whose output is kept for the sweep, and the pid it runs as. */
+export type SweptServer = McpSession & { pid(): number };
+
 /** startMcp, with every result and the stderr kept for the sweep; `close` is idempotent. */
-export async function startServer(outputs: Outputs, options: McpOptions = {}): Promise<McpSession & { pid(): number }> {
+export async function startServer(outputs: Outputs, options: McpOptions = {}): Promise<SweptServer> {
   const session = await startMcp(options);
   outputs.dirs.push(session.configDir);
   let closed = false;
@@ -48,6 +52,39 @@ export async function startServer(outputs: Outputs, options: McpOptions = {}): P
       closed = true;
       outputs.add('server stderr', session.stderr());
       await session.close();
+    },
+  };
+}
+
+/**
+ * Sandboxes and servers a suite starts as its tests need them, cleaned up for it: the servers
+ * after each test, so each test starts from none; after all tests every sandbox is swept for
+ * its tokens in everything the suite's processes said and wrote, then closed, and the config
+ * dirs in `outputs.dirs` removed.
+ */
+export function useSweptServers(figures: FigureCounter) {
+  const outputs = new Outputs();
+  const sandboxes: TestSandbox[] = [];
+  const servers: SweptServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  afterAll(async () => {
+    for (const sb of sandboxes) await outputs.sweep(sb, figures);
+    await Promise.all(sandboxes.map((sb) => sb.close()));
+    await Promise.all(outputs.dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  return {
+    outputs,
+    async sandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
+      const sb = await startTestSandbox(options);
+      sandboxes.push(sb);
+      return sb;
+    },
+    async server(options: McpOptions = {}): Promise<SweptServer> {
+      const server = await startServer(outputs, options);
+      servers.push(server);
+      return server;
     },
   };
 }

@@ -6,37 +6,23 @@
  * crash or a hang past its bound, never a call on an unverified token, never a grant lost or
  * revoked because of the client, and the server must recover by itself once the fault ends.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxOptions } from '../../src/sandbox/index.js';
 import { clearFaults, firedCount, setFaults } from '../helpers/faults.js';
 import { suiteFigures } from '../helpers/figures.js';
 import { type McpSession, FETCH_BROWSER, sandboxEnv, textOf } from '../helpers/mcp.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { Outputs, apiRequests, expectActionableError, freePort, startServer } from './kit.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
+import { apiRequests, expectActionableError, freePort, useSweptServers } from './kit.js';
 
 const figures = suiteFigures('reliability/outage');
-const outputs = new Outputs();
-const sandboxes: TestSandbox[] = [];
-let sessions: (McpSession & { pid(): number })[] = [];
+const suite = useSweptServers(figures);
 
-afterEach(async () => {
-  await Promise.all(sessions.map((s) => s.close()));
-  sessions = [];
-});
-afterAll(async () => {
-  for (const sb of sandboxes) await outputs.sweep(sb, figures);
-  await Promise.all(sandboxes.map((sb) => sb.close()));
-});
-
-async function sandbox(options: Parameters<typeof startTestSandbox>[0] = {}): Promise<TestSandbox> {
-  const sb = await startTestSandbox({ autoApprove: 'first', rateLimit: { limit: 100_000, windowSeconds: 60 }, ...options });
-  sandboxes.push(sb);
-  return sb;
+function sandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
+  return suite.sandbox({ autoApprove: 'first', rateLimit: { limit: 100_000, windowSeconds: 60 }, ...options });
 }
 
-async function server(env: Record<string, string | undefined>, args: string[] = []) {
-  const session = await startServer(outputs, { env, args });
-  sessions.push(session);
-  return session;
+function server(env: Record<string, string | undefined>, args: string[] = []) {
+  return suite.server({ env, args });
 }
 
 /** A server signed in to `sb` (first call signs in through the stand-in browser). */

@@ -11,10 +11,10 @@
  *   was rotated away, presenting it is a replay (CONTRACT A10), and the restarted server must
  *   say clearly to sign in again, and then be able to.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openFileStore } from '../../src/auth/credentials/file.js';
 import { grantAccount, readStoredGrant } from '../../src/auth/grant.js';
 import { readRegisteredClient } from '../../src/auth/registration.js';
@@ -22,42 +22,26 @@ import { silentLogger } from '../../src/log.js';
 import { runCli } from '../helpers/cli.js';
 import { clearFaults, listFaults, setFaults } from '../helpers/faults.js';
 import { suiteFigures } from '../helpers/figures.js';
-import { type McpSession, sandboxEnv, textOf } from '../helpers/mcp.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { Outputs, expectActionableError, startServer } from './kit.js';
+import { sandboxEnv, textOf } from '../helpers/mcp.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
+import { type SweptServer, expectActionableError, useSweptServers } from './kit.js';
 
 const figures = suiteFigures('reliability/sigkill');
-const outputs = new Outputs();
+const suite = useSweptServers(figures);
+const { outputs } = suite;
 const KEY = 'sigkill-suite-passphrase';
-const sandboxes: TestSandbox[] = [];
-let sessions: (McpSession & { pid(): number })[] = [];
-
-afterEach(async () => {
-  await Promise.all(sessions.map((s) => s.close()));
-  sessions = [];
-});
-afterAll(async () => {
-  for (const sb of sandboxes) await outputs.sweep(sb, figures);
-  await Promise.all(sandboxes.map((sb) => sb.close()));
-  await Promise.all(outputs.dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 async function setup() {
-  const sb = await startTestSandbox({ autoApprove: 'first' });
-  sandboxes.push(sb);
+  const sb = await suite.sandbox({ autoApprove: 'first' });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-sigkill-'));
   outputs.dirs.push(dir);
   const env = sandboxEnv(sb, { WHATALO_CONFIG_DIR: dir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: KEY, WHATALO_INTROSPECTION_TTL: '0' });
-  const start = async () => {
-    const session = await startServer(outputs, { env });
-    sessions.push(session);
-    return session;
-  };
+  const start = () => suite.server({ env });
   return { sb, dir, env, start };
 }
 
 /** Signs in, expires the access token at the AS, and SIGKILLs the server while its refresh is in flight. */
-async function killDuringRefresh(sb: TestSandbox, dir: string, start: () => Promise<McpSession & { pid(): number }>): Promise<void> {
+async function killDuringRefresh(sb: TestSandbox, dir: string, start: () => Promise<SweptServer>): Promise<void> {
   const first = await start();
   const signedIn = await first.call('get_store');
   expect(signedIn.isError, textOf(signedIn)).toBeFalsy();

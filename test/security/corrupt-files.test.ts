@@ -12,15 +12,16 @@
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { suiteFigures } from '../helpers/figures.js';
 import { FETCH_BROWSER, sandboxEnv, textOf } from '../helpers/mcp.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { Outputs, startServer } from '../reliability/kit.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
+import { startServer, useSweptServers } from '../reliability/kit.js';
 
 const figures = suiteFigures('security/corrupt-files');
-const outputs = new Outputs();
+const suite = useSweptServers(figures);
+const { outputs } = suite;
 const KEY = 'corrupt-files-passphrase';
 let sb: TestSandbox;
 let pristine: string;
@@ -36,17 +37,12 @@ async function tempDir(): Promise<string> {
 }
 
 beforeAll(async () => {
-  sb = await startTestSandbox({ autoApprove: 'first' });
+  sb = await suite.sandbox({ autoApprove: 'first' });
   pristine = await tempDir();
   const login = await runCli(['login'], { env: envFor(pristine) });
   outputs.add('login stderr', login.stderr);
   expect(login.code, login.stderr).toBe(0);
   expect((await readdir(pristine)).sort()).toEqual(expect.arrayContaining(['clients.json', 'credentials.enc']));
-});
-afterAll(async () => {
-  await outputs.sweep(sb, figures);
-  await sb.close();
-  await Promise.all(outputs.dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 /** A copy of the signed-in config dir with `damage` applied. */

@@ -8,33 +8,29 @@
  * never comes back out in an error text or a log line.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readTree } from '../helpers/leaks.js';
 import { runCli } from '../helpers/cli.js';
 import { clearFaults, firedCount, setFaults } from '../helpers/faults.js';
 import { suiteFigures } from '../helpers/figures.js';
 import { sandboxEnv, textOf } from '../helpers/mcp.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-import { Outputs, startServer } from '../reliability/kit.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
+import { startServer, useSweptServers } from '../reliability/kit.js';
 
 const figures = suiteFigures('security/secrets');
-const outputs = new Outputs();
+const suite = useSweptServers(figures);
+const { outputs } = suite;
 const KEY = 'secrets-suite-passphrase';
 let sb: TestSandbox;
 let dir: string;
 
 beforeAll(async () => {
-  sb = await startTestSandbox({ autoApprove: 'first' });
+  sb = await suite.sandbox({ autoApprove: 'first' });
   dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-secrets-'));
   outputs.dirs.push(dir);
-});
-afterAll(async () => {
-  await outputs.sweep(sb, figures);
-  await sb.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const env = (level: string, extra: Record<string, string> = {}) =>
