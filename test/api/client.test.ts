@@ -5,13 +5,12 @@
  * counted by how many requests reached it (`matched`), never by time.
  */
 import { getEventListeners } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, type CredentialSource, type Credentials, createApiClient } from '../../src/api/client.js';
 import { isWhataloError, type WhataloError } from '../../src/errors.js';
 import { ALL_SCOPES } from '../../src/scopes.js';
 import { clearFaults, listFaults, setFaults } from '../helpers/faults.js';
+import { freePort } from '../helpers/ports.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
 import { register, signIn } from '../sandbox/as-kit.js';
 
@@ -40,15 +39,6 @@ async function failure(promise: Promise<unknown>): Promise<WhataloError> {
     throw error;
   }
   throw new Error('expected the call to fail');
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function attempts(): Promise<number> {

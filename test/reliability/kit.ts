@@ -3,7 +3,6 @@
  * closed, everything they said collected for the token-leak sweep, and the checks every
  * failure must pass (a message a merchant can act on, never an internal error or a stack).
  */
-import { createServer } from 'node:net';
 import { readFile, rm } from 'node:fs/promises';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, expect } from 'vitest';
@@ -98,15 +97,6 @@ export function expectActionableError(result: CallToolResult, pattern: RegExp): 
   expect(text).toMatch(pattern);
   expect(text).not.toMatch(/internal error|\n\s+at \S+ \(|undefined|\[object Object\]/);
   return text;
-}
-
-/** A port on 127.0.0.1 where nothing listens right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** How many API v1 requests the sandbox has seen (all routes). */

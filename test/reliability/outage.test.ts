@@ -11,8 +11,9 @@ import type { SandboxOptions } from '../../src/sandbox/index.js';
 import { clearFaults, firedCount, setFaults } from '../helpers/faults.js';
 import { suiteFigures } from '../helpers/figures.js';
 import { type McpSession, FETCH_BROWSER, sandboxEnv, textOf } from '../helpers/mcp.js';
+import { freePort } from '../helpers/ports.js';
 import type { TestSandbox } from '../helpers/sandbox.js';
-import { apiRequests, expectActionableError, freePort, useSweptServers } from './kit.js';
+import { apiRequests, expectActionableError, useSweptServers } from './kit.js';
 
 const figures = suiteFigures('reliability/outage');
 const suite = useSweptServers(figures);

@@ -3,23 +3,13 @@
  * with no network and no sign-in, its modes filter what it registers, stdout is only the
  * protocol, it exits when the host closes stdin, and `tools` / `call` work from a shell.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import { FETCH_BROWSER, type McpSession, startMcp } from '../helpers/mcp.js';
+import { freePort } from '../helpers/ports.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const READ_TOOLS = ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);
 let offline: Record<string, string>;
@@ -28,7 +18,7 @@ afterEach(async () => {
   for (const s of sessions.splice(0)) await s.close();
 });
 beforeAll(async () => {
-  const port = await closedPort();
+  const port = await freePort();
   offline = { WHATALO_ISSUER: `http://127.0.0.1:${port}`, WHATALO_API_BASE: `http://127.0.0.1:${port}/api/v1` };
 });
 
