@@ -20,8 +20,7 @@ import type { TestSandbox } from '../helpers/sandbox.js';
 import { startServer, useSweptServers } from '../reliability/kit.js';
 
 const figures = suiteFigures('security/corrupt-files');
-const suite = useSweptServers(figures);
-const { outputs } = suite;
+const { outputs, sandbox } = useSweptServers(figures);
 const KEY = 'corrupt-files-passphrase';
 let sb: TestSandbox;
 let pristine: string;
@@ -37,7 +36,7 @@ async function tempDir(): Promise<string> {
 }
 
 beforeAll(async () => {
-  sb = await suite.sandbox({ autoApprove: 'first' });
+  sb = await sandbox({ autoApprove: 'first' });
   pristine = await tempDir();
   const login = await runCli(['login'], { env: envFor(pristine) });
   outputs.add('login stderr', login.stderr);

@@ -21,14 +21,13 @@ import type { TestSandbox } from '../helpers/sandbox.js';
 import { startServer, useSweptServers } from '../reliability/kit.js';
 
 const figures = suiteFigures('security/secrets');
-const suite = useSweptServers(figures);
-const { outputs } = suite;
+const { outputs, sandbox } = useSweptServers(figures);
 const KEY = 'secrets-suite-passphrase';
 let sb: TestSandbox;
 let dir: string;
 
 beforeAll(async () => {
-  sb = await suite.sandbox({ autoApprove: 'first' });
+  sb = await sandbox({ autoApprove: 'first' });
   dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-secrets-'));
   outputs.dirs.push(dir);
 });
