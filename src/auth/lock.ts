@@ -70,7 +70,12 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, option
     }
   } finally {
     leave();
-    if (queues.get(key) === tail) queues.delete(key);
+    // Drop the entry only once everyone ahead is done too: a waiter that gave up early must not
+    // take the holder ahead of it out of the queue (the next caller would skip straight to the
+    // file and could find the holder's record half-written).
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
   }
 }
 
