@@ -196,6 +196,21 @@ describe('withLock', () => {
     expect(await third).toBe('yes');
   });
 
+  it('a waiter that gives up does not open the queue to the next caller while the holder is still getting the lock', async () => {
+    // The race is narrow (the holder between queue and file); repeat it so a regression shows.
+    for (let round = 0; round < 100; round++) {
+      const file = path.join(dir, `round-${round}`, 'x.lock');
+      let release: (() => void) | undefined;
+      const first = withLock(file, () => new Promise<void>((r) => (release = r)), { waitMs: 30_000 });
+      const controller = new AbortController();
+      await withLock(file, async () => 'no', { waitMs: 30_000, signal: controller.signal, onWait: () => controller.abort() }).catch(() => {});
+      expect(await rejection(withLock(file, async () => 'got in', { waitMs: 50 }))).toMatchObject({ code: 'CREDENTIAL_STORE' });
+      while (!release) await new Promise((r) => setTimeout(r, 2));
+      release();
+      await first;
+    }
+  });
+
   it('does not delete a lock file that is no longer its own', async () => {
     await withLock(
       lockPath,
