@@ -13,7 +13,6 @@
  */
 import { createInterface } from 'node:readline';
 import * as oauth from 'oauth4webapi';
-import type { Config } from '../config.js';
 import { WhataloError, isWhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { joinScopes } from '../scopes.js';
@@ -24,7 +23,7 @@ import { withLock } from './lock.js';
 import { type CallbackPage, startCallbackServer } from './loopback.js';
 import { type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions } from './oauth.js';
 import { type Registration, registerClient, registrationExpired } from './registration.js';
-import { type Session, type SessionState, lockPath } from './session.js';
+import { type Session, type SessionDeps, type SessionState, lockPath } from './session.js';
 
 /**
  * The redirect URI for --paste. Port 1 is on every major browser's list of ports it refuses
@@ -190,13 +189,9 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
 
 // --- orchestration ------------------------------------------------------------------------
 
-export interface SignInDeps {
-  config: Config;
-  logger: Logger;
+/** The session's own dependencies (minus the store, reached through it), plus the session. */
+export interface SignInDeps extends Omit<SessionDeps, 'store'> {
   session: Session;
-  http: HttpDeps;
-  now: () => number;
-  server(): Promise<oauth.AuthorizationServer>;
   /** A registration made in this process that no sign-in has stored yet. */
   pending: { registration: Registration | null };
   /** Stands in for the system browser (the embedded sandbox completes its own consent);
