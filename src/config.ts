@@ -120,8 +120,8 @@ function list(name: string) {
 }
 
 const schema = z.object({
-  issuer: httpUrl('WHATALO_ISSUER').optional(),
-  apiBase: httpUrl('WHATALO_API_BASE').optional(),
+  issuer: httpUrl('--issuer / WHATALO_ISSUER').optional(),
+  apiBase: httpUrl('--api-base / WHATALO_API_BASE').optional(),
   configDir: z.string().min(1, 'WHATALO_CONFIG_DIR must not be empty').optional(),
   credentialStore: enumOf('WHATALO_CREDENTIAL_STORE', ['keychain', 'file', 'memory'] as const).optional(),
   credentialKey: z.string().optional(),
@@ -129,9 +129,9 @@ const schema = z.object({
   introspectionTtlSeconds: intInRange('WHATALO_INTROSPECTION_TTL', 0, MAX_INTROSPECTION_TTL, 'seconds').optional(),
   loginTimeoutSeconds: intInRange('WHATALO_LOGIN_TIMEOUT', 1, 3600, 'seconds').optional(),
   logLevel: enumOf('WHATALO_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const).optional(),
-  readOnly: bool('WHATALO_READ_ONLY').optional(),
-  toolsets: list('WHATALO_TOOLSETS').optional(),
-  scopes: list('WHATALO_SCOPES').optional(),
+  readOnly: bool('--read-only / WHATALO_READ_ONLY').optional(),
+  toolsets: list('--toolsets / WHATALO_TOOLSETS').optional(),
+  scopes: list('--scopes / WHATALO_SCOPES').optional(),
 });
 
 /** The platform's per-user config directory, joined with the app name. */
