@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type Figures, FIGURE_KINDS, describeFigures, emptyFigures } from './helpers/figures.js';
 
 export default function setup(): () => void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'whatalo-figures-'));
@@ -20,13 +21,11 @@ export default function setup(): () => void {
     }
     rmSync(dir, { recursive: true, force: true });
     if (lines.length === 0) return;
-    const total = { faultsSurvived: 0, fuzzCases: 0, hostileInputs: 0, leaksFound: 0 };
+    const total = emptyFigures();
     for (const line of lines) {
-      const f = JSON.parse(line) as typeof total;
-      for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += f[key];
+      const f = JSON.parse(line) as Partial<Figures>;
+      for (const key of FIGURE_KINDS) total[key] += f[key] ?? 0;
     }
-    console.log(
-      `\nfigures (all ${lines.length} reliability and security suites): faults survived ${total.faultsSurvived}, fuzz cases run ${total.fuzzCases}, hostile inputs tried ${total.hostileInputs}, leaks found ${total.leaksFound}`,
-    );
+    console.log(`\nfigures (all ${lines.length} reliability and security suites): ${describeFigures(total)}`);
   };
 }

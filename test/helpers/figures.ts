@@ -12,6 +12,20 @@ export interface Figures {
   fuzzCases: number;
   hostileInputs: number;
   leaksFound: number;
+  /** Answers cut off at their size cap (API v1 or an AS endpoint). */
+  bodiesCapped: number;
+  /** Request timeouts that fired with a garbage collection forced while waiting. */
+  timeoutsFiredUnderGc: number;
+  /** Loopback callbacks with a foreign state that the sign-in ignored and kept waiting. */
+  forgedCallbacksIgnored: number;
+  /** Sign-ins for another store than the call's that were refused. */
+  storeSwitchesRefused: number;
+}
+
+export const FIGURE_KINDS = ['faultsSurvived', 'fuzzCases', 'hostileInputs', 'leaksFound', 'bodiesCapped', 'timeoutsFiredUnderGc', 'forgedCallbacksIgnored', 'storeSwitchesRefused'] as const satisfies readonly (keyof Figures)[];
+
+export function emptyFigures(): Figures {
+  return Object.fromEntries(FIGURE_KINDS.map((k) => [k, 0])) as unknown as Figures;
 }
 
 export interface FigureCounter {
@@ -21,12 +35,26 @@ export interface FigureCounter {
 }
 
 export function figuresLine(suite: string, f: Figures): string {
-  return `figures (${suite}): faults survived ${f.faultsSurvived}, fuzz cases run ${f.fuzzCases}, hostile inputs tried ${f.hostileInputs}, leaks found ${f.leaksFound}`;
+  return `figures (${suite}): ${describeFigures(f)}`;
+}
+
+/** The counts in words, in FIGURE_KINDS order; one wording for a suite's line and the run's total. */
+export function describeFigures(f: Figures): string {
+  return [
+    `faults survived ${f.faultsSurvived}`,
+    `fuzz cases run ${f.fuzzCases}`,
+    `hostile inputs tried ${f.hostileInputs}`,
+    `leaks found ${f.leaksFound}`,
+    `bodies capped ${f.bodiesCapped}`,
+    `timeouts fired under GC ${f.timeoutsFiredUnderGc}`,
+    `forged callbacks ignored ${f.forgedCallbacksIgnored}`,
+    `store switches refused ${f.storeSwitchesRefused}`,
+  ].join(', ');
 }
 
 /** A counter for one suite that prints its line after the suite's tests (register at module level). */
 export function suiteFigures(suite: string): FigureCounter {
-  const counts: Figures = { faultsSurvived: 0, fuzzCases: 0, hostileInputs: 0, leaksFound: 0 };
+  const counts = emptyFigures();
   const counter: FigureCounter = {
     counts,
     add(kind, n = 1) {
