@@ -11,7 +11,7 @@ import { type Logger, createLogger } from '../log.js';
 import { createApiHandler } from './api.js';
 import { createSeedData } from './data.js';
 import { type FaultSpec, FaultSpecError, createFaultState, parseFaults } from './faults.js';
-import { type SandboxContext, createRouter } from './server.js';
+import { API_PREFIX, type SandboxContext, createRouter } from './server.js';
 import { countRequest, createState, findToken, isActive, now } from './state.js';
 
 export interface SandboxOptions {
@@ -84,6 +84,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     authenticate(token) {
       const record = findToken(state, token);
       if (!record || record.kind !== 'access' || !isActive(state, record)) return null;
+      // Audience: a token issued for another server (an MCP server's own) is not for the API,
+      // so a resource server that forwards the tokens it receives is caught here.
+      if (record.aud !== undefined && record.aud !== `${ctx.issuer}${API_PREFIX}`) return null;
       const grant = state.grants.get(record.grantId)!;
       return { scopes: [...record.scope], storeId: grant.storeId, merchant: grant.merchant, clientId: record.clientId };
     },
@@ -126,7 +129,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let closing: Promise<void> | undefined;
   return {
     issuer: ctx.issuer,
-    apiBase: `${ctx.issuer}/api/v1`,
+    apiBase: `${ctx.issuer}${API_PREFIX}`,
     merchant: data.merchant.id,
     stores: data.stores.map((s) => ({ id: s.id, name: s.name })),
     close() {

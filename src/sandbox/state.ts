@@ -18,7 +18,10 @@ const MAX_PENDING = 1000;
 const MAX_COUNTER_KEYS = 1000;
 
 export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
-export type GrantType = 'authorization_code' | 'refresh_token';
+export type GrantType = 'authorization_code' | 'refresh_token' | typeof TOKEN_EXCHANGE_GRANT;
+
+/** RFC 8693 §2.1: a resource server trades a token issued for it for one for API v1 (CONTRACT A20). */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 export interface Client {
   client_id: string;
@@ -86,11 +89,15 @@ export interface TokenRecord {
   revoked: boolean;
   /** A refresh token already exchanged; presenting it again is replay (CONTRACT A10). */
   rotated: boolean;
+  /** Digest of the token this one was exchanged for (RFC 8693); it lives no longer than that one. */
+  subject?: string;
 }
 
 export interface Stats {
   requests: Record<string, number>;
-  grants: Record<GrantType, number>;
+  grants: Record<'authorization_code' | 'refresh_token', number>;
+  /** Successful RFC 8693 token exchanges (CONTRACT A20). */
+  exchanges: number;
   introspections: number;
   refreshes: number;
   registrations: number;
@@ -127,6 +134,7 @@ function emptyStats(): Stats {
   return {
     requests: {},
     grants: { authorization_code: 0, refresh_token: 0 },
+    exchanges: 0,
     introspections: 0,
     refreshes: 0,
     registrations: 0,
@@ -265,26 +273,22 @@ export interface IssuedTokens {
   accessRecord: TokenRecord;
 }
 
+/** Stores a new token of `grant`; returns its value (the only time it exists in the clear). */
+export function mintToken(
+  state: SandboxState,
+  fields: Pick<TokenRecord, 'kind' | 'grantId' | 'clientId' | 'scope' | 'aud' | 'expiresAt'> & { issuedAt: number; subject?: string },
+): { value: string; record: TokenRecord } {
+  const value = randomToken();
+  const record: TokenRecord = { ...fields, digest: sha256Hex(value), revoked: false, rotated: false };
+  state.tokens.set(record.digest, record);
+  return { value, record };
+}
+
 /** Issues an access token and a refresh token in a grant. */
 export function issueTokens(state: SandboxState, grant: Grant, scope: string[], aud: string | undefined): IssuedTokens {
   const issuedAt = now(state);
-  const make = (kind: TokenKind, seconds: number, tokenScope: string[]) => {
-    const value = randomToken();
-    const record: TokenRecord = {
-      digest: sha256Hex(value),
-      kind,
-      grantId: grant.id,
-      clientId: grant.clientId,
-      scope: tokenScope,
-      aud,
-      issuedAt,
-      expiresAt: issuedAt + seconds * 1000,
-      revoked: false,
-      rotated: false,
-    };
-    state.tokens.set(record.digest, record);
-    return { value, record };
-  };
+  const make = (kind: TokenKind, seconds: number, tokenScope: string[]) =>
+    mintToken(state, { kind, grantId: grant.id, clientId: grant.clientId, scope: tokenScope, aud, issuedAt, expiresAt: issuedAt + seconds * 1000 });
   const access = make('access', ACCESS_TOKEN_SECONDS, scope);
   // RFC 6749 §6: a rotated refresh token keeps the scope of the grant, not the narrowed one.
   const refresh = make('refresh', REFRESH_TOKEN_SECONDS, grant.scope);
@@ -301,6 +305,11 @@ export function isActive(state: SandboxState, record: TokenRecord): boolean {
   if (!grant || grant.revoked || record.revoked) return false;
   if (record.kind === 'refresh' && record.rotated) return false;
   if (now(state) >= record.expiresAt) return false;
+  if (record.subject !== undefined) {
+    // An exchanged token ends with the token it was exchanged for (revoked alone or not).
+    const subject = state.tokens.get(record.subject);
+    if (!subject || !isActive(state, subject)) return false;
+  }
   return liveClient(state, record.clientId) !== undefined;
 }
 

@@ -9,6 +9,7 @@ import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandb
 export interface SandboxStats {
   requests: Record<string, number>;
   grants: { authorization_code: number; refresh_token: number };
+  exchanges: number;
   introspections: number;
   refreshes: number;
   registrations: number;

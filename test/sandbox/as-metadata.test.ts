@@ -24,7 +24,7 @@ describe('authorization server metadata (RFC 8414)', () => {
       expect(meta[field]).toBe(sb.issuer + path);
     }
     expect(meta.response_types_supported).toEqual(['code']);
-    expect(meta.grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
+    expect(meta.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
     expect(meta.code_challenge_methods_supported).toEqual(['S256']);
     expect(meta.authorization_response_iss_parameter_supported).toBe(true);
     expect(meta.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'none']);

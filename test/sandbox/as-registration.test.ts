@@ -98,7 +98,8 @@ describe('dynamic client registration (RFC 7591)', () => {
     const client = await register(sb, { redirect_uris: ['https://app.example/cb', 'http://[::1]/cb', 'http://localhost:8080/cb'] });
     expect(client.redirect_uris).toHaveLength(3);
     const rs = await register(sb, { redirect_uris: undefined, grant_types: undefined, resource: 'https://mcp.example/' });
-    expect(rs).toMatchObject({ resource: 'https://mcp.example/', grant_types: [], response_types: [] });
+    // By default it may only exchange the tokens sent to it (CONTRACT A20).
+    expect(rs).toMatchObject({ resource: 'https://mcp.example/', grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange'], response_types: [] });
     // A resource server cannot obtain tokens for itself.
     const answer = await postForm(sb, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' }, rs);
     expect(answer.body.error).toBe('unauthorized_client');

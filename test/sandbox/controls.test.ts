@@ -112,6 +112,7 @@ describe('/sandbox/ controls', () => {
     expect(await sb.stats()).toEqual({
       requests: {},
       grants: { authorization_code: 0, refresh_token: 0 },
+      exchanges: 0,
       introspections: 0,
       refreshes: 0,
       registrations: 0,

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ALL_SCOPES } from '../../scopes.js';
 import { sendJson } from '../http.js';
+import { TOKEN_EXCHANGE_GRANT } from '../state.js';
 import type { SandboxContext } from '../server.js';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
@@ -23,7 +24,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     scopes_supported: [...ALL_SCOPES],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: clientAuth,
     // Public clients may introspect and revoke only their own tokens, by client_id.

@@ -7,11 +7,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isScope, splitScopes } from '../../scopes.js';
 import { HttpError, readBody, sendJson } from '../http.js';
 import type { SandboxContext } from '../server.js';
-import { CLIENT_SECONDS, type AuthMethod, type Client, type GrantType, now, randomId, randomToken, sha256Hex } from '../state.js';
+import { CLIENT_SECONDS, TOKEN_EXCHANGE_GRANT, type AuthMethod, type Client, type GrantType, now, randomId, randomToken, sha256Hex } from '../state.js';
 import { redirectUriProblem } from './redirects.js';
 
 const AUTH_METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
-const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'];
+const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT];
 const MAX_NAME_LENGTH = 200;
 const MAX_REDIRECT_URIS = 20;
 
@@ -69,12 +69,12 @@ export function validateMetadata(body: unknown): Omit<Client, 'client_id' | 'sec
   }
 
   const redirectUris = stringArray(meta.redirect_uris, 'redirect_uris') ?? [];
-  // A resource server only introspects; every other client needs somewhere to receive codes.
-  const defaultGrants: GrantType[] = resource !== undefined && redirectUris.length === 0 ? [] : ['authorization_code'];
+  // A resource server introspects and exchanges the tokens sent to it; every other client needs somewhere to receive codes.
+  const defaultGrants: GrantType[] = resource !== undefined && redirectUris.length === 0 ? [TOKEN_EXCHANGE_GRANT] : ['authorization_code'];
   const grantTypes = stringArray(meta.grant_types, 'grant_types') ?? defaultGrants;
   for (const grant of grantTypes) {
     if (!GRANT_TYPES.includes(grant as GrantType)) {
-      throw metadataError('invalid_client_metadata', `grant_type "${grant}" is not supported; use authorization_code and refresh_token`);
+      throw metadataError('invalid_client_metadata', `grant_type "${grant}" is not supported; use ${GRANT_TYPES.join(', ')}`);
     }
   }
   const wantsCode = grantTypes.includes('authorization_code');

@@ -1,5 +1,6 @@
 /**
- * The token endpoint: authorization_code (with PKCE) and rotating refresh_token grants.
+ * The token endpoint: authorization_code (with PKCE), rotating refresh_token grants, and
+ * token exchange for resource servers (token-exchange.ts).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
@@ -15,15 +16,16 @@ import {
   ACCESS_TOKEN_SECONDS,
   type Client,
   type Grant,
-  type GrantType,
   findToken,
   issueTokens,
   now,
   revokeGrant,
   sha256Hex,
+  TOKEN_EXCHANGE_GRANT,
 } from '../state.js';
 import { authenticateClient } from './client-auth.js';
 import { resourceProblem } from './register.js';
+import { exchangeToken } from './token-exchange.js';
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -111,10 +113,15 @@ export async function handleToken(ctx: SandboxContext, req: IncomingMessage, res
   const client = authenticateClient(ctx, req, params);
   const grantType = one(params, 'grant_type');
   if (!grantType) throw oauthError('invalid_request', 'grant_type is required');
+  if (grantType === TOKEN_EXCHANGE_GRANT) {
+    if (!client.grant_types.includes(grantType)) throw oauthError('unauthorized_client', 'this client is not registered for token exchange');
+    sendJson(res, 200, exchangeToken(ctx, client, params), NO_STORE);
+    return;
+  }
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
     throw oauthError('unsupported_grant_type', `grant_type "${grantType}" is not supported`);
   }
-  ctx.state.stats.grants[grantType as GrantType]++;
+  ctx.state.stats.grants[grantType]++;
   if (!client.grant_types.includes(grantType)) {
     throw oauthError('unauthorized_client', `this client is not registered for the ${grantType} grant`);
   }
