@@ -3,9 +3,12 @@
  * Schemas converted from its zod schemas, then trimmed of what costs a model's context and
  * tells it little (issue 6, figure 6): the `$schema` URI, every `additionalProperties` (inputs
  * refuse unknown arguments by name; outputs stay open to fields Whatalo adds later), the ±2^53
- * bounds zod writes for every integer, `anyOf [X, null]` where a type list says the same, and
- * the field types of records inside outputs (see trim). `execution` stays out (its protocol
- * default is what we do), and so does `annotations.title` (the tool has `title`).
+ * bounds zod writes for every integer, and the field types of records inside outputs (see
+ * trim). `execution` stays out (its protocol default is what we do), and so does
+ * `annotations.title` (the tool has `title`). A nullable value stays zod's
+ * `anyOf: [{type: T}, {type: "null"}]`: the shorter `type: [T, "null"]` is refused or dropped
+ * by hosts that map schemas onto a single-`type` dialect (Gemini's OpenAPI subset), and the
+ * Inspector flags it as unportable.
  *
  * Run at build time by scripts/listing.mjs (dist/tools/listing.json) and, when that file is
  * missing or stale, at start-up.
@@ -22,16 +25,23 @@ type JsonObject = { [key: string]: Json };
 
 const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** `anyOf: [{type: T, …}, {type: 'null'}]` → `{type: [T, 'null'], …}` when nothing else differs. */
-function mergeNullable(node: JsonObject): JsonObject {
-  const branches = node.anyOf;
-  if (!Array.isArray(branches) || branches.length !== 2) return node;
-  const [value, nil] = branches;
-  if (!isObject(value) || !isObject(nil) || nil.type !== 'null' || Object.keys(nil).length !== 1) return node;
-  // An enum would need null in it too; a nested union is no single type.
-  if (typeof value.type !== 'string' || 'enum' in value || 'anyOf' in value) return node;
-  const { anyOf: _anyOf, ...rest } = node;
-  return { ...value, ...rest, type: [value.type, 'null'] };
+// What says something about the value as a whole, kept beside `anyOf` rather than in a branch.
+const ANNOTATIONS = new Set(['description', 'title', 'default']);
+
+/**
+ * `type: [T, "null"]` (what zod writes for a bare nullable) → one `anyOf` branch per type, the
+ * portable spelling; constraints go to the branches that are not null.
+ */
+function splitTypeList(node: JsonObject): JsonObject {
+  if (!Array.isArray(node.type)) return node;
+  const outer: JsonObject = {};
+  const constraints: JsonObject = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'type') continue;
+    (ANNOTATIONS.has(key) ? outer : constraints)[key] = value;
+  }
+  const anyOf = node.type.map((type): Json => (type === 'null' ? { type } : { type, ...constraints }));
+  return { anyOf, ...outer };
 }
 
 const isEmptyObject = (value: Json | undefined) => isObject(value) && Object.keys(value).length === 0;
@@ -54,7 +64,7 @@ function trim(node: Json, output: boolean): Json {
     if ((key === 'minimum' || key === 'maximum') && typeof value === 'number' && Math.abs(value) === Number.MAX_SAFE_INTEGER) continue;
     out[key] = trim(value, output);
   }
-  return mergeNullable(out);
+  return splitTypeList(out);
 }
 
 /** One zod object schema as the lean JSON Schema a host receives. */
