@@ -33,6 +33,11 @@ export function isReadScope(scope: Scope): boolean {
   return scope.startsWith('read:');
 }
 
+/** True when `granted` carries `scope`; exact match, no scope implies another (CONTRACT V3). */
+export function hasScope(granted: readonly string[], scope: Scope): boolean {
+  return granted.includes(scope);
+}
+
 /** Splits an RFC 6749 §3.3 scope string (space-delimited, any order) into its distinct values. */
 export function splitScopes(scope: string | undefined | null): string[] {
   if (!scope) return [];

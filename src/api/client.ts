@@ -1,11 +1,10 @@
 /**
  * The thin typed API v1 client: one request function that owns the retry policy, and one
- * typed method per row of the API table. It knows nothing of OAuth: credentials come from a
- * `CredentialSource` (the server builds one over the broker), so the 401 → renew → retry
- * rule lives here once, next to the other retries.
+ * typed method per row of the API table. It knows nothing of OAuth: each request is sent
+ * with the credentials it is given. A 401 is AUTH_REQUIRED at once (`isUnauthorized`); the
+ * caller that knows where credentials come from renews and retries (src/server/call.ts).
  *
  * Retry policy (CONTRACT V7), all bounded so a tool call never hangs:
- * - 401: renew the credentials once and retry once; a second 401 is AUTH_REQUIRED.
  * - 429: wait for Retry-After, at most `maxRateLimitRetries` times and `maxRateLimitWaitMs`
  *   in total; past that, RATE_LIMITED at once (waiting longer than a host's patience helps
  *   no one).
@@ -49,12 +48,6 @@ export interface Credentials {
   storeId: string;
 }
 
-export interface CredentialSource {
-  current(): Promise<Credentials>;
-  /** Called at most once per request, after the API answered 401 to `stale`. */
-  renew(stale: Credentials): Promise<Credentials>;
-}
-
 export interface RetryPolicy {
   /** First 5xx backoff; doubles each time. 1 s in production (CONTRACT V7). */
   baseMs: number;
@@ -95,9 +88,9 @@ export interface ApiRequest {
 
 export interface ApiClient {
   /** Sends one request with the retry policy; resolves to the parsed JSON body. */
-  request<T>(request: ApiRequest, source: CredentialSource, signal?: AbortSignal): Promise<T>;
-  /** The typed endpoints, bound to one credential source and one caller's signal. */
-  bind(source: CredentialSource, signal?: AbortSignal): StoreApi;
+  request<T>(request: ApiRequest, credentials: Credentials, signal?: AbortSignal): Promise<T>;
+  /** The typed endpoints, bound to one set of credentials and one caller's signal. */
+  bind(credentials: Credentials, signal?: AbortSignal): StoreApi;
 }
 
 /** API v1, one method per row of docs/design.md's table. Single items are unwrapped from `{data}`. */
@@ -181,11 +174,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  async function request<T>(req: ApiRequest, source: CredentialSource, signal?: AbortSignal): Promise<T> {
+  async function request<T>(req: ApiRequest, credentials: Credentials, signal?: AbortSignal): Promise<T> {
     const url = `${base}${req.path}${queryString(req.query)}`;
     const repeatable = SAFE_TO_REPEAT.has(req.method);
-    let credentials = await source.current();
-    let renewed = false;
     let serverRetries = 0;
     let rateRetries = 0;
     let waitedMs = 0;
@@ -239,11 +230,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const body = readErrorBody(safeJson(text));
       logger.debug('API v1 error', { method: req.method, path: req.path, status: response.status, code: body.code, requestId: body.requestId ?? requestId });
 
-      if (response.status === 401 && !renewed) {
-        renewed = true;
-        credentials = await source.renew(credentials);
-        continue;
-      }
       if (response.status === 429) {
         const wait = retryAfterMs(response, body.retryAfter);
         if (wait !== undefined && rateRetries < retry.maxRateLimitRetries && waitedMs + wait <= retry.maxRateLimitWaitMs) {
@@ -289,9 +275,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   const client: ApiClient = {
     request,
-    bind(source, signal) {
-      const send = <T>(req: ApiRequest) => request<T>(req, source, signal);
-      return storeApi(send);
+    bind(credentials, signal) {
+      return storeApi((req) => request(req, credentials, signal));
     },
   };
   return client;
@@ -306,7 +291,8 @@ function safeJson(text: string): unknown {
   }
 }
 
-type Send = <T>(req: ApiRequest) => Promise<T>;
+/** Sends one request and resolves to its parsed JSON body. */
+export type Send = <T>(req: ApiRequest) => Promise<T>;
 
 /** Unwraps `{data}`; an answer without it is the API breaking its own envelope (CONTRACT V2). */
 async function one<T>(send: Send, req: ApiRequest): Promise<T> {

@@ -5,7 +5,7 @@
  *
  * @see ../../docs/design.md "API v1" (errors); CONTRACT V6
  */
-import { SIGN_IN_HINT, WhataloError } from '../errors.js';
+import { SIGN_IN_HINT, WhataloError, isWhataloError } from '../errors.js';
 import type { ApiErrorBody } from './types.js';
 
 /** What the API said, kept for results and logs. Never holds a token. */
@@ -100,6 +100,11 @@ export function apiErrorFromAnswer(status: number, body: ApiErrorBody, storeId: 
   return new WhataloError('API_ERROR', `Whatalo answered HTTP ${status}${body.code ? ` ${body.code}` : ''}${said}`, {
     details: details(status, body, requestId),
   });
+}
+
+/** True for API v1's 401: the token was refused, so fresh credentials may succeed where it failed. */
+export function isUnauthorized(error: unknown): error is WhataloError {
+  return isWhataloError(error, 'AUTH_REQUIRED') && error.details?.status === 401;
 }
 
 /** Said when a change was sent once and its answer was lost: "try again" could make it twice. */

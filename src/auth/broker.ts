@@ -87,8 +87,8 @@ export interface Broker {
    *  union of scopes when `scope` was not granted; throws WhataloError AUTH_REQUIRED |
    *  INSUFFICIENT_SCOPE | SIGN_IN_TIMEOUT | AS_UNREACHABLE | … */
   ensureAccess(scope: Scope, ctx?: AccessContext): Promise<Access>;
-  /** After the API answered 401 for this token: drop it from the introspection cache. */
-  invalidate(accessToken: string): void;
+  /** After the API answered 401 to this access: drop its token from the introspection cache. */
+  invalidate(access: Pick<Access, 'accessToken'>): void;
   status(): Promise<StatusReport>;
   login(options?: LoginOptions): Promise<LoginReport>;
   logout(): Promise<LogoutReport>;
@@ -288,8 +288,8 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
       return { accessToken: token, storeId: info.storeId, scopes: info.scopes, merchant: info.merchant };
     },
 
-    invalidate(accessToken) {
-      introspection.invalidate(accessToken);
+    invalidate(access) {
+      introspection.invalidate(access.accessToken);
     },
 
     async status() {

@@ -48,12 +48,12 @@ function retryBaseMs(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 /**
- * Config, tools, API client, a lazily created broker and the MCP server, wired once.
+ * Config, tools, API client, the broker-backed access source and the MCP server, wired once.
  * With --sandbox the sandbox starts first and its issuer, API base and a memory-only
  * credential store replace the configured ones.
  */
 export async function openSession(ctx: CommandContext): Promise<Session> {
-  const [{ loadConfig }, { createLogger }, { loadCatalog, selectFrom, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createServer }] =
+  const [{ loadConfig }, { createLogger }, { loadCatalog, selectFrom, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createServer }, { brokerSource }, { createApiClient }] =
     await Promise.all([
       import('../config.js'),
       import('../log.js'),
@@ -61,6 +61,8 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
       import('../tools/catalog.js'),
       import('../scopes.js'),
       import('../server/server.js'),
+      import('../server/broker-source.js'),
+      import('../api/client.js'),
     ]);
 
   const sandboxMode = ctx.values.sandbox === true;
@@ -103,23 +105,9 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
 
   const requestedScopes = initialScopes(tools);
   const retryBase = retryBaseMs(ctx.env);
-  const apiOptions = { apiBase: config.apiBase, logger, ...(retryBase === undefined ? {} : { retry: { baseMs: retryBase } }) };
-  // The API client is made on the first tool call, like the broker: initialize does not need it.
-  const api = async () => (await import('../api/client.js')).createApiClient(apiOptions);
-
-  let broker: import('../auth/broker.js').Broker | undefined;
-  const finalConfig = config;
-  const server = createServer({
-    tools,
-    api,
-    logger,
-    async broker() {
-      // Loaded on the first tool call: OAuth, keychain and browser code cost start-up time.
-      const { createBroker } = await import('../auth/broker.js');
-      broker ??= createBroker(finalConfig, { logger, requestedScopes, ...(openBrowser ? { openBrowser } : {}) });
-      return broker;
-    },
-  });
+  const api = createApiClient({ apiBase: config.apiBase, logger, ...(retryBase === undefined ? {} : { retry: { baseMs: retryBase } }) });
+  const source = brokerSource(config, { logger, requestedScopes, ...(openBrowser ? { openBrowser } : {}) });
+  const server = createServer({ tools, source, api, logger });
 
   let closing: Promise<void> | undefined;
   return {
@@ -130,7 +118,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     close() {
       closing ??= (async () => {
         await server.close().catch((error: unknown) => logger.debug('closing the MCP server failed', { error }));
-        await broker?.close().catch((error: unknown) => logger.debug('closing the broker failed', { error }));
+        await source.close().catch((error: unknown) => logger.debug('closing the broker failed', { error }));
         await sandbox?.close();
       })();
       return closing;
@@ -149,7 +137,7 @@ stdout carries the MCP protocol; logs go to stderr (WHATALO_LOG_LEVEL). Sign-in 
 first tool call, in the browser (BROWSER=none prints the URL instead).`,
   options: SERVE_OPTIONS,
   async run(ctx) {
-    // The transport loads while the session is wired, not after it (issue 6, figure 1).
+    // The transport loads while the session is wired, not after it: start-up time is what a host waits for.
     const stdio = import('../server/stdio.js');
     stdio.catch(() => {}); // a failure surfaces at the await below, or not at all if openSession throws
     const session = await openSession(ctx);

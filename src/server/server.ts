@@ -1,13 +1,13 @@
 /**
- * The MCP server: lists the enabled tools and runs each call through the same path — the
- * arguments checked against the tool's input schema, access from the broker (sign-in,
- * refresh, step-up, the scope check), the typed API for that access's store, one result
- * checked against the output schema, or one error result. Transport-free: stdio.ts and the
- * `call` command connect it.
+ * The MCP server: lists the enabled tools and hands each `tools/call` to call.ts, which runs
+ * it top-down. This file only speaks MCP: the listing, the unknown-tool protocol error, and
+ * the call's context from the transport (cancellation, progress, URL-mode elicitation, the
+ * HTTP mode's verified token). Transport-free: stdio.ts and the `call` command connect it.
  *
  * Built on the SDK's low-level `Server` with our own `tools/list` and `tools/call` handlers,
  * not `McpServer`: `tools/list` answers from the catalog (JSON made at build time), and the
- * tool records — 34 zod schemas to build — load on the first `tools/call` (issue 6, figure 1).
+ * call path with the tool records — 34 zod schemas to build — loads on the first `tools/call`,
+ * so a host's `initialize` does not wait for code that only a call needs.
  *
  * Nothing here touches the network, the keychain or the browser until a tool is called:
  * `initialize` and `tools/list` must answer on a machine that has never signed in.
@@ -19,36 +19,30 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
-  type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { ApiClient, CredentialSource } from '../api/client.js';
-import type { Access, AccessContext, Broker } from '../auth/broker.js';
+import type { ApiClient } from '../api/client.js';
 import { WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Scope } from '../scopes.js';
 import type { CatalogEntry } from '../tools/catalog.js';
 import type { ToolRecord } from '../tools/define.js';
 import { NAME, VERSION } from '../version.js';
-import type * as Results from './results.js';
-
-/** What a tool call needs from the broker; the full Broker fits. */
-export type AccessBroker = Pick<Broker, 'ensureAccess' | 'invalidate'>;
+import type { AccessSource, CallContext } from './access.js';
+import type { RunCall } from './call.js';
 
 export interface ServerDeps {
   /** The enabled tools, in list order, as `tools/list` shows them. */
   tools: readonly CatalogEntry[];
-  /** The record of an enabled tool, on its first call; default: from the tools/index.js list. */
-  load?: (name: string) => Promise<ToolRecord | undefined>;
-  /** The API client, or a function that makes it on the first call (its module is not needed before). */
-  api: ApiClient | (() => Promise<ApiClient>);
-  /** Resolves the broker; called on the first tool call only, then reused. */
-  broker: () => Promise<AccessBroker>;
+  /** Where each call's credentials come from: the local broker (stdio) or the verified request (HTTP). */
+  source: AccessSource;
+  api: ApiClient;
   logger: Logger;
+  /** The records that can run; default: every tool in src/tools/index.ts. */
+  records?: readonly ToolRecord[];
 }
 
 export interface WhataloServer {
@@ -79,110 +73,56 @@ function progressReporter(extra: Extra): ((message: string) => void) | undefined
   };
 }
 
-// Like the records, the result mapping is first needed by the first call.
-let resultsModule: Promise<typeof Results> | undefined;
-const results = () => (resultsModule ??= import('./results.js'));
-
-async function defaultLoad(name: string): Promise<ToolRecord | undefined> {
-  const { ALL_TOOLS } = await import('../tools/index.js');
-  return ALL_TOOLS.find((t) => t.name === name);
-}
-
 export function createServer(deps: ServerDeps): WhataloServer {
-  const { logger } = deps;
   const server = new Server({ name: NAME, version: VERSION, title: 'Whatalo' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
 
-  let broker: Promise<AccessBroker> | undefined;
-  const getBroker = () => {
-    broker ??= deps.broker();
-    // A broker that failed to open (a locked keychain…) is tried again on the next call.
-    broker.catch(() => (broker = undefined));
-    return broker;
-  };
-
-  /** URL-mode elicitation, when the host declared it: the host shows the sign-in URL. */
-  function urlPresenter(extra: Extra, shown: string[]): AccessContext['presentUrl'] {
-    if (!server.getClientCapabilities()?.elicitation?.url) return undefined;
-    return async (url) => {
-      const elicitationId = randomUUID();
-      const answer = await server.elicitInput(
-        { mode: 'url', elicitationId, url, message: 'Sign in to Whatalo and choose the store to connect.' },
-        { signal: extra.signal },
-      );
-      if (answer.action !== 'accept') {
-        throw new WhataloError('SIGN_IN_FAILED', `The Whatalo sign-in link was ${answer.action === 'decline' ? 'declined' : 'dismissed'}, so the tool did not run.`, {
-          hint: 'Call the tool again to get a new link, or run `whatalo-mcp login` in a terminal.',
-        });
-      }
-      shown.push(elicitationId);
-    };
-  }
-
-  /** Credentials for one call: ensureAccess for the tool's scope; after a 401, invalidate and once more. */
-  function credentialSource(scope: Scope, context: AccessContext, shown: string[]): CredentialSource {
-    let current: Promise<Access> | undefined;
-    const access = async () => {
-      const b = await getBroker();
-      const granted = await b.ensureAccess(scope, context);
-      // The host can close its "waiting for sign-in" view (elicitation/complete).
-      for (const id of shown.splice(0)) await server.createElicitationCompletionNotifier(id)().catch(() => {});
-      return granted;
-    };
-    const asCredentials = (a: Access) => ({ accessToken: a.accessToken, storeId: a.storeId });
-    return {
-      async current() {
-        current ??= access();
-        return asCredentials(await current);
-      },
-      async renew(stale) {
-        (await getBroker()).invalidate(stale.accessToken);
-        current = access();
-        return asCredentials(await current);
-      },
-    };
-  }
-
-  let api: Promise<ApiClient> | undefined;
-  const getApi = () => (api ??= typeof deps.api === 'function' ? deps.api() : Promise.resolve(deps.api));
-
-  const enabled = new Map(deps.tools.map((entry) => [entry.name, entry]));
-  const listing = { tools: deps.tools.map((entry) => entry.listed) };
-  const load = deps.load ?? defaultLoad;
-  const records = new Map<string, Promise<ToolRecord>>();
-  const recordOf = (name: string) => {
-    let record = records.get(name);
-    if (!record) {
-      record = load(name).then((found) => found ?? Promise.reject(new Error(`tool ${name} is listed but has no record`)));
-      records.set(name, record);
-      // A failed import is tried again on the next call rather than remembered.
-      record.catch(() => records.delete(name));
+  /** What the transport knows of this call, for the source and the handler. */
+  function callContext(extra: Extra): CallContext {
+    const context: CallContext = { signal: extra.signal };
+    const onProgress = progressReporter(extra);
+    if (onProgress) context.onProgress = onProgress;
+    if (extra.authInfo) context.authInfo = extra.authInfo;
+    // URL-mode elicitation, when the host declared it: the host shows the sign-in URL, and is
+    // told (elicitation/complete) once access is granted, so it can close its waiting view.
+    if (server.getClientCapabilities()?.elicitation?.url) {
+      const shown: string[] = [];
+      context.presentUrl = async (url) => {
+        const elicitationId = randomUUID();
+        const answer = await server.elicitInput(
+          { mode: 'url', elicitationId, url, message: 'Sign in to Whatalo and choose the store to connect.' },
+          { signal: extra.signal },
+        );
+        if (answer.action !== 'accept') {
+          throw new WhataloError('SIGN_IN_FAILED', `The Whatalo sign-in link was ${answer.action === 'decline' ? 'declined' : 'dismissed'}, so the tool did not run.`, {
+            hint: 'Call the tool again to get a new link, or run `whatalo-mcp login` in a terminal.',
+          });
+        }
+        shown.push(elicitationId);
+      };
+      context.onAccessGranted = async () => {
+        for (const id of shown.splice(0)) await server.createElicitationCompletionNotifier(id)().catch(() => {});
+      };
     }
-    return record;
+    return context;
+  }
+
+  const enabled = new Set(deps.tools.map((entry) => entry.name));
+  const listing = { tools: deps.tools.map((entry) => entry.listed) };
+  // The call path loads once, on the first call; a failed import is tried again on the next.
+  let runCall: Promise<RunCall> | undefined;
+  const loadCall = () => {
+    runCall ??= import('./call.js').then(({ createCall }) => createCall(deps));
+    runCall.catch(() => (runCall = undefined));
+    return runCall;
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => listing);
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
     // MCP 2025-11-25: an unknown tool is a protocol error, not a tool result.
     if (!enabled.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    const [tool, { errorResult, invalidArguments, toolResult }] = await Promise.all([recordOf(name), results()]);
-    const parsed = tool.inputSchema.safeParse(args ?? {});
-    if (!parsed.success) return invalidArguments(parsed.error, tool);
-    try {
-      const shown: string[] = [];
-      const onProgress = progressReporter(extra);
-      const presentUrl = urlPresenter(extra, shown);
-      const context: AccessContext = { signal: extra.signal, ...(onProgress ? { onProgress } : {}), ...(presentUrl ? { presentUrl } : {}) };
-      const storeApi = (await getApi()).bind(credentialSource(tool.scope, context, shown), extra.signal);
-      const output = await tool.handler(parsed.data as never, { api: storeApi, signal: extra.signal });
-      const checked = tool.outputSchema.safeParse(output.data);
-      // The host checks structuredContent against the listed schema too; a mismatch is our bug.
-      if (!checked.success) throw new Error(`structuredContent does not match the output schema: ${checked.error.message}`);
-      return toolResult(output);
-    } catch (error) {
-      return errorResult(error, tool, logger);
-    }
+    return (await loadCall())(name, args, callContext(extra));
   });
 
   return {

@@ -128,7 +128,7 @@ describe('every call', () => {
     const access = await b.ensureAccess('read:store', approvingPerson);
     const before = (await sandbox.stats()).introspections;
     await b.ensureAccess('read:store');
-    b.invalidate(access.accessToken);
+    b.invalidate(access);
     await b.ensureAccess('read:store');
     expect((await sandbox.stats()).introspections - before).toBe(1);
   });

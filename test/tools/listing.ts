@@ -1,7 +1,7 @@
 /**
  * tools/list as a host sees it, in-process: the real createServer, given the catalog made from
  * `tools` (what scripts/listing.mjs writes at build time), over the SDK's in-memory transport.
- * The broker factory throws, which also proves that listing never signs in.
+ * The access source throws, which also proves that listing never signs in.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -15,9 +15,12 @@ import type { ToolRecord } from '../../src/tools/define.js';
 export async function listTools(tools: readonly ToolRecord[]): Promise<Tool[]> {
   const server = createServer({
     tools: catalogOf(tools),
-    load: async (name) => tools.find((t) => t.name === name),
+    records: tools,
     api: createApiClient({ apiBase: new URL('http://127.0.0.1:9/api/v1') }),
-    broker: () => Promise.reject(new Error('tools/list must not need the broker')),
+    source: {
+      ensureAccess: () => Promise.reject(new Error('tools/list must not need access')),
+      invalidate: () => {},
+    },
     logger: silentLogger,
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

@@ -1,0 +1,35 @@
+/**
+ * The stdio mode's AccessSource: this machine's broker (sign-in, refresh, step-up, the
+ * introspection cache), imported and created on the first tool call. Its OAuth, keychain and
+ * browser modules cost more start-up time than the SDK server itself, and a host's
+ * `initialize` must not wait for code that only a call needs.
+ */
+import type { Broker, BrokerDeps } from '../auth/broker.js';
+import type { Config } from '../config.js';
+import type { AccessSource } from './access.js';
+
+export interface BrokerSource extends AccessSource {
+  close(): Promise<void>;
+}
+
+export function brokerSource(config: Config, deps: BrokerDeps): BrokerSource {
+  let broker: Broker | undefined;
+  let opening: Promise<Broker> | undefined;
+  const open = () => {
+    opening ??= import('../auth/broker.js').then(({ createBroker }) => (broker = createBroker(config, deps)));
+    opening.catch(() => (opening = undefined)); // a failed import is tried again by the next call
+    return opening;
+  };
+  return {
+    async ensureAccess(scope, context) {
+      return (await open()).ensureAccess(scope, context);
+    },
+    invalidate(access) {
+      // Only access the broker granted can be invalidated, so it exists by now.
+      broker?.invalidate(access);
+    },
+    async close() {
+      await broker?.close();
+    },
+  };
+}

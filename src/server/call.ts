@@ -1,0 +1,83 @@
+/**
+ * One `tools/call`, top-down: the arguments against the tool's input schema → access for the
+ * tool's scope from the AccessSource, scope checked → API v1 bound to that access → the
+ * handler → its output against the output schema → one result, or one error result.
+ *
+ * Loaded by server.ts on the first call, with the tool records it imports: `initialize` and
+ * `tools/list` answer before any of this (or the 34 zod schemas of the records) is loaded.
+ *
+ * @see ../../docs/design.md "One tool call, top-down"
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type ApiClient, type StoreApi, storeApi } from '../api/client.js';
+import { isUnauthorized } from '../api/errors.js';
+import type { Logger } from '../log.js';
+import type { Scope } from '../scopes.js';
+import type { ToolRecord } from '../tools/define.js';
+import { ALL_TOOLS } from '../tools/index.js';
+import { type Access, type AccessSource, type CallContext, requireScope } from './access.js';
+import { errorResult, invalidArguments, toolResult } from './results.js';
+
+export interface CallDeps {
+  source: AccessSource;
+  api: ApiClient;
+  logger: Logger;
+  /** The records that can run; default: every tool in src/tools/index.ts. */
+  records?: readonly ToolRecord[];
+}
+
+/** Runs the listed tool `name` with the host's `args`; never throws for what a tool does. */
+export type RunCall = (name: string, args: unknown, context: CallContext) => Promise<CallToolResult>;
+
+export function createCall(deps: CallDeps): RunCall {
+  const { source, api, logger } = deps;
+  const records = new Map((deps.records ?? ALL_TOOLS).map((tool) => [tool.name, tool]));
+
+  return async function runCall(name, args, context) {
+    const tool = records.get(name);
+    // server.ts only passes listed tools, and the listing is made from these records.
+    if (!tool) throw new Error(`tool ${name} is listed but has no record`);
+
+    const parsed = tool.inputSchema.safeParse(args ?? {});
+    if (!parsed.success) return invalidArguments(parsed.error, tool);
+    try {
+      const access = await accessFor(source, tool.scope, context);
+      const storeApi = boundApi(api, source, tool.scope, context, access);
+      const output = await tool.handler(parsed.data as never, { api: storeApi, signal: context.signal });
+      const checked = tool.outputSchema.safeParse(output.data);
+      // The host checks structuredContent against the listed schema too; a mismatch is our bug.
+      if (!checked.success) throw new Error(`structuredContent does not match the output schema: ${checked.error.message}`);
+      return toolResult(output);
+    } catch (error) {
+      return errorResult(error, tool, logger);
+    }
+  };
+}
+
+/** Access carrying `scope`, from the source, with the scope check named and done here. */
+async function accessFor(source: AccessSource, scope: Scope, context: CallContext): Promise<Access> {
+  const access = requireScope(await source.ensureAccess(scope, context), scope);
+  await context.onAccessGranted?.();
+  return access;
+}
+
+/**
+ * API v1 for one call, sent with `access`. A 401 means the token stopped working since the
+ * source vouched for it (revoked, expired early): the source forgets it, and that request
+ * goes once more with what the source grants next; a second 401 is the caller's error.
+ * Safe for a POST too: a 401 is answered before anything is changed.
+ */
+export function boundApi(api: ApiClient, source: AccessSource, scope: Scope, context: CallContext, access: Access): StoreApi {
+  let current = access;
+  return storeApi(async (req) => {
+    const sentWith = current;
+    try {
+      return await api.request(req, sentWith, context.signal);
+    } catch (error) {
+      if (!isUnauthorized(error)) throw error;
+      source.invalidate(sentWith);
+      current = await accessFor(source, scope, context);
+      return api.request(req, current, context.signal);
+    }
+  });
+}
