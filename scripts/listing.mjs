@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Writes dist/tools/listing.json: every tool's `tools/list` entry, made from the built tool
 // records, with a digest of the files it came from. `serve` answers tools/list from it
-// without loading the records (src/tools/catalog.ts). Run after tsc by the build, prepare,
+// without loading the records (src/tools/listing-file.ts). Run after tsc by the build, prepare,
 // test, bench and docs scripts.
 import { writeFileSync } from 'node:fs';
 import { ALL_TOOLS } from '../dist/tools/index.js';
-import { LISTING_FILE, sourceDigest } from '../dist/tools/catalog.js';
-import { catalogOf } from '../dist/server/listing.js';
+import { LISTING_FILE, sourceDigest } from '../dist/tools/listing-file.js';
+import { catalogOf } from '../dist/tools/listing.js';
 
 const dir = new URL('../dist/tools/', import.meta.url);
 const listing = { source: sourceDigest(dir), tools: catalogOf(ALL_TOOLS) };

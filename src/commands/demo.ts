@@ -62,10 +62,11 @@ approved automatically. Nothing is kept afterwards.
   options: { 'no-browser': { type: 'boolean' } },
   async run(ctx) {
     const out = (text = '') => ctx.stdout.write(text + '\n');
-    const [{ loadConfig }, { createLogger }, { ALL_TOOLS, initialScopes }, { createBroker }, { startEmbeddedSandbox }] = await Promise.all([
+    const [{ loadConfig }, { createLogger }, { ALL_TOOLS }, { initialScopes }, { createBroker }, { startEmbeddedSandbox }] = await Promise.all([
       import('../config.js'),
       import('../log.js'),
       import('../tools/index.js'),
+      import('../tools/catalog.js'),
       import('../auth/broker.js'),
       import('./embedded.js'),
     ]);

@@ -42,8 +42,8 @@ export const loginCommand: Command = {
         flags: { scopes: stringFlag(ctx, 'scopes') },
         // Least privilege (CONTRACT B3): the read scopes of the enabled tools; writes come by step-up.
         async requestedScopes(config) {
-          const { initialScopes, selectTools } = await import('../tools/index.js');
-          return initialScopes(selectTools({ readOnly: config.readOnly, toolsets: config.toolsets }));
+          const [{ ALL_TOOLS }, { initialScopes, selectTools }] = await Promise.all([import('../tools/index.js'), import('../tools/catalog.js')]);
+          return initialScopes(selectTools(ALL_TOOLS, { readOnly: config.readOnly, toolsets: config.toolsets }));
         },
       },
       async ({ config, broker }) => {

@@ -53,11 +53,12 @@ function retryBaseMs(env: NodeJS.ProcessEnv): number | undefined {
  * credential store replace the configured ones.
  */
 export async function openSession(ctx: CommandContext): Promise<Session> {
-  const [{ loadConfig }, { createLogger }, { loadCatalog, selectFrom, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createServer }, { brokerSource }, { createApiClient }] =
+  const [{ loadConfig }, { createLogger }, { loadCatalog }, { selectTools, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createServer }, { brokerSource }, { createApiClient }] =
     await Promise.all([
       import('../config.js'),
       import('../log.js'),
       // The tools as listed, from the build; their records load on the first call.
+      import('../tools/listing-file.js'),
       import('../tools/catalog.js'),
       import('../scopes.js'),
       import('../server/server.js'),
@@ -80,7 +81,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => ctx.stderr.write(line + '\n') });
   const catalog = await loadCatalog();
   if (catalog.from === 'records') logger.debug('dist/tools/listing.json is missing or older than the build (run `npm run build`); listing from the tool records');
-  const tools = selectFrom(catalog.entries, { readOnly: config.readOnly, toolsets: config.toolsets });
+  const tools = selectTools(catalog.entries, { readOnly: config.readOnly, toolsets: config.toolsets });
 
   if (config.scopes) {
     const unknown = config.scopes.filter((s) => !isScope(s));

@@ -18,12 +18,16 @@ export const toolsCommand: Command = {
     toolsets: { type: 'string' },
   },
   async run(ctx) {
-    const [{ loadConfig }, { selectTools, initialScopes, requiredScopes, isReadOnly }] = await Promise.all([import('../config.js'), import('../tools/index.js')]);
+    const [{ loadConfig }, { ALL_TOOLS }, { selectTools, initialScopes, requiredScopes, isReadOnly }] = await Promise.all([
+      import('../config.js'),
+      import('../tools/index.js'),
+      import('../tools/catalog.js'),
+    ]);
     const config = loadConfig(ctx.env, {
       readOnly: ctx.values['read-only'] === true,
       toolsets: typeof ctx.values.toolsets === 'string' ? ctx.values.toolsets : undefined,
     });
-    const tools = selectTools({ readOnly: config.readOnly, toolsets: config.toolsets });
+    const tools = selectTools(ALL_TOOLS, { readOnly: config.readOnly, toolsets: config.toolsets });
     if (ctx.values.json === true) {
       const listing = tools.map((t) => ({
         name: t.name,

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SCOPE_CATALOG, isScope, joinScopes } from '../scopes.js';
 import { HttpError, escapeHtml, one, readForm, readJson, sendHtml, sendJson } from './http.js';
 import { layout, sendErrorPage } from './as/pages.js';
-import type { SandboxContext } from './server.js';
+import type { SandboxContext } from './context.js';
 import {
   advanceClock,
   consumeSettingsCsrf,

@@ -11,7 +11,8 @@ import { type Logger, createLogger } from '../log.js';
 import { createApiHandler } from './api.js';
 import { createSeedData } from './data.js';
 import { type FaultSpec, FaultSpecError, createFaultState, parseFaults } from './faults.js';
-import { API_PREFIX, type SandboxContext, createRouter } from './server.js';
+import { API_PREFIX, type SandboxContext } from './context.js';
+import { createRouter } from './server.js';
 import { countRequest, createState, findToken, isActive, now } from './state.js';
 
 export interface SandboxOptions {

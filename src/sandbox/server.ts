@@ -3,8 +3,6 @@
  * Nothing a client sends can end the process: every handler runs inside one catch.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Logger } from '../log.js';
-import type { SandboxData } from './data.js';
 import { HttpError, sendJson } from './http.js';
 import { handleAuthorize, handleDecision } from './as/authorize.js';
 import { DECISION_PATH } from './as/consent.js';
@@ -24,27 +22,9 @@ import {
   handleSettingsDisconnect,
   handleStats,
 } from './controls.js';
-import { type SandboxState, countRequest } from './state.js';
-import { FAULTS_PATH, type FaultState, applyFault, handleFaults } from './faults.js';
-
-/** What every handler may use; passed in, never a module singleton. */
-export interface SandboxContext {
-  state: SandboxState;
-  data: SandboxData;
-  /** 'http://127.0.0.1:PORT', no trailing slash. */
-  issuer: string;
-  logger: Logger;
-  /** Set by --auto-approve: GET /oauth/authorize approves at once for this store. */
-  autoApproveStoreId: string | undefined;
-  /** Injected faults (/sandbox/faults); empty unless a test or --faults asks. */
-  faults: FaultState;
-}
-
-export type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
-
-export type ApiHandler = (req: IncomingMessage, res: ServerResponse, subpath: string) => Promise<void>;
-
-export const API_PREFIX = '/api/v1';
+import { API_PREFIX, type ApiHandler, type Handler, type SandboxContext } from './context.js';
+import { countRequest } from './state.js';
+import { FAULTS_PATH, applyFault, handleFaults } from './faults.js';
 
 const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   [METADATA_PATH]: { GET: handleMetadata },

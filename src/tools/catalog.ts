@@ -1,16 +1,9 @@
 /**
- * The tools as a host sees them, without loading them: name, toolset, scope, annotations and
- * the exact `tools/list` entry, read from dist/tools/listing.json, which the build writes from
- * the tool records (scripts/listing.mjs). Selection (`--read-only`, `--toolsets`) and the
- * scopes asked at sign-in need only these facts, so `serve` answers `initialize` and
- * `tools/list` without building the records' zod schemas; the records load on the first call.
- *
- * The file names a digest of the built files it was made from. When they changed since (a
- * plain `tsc` after a tool edit), or the file is missing (tests run from src/), the listing is
- * computed from the records instead: slower, never stale.
+ * What selection and sign-in need to know of a tool, without loading it: toolset, scope and
+ * annotations. `--read-only`, `--toolsets`, the scopes asked at sign-in and the `tools`
+ * command are derived here, from a ToolRecord or from a CatalogEntry of the build's listing
+ * (listing-file.ts), so `serve` decides them without building the records' zod schemas.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { WhataloError } from '../errors.js';
 import { ALL_SCOPES, isReadScope, type Scope } from '../scopes.js';
@@ -44,7 +37,7 @@ export function isReadOnly(tool: ToolFacts): boolean {
 }
 
 /** The enabled tools for `--read-only` and `--toolsets`, in list order. */
-export function selectFrom<T extends ToolFacts>(tools: readonly T[], selection: ToolSelection = {}): T[] {
+export function selectTools<T extends ToolFacts>(tools: readonly T[], selection: ToolSelection = {}): T[] {
   const wanted = selection.toolsets;
   if (wanted !== undefined) {
     const unknown = wanted.filter((t) => !(TOOLSETS as readonly string[]).includes(t));
@@ -67,50 +60,4 @@ export function requiredScopes(tools: readonly ToolFacts[]): Scope[] {
  */
 export function initialScopes(tools: readonly ToolFacts[]): Scope[] {
   return requiredScopes(tools).filter(isReadScope);
-}
-
-// ---- the build-time listing -----------------------------------------------------------
-
-export const LISTING_FILE = 'listing.json';
-
-export interface ListingFile {
-  /** sha256 of the built files the listing was made from (see sourceDigest). */
-  source: string;
-  tools: CatalogEntry[];
-}
-
-/**
- * Digest of what the listing is made of: the tool modules beside this file, the API types
- * (enums, page bounds) and the converter. A rebuild that changes none of them keeps it valid.
- */
-export function sourceDigest(toolsDir: URL): string {
-  const hash = createHash('sha256');
-  // Relative names: an installed copy elsewhere on disk is the same build.
-  const names = readdirSync(toolsDir).filter((f) => f.endsWith('.js')).sort();
-  for (const name of [...names, '../api/types.js', '../server/listing.js']) {
-    hash.update(name).update('\0').update(readFileSync(new URL(name, toolsDir))).update('\0');
-  }
-  return hash.digest('base64url');
-}
-
-function readBuiltListing(dir: URL): CatalogEntry[] | undefined {
-  let file: ListingFile;
-  try {
-    file = JSON.parse(readFileSync(new URL(LISTING_FILE, dir), 'utf8')) as ListingFile;
-    if (file.source !== sourceDigest(dir)) return undefined;
-  } catch {
-    return undefined;
-  }
-  return file.tools;
-}
-
-/**
- * Every tool's catalog entry, in list order: from the build's listing in `dir` (the built
- * tools folder, beside this module), else from the records.
- */
-export async function loadCatalog(dir = new URL('./', import.meta.url)): Promise<{ entries: CatalogEntry[]; from: 'build' | 'records' }> {
-  const built = readBuiltListing(dir);
-  if (built) return { entries: built, from: 'build' };
-  const [{ ALL_TOOLS }, { catalogOf }] = await Promise.all([import('./index.js'), import('../server/listing.js')]);
-  return { entries: catalogOf(ALL_TOOLS), from: 'records' };
 }

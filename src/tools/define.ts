@@ -9,8 +9,6 @@ import type { StoreApi } from '../api/client.js';
 import type { Scope } from '../scopes.js';
 import type { Toolset } from './catalog.js';
 
-export { TOOLSETS, type Toolset } from './catalog.js';
-
 /**
  * MCP tool annotations, every one required: a host decides what to confirm from these, so
  * leaving one to its protocol default (destructive, open world) would be a silent choice.

@@ -3,7 +3,6 @@
  * `--toolsets`, the scopes requested at sign-in, the per-call scope check, and the `tools`
  * command: add a tool here and all of those follow.
  */
-import { selectFrom, type ToolSelection } from './catalog.js';
 import type { ToolRecord } from './define.js';
 import { createCategory, listCategories, updateCategory } from './categories.js';
 import { getCustomer, listCustomers } from './customers.js';
@@ -11,9 +10,6 @@ import { adjustInventory, getInventory } from './inventory.js';
 import { getOrder, getSalesSummary, listOrders, updateOrderStatus } from './orders.js';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from './products.js';
 import { getStore } from './store.js';
-
-export { TOOLSETS, type ToolRecord, type Toolset } from './define.js';
-export { initialScopes, isReadOnly, requiredScopes, type ToolSelection } from './catalog.js';
 
 export const ALL_TOOLS: readonly ToolRecord[] = Object.freeze([
   // store: what the sign-in chose; the currency every amount is in
@@ -40,8 +36,3 @@ export const ALL_TOOLS: readonly ToolRecord[] = Object.freeze([
   getSalesSummary,
   updateOrderStatus,
 ]);
-
-/** The enabled tools for `--read-only` and `--toolsets`, in list order. */
-export function selectTools(selection: ToolSelection = {}, tools: readonly ToolRecord[] = ALL_TOOLS): ToolRecord[] {
-  return selectFrom(tools, selection);
-}

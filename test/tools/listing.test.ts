@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import { catalogOf } from '../../src/server/listing.js';
-import { loadCatalog } from '../../src/tools/catalog.js';
+import { catalogOf } from '../../src/tools/listing.js';
+import { loadCatalog } from '../../src/tools/listing-file.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 
 const dist = new URL('../../dist/', import.meta.url);

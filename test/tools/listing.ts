@@ -8,7 +8,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { createApiClient } from '../../src/api/client.js';
 import { silentLogger } from '../../src/log.js';
-import { catalogOf } from '../../src/server/listing.js';
+import { catalogOf } from '../../src/tools/listing.js';
 import { createServer } from '../../src/server/server.js';
 import type { ToolRecord } from '../../src/tools/define.js';
 

@@ -6,8 +6,8 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isWhataloError } from '../../src/errors.js';
 import { isReadScope, isScope } from '../../src/scopes.js';
-import { TOOLSETS } from '../../src/tools/define.js';
-import { ALL_TOOLS, initialScopes, requiredScopes, selectTools } from '../../src/tools/index.js';
+import { TOOLSETS, initialScopes, requiredScopes, selectTools } from '../../src/tools/catalog.js';
+import { ALL_TOOLS } from '../../src/tools/index.js';
 import { listTools } from './listing.js';
 
 const EXPECTED = [
@@ -74,7 +74,7 @@ describe('the tool list', () => {
 
 describe('selection and scopes derive from the records', () => {
   it('--read-only keeps only readOnlyHint tools and asks for read scopes only', () => {
-    const tools = selectTools({ readOnly: true });
+    const tools = selectTools(ALL_TOOLS, { readOnly: true });
     expect(tools.length).toBeGreaterThan(0);
     expect(tools.every((t) => t.annotations.readOnlyHint)).toBe(true);
     expect(tools.map((t) => t.name)).toEqual(ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name));
@@ -82,11 +82,11 @@ describe('selection and scopes derive from the records', () => {
   });
 
   it('--toolsets keeps those groups; an unknown one is a config error naming the valid ones', () => {
-    const tools = selectTools({ toolsets: ['inventory', 'store'] });
+    const tools = selectTools(ALL_TOOLS, { toolsets: ['inventory', 'store'] });
     expect(tools.map((t) => t.name)).toEqual(['get_store', 'get_inventory', 'adjust_inventory']);
     let error: unknown;
     try {
-      selectTools({ toolsets: ['products', 'payments'] });
+      selectTools(ALL_TOOLS, { toolsets: ['products', 'payments'] });
     } catch (e) {
       error = e;
     }
@@ -97,7 +97,7 @@ describe('selection and scopes derive from the records', () => {
   it('sign-in asks for the read scopes of the enabled tools (least privilege); writes come by step-up', () => {
     expect(initialScopes(ALL_TOOLS)).toEqual(['read:store', 'read:products', 'read:inventory', 'read:categories', 'read:customers', 'read:orders']);
     expect(requiredScopes(ALL_TOOLS)).toHaveLength(10);
-    expect(initialScopes(selectTools({ toolsets: ['orders'] }))).toEqual(['read:orders']);
-    expect(requiredScopes(selectTools({ toolsets: ['orders'] }))).toEqual(['read:orders', 'write:orders']);
+    expect(initialScopes(selectTools(ALL_TOOLS, { toolsets: ['orders'] }))).toEqual(['read:orders']);
+    expect(requiredScopes(selectTools(ALL_TOOLS, { toolsets: ['orders'] }))).toEqual(['read:orders', 'write:orders']);
   });
 });

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isScope, splitScopes } from '../../scopes.js';
 import { HttpError, one, parseParams, readForm } from '../http.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import {
   type Client,
   type PendingAuthorization,

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { oauthError, one } from '../http.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { type AuthMethod, type Client, liveClient, matchesDigest } from '../state.js';
 
 interface BasicCredentials {

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { SCOPE_CATALOG, isScope } from '../../scopes.js';
 import { escapeHtml, sendHtml } from '../http.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import type { Client, PendingAuthorization } from '../state.js';
 import { layout } from './pages.js';
 

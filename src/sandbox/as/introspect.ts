@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { joinScopes } from '../../scopes.js';
 import { oauthError, one, readForm, sendJson } from '../http.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { findToken, isActive } from '../state.js';
 import { authenticateClient } from './client-auth.js';
 

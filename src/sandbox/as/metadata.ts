@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ALL_SCOPES } from '../../scopes.js';
 import { sendJson } from '../http.js';
 import { TOKEN_EXCHANGE_GRANT } from '../state.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 

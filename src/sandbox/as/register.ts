@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isScope, splitScopes } from '../../scopes.js';
 import { HttpError, readBody, sendJson } from '../http.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { CLIENT_SECONDS, TOKEN_EXCHANGE_GRANT, type AuthMethod, type Client, type GrantType, now, randomId, randomToken, sha256Hex } from '../state.js';
 import { redirectUriProblem } from './redirects.js';
 

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { oauthError, one, readForm } from '../http.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { findToken, revokeGrant } from '../state.js';
 import { authenticateClient } from './client-auth.js';
 

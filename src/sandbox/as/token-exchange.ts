@@ -8,7 +8,7 @@
  */
 import { joinScopes, splitScopes } from '../../scopes.js';
 import { oauthError, one } from '../http.js';
-import { API_PREFIX, type SandboxContext } from '../server.js';
+import { API_PREFIX, type SandboxContext } from '../context.js';
 import { ACCESS_TOKEN_SECONDS, type Client, findToken, isActive, mintToken, now } from '../state.js';
 import { resourceProblem } from './register.js';
 

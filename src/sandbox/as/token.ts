@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { joinScopes, splitScopes } from '../../scopes.js';
 import { oauthError, one, readForm, sendJson } from '../http.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import {
   ACCESS_TOKEN_SECONDS,
   type Client,

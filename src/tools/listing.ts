@@ -1,7 +1,7 @@
 /**
  * A tool record as `tools/list` shows it: the record's own words and annotations, and JSON
  * Schemas converted from its zod schemas, then trimmed of what costs a model's context and
- * tells it little (issue 6, figure 6): the `$schema` URI, every `additionalProperties` (inputs
+ * tells it little (every byte of it is in a model's context on every turn): the `$schema` URI, every `additionalProperties` (inputs
  * refuse unknown arguments by name; outputs stay open to fields Whatalo adds later), the ±2^53
  * bounds zod writes for every integer, and the field types of records inside outputs (see
  * trim). `execution` stays out (its protocol default is what we do), and so does
@@ -11,14 +11,14 @@
  * Inspector flags it as unportable.
  *
  * Run at build time by scripts/listing.mjs (dist/tools/listing.json) and, when that file is
- * missing or stale, at start-up.
+ * missing or stale, at start-up (listing-file.ts).
  *
  * @see https://modelcontextprotocol.io/specification/2025-11-25/server/tools#tool
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { CatalogEntry } from '../tools/catalog.js';
-import type { ToolRecord } from '../tools/define.js';
+import type { CatalogEntry } from './catalog.js';
+import type { ToolRecord } from './define.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
