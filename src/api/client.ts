@@ -17,6 +17,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { WhataloError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
+import { API_MAX_BYTES, fetchBounded, isRefusedAnswer, seconds } from '../net/bounded.js';
 import { VERSION } from '../version.js';
 import { OUTCOME_UNKNOWN_HINT, apiErrorFromAnswer, readErrorBody, unreachable } from './errors.js';
 import type {
@@ -132,7 +133,7 @@ function retryAfterMs(response: Response, bodySeconds: number | undefined): numb
 
 /** A network failure in words, from undici's `cause` (ECONNREFUSED …), never the URL's secrets. */
 function networkReason(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${seconds(timeoutMs)}`;
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const words: Record<string, string> = {
@@ -185,17 +186,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     for (;;) {
       if (signal?.aborted) throw cancelled(signal.reason);
       let response: Response;
-      let text: string;
-      // One controller per attempt, aborted by its own timer or by the caller: cheaper than
-      // AbortSignal.timeout + AbortSignal.any (two transferable signals per request; issue 6,
-      // figure 3). The bound covers the body too, and the timer and listener go in `finally`.
-      const attempt = new AbortController();
-      const timer = setTimeout(() => attempt.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-      const onAbort = () => attempt.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        try {
-          response = await doFetch(url, {
+        response = await fetchBounded(
+          url,
+          {
             method: req.method,
             headers: {
               accept: 'application/json',
@@ -205,24 +199,28 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
               ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
             },
             body: req.body === undefined ? undefined : JSON.stringify(req.body),
-            signal: attempt.signal,
-            redirect: 'error',
+          },
+          // The bound covers the body too: a drip or an endless answer ends like a hang.
+          { what: `Whatalo's API (${req.method} ${req.path})`, maxBytes: API_MAX_BYTES, timeoutMs, signal, fetch: doFetch },
+        );
+      } catch (error) {
+        if (signal?.aborted) throw cancelled(error);
+        if (isRefusedAnswer(error)) {
+          throw new WhataloError('API_ERROR', `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`, {
+            cause: error,
+            ...(repeatable ? {} : { hint: OUTCOME_UNKNOWN_HINT }),
           });
-        } catch (error) {
-          if (signal?.aborted) throw cancelled(error);
-          const why = networkReason(attempt.signal.reason ?? error, timeoutMs);
-          if (repeatable && serverRetries < retry.maxServerRetries) {
-            logger.debug('API v1 request failed; retrying', { method: req.method, path: req.path, why });
-            await pause(backoff(), signal);
-            continue;
-          }
-          throw repeatable ? unreachable(why, error) : unreachable(why, error, undefined, OUTCOME_UNKNOWN_HINT);
         }
-        text = await readText(response, signal);
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        const why = networkReason(error, timeoutMs);
+        if (repeatable && serverRetries < retry.maxServerRetries) {
+          logger.debug('API v1 request failed; retrying', { method: req.method, path: req.path, why });
+          await pause(backoff(), signal);
+          continue;
+        }
+        throw repeatable ? unreachable(why, error) : unreachable(why, error, undefined, OUTCOME_UNKNOWN_HINT);
       }
+      // Already in memory (fetchBounded read it within the cap), so this cannot wait or fail.
+      const text = await response.text();
 
       const requestId = response.headers.get('x-request-id') ?? undefined;
       if (response.ok) return parseSuccess<T>(text, response.status, requestId);
@@ -253,15 +251,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           : unreachable(`HTTP ${response.status}`, undefined, details, OUTCOME_UNKNOWN_HINT);
       }
       throw apiErrorFromAnswer(response.status, body, credentials.storeId, requestId);
-    }
-  }
-
-  async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
-    try {
-      return await response.text();
-    } catch (error) {
-      if (signal?.aborted) throw cancelled(error);
-      throw unreachable('the answer was cut off', error);
     }
   }
 

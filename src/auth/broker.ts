@@ -9,6 +9,7 @@ import type * as oauth from 'oauth4webapi';
 import type { Config } from '../config.js';
 import { SIGN_IN_HINT, WhataloError, isWhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { API_MAX_BYTES, fetchBounded } from '../net/bounded.js';
 import { type Scope, joinScopes, splitScopes } from '../scopes.js';
 import { type CredentialStore, openCredentialStore } from './credentials/index.js';
 import { discoverAuthorizationServer } from './discovery.js';
@@ -249,10 +250,11 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
   async function storeName(token: string, storeId: string): Promise<string | null> {
     const base = config.apiBase.href.endsWith('/') ? config.apiBase.href : `${config.apiBase.href}/`;
     try {
-      const response = await (deps.fetch ?? fetch)(new URL('store', base), {
-        headers: { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId, accept: 'application/json' },
-        signal: AbortSignal.timeout(STORE_NAME_TIMEOUT_MS),
-      });
+      const response = await fetchBounded(
+        new URL('store', base),
+        { headers: { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId, accept: 'application/json' } },
+        { what: "Whatalo's API (GET /store)", maxBytes: API_MAX_BYTES, timeoutMs: STORE_NAME_TIMEOUT_MS, fetch: deps.fetch },
+      );
       if (!response.ok) return null;
       const body = (await response.json()) as { data?: { name?: unknown } };
       return typeof body.data?.name === 'string' ? body.data.name : null;

@@ -7,6 +7,7 @@
 import * as oauth from 'oauth4webapi';
 import { isLoopbackHost } from '../config.js';
 import { type ErrorCode, SIGN_IN_HINT, WhataloError, isWhataloError } from '../errors.js';
+import { AS_MAX_BYTES, fetchBounded, isRefusedAnswer } from '../net/bounded.js';
 
 /** A slow authorization server must not hold a tool call forever. */
 export const REQUEST_TIMEOUT_MS = 15_000;
@@ -16,6 +17,8 @@ export interface HttpDeps {
   fetch?: typeof fetch;
   /** Aborts the request when the caller gives up. */
   signal?: AbortSignal;
+  /** Replaces REQUEST_TIMEOUT_MS (tests of the deadline itself). */
+  timeoutMs?: number;
 }
 
 /** Fits every oauth4webapi request function (they differ only in method and body type). */
@@ -44,18 +47,25 @@ export type SignedOutReason = 'not_signed_in' | 'revoked' | 'client_invalid';
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3
  */
 export function requestOptions(issuer: URL, deps: HttpDeps = {}): RequestOptions {
-  const options: RequestOptions = {
-    signal: () => (deps.signal ? AbortSignal.any([deps.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS)),
-  };
+  const options: RequestOptions = {};
   if (issuer.protocol === 'http:') {
     if (!isLoopbackHost(issuer.hostname)) {
       throw new WhataloError('CONFIG_INVALID', `the issuer ${issuer.origin} uses plain http on a host that is not loopback`);
     }
     options[oauth.allowInsecureRequests] = true;
   }
-  const custom = deps.fetch;
-  if (custom) options[oauth.customFetch] = (url: string, init: oauth.CustomFetchOptions<string, unknown>) => custom(url, init as RequestInit);
+  // Every request goes through fetchBounded, which owns the deadline (headers and body) and
+  // the size cap; oauth4webapi then parses the capped copy. Its own `signal` option is not
+  // used: an AbortSignal.any/timeout signal can be collected before it fires on Node 20.
+  options[oauth.customFetch] = (url: string, init: oauth.CustomFetchOptions<string, unknown>) =>
+    fetchBounded(url, init as RequestInit, { what: endpointName(url), maxBytes: AS_MAX_BYTES, timeoutMs: deps.timeoutMs ?? REQUEST_TIMEOUT_MS, signal: deps.signal, fetch: deps.fetch });
   return options;
+}
+
+/** An endpoint as named in messages: origin and path, never its query. */
+function endpointName(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }
 
 /** Client authentication for every endpoint: HTTP Basic with the per-install secret (RFC 8252 §8.5). */
@@ -156,9 +166,12 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
     if (step === 'authorization') return fail('SIGN_IN_FAILED', responseCheckText(error.message, issuer), error);
     return fail('AS_PROTOCOL', `Whatalo at ${at} answered something this app cannot accept while ${doing}: ${error.message}${status ? ` (HTTP ${status})` : ''}.`, error);
   }
+  if (isRefusedAnswer(error)) {
+    return fail('AS_PROTOCOL', `Whatalo at ${at} cannot be used while ${doing}: ${error.message}.`, error);
+  }
   if (isAbortError(error)) {
     if (error.name === 'TimeoutError') {
-      return fail('AS_UNREACHABLE', `Whatalo at ${at} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s while ${doing}.`, error, {}, 'Try again in a moment.');
+      return fail('AS_UNREACHABLE', `Whatalo at ${at} timed out while ${doing} (${error.message}).`, error, {}, 'Try again in a moment.');
     }
     return fail('CANCELLED', `Cancelled while ${doing}.`, error);
   }
