@@ -6,13 +6,36 @@
  *
  * Exit codes: 0 ok, 1 failed, 2 usage or configuration error.
  */
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isWhataloError } from './errors.js';
 import { redact } from './log.js';
+import { escapeControls } from './safe-text.js';
 import type { Command } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
+
+/** A bug's text for a report: its lines are ours, what it quotes may not drive the terminal. */
+function reportText(detail: string): string {
+  return redact(escapeControls(detail, { keepNewlines: true }));
+}
+
+/**
+ * The human channel handed to every command: what a command prints may quote Whatalo (a
+ * store name, a refusal), so it passes escapeControls on its way to stderr, newlines kept.
+ * stderr is synchronous for files, pipes and terminals on Linux and macOS, so nothing waits
+ * in this wrapper when the process ends.
+ */
+function humanChannel(): NodeJS.WritableStream {
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, done) {
+      process.stderr.write(escapeControls(String(chunk), { keepNewlines: true }));
+      done();
+    },
+  });
+}
 
 async function topHelp(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((c) => c.load()));
@@ -86,7 +109,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       positionals: parsed.positionals,
       env,
       stdout: process.stdout,
-      stderr: process.stderr,
+      stderr: humanChannel(),
       signal: controller.signal,
     });
   } catch (error) {
@@ -96,7 +119,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     }
     // A bug: say so plainly, with the stack for a report, but never a token.
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`whatalo-mcp ${command.name}: unexpected error (please report it)\n${redact(detail)}\n`);
+    process.stderr.write(`whatalo-mcp ${command.name}: unexpected error (please report it)\n${reportText(detail)}\n`);
     return 1;
   } finally {
     process.off('SIGINT', stop);
@@ -107,7 +130,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
 // An unhandled rejection must not kill a desktop host's server silently (Node 20 exits).
 process.on('unhandledRejection', (reason) => {
   const detail = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
-  process.stderr.write(`whatalo-mcp: unhandled rejection (please report it)\n${redact(detail)}\n`);
+  process.stderr.write(`whatalo-mcp: unhandled rejection (please report it)\n${reportText(detail)}\n`);
 });
 
 main(process.argv.slice(2)).then(
@@ -115,7 +138,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`whatalo-mcp: ${redact(String(error))}\n`);
+    process.stderr.write(`whatalo-mcp: ${reportText(String(error))}\n`);
     process.exitCode = 1;
   },
 );

@@ -6,6 +6,8 @@
  * WhataloError is a bug: it is logged and surfaced generically, in exactly one place
  * (src/server/results.ts for tool calls, src/cli.ts for commands).
  */
+import { escapeControls } from './safe-text.js';
+
 export type ErrorCode =
   /** A flag, env var or config file value is invalid. CLI exit 2. */
   | 'CONFIG_INVALID'
@@ -51,9 +53,10 @@ export class WhataloError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, options: WhataloErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages quote what the AS or the API said; one line, no control sequence, whoever shows it.
+    super(escapeControls(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.hint = options.hint;
+    this.hint = options.hint === undefined ? undefined : escapeControls(options.hint);
     this.details = options.details;
   }
 

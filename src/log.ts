@@ -2,8 +2,11 @@
  * The human channel: everything a person reads goes to stderr, because stdout is the MCP
  * protocol. Levels from WHATALO_LOG_LEVEL. As a last line of defence, anything shaped like
  * a Whatalo token (43 base64url characters, CONTRACT A9) is masked before it is written:
- * code must never log a token, and this makes a slip visible instead of a leak.
+ * code must never log a token, and this makes a slip visible instead of a leak. Control
+ * characters are escaped too: a log line quotes remote text, and a terminal obeys ESC.
  */
+import { escapeControls } from './safe-text.js';
+
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
@@ -39,7 +42,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const emit = (level: LogLevel) => (message: string, context?: Record<string, unknown>) => {
     if (LEVELS[level] > threshold) return;
     const tail = context && Object.keys(context).length > 0 ? ' ' + safeJson(context) : '';
-    write(redact(`${prefix}${level === 'info' ? '' : level + ': '}${message}${tail}`));
+    write(redact(escapeControls(`${prefix}${level === 'info' ? '' : level + ': '}${message}${tail}`)));
   };
   return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug') };
 }

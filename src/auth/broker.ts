@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import { SIGN_IN_HINT, WhataloError, isWhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { API_MAX_BYTES, fetchBounded } from '../net/bounded.js';
+import { escapeControls } from '../safe-text.js';
 import { type Scope, joinScopes, splitScopes } from '../scopes.js';
 import { type CredentialStore, openCredentialStore } from './credentials/index.js';
 import { discoverAuthorizationServer } from './discovery.js';
@@ -257,7 +258,8 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
       );
       if (!response.ok) return null;
       const body = (await response.json()) as { data?: { name?: unknown } };
-      return typeof body.data?.name === 'string' ? body.data.name : null;
+      // Shown on a line of its own by login and status: a newline in it must not forge another.
+      return typeof body.data?.name === 'string' ? escapeControls(body.data.name) : null;
     } catch (error) {
       logger.debug('could not read the store name', { error });
       return null;

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { WhataloError } from '../errors.js';
+import { escapeControls } from '../safe-text.js';
 import { splitScopes } from '../scopes.js';
 import { type HttpDeps, clientAuth, oauthFailure, requestOptions } from './oauth.js';
 
@@ -60,6 +61,10 @@ export async function introspectToken(
   if (typeof storeId !== 'string' || storeId === '' || typeof answer.sub !== 'string' || answer.sub === '') {
     // CONTRACT A11: without the store we cannot tell which store a call would change.
     throw new WhataloError('AS_PROTOCOL', `Whatalo at ${issuer.origin} described an active token without "whatalo_store_id" and "sub".`);
+  }
+  if (escapeControls(storeId) !== storeId || escapeControls(answer.sub) !== answer.sub) {
+    // Both are identifiers shown on their own lines and sent as a header: a control character is an attack, not a name.
+    throw new WhataloError('AS_PROTOCOL', `Whatalo at ${issuer.origin} described an active token whose "whatalo_store_id" or "sub" holds control characters.`);
   }
   return {
     active: true,

@@ -3,24 +3,31 @@
  * what the merchant or the model can act on — sign-in, scope, not found, refused values,
  * rate limit, Whatalo unreachable — is a failed result with a specific message; anything
  * else is a bug: logged with its stack on stderr, answered with a generic text. Every text
- * passes redact(), so even a slip can never put a token in front of a model.
+ * passes redact(), so even a slip can never put a token in front of a model, and
+ * escapeControls(), so text quoted from the API cannot carry a control sequence either.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ZodError } from 'zod';
 import { isWhataloError, type WhataloError } from '../errors.js';
 import { type Logger, redact } from '../log.js';
+import { escapeControls } from '../safe-text.js';
 import type { ToolOutput, ToolRecord } from '../tools/define.js';
 
 /** A successful call: a short text and the structured content the output schema describes. */
 export function toolResult(output: ToolOutput<unknown>): CallToolResult {
   return {
-    content: [{ type: 'text', text: redact(output.text) }],
+    content: [{ type: 'text', text: shown(output.text) }],
     structuredContent: output.data as Record<string, unknown>,
   };
 }
 
+/** Tool texts are ours and may span lines; what they quote (names, messages) may not add control characters. */
+function shown(text: string): string {
+  return redact(escapeControls(text, { keepNewlines: true }));
+}
+
 function failed(text: string): CallToolResult {
-  return { content: [{ type: 'text', text: redact(text) }], isError: true };
+  return { content: [{ type: 'text', text: shown(text) }], isError: true };
 }
 
 type Issue = ZodError['issues'][number];
