@@ -1,11 +1,16 @@
 /**
  * The one-shot redirect receiver for the authorization code flow: an HTTP server on
- * 127.0.0.1 with an ephemeral port that takes exactly one GET /callback and then closes.
+ * 127.0.0.1 with an ephemeral port that takes exactly one GET /callback carrying this flow's
+ * `state`, and then closes.
  *
  * 127.0.0.1 rather than `localhost`: the name may resolve to ::1 or to something a hosts file
  * chose, and a listener on one address misses a browser that tried the other (RFC 8252 §8.3).
- * Stray requests (favicon, probes) never end the flow; a reused link changes nothing.
+ * Stray requests (favicon, probes) never end the flow; a reused link changes nothing. Any local
+ * process or web page can find the port (`/proc/net/tcp` lists it), so a callback without our
+ * `state` is answered 400 and ignored: otherwise one forged request would cancel the sign-in.
+ * Past a bound of such requests the flow ends, since someone is then clearly interfering.
  */
+import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WhataloError } from '../errors.js';
@@ -25,7 +30,8 @@ export interface Callback {
 
 export interface CallbackServer {
   readonly redirectUri: string; // 'http://127.0.0.1:PORT/callback' — 127.0.0.1, never localhost
-  /** The first request to GET /callback; rejects with WhataloError('SIGN_IN_TIMEOUT') after timeoutMs or with CANCELLED on signal abort. */
+  /** The first GET /callback that carries the flow's state; rejects with WhataloError('SIGN_IN_TIMEOUT') after timeoutMs,
+   *  with CANCELLED on signal abort, or with SIGN_IN_FAILED once too many foreign callbacks came. */
   waitForCallback(options: { timeoutMs: number; signal?: AbortSignal }): Promise<Callback>;
   close(): Promise<void>;
 }
@@ -35,11 +41,18 @@ const CALLBACK_PATH = '/callback';
 const MAX_URL_LENGTH = 8 * 1024;
 /** If the flow never calls respond(), the browser still gets an answer instead of a spinner. */
 const RESPOND_GRACE_MS = 10_000;
+/** A person who reloads an old tab a few times stays far below this; a script probing the port does not. */
+export const MAX_FOREIGN_CALLBACKS = 20;
 
 const NEUTRAL_PAGE: CallbackPage = {
   ok: true,
   title: 'Whatalo sign-in',
   message: 'Your app received the sign-in response. You can close this tab and return to your app.',
+};
+const FOREIGN_PAGE: CallbackPage = {
+  ok: false,
+  title: 'This is not the sign-in in progress',
+  message: 'This address does not belong to the sign-in your app is waiting for, so it was ignored. Finish the sign-in in the tab your app opened.',
 };
 const USED_PAGE: CallbackPage = {
   ok: false,
@@ -64,16 +77,24 @@ export function signInFailedPage(reason: string): CallbackPage {
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3
  */
-export async function startCallbackServer(
-  options: { logger?: Logger; /** tests shorten the 10 s wait for respond() */ respondGraceMs?: number } = {},
-): Promise<CallbackServer> {
+export async function startCallbackServer(options: {
+  /** The flow's `state`: a callback without it is someone else's and is ignored. */
+  state: string;
+  logger?: Logger;
+  /** tests shorten the 10 s wait for respond() */
+  respondGraceMs?: number;
+}): Promise<CallbackServer> {
   const logger = options.logger;
   const respondGraceMs = options.respondGraceMs ?? RESPOND_GRACE_MS;
   let first: { url: URL; res: http.ServerResponse } | undefined;
   let answered = false;
   let closed = false;
   let flushed: Promise<void> | undefined;
-  const waiters: Array<(first: { url: URL; res: http.ServerResponse }) => void> = [];
+  let foreign = 0;
+  /** Set once the foreign callbacks passed the bound; every wait then ends with it. */
+  let interference: WhataloError | undefined;
+  // 'callback' when the flow's own callback arrived, 'error' with `interference`.
+  const events = new EventEmitter();
 
   const server = http.createServer((req, res) => {
     const rawUrl = req.url ?? '/';
@@ -90,12 +111,31 @@ export async function startCallbackServer(
       sendPlain(res, 404, 'Not Found');
       return;
     }
+    const url = new URL(rawUrl, `http://127.0.0.1:${port}`);
+    // Only the AS's redirect carries our state (an attacker cannot know it); anything else,
+    // a bare /callback included, is not this flow's answer and cannot end it. Duplicated
+    // state parameters that include ours are still ours: the flow's checks refuse them.
+    if (!url.searchParams.getAll('state').includes(options.state)) {
+      sendPage(res, 400, FOREIGN_PAGE);
+      if (first || interference) return;
+      foreign++;
+      logger?.warn(`ignored a request to the sign-in callback that does not belong to this sign-in (${foreign} so far)`);
+      if (foreign >= MAX_FOREIGN_CALLBACKS) {
+        interference = new WhataloError(
+          'SIGN_IN_FAILED',
+          `Someone is interfering with the sign-in: ${foreign} requests to its callback address on this computer did not belong to it. Nothing was stored.`,
+          { hint: 'Start the sign-in again; if this repeats, look for a program or web page on this computer that keeps calling 127.0.0.1.', details: { reason: 'interference' } },
+        );
+        if (events.listenerCount('error') > 0) events.emit('error', interference);
+      }
+      return;
+    }
     if (first) {
       sendPage(res, 410, USED_PAGE);
       return;
     }
-    first = { url: new URL(rawUrl, `http://127.0.0.1:${port}`), res };
-    for (const wake of waiters.splice(0)) wake(first);
+    first = { url, res };
+    events.emit('callback');
   });
   // Oversized headers or malformed requests get a plain status instead of an unhandled error.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -145,46 +185,34 @@ export async function startCallbackServer(
 
   return {
     redirectUri,
-    waitForCallback({ timeoutMs, signal }) {
-      return new Promise<Callback>((resolve, reject) => {
-        if (signal?.aborted) return reject(cancelled());
-        let timer: NodeJS.Timeout | undefined;
-        const onAbort = () => finish(() => reject(cancelled()));
-        const finish = (action: () => void) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          const i = waiters.indexOf(deliver);
-          if (i >= 0) waiters.splice(i, 1);
-          action();
-        };
-        const deliver = (got: { url: URL; res: http.ServerResponse }) =>
-          finish(() => {
-            const grace = setTimeout(() => answer(NEUTRAL_PAGE), respondGraceMs);
-            grace.unref();
-            resolve({
-              url: got.url,
-              respond(page) {
-                clearTimeout(grace);
-                answer(page);
-                void close();
-              },
+    async waitForCallback({ timeoutMs, signal }) {
+      if (signal?.aborted) throw cancelled();
+      if (!first) {
+        if (interference) throw interference;
+        const timeout = AbortSignal.timeout(timeoutMs);
+        try {
+          await once(events, 'callback', { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        } catch (error) {
+          if (signal?.aborted) throw cancelled();
+          if (timeout.aborted) {
+            throw new WhataloError('SIGN_IN_TIMEOUT', `The sign-in was not completed within ${Math.round(timeoutMs / 1000)} seconds.`, {
+              hint: 'Start the sign-in again and finish it in the browser, or raise WHATALO_LOGIN_TIMEOUT.',
             });
-          });
-        if (first) return deliver(first);
-        waiters.push(deliver);
-        timer = setTimeout(
-          () =>
-            finish(() =>
-              reject(
-                new WhataloError('SIGN_IN_TIMEOUT', `The sign-in was not completed within ${Math.round(timeoutMs / 1000)} seconds.`, {
-                  hint: 'Start the sign-in again and finish it in the browser, or raise WHATALO_LOGIN_TIMEOUT.',
-                }),
-              ),
-            ),
-          timeoutMs,
-        );
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
+          }
+          throw error; // the interference, emitted as 'error'
+        }
+      }
+      const got = first!;
+      const grace = setTimeout(() => answer(NEUTRAL_PAGE), respondGraceMs);
+      grace.unref();
+      return {
+        url: got.url,
+        respond(page) {
+          clearTimeout(grace);
+          answer(page);
+          void close();
+        },
+      };
     },
     close,
   };

@@ -11,6 +11,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc7636 (PKCE)
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.1 (state, PKCE S256, iss)
  */
+import { on } from 'node:events';
 import { createInterface } from 'node:readline';
 import * as oauth from 'oauth4webapi';
 import { WhataloError, isWhataloError } from '../errors.js';
@@ -69,23 +70,16 @@ function authorizationUrl(as: oauth.AuthorizationServer, params: Record<string, 
   return url.href;
 }
 
-/** Reads lines from the person until one is the address the browser ended on. */
-function readPastedUrl(paste: PasteIO, timeoutMs: number, signal: AbortSignal | undefined): Promise<URL> {
-  return new Promise<URL>((resolve, reject) => {
-    const lines = createInterface({ input: paste.input, terminal: false });
-    const timer = setTimeout(() => done(() => reject(new WhataloError('SIGN_IN_TIMEOUT', `No address was pasted within ${Math.round(timeoutMs / 1000)} seconds.`, { hint: 'Run `whatalo-mcp login --paste` again.' }))), timeoutMs);
-    const onAbort = () => done(() => reject(new WhataloError('CANCELLED', 'The sign-in was cancelled.')));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const done = (action: () => void) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      lines.removeAllListeners();
-      lines.close();
-      action();
-    };
-    lines.on('line', (line) => {
+/** Reads lines from the person until one is the address the browser ended on for this flow's `state`. */
+async function readPastedUrl(paste: PasteIO, state: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<URL> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const lines = createInterface({ input: paste.input, terminal: false });
+  try {
+    // The iteration ends when the input does; lines read before that are still delivered.
+    const pasted = on(lines, 'line', { close: ['close'], signal: signal ? AbortSignal.any([signal, timeout]) : timeout }) as AsyncIterable<[string]>;
+    for await (const [line] of pasted) {
       const text = line.trim();
-      if (text === '') return;
+      if (text === '') continue;
       let url: URL | undefined;
       try {
         url = new URL(text);
@@ -94,14 +88,22 @@ function readPastedUrl(paste: PasteIO, timeoutMs: number, signal: AbortSignal | 
       }
       if (!url || url.pathname !== '/callback' || !(url.searchParams.has('code') || url.searchParams.has('error'))) {
         paste.write(`That is not the address of the sign-in answer. Paste the whole address that starts with ${PASTE_REDIRECT_URI}?\n`);
-        return;
+        continue;
       }
-      done(() => resolve(url));
-    });
-    lines.on('close', () =>
-      done(() => reject(new WhataloError('SIGN_IN_FAILED', 'The input ended before the address of the sign-in answer was pasted; nothing was stored.', { hint: 'Run `whatalo-mcp login --paste` again.' }))),
-    );
-  });
+      if (!url.searchParams.getAll('state').includes(state)) {
+        paste.write('That address belongs to another sign-in, not this one. Paste the address the browser shows after you approve this sign-in:\n');
+        continue;
+      }
+      return url;
+    }
+  } catch (error) {
+    if (signal?.aborted) throw new WhataloError('CANCELLED', 'The sign-in was cancelled.');
+    if (timeout.aborted) throw new WhataloError('SIGN_IN_TIMEOUT', `No address was pasted within ${Math.round(timeoutMs / 1000)} seconds.`, { hint: 'Run `whatalo-mcp login --paste` again.' });
+    throw error;
+  } finally {
+    lines.close();
+  }
+  throw new WhataloError('SIGN_IN_FAILED', 'The input ended before the address of the sign-in answer was pasted; nothing was stored.', { hint: 'Run `whatalo-mcp login --paste` again.' });
 }
 
 /**
@@ -115,7 +117,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
   const verifier = oauth.generateRandomCodeVerifier();
   const challenge = await oauth.calculatePKCECodeChallenge(verifier);
   const state = oauth.generateRandomState();
-  const server = paste ? undefined : await startCallbackServer({ logger: options.logger });
+  const server = paste ? undefined : await startCallbackServer({ state, logger: options.logger });
   let handedOver = false;
   try {
     const redirectUri = server?.redirectUri ?? PASTE_REDIRECT_URI;
@@ -136,7 +138,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
           respond = (page) => callback.respond(page);
           return callback.url;
         })
-      : readPastedUrl(paste!, options.timeoutMs, options.signal);
+      : readPastedUrl(paste!, state, options.timeoutMs, options.signal);
     answered.catch(() => {}); // observed below; must not count as unhandled meanwhile
     // A presenter may finish only once the person is back (a host's elicitation, or the
     // embedded sandbox's stand-in browser, whose request is answered after the exchange), so

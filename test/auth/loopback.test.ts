@@ -1,15 +1,21 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SIGNED_IN_PAGE, signInFailedPage, startCallbackServer, type CallbackServer } from '../../src/auth/loopback.js';
+import { MAX_FOREIGN_CALLBACKS, SIGNED_IN_PAGE, signInFailedPage, startCallbackServer, type CallbackServer } from '../../src/auth/loopback.js';
+import { suiteFigures } from '../helpers/figures.js';
+
+const figures = suiteFigures('auth/loopback');
 
 const servers: CallbackServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
+/** The state every test's flow is waiting for. */
+const STATE = 'xyz';
+
 async function start(options: { respondGraceMs?: number } = {}): Promise<CallbackServer> {
-  const server = await startCallbackServer(options);
+  const server = await startCallbackServer({ state: STATE, ...options });
   servers.push(server);
   return server;
 }
@@ -88,7 +94,7 @@ describe('loopback callback server', () => {
 
   it('keeps a callback that arrived before anyone waited', async () => {
     const server = await start();
-    const browser = request(`${server.redirectUri}?code=early`);
+    const browser = request(`${server.redirectUri}?state=xyz&code=early`);
     await new Promise((r) => setTimeout(r, 50));
     const callback = await server.waitForCallback({ timeoutMs: 30_000 });
     expect(callback.url.searchParams.get('code')).toBe('early');
@@ -104,24 +110,57 @@ describe('loopback callback server', () => {
     expect((await request(`${base}/`)).status).toBe(404);
     expect((await request(`${base}/callback/extra?code=x`)).status).toBe(404);
     expect((await request(`${base}/callbackx?code=x`)).status).toBe(404);
-    expect((await request(`${server.redirectUri}?code=x`, 'POST')).status).toBe(404);
-    expect((await request(`${server.redirectUri}?code=x`, 'HEAD')).status).toBe(404);
+    expect((await request(`${server.redirectUri}?state=xyz&code=x`, 'POST')).status).toBe(404);
+    expect((await request(`${server.redirectUri}?state=xyz&code=x`, 'HEAD')).status).toBe(404);
     // A page that reached the port by DNS rebinding carries its own Host.
-    expect((await request(`${server.redirectUri}?code=forged`, 'GET', { Host: `evil.example:${portOf(server)}` })).status).toBe(404);
-    expect((await request(`${server.redirectUri}?code=forged`, 'GET', { Host: `localhost:${portOf(server)}` })).status).toBe(404);
-    const browser = request(`${server.redirectUri}?code=real&state=s`);
+    expect((await request(`${server.redirectUri}?state=xyz&code=forged`, 'GET', { Host: `evil.example:${portOf(server)}` })).status).toBe(404);
+    expect((await request(`${server.redirectUri}?state=xyz&code=forged`, 'GET', { Host: `localhost:${portOf(server)}` })).status).toBe(404);
+    const browser = request(`${server.redirectUri}?code=real&state=xyz`);
     const callback = await waiting;
     expect(callback.url.searchParams.get('code')).toBe('real');
     callback.respond(SIGNED_IN_PAGE);
     expect((await browser).status).toBe(200);
   });
 
+  it('answers a callback without this flow\'s state with 400, ignores it, and still takes the real one', async () => {
+    const server = await start();
+    const waiting = server.waitForCallback({ timeoutMs: 30_000 });
+    let settled = false;
+    void waiting.then(() => (settled = true), () => (settled = true));
+    // A bare curl, a web page that found the port, a replay from another sign-in, an empty state.
+    const forged = ['', '?code=x', '?state=other&code=x', '?state=&code=x', '?error=access_denied', `?state=${STATE}x&code=x`];
+    for (const query of forged) {
+      const page = await request(`${server.redirectUri}${query}`);
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('does not belong to the sign-in your app is waiting for');
+      expect(page.body).not.toMatch(/iss/);
+    }
+    figures.add('forgedCallbacksIgnored', forged.length);
+    expect(settled).toBe(false);
+    const browser = request(`${server.redirectUri}?code=real&state=${STATE}`);
+    const callback = await waiting;
+    expect(callback.url.searchParams.get('code')).toBe('real');
+    callback.respond(SIGNED_IN_PAGE);
+    expect((await browser).status).toBe(200);
+  });
+
+  it(`ends the wait as interference after ${MAX_FOREIGN_CALLBACKS} foreign callbacks`, async () => {
+    const server = await start();
+    const waiting = rejection(server.waitForCallback({ timeoutMs: 30_000 }));
+    for (let i = 0; i < MAX_FOREIGN_CALLBACKS; i++) expect((await request(`${server.redirectUri}?state=guess${i}&code=x`)).status).toBe(400);
+    const error = await waiting;
+    expect(error).toMatchObject({ code: 'SIGN_IN_FAILED' });
+    expect(error.message).toMatch(/^Someone is interfering with the sign-in: 20 requests to its callback address/);
+    // A later wait ends the same way at once.
+    expect(await rejection(server.waitForCallback({ timeoutMs: 30_000 }))).toBe(error);
+  });
+
   it('answers a second /callback with "already used" and changes nothing', async () => {
     const server = await start();
     const waiting = server.waitForCallback({ timeoutMs: 30_000 });
-    const firstBrowser = request(`${server.redirectUri}?code=first&state=s`);
+    const firstBrowser = request(`${server.redirectUri}?code=first&state=xyz`);
     const callback = await waiting;
-    const second = await request(`${server.redirectUri}?code=second&state=s`);
+    const second = await request(`${server.redirectUri}?code=second&state=xyz`);
     expect(second.status).toBe(410);
     expect(second.body).toContain('This sign-in link was already used');
     expect(callback.url.searchParams.get('code')).toBe('first');
@@ -135,7 +174,7 @@ describe('loopback callback server', () => {
     const server = await start();
     const hostile = `<script>alert("x")</script><img src=x onerror='y'>&amp;`;
     const waiting = server.waitForCallback({ timeoutMs: 30_000 });
-    const browser = request(`${server.redirectUri}?error=access_denied&error_description=${encodeURIComponent(hostile)}`);
+    const browser = request(`${server.redirectUri}?state=xyz&error=access_denied&error_description=${encodeURIComponent(hostile)}`);
     const callback = await waiting;
     const description = callback.url.searchParams.get('error_description')!;
     expect(description).toBe(hostile);
@@ -151,9 +190,9 @@ describe('loopback callback server', () => {
   it('answers oversized requests with 414 or 431 without crashing or ending the flow', async () => {
     const server = await start();
     const waiting = server.waitForCallback({ timeoutMs: 30_000 });
-    expect((await request(`${server.redirectUri}?code=${'a'.repeat(10 * 1024)}`)).status).toBe(414);
-    expect((await request(`${server.redirectUri}?code=${'a'.repeat(40 * 1024)}`)).status).toBe(431);
-    const browser = request(`${server.redirectUri}?code=fine`);
+    expect((await request(`${server.redirectUri}?state=xyz&code=${'a'.repeat(10 * 1024)}`)).status).toBe(414);
+    expect((await request(`${server.redirectUri}?state=xyz&code=${'a'.repeat(40 * 1024)}`)).status).toBe(431);
+    const browser = request(`${server.redirectUri}?state=xyz&code=fine`);
     const callback = await waiting;
     expect(callback.url.searchParams.get('code')).toBe('fine');
     callback.respond(SIGNED_IN_PAGE);
@@ -181,7 +220,7 @@ describe('loopback callback server', () => {
   it('answers a neutral page when respond() is never called', async () => {
     const server = await start({ respondGraceMs: 50 });
     const waiting = server.waitForCallback({ timeoutMs: 30_000 });
-    const browser = request(`${server.redirectUri}?code=x`);
+    const browser = request(`${server.redirectUri}?state=xyz&code=x`);
     await waiting;
     const page = await browser;
     expect(page.status).toBe(200);
@@ -195,7 +234,7 @@ describe('loopback callback server', () => {
     await new Promise((r) => idle.once('connect', r));
     const idleClosed = new Promise((r) => idle.once('close', r));
     const waiting = server.waitForCallback({ timeoutMs: 30_000 });
-    const browser = request(`${server.redirectUri}?code=x`);
+    const browser = request(`${server.redirectUri}?state=xyz&code=x`);
     await waiting;
     await server.close();
     expect((await browser).status).toBe(200);

@@ -111,6 +111,10 @@ describe('whatalo-mcp login (the CLI a person runs)', () => {
       const visit = await followLikeBrowser(url, (u) => u.port === '1');
       run.write('not the address\n');
       await run.waitForStderr(/That is not the address/);
+      const foreign = new URL(visit.final);
+      foreign.searchParams.set('state', 'from-another-sign-in');
+      run.write(foreign.href + '\n');
+      await run.waitForStderr(/That address belongs to another sign-in/);
       run.write(visit.final + '\n');
       const result = await run.result;
       expect(result.stderr).toContain('Signed in to Whatalo as');
@@ -161,7 +165,7 @@ describe.skipIf(chromiumMissing && !requireChromium)('the real consent page in h
   }, 60_000);
 });
 
-describe('a wrong answer at the callback ends the sign-in and stores nothing', () => {
+describe('a wrong answer at the callback: someone else\'s is ignored, a wrong one from the AS ends the sign-in and stores nothing', () => {
   let dir: string;
   let config: Config;
   beforeAll(async () => {
@@ -211,11 +215,35 @@ describe('a wrong answer at the callback ends the sign-in and stores nothing', (
     await b.close();
   }
 
-  it('a forged state', async () => {
-    await failWith((cb) => {
+  /** The forged answer reaches the callback first: it gets a 400 page and is ignored; the genuine one then signs in. */
+  async function ignoredThenSignedIn(forge: (callback: URL, url: string) => URL) {
+    const b = broker();
+    const before = await sandbox.stats();
+    let page: { status: number; body: string } | undefined;
+    const access = await b.ensureAccess('read:store', {
+      presentUrl: async (url) => {
+        const genuine = await approvedCallback(url);
+        const forged = await fetch(forge(new URL(genuine.href), url));
+        page = { status: forged.status, body: await forged.text() };
+        void fetch(genuine).then((r) => r.text());
+      },
+    });
+    expect(page).toMatchObject({ status: 400, body: expect.stringContaining('does not belong to the sign-in your app is waiting for') });
+    expect(access.storeId).toBe(sandbox.stores[0]!.id);
+    const after = await sandbox.stats();
+    expect(after.grants.authorization_code - before.grants.authorization_code).toBe(1);
+    await b.close();
+  }
+
+  it('a forged state is ignored, and the genuine answer still signs in', async () => {
+    await ignoredThenSignedIn((cb) => {
       cb.searchParams.set('state', 'forged-state-value');
       return cb;
-    }, /does not belong to this sign-in.*forged/);
+    });
+  });
+
+  it('a bare /callback (no state, no iss) is ignored, and the genuine answer still signs in', async () => {
+    await ignoredThenSignedIn((cb) => new URL(cb.origin + cb.pathname));
   });
 
   it('a wrong iss', async () => {
@@ -250,7 +278,7 @@ describe('a wrong answer at the callback ends the sign-in and stores nothing', (
     }, /Access was denied on the Whatalo consent page/);
   });
 
-  it('a callback replayed after a successful sign-in reaches nothing, and fails a later sign-in', async () => {
+  it('a callback replayed after a successful sign-in reaches nothing, and a later sign-in ignores it', async () => {
     const b = broker();
     let used: URL | undefined;
     const access = await b.ensureAccess('read:store', {
@@ -265,13 +293,13 @@ describe('a wrong answer at the callback ends the sign-in and stores nothing', (
     await b.logout();
     await b.close();
 
-    // A new flow gets the old answer delivered to its own port: the state does not match.
-    await failWith((_cb, url) => {
+    // A new flow gets the old answer delivered to its own port: the state does not match, so it is ignored.
+    await ignoredThenSignedIn((_cb, url) => {
       const port = new URL(new URL(url).searchParams.get('redirect_uri')!).port;
       const replay = new URL(used!.href);
       replay.port = port;
       return replay;
-    }, /does not belong to this sign-in/);
+    });
   });
 
   it('a stray request (favicon) does not end the flow', async () => {

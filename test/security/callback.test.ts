@@ -6,9 +6,11 @@
  * oversized requests, escaping in renderPage) is covered in test/auth/loopback.test.ts; here
  * the whole flow is attacked: a real authorization response from the AS, tampered with
  * (state, iss, code, extra and duplicate parameters, an error carrying markup), or random query
- * strings. The properties: the flow is refused with a clear SIGN_IN_FAILED, no code is
- * redeemed when state or iss is wrong, nothing is stored in the config dir, no grant is revoked
- * by a replay, the page the browser sees has no unescaped markup, and no token leaks.
+ * strings. The properties: a callback without this flow's state is answered 400 and ignored
+ * (the flow keeps waiting, so a forged request cannot cancel a sign-in); one with our state
+ * but anything else wrong is refused with a clear SIGN_IN_FAILED; no code is redeemed when
+ * state or iss is wrong, nothing is stored in the config dir, no grant is revoked by a replay,
+ * the page the browser sees has no unescaped markup, and no token leaks.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -98,26 +100,43 @@ async function expectNothingStored(dir: string): Promise<void> {
   expect(files.filter((f) => /credentials\.enc$|clients\.json$|accounts\.json$/.test(String(f)))).toEqual([]);
 }
 
+/** The page the callback server shows for an answer that is not this flow's. */
+const IGNORED_PAGE_TEXT = 'does not belong to the sign-in your app is waiting for';
+
 /**
  * One sign-in through `broker` where the "browser" visits `tamper(genuine callback)` instead
  * of the genuine one. Resolves to the error the flow ended with and the page the browser saw.
+ * When that page says the answer was ignored, the flow is still waiting: it is cancelled
+ * (CANCELLED is then the error), so the genuine code is never redeemed.
  */
-async function tamperedSignIn(broker: Broker, tamper: (genuine: URL, redirectUri: string) => string): Promise<{ error: unknown; page: { status: number; body: string } }> {
+async function tamperedSignIn(
+  broker: Broker,
+  tamper: (genuine: URL, redirectUri: string) => string,
+): Promise<{ error: unknown; page: { status: number; body: string }; ignored: boolean; state: string }> {
+  const stop = new AbortController();
   let page: Promise<{ status: number; body: string }> | undefined;
+  let ignored = false;
+  let state = '';
   let error: unknown;
   try {
     await broker.ensureAccess('read:store', {
+      signal: stop.signal,
       async presentUrl(url) {
         const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
+        state = new URL(url).searchParams.get('state')!;
         const genuine = await genuineCallback(url);
         // Not awaited: the callback is answered only after the flow has judged it.
-        page = visit(tamper(genuine, redirectUri));
+        page = visit(tamper(genuine, redirectUri)).then((seen) => {
+          ignored = seen.body.includes(IGNORED_PAGE_TEXT);
+          if (ignored) stop.abort();
+          return seen;
+        });
       },
     });
   } catch (caught) {
     error = caught;
   }
-  return { error, page: await page! };
+  return { error, page: await page!, ignored, state };
 }
 
 type Op = { kind: 'keep' } | { kind: 'drop' } | { kind: 'replace'; value: string } | { kind: 'twice' };
@@ -152,9 +171,10 @@ function apply(params: URLSearchParams, name: string, operation: Op, genuine: st
 }
 
 describe('a genuine authorization response, tampered with', () => {
-  it('is refused with SIGN_IN_FAILED; a wrong state or iss never redeems the code; nothing is stored; the page is safe', async () => {
+  it('is ignored without our state, else refused with SIGN_IN_FAILED; a wrong state or iss never redeems the code; nothing is stored; the page is safe', async () => {
     const { broker, dir } = await freshBroker();
     let cases = 0;
+    let ignoredCases = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -165,20 +185,31 @@ describe('a genuine authorization response, tampered with', () => {
         }),
         async ({ state, iss, code, extras }) => {
           // Only the untouched answer may succeed; every case here changes something that matters.
-          fc.pre(state.kind !== 'keep' || iss.kind !== 'keep' || code.kind !== 'keep' || extras.some(([k]) => ['state', 'iss', 'code', 'error'].includes(k)));
+          // (An empty extra `error` is no error: oauth4webapi rightly accepts the answer then.)
+          fc.pre(state.kind !== 'keep' || iss.kind !== 'keep' || code.kind !== 'keep' || extras.some(([k, v]) => ['state', 'iss', 'code'].includes(k) || (k === 'error' && v !== '')));
           cases++;
           const before = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
+          let carriesOurState = false;
           const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
             const params = new URLSearchParams(genuine.search);
             apply(params, 'state', state, genuine.searchParams.get('state'));
             apply(params, 'iss', iss, genuine.searchParams.get('iss'));
             apply(params, 'code', code, genuine.searchParams.get('code'));
             for (const [key, value] of extras) params.append(key, value);
+            carriesOurState = params.getAll('state').includes(genuine.searchParams.get('state')!);
             return `${redirectUri}?${params}`;
           });
-          // SIGN_IN_FAILED for a callback that fails its checks; AS_PROTOCOL when state and iss
-          // are right (so it came from the AS) but the answer lacks a usable code.
-          expect(refused(outcome.error), String(outcome.error)).toBe(true);
+          if (carriesOurState) {
+            // SIGN_IN_FAILED for a callback that fails its checks; AS_PROTOCOL when state and iss
+            // are right (so it came from the AS) but the answer lacks a usable code.
+            expect(outcome.ignored).toBe(false);
+            expect(refused(outcome.error), String(outcome.error)).toBe(true);
+          } else {
+            // Someone else's answer: ignored, the flow went on waiting until we cancelled it.
+            expect(outcome.ignored).toBe(true);
+            expect(isWhataloError(outcome.error, 'CANCELLED'), String(outcome.error)).toBe(true);
+            ignoredCases++;
+          }
           expect(outcome.page.status).toBe(400);
           expectSafePage(outcome.page.body);
           const after = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
@@ -189,6 +220,7 @@ describe('a genuine authorization response, tampered with', () => {
       { numRuns: fuzzRuns(0.1, 60) },
     );
     figures.add('fuzzCases', cases);
+    figures.add('forgedCallbacksIgnored', ignoredCases);
     // Not one token was issued.
     expect(await liveGrants()).toEqual([]);
   });
@@ -219,7 +251,7 @@ describe('a genuine authorization response, tampered with', () => {
 });
 
 describe('random query strings on the callback', () => {
-  it('never sign in, never store anything, never crash; the page is safe', async () => {
+  it('are ignored (the flow keeps waiting), never sign in, never store anything, never crash; the page is safe', async () => {
     const { broker, dir } = await freshBroker();
     let cases = 0;
     const query = fc.oneof(
@@ -235,7 +267,8 @@ describe('random query strings on the callback', () => {
       fc.asyncProperty(query, async (q) => {
         cases++;
         const outcome = await tamperedSignIn(broker, (_genuine, redirectUri) => `${redirectUri}?${q.replace(/#/g, '%23')}`);
-        expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED'), String(outcome.error)).toBe(true);
+        expect(outcome.ignored).toBe(true);
+        expect(isWhataloError(outcome.error, 'CANCELLED'), String(outcome.error)).toBe(true);
         expect(outcome.page.status).toBe(400);
         expectSafePage(outcome.page.body);
         await expectNothingStored(dir);
@@ -243,12 +276,13 @@ describe('random query strings on the callback', () => {
       { numRuns: fuzzRuns(0.1, 60) },
     );
     figures.add('fuzzCases', cases);
+    figures.add('forgedCallbacksIgnored', cases);
     expect(await liveGrants()).toEqual([]);
   });
 });
 
 describe('specific attacks', () => {
-  it('a replayed callback from an earlier sign-in is refused and does not redeem its code again (no grant revoked by the client)', async () => {
+  it('a replayed callback from an earlier sign-in is ignored and does not redeem its code again (no grant revoked by the client)', async () => {
     // Sign-in A completes; its callback URL is kept by the attacker.
     const a = await freshBroker();
     let replay = '';
@@ -266,8 +300,8 @@ describe('specific attacks', () => {
     // Sign-in B receives A's callback (state from another flow) instead of its own.
     const b = await freshBroker();
     const outcome = await tamperedSignIn(b.broker, (_genuine, redirectUri) => `${redirectUri}${replay}`);
-    expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED')).toBe(true);
-    expect((outcome.error as Error).message).toMatch(/does not belong to this sign-in/);
+    expect(outcome.ignored).toBe(true);
+    expect(isWhataloError(outcome.error, 'CANCELLED')).toBe(true);
     expectSafePage(outcome.page.body);
     await expectNothingStored(b.dir);
     // A's code was not presented again (that would revoke A's grant, OAuth 2.1 §4.1.3).
@@ -276,6 +310,7 @@ describe('specific attacks', () => {
     // And A still works.
     await expect(a.broker.ensureAccess('read:store')).resolves.toMatchObject({ storeId: sb.stores[0]!.id });
     figures.add('hostileInputs');
+    figures.add('forgedCallbacksIgnored');
   });
 
   it('a huge query string is answered 414 and does not end or win the flow', async () => {
@@ -283,15 +318,67 @@ describe('specific attacks', () => {
     let page414: { status: number; body: string } | undefined;
     const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
       const huge = `${redirectUri}${genuine.search}&pad=${'A'.repeat(16 * 1024)}`;
-      // The oversized copy first (refused at the door), then a forged one ends the flow.
+      // The oversized copy first (refused at the door), then one with a bad code ends the flow.
       void visit(huge).then((p) => (page414 = p));
-      return `${redirectUri}?state=forged&code=x&iss=${encodeURIComponent(sb.issuer)}`;
+      const params = new URLSearchParams(genuine.search);
+      params.set('code', 'not-the-code');
+      return `${redirectUri}?${params}`;
     });
     expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED')).toBe(true);
     await expect.poll(() => page414?.status).toBeDefined();
     expect([0, 414, 431]).toContain(page414!.status);
     await expectNothingStored(dir);
     figures.add('hostileInputs', 2);
+  });
+
+  it('forged callbacks before the genuine one are ignored and the sign-in completes', async () => {
+    const { broker } = await freshBroker();
+    const forgedPages: { status: number; body: string }[] = [];
+    const access = await broker.ensureAccess('read:store', {
+      async presentUrl(url) {
+        const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
+        const genuine = await genuineCallback(url);
+        // What a local process or a web page that found the port can send: a bare request, a
+        // guessed state, a state-less error, and the genuine code under another state.
+        const code = encodeURIComponent(genuine.searchParams.get('code')!);
+        const iss = encodeURIComponent(sb.issuer);
+        for (const query of ['', '?code=x', '?state=guess&code=x', `?error=access_denied&iss=${iss}`, `?state=other&code=${code}&iss=${iss}`]) {
+          forgedPages.push(await visit(`${redirectUri}${query}`));
+        }
+        void visit(genuine.href);
+      },
+    });
+    expect(access.storeId).toBe(sb.stores[0]!.id);
+    for (const page of forgedPages) {
+      expect(page.status).toBe(400);
+      expect(page.body).toContain(IGNORED_PAGE_TEXT);
+      expect(page.body).not.toMatch(/iss/); // no misleading "iss missing" for a bare callback
+      expectSafePage(page.body);
+    }
+    figures.add('forgedCallbacksIgnored', forgedPages.length);
+    await broker.logout();
+  });
+
+  it('a flood of forged callbacks ends the sign-in as interference, without redeeming the code', async () => {
+    const { broker, dir } = await freshBroker();
+    const before = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
+    let genuineUrl: URL | undefined;
+    const error = await broker
+      .ensureAccess('read:store', {
+        async presentUrl(url) {
+          const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
+          genuineUrl = await genuineCallback(url);
+          for (let i = 0; i < 20; i++) await visit(`${redirectUri}?state=guess-${i}&code=x`);
+        },
+      })
+      .catch((caught: unknown) => caught);
+    expect(isWhataloError(error, 'SIGN_IN_FAILED'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^Someone is interfering with the sign-in/);
+    // The flow is over: the genuine answer reaches nothing, and its code was never redeemed.
+    expect((await visit(genuineUrl!.href)).status).toBe(0);
+    expect((await sb.stats()).requests['POST /oauth/token'] ?? 0).toBe(before);
+    await expectNothingStored(dir);
+    figures.add('forgedCallbacksIgnored', 19);
   });
 
   it('a callback whose iss names another server is refused as a mix-up, without redeeming the code', async () => {
