@@ -62,12 +62,12 @@ approved automatically. Nothing is kept afterwards.
   options: { 'no-browser': { type: 'boolean' } },
   async run(ctx) {
     const out = (text = '') => ctx.stdout.write(text + '\n');
-    const [{ loadConfig }, { createLogger }, { ALL_TOOLS }, { initialScopes }, { createBroker }, { startEmbeddedSandbox }] = await Promise.all([
+    const [{ loadConfig }, { createLogger }, { ALL_TOOLS }, { initialScopes }, { createAccount }, { startEmbeddedSandbox }] = await Promise.all([
       import('../config.js'),
       import('../log.js'),
       import('../tools/index.js'),
       import('../tools/catalog.js'),
-      import('../auth/broker.js'),
+      import('../auth/account.js'),
       import('./embedded.js'),
     ]);
     const interactive = ctx.values['no-browser'] !== true && browserAvailable(ctx.env);
@@ -94,7 +94,7 @@ approved automatically. Nothing is kept afterwards.
       };
       const config = loadConfig(env);
       const requestedScopes = initialScopes(ALL_TOOLS);
-      const broker = createBroker(config, { logger, requestedScopes, ...(interactive ? {} : { openBrowser: embedded.openBrowser }) });
+      const account = createAccount(config, { logger, requestedScopes, ...(interactive ? {} : { openBrowser: embedded.openBrowser }) });
 
       out();
       if (interactive) {
@@ -102,7 +102,7 @@ approved automatically. Nothing is kept afterwards.
       } else {
         out(`No browser here: approving the demo store "${firstStore.name}" (${firstStore.id}) automatically, as the sandbox's --auto-approve does.`);
       }
-      const login = await broker.login({ signal: ctx.signal, timeoutSeconds: interactive ? 300 : 30 });
+      const login = await account.login({ signal: ctx.signal, timeoutSeconds: interactive ? 300 : 30 });
       out(`Signed in to store ${login.store_id} with ${login.scopes.join(', ')} (read scopes only: write scopes are asked for on first use).`);
 
       out();
@@ -176,7 +176,7 @@ approved automatically. Nothing is kept afterwards.
         await client.close().catch(() => {});
       }
 
-      await broker.logout().catch(() => {});
+      await account.logout().catch(() => {});
       out();
       out('To use it from Claude Desktop, add this to claude_desktop_config.json');
       out('(add "--sandbox" to args to try it on this sandbox store instead of your own):');

@@ -4,7 +4,7 @@
  * revokes the grant it replaces.
  */
 import { WhataloError } from '../errors.js';
-import { withBroker } from './broker-session.js';
+import { withAccount } from './account-session.js';
 import { CONNECTION_OPTIONS, type Command, stringFlag } from './command.js';
 
 /** A person at a terminal may need a while to find a password. */
@@ -36,7 +36,7 @@ export const loginCommand: Command = {
     paste: { type: 'boolean' },
   },
   run: (ctx) =>
-    withBroker(
+    withAccount(
       ctx,
       {
         flags: { scopes: stringFlag(ctx, 'scopes') },
@@ -46,16 +46,16 @@ export const loginCommand: Command = {
           return initialScopes(selectTools(ALL_TOOLS, { readOnly: config.readOnly, toolsets: config.toolsets }));
         },
       },
-      async ({ config, broker }) => {
+      async ({ config, account }) => {
         const timeout = timeoutSeconds(stringFlag(ctx, 'timeout'), ctx.env, config.loginTimeoutSeconds);
         try {
-          const report = await broker.login({
+          const report = await account.login({
             timeoutSeconds: timeout,
             signal: ctx.signal,
             onProgress: (message) => void ctx.stderr.write(message + '\n'),
             ...(ctx.values.paste === true ? { paste: { input: process.stdin, write: (text: string) => void ctx.stderr.write(text) } } : {}),
           });
-          const status = await broker.status();
+          const status = await account.status();
           const store = status.store_name ? `“${status.store_name}” (${report.store_id})` : report.store_id;
           ctx.stderr.write(
             [

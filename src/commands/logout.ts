@@ -3,7 +3,7 @@
  * deletes them here. When Whatalo cannot be reached the local copy goes anyway, and we say
  * that the tokens may still be live until they expire.
  */
-import { withBroker } from './broker-session.js';
+import { withAccount } from './account-session.js';
 import { CONNECTION_OPTIONS, type Command } from './command.js';
 
 export const logoutCommand: Command = {
@@ -14,8 +14,8 @@ export const logoutCommand: Command = {
   --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE`,
   options: { ...CONNECTION_OPTIONS },
   run: (ctx) =>
-    withBroker(ctx, {}, async ({ config, broker }) => {
-      const report = await broker.logout();
+    withAccount(ctx, {}, async ({ config, account }) => {
+      const report = await account.logout();
       if (!report.had_grant) {
         ctx.stderr.write(`Not signed in to Whatalo at ${config.issuer.origin}; nothing to sign out of.\n`);
       } else if (report.revoked) {

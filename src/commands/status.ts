@@ -2,8 +2,8 @@
  * `whatalo-mcp status`: whether this install is signed in, to which store, with which scopes,
  * from introspection (the AS's word, not a local guess). Never prints a token.
  */
-import type { StatusReport } from '../auth/broker.js';
-import { withBroker } from './broker-session.js';
+import type { StatusReport } from '../auth/account.js';
+import { withAccount } from './account-session.js';
 import { CONNECTION_OPTIONS, type Command } from './command.js';
 
 function describe(report: StatusReport): string {
@@ -33,8 +33,8 @@ export const statusCommand: Command = {
 Exit status: 0 when signed in, 1 when not.`,
   options: { ...CONNECTION_OPTIONS, json: { type: 'boolean' } },
   run: (ctx) =>
-    withBroker(ctx, {}, async ({ broker }) => {
-      const report = await broker.status();
+    withAccount(ctx, {}, async ({ account }) => {
+      const report = await account.status();
       if (ctx.values.json === true) ctx.stdout.write(JSON.stringify(report) + '\n');
       else ctx.stderr.write(describe(report) + '\n');
       return report.signed_in ? 0 : 1;

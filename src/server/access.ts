@@ -48,7 +48,7 @@ export interface AccessSource {
  * The per-call scope check, done before the handler whatever the source: a source that
  * answers with less than it was asked for never reaches API v1 with it.
  */
-export function requireScope(access: Access, scope: Scope): Access {
+export function requireScope<A extends Pick<Access, 'scopes'>>(access: A, scope: Scope): A {
   if (hasScope(access.scopes, scope)) return access;
   const command = `whatalo-mcp login --scopes "${joinScopes([...access.scopes, scope])}"`;
   throw new WhataloError('INSUFFICIENT_SCOPE', `Whatalo access does not include the "${scope}" permission; it was not granted at sign-in.`, {

@@ -7,6 +7,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../../src/auth/account.js';
 import { createBroker } from '../../src/auth/broker.js';
 import { openCredentialStore } from '../../src/auth/credentials/index.js';
 import type { Config } from '../../src/config.js';
@@ -290,7 +291,7 @@ describe('a wrong answer at the callback: someone else\'s is ignored, a wrong on
     expect(access.storeId).toBe(sandbox.stores[0]!.id);
     // The one-shot server is gone once the sign-in is done.
     await expect(fetch(used!)).rejects.toThrow();
-    await b.logout();
+    await createAccount(config, { logger: silentLogger, requestedScopes: ['read:store'] }).logout();
     await b.close();
 
     // A new flow gets the old answer delivered to its own port: the state does not match, so it is ignored.

@@ -1,38 +1,38 @@
 /**
  * What `login`, `logout` and `status` share: the configuration from env and the connection
- * flags, a stderr logger, and a broker that is closed when the command ends. The broker is
- * imported here, inside the call: cli.ts imports every command module, and `serve` must not
- * load OAuth code before it answers `initialize`.
+ * flags, a stderr logger, and the account (auth/account.ts), closed when the command ends.
+ * The account module is imported here, inside the call: cli.ts imports every command module,
+ * and `serve` must not load OAuth code before it answers `initialize`.
  */
-import type { Broker } from '../auth/broker.js';
+import type { Account } from '../auth/account.js';
 import type { Config, ConfigFlags } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Scope } from '../scopes.js';
 import { type CommandContext, stringFlag } from './command.js';
 
-export interface BrokerSession {
+export interface AccountSession {
   config: Config;
   logger: Logger;
-  broker: Broker;
+  account: Account;
 }
 
-export async function withBroker<T>(
+export async function withAccount<T>(
   ctx: CommandContext,
   options: { flags?: ConfigFlags; requestedScopes?: (config: Config) => Promise<readonly Scope[]> },
-  run: (session: BrokerSession) => Promise<T>,
+  run: (session: AccountSession) => Promise<T>,
 ): Promise<T> {
-  const [{ loadConfig }, { createLogger }, { createBroker }] = await Promise.all([
+  const [{ loadConfig }, { createLogger }, { createAccount }] = await Promise.all([
     import('../config.js'),
     import('../log.js'),
-    import('../auth/broker.js'),
+    import('../auth/account.js'),
   ]);
   const config = loadConfig(ctx.env, { issuer: stringFlag(ctx, 'issuer'), apiBase: stringFlag(ctx, 'api-base'), ...options.flags });
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
   const requestedScopes = options.requestedScopes ? await options.requestedScopes(config) : [];
-  const broker = createBroker(config, { logger, requestedScopes });
+  const account = createAccount(config, { logger, requestedScopes });
   try {
-    return await run({ config, logger, broker });
+    return await run({ config, logger, account });
   } finally {
-    await broker.close();
+    await account.close();
   }
 }

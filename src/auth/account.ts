@@ -1,0 +1,189 @@
+/**
+ * The account commands: `login` (sign in and store the grant), `status` (what the AS says of
+ * the stored grant) and `logout` (revoke and remove it), over the same connection the broker
+ * uses, so they read and write exactly what a tool call would.
+ *
+ * @see ../../docs/design.md "The broker, as the tools use it"
+ */
+import { createApiClient } from '../api/client.js';
+import type { Config } from '../config.js';
+import { WhataloError, isWhataloError } from '../errors.js';
+import { escapeControls } from '../safe-text.js';
+import { type Scope, joinScopes, splitScopes } from '../scopes.js';
+import { type ActiveToken, type ConnectionDeps, createConnection } from './connection.js';
+import { grantsAll } from './grant.js';
+import { readRegisteredClient } from './registration.js';
+import { revokeTokens } from './revocation.js';
+import type { SessionState } from './session.js';
+import type { PasteIO } from './signin.js';
+
+export interface StatusReport {
+  signed_in: boolean;
+  issuer: string;
+  store_id: string | null;
+  store_name: string | null;
+  merchant: string | null;
+  scopes: string[];
+  /** When the current access token expires (ISO 8601, the AS's clock); it is renewed silently. */
+  expires_at: string | null;
+  /** Where the credentials are kept (the credential store's description). */
+  credential_store: string;
+  /** Why not signed in, with the next step. */
+  reason?: string;
+}
+
+export interface LoginOptions {
+  /** Scopes to ask for; default: config.scopes, else the broker's requestedScopes. */
+  scopes?: readonly string[];
+  timeoutSeconds?: number;
+  paste?: PasteIO;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export interface LoginReport {
+  store_id: string;
+  merchant: string;
+  scopes: string[];
+  credential_store: string;
+  /** True when another process's sign-in, completed while this one waited, was used. */
+  reused: boolean;
+}
+
+export interface LogoutReport {
+  /** False when nothing was stored. */
+  had_grant: boolean;
+  /** True when the AS confirmed the revocation of every stored token. */
+  revoked: boolean;
+  /** Why revocation did not happen, when it did not. */
+  problem?: string;
+  credential_store: string;
+}
+
+export interface Account {
+  status(): Promise<StatusReport>;
+  login(options?: LoginOptions): Promise<LoginReport>;
+  logout(): Promise<LogoutReport>;
+  close(): Promise<void>;
+}
+
+export interface AccountDeps extends ConnectionDeps {
+  /** What `login` asks for when neither its options nor config.scopes name scopes. */
+  requestedScopes: readonly Scope[];
+}
+
+/** The store name is a nicety for `status`; it must never hold the command up for long. */
+const STORE_NAME_TIMEOUT_MS = 5_000;
+
+export function createAccount(config: Config, deps: AccountDeps): Account {
+  const connection = createConnection(config, deps);
+  const { logger, http, open, introspection, activeInfo, server } = connection;
+  // GET /store once, bounded, no retries: a slow API costs `status` a name, never a wait.
+  const api = createApiClient({
+    apiBase: config.apiBase,
+    logger,
+    timeoutMs: STORE_NAME_TIMEOUT_MS,
+    retry: { maxServerRetries: 0, maxRateLimitRetries: 0 },
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+
+  async function storeName({ token, info }: ActiveToken): Promise<string | null> {
+    try {
+      const { name } = await api.bind({ accessToken: token, storeId: info.storeId }).getStore();
+      // Shown on a line of its own by login and status: a newline in it must not forge another.
+      return typeof name === 'string' ? escapeControls(name) : null;
+    } catch (error) {
+      logger.debug('could not read the store name', { error });
+      return null;
+    }
+  }
+
+  return {
+    async status() {
+      const { store, session } = await open();
+      const base: StatusReport = {
+        signed_in: false,
+        issuer: config.issuer.href,
+        store_id: null,
+        store_name: null,
+        merchant: null,
+        scopes: [],
+        expires_at: null,
+        credential_store: store.description,
+      };
+      let active: ActiveToken;
+      try {
+        active = await activeInfo(await session.getAccessToken());
+      } catch (error) {
+        if (!isWhataloError(error, 'AUTH_REQUIRED')) throw error;
+        return { ...base, reason: error.toUserText() };
+      }
+      const { info } = active;
+      return {
+        ...base,
+        signed_in: true,
+        store_id: info.storeId,
+        store_name: await storeName(active),
+        merchant: info.merchant,
+        scopes: info.scopes,
+        expires_at: info.exp === null ? null : new Date(info.exp * 1000).toISOString(),
+      };
+    },
+
+    async login(options = {}) {
+      const { store, session } = await open();
+      const scopes = splitScopes(joinScopes(options.scopes ?? config.scopes ?? deps.requestedScopes));
+      if (scopes.length === 0) throw new WhataloError('CONFIG_INVALID', 'No scopes to ask for; pass --scopes.');
+      let before: number | undefined;
+      try {
+        before = (await session.load())?.grant.tokens?.signed_in_at;
+      } catch {
+        before = undefined; // an unreadable record: this sign-in replaces it
+      }
+      const result = await connection.signIn({
+        scopes,
+        // Only a sign-in completed while we waited for the lock counts; `login` otherwise means "sign in again".
+        reuse: (tokens) => tokens.signed_in_at !== before && grantsAll(tokens, scopes),
+        timeoutMs: (options.timeoutSeconds ?? config.loginTimeoutSeconds) * 1000,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        paste: options.paste,
+      });
+      const { info } = await activeInfo(await session.getAccessToken());
+      return { store_id: info.storeId, merchant: info.merchant, scopes: info.scopes, credential_store: store.description, reused: result.reused };
+    },
+
+    async logout() {
+      const { store, session } = await open();
+      introspection.clear();
+      return session.exclusive(async () => {
+        let state: SessionState | null;
+        try {
+          state = await session.load();
+        } catch (error) {
+          if (!isWhataloError(error, 'CREDENTIAL_STORE')) throw error;
+          // Unreadable: nothing to revoke with; remove it so the next sign-in starts clean.
+          const client = await readRegisteredClient(config.configDir, session.issuer).catch(() => null);
+          if (client) await session.remove(client);
+          return { had_grant: true, revoked: false, problem: 'the stored credentials were unreadable', credential_store: store.description };
+        }
+        if (!state) return { had_grant: false, revoked: false, credential_store: store.description };
+        let outcome: { revoked: boolean; problem?: string } = { revoked: false, problem: 'no tokens were stored' };
+        if (state.grant.tokens) {
+          try {
+            outcome = await revokeTokens(await server(), config.issuer, state, http);
+          } catch (error) {
+            // Discovery failed: the AS is out of reach; the local copy goes anyway.
+            outcome = { revoked: false, problem: isWhataloError(error) ? error.message : 'the authorization server could not be reached' };
+          }
+        }
+        await session.remove(state.client);
+        return { had_grant: state.grant.tokens !== null, revoked: outcome.revoked, ...(outcome.problem ? { problem: outcome.problem } : {}), credential_store: store.description };
+      });
+    },
+
+    async close() {
+      introspection.clear();
+    },
+  };
+}

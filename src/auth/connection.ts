@@ -1,0 +1,126 @@
+/**
+ * This install's connection to one Whatalo issuer, as the broker (tool calls) and the account
+ * commands (login, status, logout) share it: the AS metadata (discovered once), the credential
+ * store and session (opened once), the introspection cache, and the sign-in flow with the
+ * revocation of the grant it replaces. Each piece is made on first use and retried after a
+ * failure, so creating a connection costs nothing.
+ */
+import type * as oauth from 'oauth4webapi';
+import type { Config } from '../config.js';
+import { SIGN_IN_HINT, WhataloError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { type CredentialStore, openCredentialStore } from './credentials/index.js';
+import { discoverAuthorizationServer } from './discovery.js';
+import { type IntrospectionCache, type TokenInfo, createIntrospectionCache, introspectToken } from './introspection.js';
+import { type HttpDeps, isInvalidClient } from './oauth.js';
+import { revokeTokens } from './revocation.js';
+import { type Session, createSession } from './session.js';
+import { type SignInDeps, type SignInRequest, type SignInResult, signIn } from './signin.js';
+
+export interface ConnectionDeps {
+  logger: Logger;
+  fetch?: typeof fetch;
+  /** Local clock in ms; tests pass their own to age tokens. */
+  now?: () => number;
+  /** Stands in for the system browser; the embedded sandbox passes one that approves itself. */
+  openBrowser?: (url: string) => Promise<void>;
+}
+
+export type ActiveToken = { token: string; info: Extract<TokenInfo, { active: true }> };
+
+export interface Connection {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly http: HttpDeps;
+  readonly now: () => number;
+  /** The authorization server's metadata. */
+  server(): Promise<oauth.AuthorizationServer>;
+  open(): Promise<{ store: CredentialStore; session: Session }>;
+  readonly introspection: IntrospectionCache;
+  /** Introspects `token`; an inactive one gets one refresh and one more look (CONTRACT B6). */
+  activeInfo(token: string): Promise<ActiveToken>;
+  /** One sign-in flow (or the reuse of another process's), then the revocation of the grant it replaced. */
+  signIn(request: SignInRequest): Promise<SignInResult>;
+}
+
+export function createConnection(config: Config, deps: ConnectionDeps): Connection {
+  const { logger } = deps;
+  const now = deps.now ?? Date.now;
+  const http: HttpDeps = deps.fetch ? { fetch: deps.fetch } : {};
+  const pending: SignInDeps['pending'] = { registration: null };
+
+  let discovered: Promise<oauth.AuthorizationServer> | null = null;
+  function server(): Promise<oauth.AuthorizationServer> {
+    discovered ??= discoverAuthorizationServer(config.issuer, http).catch((error: unknown) => {
+      discovered = null; // a failed discovery is retried by the next call
+      throw error;
+    });
+    return discovered;
+  }
+
+  let opened: Promise<{ store: CredentialStore; session: Session }> | null = null;
+  function open(): Promise<{ store: CredentialStore; session: Session }> {
+    opened ??= openCredentialStore(config, { logger }).then((store) => ({
+      store,
+      session: createSession({ config, logger, store, http, now, server }),
+    }));
+    opened.catch(() => (opened = null));
+    return opened;
+  }
+
+  async function introspectCurrent(token: string): Promise<TokenInfo> {
+    const { session } = await open();
+    const state = session.peek();
+    if (!state) throw new WhataloError('AUTH_REQUIRED', 'Not signed in to Whatalo.', { hint: SIGN_IN_HINT, details: { reason: 'not_signed_in' } });
+    try {
+      return await introspectToken(await server(), config.issuer, { client_id: state.client.client_id, client_secret: state.grant.client_secret }, token, http);
+    } catch (error) {
+      if (isInvalidClient(error)) await session.forgetClient(state.client.client_id);
+      throw error;
+    }
+  }
+  const introspection = createIntrospectionCache({ ttlSeconds: config.introspectionTtlSeconds, now, introspect: introspectCurrent });
+
+  async function activeInfo(token: string): Promise<ActiveToken> {
+    const { session } = await open();
+    const first = await introspection.check(token);
+    if (first.active) return { token, info: first };
+    introspection.invalidate(token);
+    const renewed = await session.forceRefresh(token);
+    const second = await introspection.check(renewed);
+    if (second.active) return { token: renewed, info: second };
+    introspection.invalidate(renewed);
+    await session.dropTokens(renewed);
+    throw new WhataloError('AUTH_REQUIRED', 'Whatalo access was revoked or has expired.', {
+      hint: 'Run `whatalo-mcp login` to sign in again (or call the tool again to sign in from here).',
+      details: { reason: 'revoked' },
+    });
+  }
+
+  /** Once a new grant is stored, the one it replaced is revoked: no stale grant lingers at the AS. */
+  async function revokePrevious(result: SignInResult): Promise<void> {
+    const old = result.previous;
+    const fresh = result.state.grant.tokens;
+    if (!old?.grant.tokens || old.grant.tokens.signed_in_at === fresh?.signed_in_at) return;
+    introspection.invalidate(old.grant.tokens.access_token);
+    const outcome = await revokeTokens(await server(), config.issuer, old, http);
+    if (!outcome.revoked) logger.warn(`the previous grant could not be revoked (${outcome.problem}); it expires on its own`);
+  }
+
+  return {
+    config,
+    logger,
+    http,
+    now,
+    server,
+    open,
+    introspection,
+    activeInfo,
+    async signIn(request) {
+      const { session } = await open();
+      const result = await signIn({ config, logger, session, http, now, server, pending, ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}) }, request);
+      await revokePrevious(result);
+      return result;
+    },
+  };
+}
