@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Account, createAccount } from '../../src/auth/account.js';
 import { type Broker, createBroker } from '../../src/auth/broker.js';
 import { loadConfig } from '../../src/config.js';
 import { isWhataloError } from '../../src/errors.js';
@@ -42,7 +43,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function freshBroker(): Promise<{ broker: Broker; dir: string }> {
+async function freshBroker(): Promise<{ broker: Broker; account: Account; dir: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-callback-'));
   dirs.push(dir);
   const config = loadConfig({
@@ -55,7 +56,7 @@ async function freshBroker(): Promise<{ broker: Broker; dir: string }> {
     BROWSER: 'none',
   });
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
-  return { broker: createBroker(config, { logger, requestedScopes: ['read:store'] }), dir };
+  return { broker: createBroker(config, { logger, requestedScopes: ['read:store'] }), account: createAccount(config, { logger, requestedScopes: ['read:store'] }), dir };
 }
 
 /** What the AS redirects the browser to after auto-approval: the genuine authorization response. */
@@ -332,7 +333,7 @@ describe('specific attacks', () => {
   });
 
   it('forged callbacks before the genuine one are ignored and the sign-in completes', async () => {
-    const { broker } = await freshBroker();
+    const { broker, account } = await freshBroker();
     const forgedPages: { status: number; body: string }[] = [];
     const access = await broker.ensureAccess('read:store', {
       async presentUrl(url) {
@@ -356,7 +357,7 @@ describe('specific attacks', () => {
       expectSafePage(page.body);
     }
     figures.add('forgedCallbacksIgnored', forgedPages.length);
-    await broker.logout();
+    await account.logout();
   });
 
   it('a flood of forged callbacks ends the sign-in as interference, without redeeming the code', async () => {
