@@ -19,11 +19,12 @@ import { economy } from './economy.mjs';
 import { directProductGetter } from './lib/direct.mjs';
 import { callTool, openSession } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
-import { contextBreakdown, table } from './lib/report.mjs';
+import { contextBreakdown, resultBreakdown, table } from './lib/report.mjs';
 import { directToken } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
 import { memory } from './memory.mjs';
 import { overhead } from './overhead.mjs';
+import { resultSize } from './result-bytes.mjs';
 import { throughput } from './throughput.mjs';
 
 const PLANS = {
@@ -56,7 +57,7 @@ const PLANS = {
 };
 
 // Economy runs last: it moves the sandbox clock past every token's lifetime.
-const BENCHMARKS = ['context', 'cold_start', 'overhead', 'throughput', 'memory', 'economy'];
+const BENCHMARKS = ['context', 'result_bytes', 'cold_start', 'overhead', 'throughput', 'memory', 'economy'];
 const NEEDS_CALLS = new Set(['overhead', 'throughput', 'memory', 'economy']);
 // High enough that no benchmark ever meets a 429 (the sandbox's maximum).
 const SANDBOX_RATE_LIMIT = 1_000_000;
@@ -113,7 +114,7 @@ async function main() {
   const sandbox = await startSandboxProcess(ROOT, { rateLimit: SANDBOX_RATE_LIMIT });
   const ctx = { sandbox };
   const rows = [];
-  const fns = { context, cold_start: coldStart, overhead, throughput, memory, economy };
+  const fns = { context, result_bytes: resultSize, cold_start: coldStart, overhead, throughput, memory, economy };
   let calls; // one promise: a failed preparation is reported once per benchmark, not retried
   for (const name of BENCHMARKS.filter((b) => only.includes(b))) {
     progress(`${name}…`);
@@ -159,6 +160,8 @@ async function main() {
     ];
     const ctxRow = rows.find((r) => r.id === 'tools_list_bytes_per_tool');
     if (ctxRow && !ctxRow.error) out.push('', 'tools/list bytes per tool, by part:', '', contextBreakdown(ctxRow));
+    const resultRow = rows.find((r) => r.id === 'result_bytes_per_call');
+    if (resultRow && !resultRow.error) out.push('', 'tool result bytes per call, by part:', '', resultBreakdown(resultRow));
     process.stdout.write(out.join('\n') + '\n');
   }
   return rows.some((r) => r.error) ? 1 : 0;

@@ -48,3 +48,14 @@ export function contextBreakdown(row) {
   const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [line(cols), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
+
+/** Where each measured tool result spends its bytes, one row per call. */
+export function resultBreakdown(row) {
+  const calls = row?.detail?.per_call;
+  if (!calls) return '';
+  const cols = ['call', 'total', 'summary', 'json_text', 'structured', 'without_json'];
+  const rows = calls.map((c) => cols.map((k) => String(c[k])));
+  const widths = cols.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(cols), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}

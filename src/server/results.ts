@@ -13,10 +13,19 @@ import { type Logger, redact } from '../log.js';
 import { escapeControls } from '../safe-text.js';
 import type { ToolOutput, ToolRecord } from '../tools/define.js';
 
-/** A successful call: a short text and the structured content the output schema describes. */
+/**
+ * A successful call: the short summary for a person, the structured content the output schema
+ * describes, and that content again as compact JSON in a second text block. MCP asks a tool
+ * with structured content to serialise it as text too: hosts and models that read only text
+ * would otherwise see "Showing products 1–2 of 64" and no products.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/server/tools#structured-content
+ */
 export function toolResult(output: ToolOutput<unknown>): CallToolResult {
   return {
-    content: [{ type: 'text', text: shown(output.text) }],
+    content: [
+      { type: 'text', text: shown(output.text) },
+      { type: 'text', text: redact(jsonText(output.data)) },
+    ],
     structuredContent: output.data as Record<string, unknown>,
   };
 }
@@ -24,6 +33,15 @@ export function toolResult(output: ToolOutput<unknown>): CallToolResult {
 /** Tool texts are ours and may span lines; what they quote (names, messages) may not add control characters. */
 function shown(text: string): string {
   return redact(escapeControls(text, { keepNewlines: true }));
+}
+
+/**
+ * Compact JSON whose text holds no control character raw: JSON.stringify escapes C0 itself;
+ * DEL, C1 and the bidirectional overrides become `\uXXXX` escapes, which parse back to the
+ * same value, so the text still equals structuredContent.
+ */
+function jsonText(data: unknown): string {
+  return JSON.stringify(data).replace(/[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function failed(text: string): CallToolResult {

@@ -40,3 +40,16 @@ describe('errorResult', () => {
     expect(text(toolResult({ text: `oops ${token}`, data: {} }))).not.toContain(token);
   });
 });
+
+describe('toolResult', () => {
+  it('is the summary, then the structuredContent as compact JSON text that parses back to it, with no control character raw', () => {
+    const data = { store: { name: 'Tienda \u001b[2J\u202Eevil\u0085', currency: 'MXN' } };
+    const result = toolResult({ text: 'Store Tienda.', data });
+    expect(result.structuredContent).toBe(data);
+    const [summary, json] = result.content.map((c) => (c as { text: string }).text);
+    expect(summary).toBe('Store Tienda.');
+    expect(JSON.parse(json!)).toEqual(data);
+    expect(json).not.toMatch(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E]/);
+    expect(json).not.toContain('\n');
+  });
+});

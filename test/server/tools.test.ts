@@ -19,8 +19,12 @@ type Data = Record<string, any>;
 async function ok(name: string, args: Record<string, unknown> = {}): Promise<Data> {
   const result = await mcp.call(name, args);
   if (result.isError) throw new Error(`${name} failed: ${textOf(result)}`);
-  expect(textOf(result).length).toBeGreaterThan(0);
   expect(result.structuredContent).toBeTypeOf('object');
+  // A host that reads only text gets the summary and then the same data as JSON.
+  const [summary, json, ...rest] = result.content.map((c) => (c.type === 'text' ? c.text : `(${c.type})`));
+  expect(summary!.length).toBeGreaterThan(0);
+  expect(JSON.parse(json!)).toEqual(result.structuredContent);
+  expect(rest).toEqual([]);
   return result.structuredContent as Data;
 }
 
