@@ -7,7 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9207 (iss in the response)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isScope, splitScopes } from '../../scopes.js';
+import { isScope } from '../../scopes.js';
 import { HttpError, one, parseParams, readForm } from '../http.js';
 import type { SandboxContext } from '../context.js';
 import {
@@ -23,6 +23,7 @@ import { sendConsentPage } from './consent.js';
 import { sendErrorPage } from './pages.js';
 import { matchesRegistered, withParams } from './redirects.js';
 import { resourceProblem } from './register.js';
+import { parseScope } from './scope.js';
 
 /** A base64url SHA-256 digest is exactly 43 characters (RFC 7636 §4.2). */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -71,12 +72,12 @@ function validateRequest(client: Client, params: URLSearchParams): RequestFields
     throw new RedirectError('invalid_request', 'code_challenge must be the base64url SHA-256 of the code_verifier (43 characters)');
   }
 
-  const scope = splitScopes(one(parsed, 'scope'));
+  const scope = parseScope(one(parsed, 'scope'), (message) => new RedirectError('invalid_scope', message));
   if (scope.length === 0) throw new RedirectError('invalid_scope', 'scope is required');
   const unknown = scope.filter((s) => !isScope(s));
   if (unknown.length > 0) throw new RedirectError('invalid_scope', `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}`);
   if (client.scope !== undefined) {
-    const allowed = new Set(splitScopes(client.scope));
+    const allowed = new Set(client.scope.split(' '));
     const extra = scope.filter((s) => !allowed.has(s));
     if (extra.length > 0) throw new RedirectError('invalid_scope', `scope ${extra.join(' ')} was not registered for this client`);
   }

@@ -4,11 +4,12 @@
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-3
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isScope, splitScopes } from '../../scopes.js';
+import { isScope } from '../../scopes.js';
 import { HttpError, readBody, sendJson } from '../http.js';
 import type { SandboxContext } from '../context.js';
 import { CLIENT_SECONDS, TOKEN_EXCHANGE_GRANT, type AuthMethod, type Client, type GrantType, now, randomId, randomToken, sha256Hex } from '../state.js';
 import { redirectUriProblem } from './redirects.js';
+import { parseScope } from './scope.js';
 
 const AUTH_METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
 const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT];
@@ -105,7 +106,7 @@ export function validateMetadata(body: unknown): Omit<Client, 'client_id' | 'sec
 
   const scope = optionalString(meta.scope, 'scope');
   if (scope !== undefined) {
-    const unknown = splitScopes(scope).filter((s) => !isScope(s));
+    const unknown = parseScope(scope, (message) => metadataError('invalid_client_metadata', message)).filter((s) => !isScope(s));
     if (unknown.length > 0) throw metadataError('invalid_client_metadata', `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}`);
   }
 

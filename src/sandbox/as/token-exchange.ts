@@ -6,11 +6,12 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
  */
-import { joinScopes, splitScopes } from '../../scopes.js';
+import { joinScopes } from '../../scopes.js';
 import { oauthError, one } from '../http.js';
 import { API_PREFIX, type SandboxContext } from '../context.js';
 import { ACCESS_TOKEN_SECONDS, type Client, findToken, isActive, mintToken, now } from '../state.js';
 import { resourceProblem } from './register.js';
+import { parseScope } from './scope.js';
 
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
@@ -57,7 +58,7 @@ export function exchangeToken(ctx: SandboxContext, client: Client, params: Map<s
   let scope = subject.scope;
   const asked = one(params, 'scope');
   if (asked !== undefined) {
-    const narrowed = splitScopes(asked);
+    const narrowed = parseScope(asked, (message) => oauthError('invalid_scope', message));
     const extra = narrowed.filter((s) => !subject.scope.includes(s));
     if (narrowed.length === 0) throw oauthError('invalid_scope', 'scope must not be empty');
     if (extra.length > 0) throw oauthError('invalid_scope', `scope ${extra.join(' ')} is not in the subject token; an exchange cannot widen it`);

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { joinScopes, splitScopes } from '../../scopes.js';
+import { joinScopes } from '../../scopes.js';
 import { oauthError, one, readForm, sendJson } from '../http.js';
 import type { SandboxContext } from '../context.js';
 import {
@@ -25,6 +25,7 @@ import {
 } from '../state.js';
 import { authenticateClient } from './client-auth.js';
 import { resourceProblem } from './register.js';
+import { parseScope } from './scope.js';
 import { exchangeToken } from './token-exchange.js';
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
@@ -96,7 +97,7 @@ function redeemRefresh(ctx: SandboxContext, client: Client, params: Map<string, 
   let scope = grant.scope;
   const asked = one(params, 'scope');
   if (asked !== undefined) {
-    const narrowed = splitScopes(asked);
+    const narrowed = parseScope(asked, (message) => oauthError('invalid_scope', message));
     const extra = narrowed.filter((s) => !grant.scope.includes(s));
     if (narrowed.length === 0) throw oauthError('invalid_scope', 'scope must not be empty');
     if (extra.length > 0) throw oauthError('invalid_scope', `scope ${extra.join(' ')} was not granted; a refresh cannot widen the grant`);

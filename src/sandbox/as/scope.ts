@@ -1,0 +1,16 @@
+/**
+ * The sandbox's own reading of an OAuth `scope` parameter, strict to RFC 6749 §3.3: scope
+ * tokens of NQCHAR (%x21 / %x23-5B / %x5D-7E) separated by single spaces, nothing before or
+ * after. Deliberately not the client's `splitScopes`, which forgives: a fake that parsed with
+ * the client's code would agree with the client's bugs instead of catching them.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
+ */
+const SCOPE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+
+/** The distinct scope tokens of `value` ([] when absent or empty); `fail` makes the error for a malformed one. */
+export function parseScope(value: string | undefined, fail: (message: string) => Error): string[] {
+  if (value === undefined || value === '') return [];
+  if (!SCOPE_SYNTAX.test(value)) throw fail('scope must be scope tokens separated by single spaces (RFC 6749 §3.3)');
+  return [...new Set(value.split(' '))];
+}
