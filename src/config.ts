@@ -13,6 +13,8 @@ import type { LogLevel } from './log.js';
 export const DEFAULT_ISSUER = 'https://app.whatalo.com';
 export const DEFAULT_API_BASE = 'https://api.whatalo.com/v1';
 export const MAX_INTROSPECTION_TTL = 60;
+/** The shortest passphrase the encrypted-file store accepts (README "Configuration"). */
+export const MIN_CREDENTIAL_KEY_LENGTH = 12;
 
 export type CredentialStoreKind = 'keychain' | 'file' | 'memory';
 
@@ -175,6 +177,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     throw new WhataloError(
       'CONFIG_INVALID',
       'WHATALO_CREDENTIAL_STORE=file needs WHATALO_CREDENTIAL_KEY, the passphrase that encrypts the credential file',
+    );
+  }
+  // The file is only as strong as its passphrase: a one-character key (or a stray space) is
+  // guessed in moments by anyone who can copy credentials.enc.
+  if (credentialStore === 'file' && v.credentialKey!.trim().length < MIN_CREDENTIAL_KEY_LENGTH) {
+    throw new WhataloError(
+      'CONFIG_INVALID',
+      `WHATALO_CREDENTIAL_KEY must be at least ${MIN_CREDENTIAL_KEY_LENGTH} characters (not counting spaces around it); a shorter passphrase is too easy to guess`,
     );
   }
   return Object.freeze({

@@ -13,6 +13,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as oauth from 'oauth4webapi';
 import { WhataloError } from '../errors.js';
+import { readPrivateFile } from './credentials/private-file.js';
 import { type HttpDeps, oauthFailure, requestOptions } from './oauth.js';
 
 /** Where the sandbox and RFC 8252 §7.3 let us come back to: 127.0.0.1 (never localhost, §8.3), any port. */
@@ -102,13 +103,9 @@ function parseClient(value: unknown): RegisteredClient | undefined {
 
 async function readClientsFile(configDir: string): Promise<ClientsFile> {
   const file = clientsFilePath(configDir);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, clients: {} };
-    throw new WhataloError('CREDENTIAL_STORE', `Cannot read ${file}: ${(error as Error).message}.`, { cause: error });
-  }
+  const bytes = await readPrivateFile(file);
+  if (bytes === null) return { version: 1, clients: {} };
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileStore } from '../../src/auth/credentials/file.js';
+import { readRegisteredClient, saveRegisteredClient } from '../../src/auth/registration.js';
+import { MIN_CREDENTIAL_KEY_LENGTH, loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { assertBuilt, distUrl, runNode } from './child.js';
 
@@ -160,5 +162,66 @@ describe('encrypted file credential store', () => {
     expect(accounts).toHaveLength(31);
     expect(accounts).toContain('seed');
     for (const who of ['one', 'two']) for (let i = 0; i < 15; i++) expect(await store.get(`${who}-${i}`)).toBe(`${who} secret ${i}`);
+  });
+});
+
+describe('a credential file someone else planted, widened or weakened', () => {
+  /** The header's scrypt parameters sit right after the 8-byte magic: log2 N, r, p. */
+  async function rewriteParams(logN: number, r: number, p: number): Promise<void> {
+    const bytes = await fs.readFile(file);
+    bytes.writeUInt8(logN, 8);
+    bytes.writeUInt8(r, 9);
+    bytes.writeUInt8(p, 10);
+    await fs.writeFile(file, bytes);
+  }
+
+  it('refuses scrypt parameters other than the ones this version writes, before deriving any key', async () => {
+    const store = await open();
+    await store.set('a', 'x');
+    // Cheap variations, so the old behaviour (derive first, then fail to decrypt) stays quick;
+    // a planted N = 2^22 cost 20 s and 4 GB that way.
+    for (const [logN, r, p] of [[16, 8, 1], [15, 9, 1], [15, 8, 2], [14, 8, 1]] as const) {
+      await rewriteParams(logN, r, p);
+      const error = await rejection(open());
+      expect(error.code).toBe('CREDENTIAL_STORE');
+      expect(error.message).toContain(`its key-derivation parameters (N = 2^${logN}, r = ${r}, p = ${p}) are not the ones whatalo-mcp writes (N = 2^15, r = 8, p = 1)`);
+    }
+    await rewriteParams(15, 8, 1);
+    expect(await (await open()).get('a')).toBe('x');
+  });
+
+  it('refuses a symlinked credentials.enc and leaves the file it points to untouched', async () => {
+    // A real credential file elsewhere, readable by others, and a link to it in the config dir.
+    const elsewhere = path.join(dir, 'elsewhere');
+    await (await openFileStore({ configDir: elsewhere, key: 'correct horse battery staple', logger: silentLogger })).set('a', 'x');
+    const target = path.join(elsewhere, 'credentials.enc');
+    await fs.chmod(target, 0o644);
+    await fs.mkdir(configDir, { recursive: true });
+    await fs.symlink(target, file);
+    const error = await rejection(open());
+    expect(error.code).toBe('CREDENTIAL_STORE');
+    expect(error.message).toBe(`${file} is a symbolic link; whatalo-mcp keeps credentials only in a regular file of its own, so it refuses to use it.`);
+    expect(await modeOf(target)).toBe(0o644);
+    expect((await fs.lstat(file)).isSymbolicLink()).toBe(true);
+  });
+
+  it('narrows a credentials.enc and a clients.json that others could read back to 0600', async () => {
+    await (await open()).set('a', 'x');
+    await saveRegisteredClient(configDir, 'http://127.0.0.1:9/', { client_id: 'cli_1', client_id_issued_at: null, client_secret_expires_at: null });
+    const clients = path.join(configDir, 'clients.json');
+    await fs.chmod(file, 0o644);
+    await fs.chmod(clients, 0o666);
+    await open();
+    expect(await readRegisteredClient(configDir, 'http://127.0.0.1:9/')).toMatchObject({ client_id: 'cli_1' });
+    expect(await modeOf(file)).toBe(0o600);
+    expect(await modeOf(clients)).toBe(0o600);
+  });
+
+  it(`refuses a WHATALO_CREDENTIAL_KEY shorter than ${MIN_CREDENTIAL_KEY_LENGTH} characters, a lone space included`, () => {
+    for (const key of [' ', 'k', '   short   ', 'elevenchars']) {
+      const env = { WHATALO_CONFIG_DIR: configDir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: key };
+      expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`WHATALO_CREDENTIAL_KEY must be at least ${MIN_CREDENTIAL_KEY_LENGTH} characters`) }));
+    }
+    expect(loadConfig({ WHATALO_CONFIG_DIR: configDir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: 'twelve chars' }).credentialKey).toBe('twelve chars');
   });
 });

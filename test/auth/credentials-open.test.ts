@@ -34,7 +34,7 @@ describe('openCredentialStore', () => {
   });
 
   it('opens the encrypted file in the config dir on WHATALO_CREDENTIAL_STORE=file', async () => {
-    const config = loadConfig({ WHATALO_CONFIG_DIR: dir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: 'k' });
+    const config = loadConfig({ WHATALO_CONFIG_DIR: dir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: 'a long enough key' });
     const store = await openCredentialStore(config, { logger: silentLogger });
     expect(store).toMatchObject({ kind: 'file', description: `encrypted file ${path.join(dir, 'credentials.enc')}` });
     await store.set('a', 'x');

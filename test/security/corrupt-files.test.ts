@@ -125,7 +125,7 @@ describe('corrupt files: a clear message naming the file and the way out, never 
   it('the wrong passphrase names WHATALO_CREDENTIAL_KEY, and changes nothing on disk', async () => {
     const dir = await damaged(async () => {});
     const before = await readFile(path.join(dir, 'credentials.enc'));
-    const result = await runCli(['status'], { env: envFor(dir, { WHATALO_CREDENTIAL_KEY: 'not-the-key' }) });
+    const result = await runCli(['status'], { env: envFor(dir, { WHATALO_CREDENTIAL_KEY: 'not-the-passphrase' }) });
     outputs.add('status stderr', result.stderr);
     const text = result.stdout + result.stderr;
     expect(text).toMatch(/WHATALO_CREDENTIAL_KEY/);

@@ -9,7 +9,6 @@
  * truncated file (corrupt) from a wrong key, which GCM alone cannot.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WhataloError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -24,7 +23,8 @@ const SALT_BYTES = 16;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = MAGIC.length + 3 + SALT_BYTES + IV_BYTES + 4;
-/** scrypt cost: N = 2^15, r = 8, p = 1 (≈32 MiB, ~0.1 s): the OWASP floor for interactive use. */
+/** scrypt cost: N = 2^15, r = 8, p = 1 (≈32 MiB, ~0.1 s): the OWASP floor for interactive use. The only
+ *  parameters a file may carry: raising them is a new file version, never a header value read on trust. */
 const DEFAULT_PARAMS = { logN: 15, r: 8, p: 1 } as const;
 /** Writers on other processes hold the file lock for milliseconds; waiting longer means a stuck peer. */
 const LOCK_WAIT_MS = 15_000;
@@ -127,8 +127,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<Credenti
   }
 
   await ensurePrivateDir(options.configDir);
-  if (process.platform !== 'win32') await fs.chmod(file, 0o600).catch(() => {});
-  await load(); // a wrong passphrase or a damaged file is reported now, not mid-sign-in
+  await load(); // a wrong passphrase, a damaged file or a symlink is reported now, not mid-sign-in
   options.logger.debug('credentials are kept in an encrypted file', { file });
 
   return {
@@ -157,8 +156,10 @@ function parseFile(bytes: Buffer, file: string) {
   let at = MAGIC.length;
   const params = { logN: bytes.readUInt8(at), r: bytes.readUInt8(at + 1), p: bytes.readUInt8(at + 2) };
   at += 3;
-  if (params.logN < 10 || params.logN > 22 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16) {
-    throw corrupt(file, 'its key-derivation parameters are out of range');
+  // Checked before anything is derived: the header is authenticated only by the key these
+  // parameters produce, so a planted N = 2^22 or p = 16 would cost seconds and gigabytes first.
+  if (params.logN !== DEFAULT_PARAMS.logN || params.r !== DEFAULT_PARAMS.r || params.p !== DEFAULT_PARAMS.p) {
+    throw corrupt(file, `its key-derivation parameters (N = 2^${params.logN}, r = ${params.r}, p = ${params.p}) are not the ones whatalo-mcp writes (N = 2^${DEFAULT_PARAMS.logN}, r = ${DEFAULT_PARAMS.r}, p = ${DEFAULT_PARAMS.p})`);
   }
   const salt = Buffer.from(bytes.subarray(at, (at += SALT_BYTES)));
   const iv = Buffer.from(bytes.subarray(at, (at += IV_BYTES)));

@@ -46,17 +46,49 @@ export async function writePrivateFileAtomic(file: string, data: string | Uint8A
   await syncDir(dir);
 }
 
-/** The file's bytes, or null when it does not exist. */
+/** Not following a link: a symlink planted in the config dir would otherwise have us read, and narrow, a file elsewhere. */
+const OPEN_PRIVATE = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * The file's bytes, or null when it does not exist. Refuses a symlink or anything but a
+ * regular file, and narrows a file that others may read back to 0600 (an older version, a
+ * copy or a restore may have left it wider) before reading it.
+ */
 export async function readPrivateFile(file: string): Promise<Buffer | null> {
+  let handle: fs.FileHandle;
   try {
-    return await fs.readFile(file);
+    handle = await fs.open(file, OPEN_PRIVATE);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new WhataloError('CREDENTIAL_STORE', `Cannot read ${file}: ${messageOf(error)}.`, {
-      cause: error,
-      hint: 'Check that you own that file and it is readable.',
-    });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') throw notRegular(file, 'a symbolic link');
+    throw cannotRead(file, error);
   }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw notRegular(file, 'not a regular file');
+    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) await handle.chmod(0o600);
+    return await handle.readFile();
+  } catch (error) {
+    if (error instanceof WhataloError) throw error;
+    throw cannotRead(file, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+function cannotRead(file: string, error: unknown): WhataloError {
+  return new WhataloError('CREDENTIAL_STORE', `Cannot read ${file}: ${messageOf(error)}.`, {
+    cause: error,
+    hint: 'Check that you own that file and it is readable.',
+  });
+}
+
+function notRegular(file: string, what: string): WhataloError {
+  return new WhataloError('CREDENTIAL_STORE', `${file} is ${what}; whatalo-mcp keeps credentials only in a regular file of its own, so it refuses to use it.`, {
+    hint: `Remove ${file} (it is recreated at the next sign-in), and check who put it there.`,
+    details: { file },
+  });
 }
 
 async function syncDir(dir: string): Promise<void> {
