@@ -33,6 +33,8 @@ export interface LoggerOptions {
   write?: (line: string) => void;
   /** A prefix naming the component, e.g. "whatalo-mcp" or "sandbox". */
   name?: string;
+  /** `json`: one object per line (time, level, name, msg, context), for a log collector (HTTP mode). */
+  format?: 'text' | 'json';
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -41,6 +43,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const prefix = options.name ? `[${options.name}] ` : '';
   const emit = (level: LogLevel) => (message: string, context?: Record<string, unknown>) => {
     if (LEVELS[level] > threshold) return;
+    if (options.format === 'json') {
+      write(redact(safeJson({ time: new Date().toISOString(), level, ...(options.name ? { name: options.name } : {}), msg: message, ...context })));
+      return;
+    }
     const tail = context && Object.keys(context).length > 0 ? ' ' + safeJson(context) : '';
     write(redact(escapeControls(`${prefix}${level === 'info' ? '' : level + ': '}${message}${tail}`)));
   };

@@ -45,14 +45,21 @@ export interface Registration extends RegisteredClient {
  * Registers this install with the AS.
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-3.2.1
  */
-export async function registerClient(as: oauth.AuthorizationServer, issuer: URL, deps: HttpDeps = {}): Promise<Registration> {
+export async function registerClient(
+  as: oauth.AuthorizationServer,
+  issuer: URL,
+  deps: HttpDeps = {},
+  // The HTTP resource server registers as itself (a resource, no redirect) through the same step.
+  metadata: Partial<oauth.OmitSymbolProperties<oauth.Client>> = {
+    ...CLIENT_METADATA,
+    redirect_uris: [...CLIENT_METADATA.redirect_uris],
+    grant_types: [...CLIENT_METADATA.grant_types],
+    response_types: [...CLIENT_METADATA.response_types],
+  },
+): Promise<Registration> {
   let answer: Awaited<ReturnType<typeof oauth.processDynamicClientRegistrationResponse>>;
   try {
-    const response = await oauth.dynamicClientRegistrationRequest(
-      as,
-      { ...CLIENT_METADATA, redirect_uris: [...CLIENT_METADATA.redirect_uris], grant_types: [...CLIENT_METADATA.grant_types], response_types: [...CLIENT_METADATA.response_types] },
-      requestOptions(issuer, deps),
-    );
+    const response = await oauth.dynamicClientRegistrationRequest(as, metadata, requestOptions(issuer, deps));
     answer = await oauth.processDynamicClientRegistrationResponse(response);
   } catch (error) {
     throw oauthFailure(error, 'registration', issuer);

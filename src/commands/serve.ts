@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { Config } from '../config.js';
 import type { CatalogEntry } from '../tools/catalog.js';
 import type { WhataloServer } from '../server/server.js';
+import { HTTP_FLAGS_HELP, HTTP_OPTIONS } from './serve-http.js';
 import { CONNECTION_OPTIONS, type Command, type CommandContext, type ParseArgsOptionsConfig, stringFlag } from './command.js';
 
 export const SERVE_OPTIONS = {
@@ -19,6 +20,7 @@ export const SERVE_OPTIONS = {
   toolsets: { type: 'string' },
   scopes: { type: 'string' },
   sandbox: { type: 'boolean' },
+  ...HTTP_OPTIONS,
 } as const satisfies ParseArgsOptionsConfig;
 
 export const SERVE_FLAGS_HELP = `  --read-only           only tools that read (and only read scopes at sign-in)
@@ -133,11 +135,16 @@ export const serveCommand: Command = {
   usage: `whatalo-mcp [serve] [flags]
 
 ${SERVE_FLAGS_HELP}
+${HTTP_FLAGS_HELP}
 
 stdout carries the MCP protocol; logs go to stderr (WHATALO_LOG_LEVEL). Sign-in happens on the
 first tool call, in the browser (BROWSER=none prints the URL instead).`,
   options: SERVE_OPTIONS,
   async run(ctx) {
+    if (ctx.values.http === true) {
+      if (ctx.values.sandbox === true) throw new WhataloError('CONFIG_INVALID', '--http serves many merchants against a real or separately started AS; run `whatalo-mcp sandbox` and pass --issuer and --api-base');
+      return (await import('./serve-http.js')).runHttp(ctx);
+    }
     // The transport loads while the session is wired, not after it: start-up time is what a host waits for.
     const stdio = import('../server/stdio.js');
     stdio.catch(() => {}); // a failure surfaces at the await below, or not at all if openSession throws

@@ -1,0 +1,98 @@
+/**
+ * `whatalo-mcp serve --http`: the MCP resource server for HTTP clients (many merchants, one
+ * process or many replicas). Flags win over the environment; the public URL is the canonical
+ * resource URI and is never derived from request headers. Only the flag table is loaded with
+ * `serve`; everything else loads when --http is given, so stdio start-up does not pay for it.
+ */
+import { WhataloError } from '../errors.js';
+import { type CommandContext, type ParseArgsOptionsConfig, stringFlag } from './command.js';
+
+export const HTTP_OPTIONS = {
+  http: { type: 'boolean' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'public-url': { type: 'string' },
+  upstream: { type: 'string' },
+  'allowed-origins': { type: 'string' },
+  'allowed-hosts': { type: 'string' },
+} as const satisfies ParseArgsOptionsConfig;
+
+export const HTTP_FLAGS_HELP = `  --http                serve MCP over Streamable HTTP as an OAuth resource server (stateless)
+  --host ADDR           address to bind (WHATALO_HTTP_HOST; default 127.0.0.1)
+  --port N              port (WHATALO_HTTP_PORT; default 8080)
+  --public-url URL      the URL clients use, e.g. https://mcp.example/mcp (WHATALO_PUBLIC_URL; required)
+  --allowed-hosts a,b   extra Host header values accepted (WHATALO_HTTP_ALLOWED_HOSTS)
+  --allowed-origins a,b browser origins allowed to call (WHATALO_HTTP_ALLOWED_ORIGINS)
+  --upstream MODE       exchange (default): RFC 8693 token for API v1; forward: send the client's token on (passthrough risk)`;
+
+function listOf(value: string | undefined): string[] {
+  return value ? value.split(/[\s,]+/).filter(Boolean) : [];
+}
+
+function publicUrlOf(raw: string | undefined, isLoopbackHost: (hostname: string) => boolean): URL {
+  if (!raw) throw new WhataloError('CONFIG_INVALID', '--public-url / WHATALO_PUBLIC_URL is required with --http: it is the resource URI tokens are issued for');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new WhataloError('CONFIG_INVALID', `--public-url / WHATALO_PUBLIC_URL must be an absolute URL (got "${raw}")`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new WhataloError('CONFIG_INVALID', `--public-url / WHATALO_PUBLIC_URL must use https; plain http only on loopback (got "${raw}")`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new WhataloError('CONFIG_INVALID', `--public-url / WHATALO_PUBLIC_URL must not carry a query, fragment or credentials (got "${raw}")`);
+  }
+  return url;
+}
+
+export async function runHttp(ctx: CommandContext): Promise<number> {
+  const [{ loadConfig, isLoopbackHost }, { createLogger }, { loadCatalog }, { selectTools }, { startHttpServer }] = await Promise.all([
+    import('../config.js'),
+    import('../log.js'),
+    import('../tools/listing-file.js'),
+    import('../tools/catalog.js'),
+    import('../server/http/index.js'),
+  ]);
+  const config = loadConfig(ctx.env, {
+    issuer: stringFlag(ctx, 'issuer'),
+    apiBase: stringFlag(ctx, 'api-base'),
+    readOnly: ctx.values['read-only'] === true,
+    toolsets: stringFlag(ctx, 'toolsets'),
+  });
+  const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', format: 'json', write: (line) => ctx.stderr.write(line + '\n') });
+  const portRaw = stringFlag(ctx, 'port') ?? ctx.env.WHATALO_HTTP_PORT ?? '8080';
+  const port = Number(portRaw);
+  if (!/^\d{1,5}$/.test(portRaw) || port > 65535) throw new WhataloError('CONFIG_INVALID', `--port / WHATALO_HTTP_PORT must be 0 to 65535 (got "${portRaw}")`);
+  const upstream = stringFlag(ctx, 'upstream') ?? ctx.env.WHATALO_UPSTREAM ?? 'exchange';
+  if (upstream !== 'exchange' && upstream !== 'forward') throw new WhataloError('CONFIG_INVALID', `--upstream must be exchange or forward (got "${upstream}")`);
+  const clientId = ctx.env.WHATALO_RS_CLIENT_ID;
+  const clientSecret = ctx.env.WHATALO_RS_CLIENT_SECRET;
+  if (Boolean(clientId) !== Boolean(clientSecret)) throw new WhataloError('CONFIG_INVALID', 'set both WHATALO_RS_CLIENT_ID and WHATALO_RS_CLIENT_SECRET, or neither (then the server registers itself by DCR)');
+  const { entries } = await loadCatalog();
+  const tools = selectTools(entries, { readOnly: config.readOnly, toolsets: config.toolsets });
+  if (upstream === 'forward') logger.warn('--upstream forward: inbound tokens are sent to API v1 as they are (token passthrough); only for an AS whose tokens for this server are valid at the API');
+
+  const running = await startHttpServer({
+    host: stringFlag(ctx, 'host') ?? ctx.env.WHATALO_HTTP_HOST ?? '127.0.0.1',
+    port,
+    publicUrl: publicUrlOf(stringFlag(ctx, 'public-url') ?? ctx.env.WHATALO_PUBLIC_URL, isLoopbackHost),
+    issuer: config.issuer,
+    apiBase: config.apiBase,
+    tools,
+    logger,
+    introspectionTtlSeconds: config.introspectionTtlSeconds,
+    upstream,
+    ...(clientId && clientSecret ? { credentials: { client_id: clientId, client_secret: clientSecret } } : {}),
+    allowedHosts: listOf(stringFlag(ctx, 'allowed-hosts') ?? ctx.env.WHATALO_HTTP_ALLOWED_HOSTS),
+    allowedOrigins: listOf(stringFlag(ctx, 'allowed-origins') ?? ctx.env.WHATALO_HTTP_ALLOWED_ORIGINS),
+  });
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then exit.
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  logger.info('shutting down: finishing in-flight requests');
+  await running.close();
+  return 0;
+}

@@ -1,0 +1,266 @@
+/**
+ * The HTTP resource server's request handler: MCP over Streamable HTTP, stateless (no
+ * session ids, a fresh transport and server per request, any replica answers any request).
+ *
+ * Order of checks for each request: Host allowlist and Origin (403, DNS rebinding) → CORS
+ * preflight (no auth) → route (metadata and health unauthenticated; 404; 405 with Allow) →
+ * token in the query string (400) → Bearer token (401 with resource_metadata) → the body
+ * (413, 415, 400) → the scope the called tools need (403 insufficient_scope) → the AS
+ * unreachable at any step: 503 with Retry-After, never 401 (a client would start a sign-in
+ * loop). Then the SDK's transport answers, with the verified token in `authInfo`.
+ *
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
+ * @see https://www.rfc-editor.org/rfc/rfc9728 (protected resource metadata)
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3 (challenges)
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { ApiClient } from '../../api/client.js';
+import { isWhataloError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { joinScopes } from '../../scopes.js';
+import type { CatalogEntry } from '../../tools/catalog.js';
+import { requiredScopes, initialScopes } from '../../tools/catalog.js';
+import { createServer } from '../server.js';
+import { VERIFIED, httpSource } from './source.js';
+import type { TokenValidator, VerifiedToken } from './tokens.js';
+
+export interface HttpAppOptions {
+  /** The canonical resource URI (`--public-url`); never derived from Host or X-Forwarded-*. */
+  publicUrl: URL;
+  issuer: URL;
+  tools: readonly CatalogEntry[];
+  tokens: TokenValidator;
+  api: ApiClient;
+  logger: Logger;
+  /** Host header values accepted (host[:port]); the public URL's host is always one. */
+  allowedHosts: readonly string[];
+  /** Origins a browser client may call from; the public URL's origin is always one. */
+  allowedOrigins: readonly string[];
+  /** Largest request body in bytes. */
+  maxBodyBytes: number;
+  /** Seconds a client should wait when the AS cannot be reached. */
+  retryAfterSeconds?: number;
+  /** Readiness: the AS metadata and the RS credentials work. */
+  ready(): Promise<boolean>;
+}
+
+const METADATA_PREFIX = '/.well-known/oauth-protected-resource';
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const CORS_ALLOW_HEADERS = 'authorization, content-type, mcp-protocol-version, last-event-id';
+const CORS_EXPOSE_HEADERS = 'www-authenticate, retry-after, mcp-protocol-version';
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(String(body.error_description ?? body.error ?? status));
+  }
+}
+
+/** RFC 9728 §2: the metadata document; `resource` is the public URL exactly. */
+export function protectedResourceMetadata(options: Pick<HttpAppOptions, 'publicUrl' | 'issuer' | 'tools'>): Record<string, unknown> {
+  return {
+    resource: options.publicUrl.href,
+    authorization_servers: [options.issuer.href.replace(/\/$/, '')],
+    scopes_supported: requiredScopes(options.tools),
+    bearer_methods_supported: ['header'],
+    resource_name: 'Whatalo MCP server',
+  };
+}
+
+/** RFC 9728 §3.1: the metadata URL with the resource's path inserted after the well-known prefix. */
+export function metadataUrl(publicUrl: URL): string {
+  const path = publicUrl.pathname === '/' ? '' : publicUrl.pathname.replace(/\/$/, '');
+  return `${publicUrl.origin}${METADATA_PREFIX}${path}`;
+}
+
+function quoted(value: string): string {
+  return `"${value.replace(/["\\]/g, '')}"`;
+}
+
+export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { publicUrl, tokens, logger } = options;
+  const mcpPath = publicUrl.pathname;
+  const metadataPaths = new Set([METADATA_PREFIX, new URL(metadataUrl(publicUrl)).pathname]);
+  const metadata = JSON.stringify(protectedResourceMetadata(options));
+  const resourceMetadata = metadataUrl(publicUrl);
+  const hosts = new Set([publicUrl.host.toLowerCase(), ...options.allowedHosts.map((h) => h.toLowerCase())]);
+  const origins = new Set([publicUrl.origin, ...options.allowedOrigins]);
+  const scopeOf = new Map(options.tools.map((tool) => [tool.name, tool.scope]));
+  const challengeScope = joinScopes(initialScopes(options.tools));
+  const source = httpSource(tokens);
+  const retryAfter = String(options.retryAfterSeconds ?? 5);
+
+  const challenge = (extra: Record<string, string> = {}, scope = challengeScope) =>
+    ['Bearer resource_metadata=' + quoted(resourceMetadata), ...(scope ? [`scope=${quoted(scope)}`] : []), ...Object.entries(extra).map(([k, v]) => `${k}=${quoted(v)}`)].join(', ');
+  const unauthorized = (description?: string) =>
+    new HttpFailure(401, { error: description ? 'invalid_token' : 'unauthorized', error_description: description ?? 'an access token is required' }, {
+      'www-authenticate': description ? challenge({ error: 'invalid_token', error_description: description }) : challenge(),
+    });
+  const unavailable = () =>
+    new HttpFailure(503, { error: 'temporarily_unavailable', error_description: 'the authorization server cannot be reached to check the token; retry shortly' }, { 'retry-after': retryAfter });
+
+  function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+    res.end(body);
+  }
+
+  function corsHeaders(req: IncomingMessage): Record<string, string> {
+    const origin = req.headers.origin;
+    if (origin === undefined || !origins.has(origin)) return {};
+    return { 'access-control-allow-origin': origin, 'access-control-expose-headers': CORS_EXPOSE_HEADERS, vary: 'origin' };
+  }
+
+  async function readBody(req: IncomingMessage): Promise<unknown> {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') throw new HttpFailure(415, { error: 'unsupported_media_type', error_description: 'content-type must be application/json' });
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > options.maxBodyBytes) throw new HttpFailure(413, { error: 'payload_too_large', error_description: `the body may be at most ${options.maxBodyBytes} bytes` }, { connection: 'close' });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > options.maxBodyBytes) throw new HttpFailure(413, { error: 'payload_too_large', error_description: `the body may be at most ${options.maxBodyBytes} bytes` }, { connection: 'close' });
+      chunks.push(chunk);
+    }
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      throw new HttpFailure(400, { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error: the body is not valid JSON' }, id: null });
+    }
+  }
+
+  /** The scopes the tools/call messages of this body need that the token lacks. */
+  function missingScopes(body: unknown, verified: VerifiedToken): string[] {
+    const messages = Array.isArray(body) ? body : [body];
+    const missing = new Set<string>();
+    for (const message of messages) {
+      const m = message as { method?: unknown; params?: { name?: unknown } } | null;
+      if (m?.method !== 'tools/call' || typeof m.params?.name !== 'string') continue;
+      const scope = scopeOf.get(m.params.name);
+      if (scope && !verified.scopes.includes(scope)) missing.add(scope);
+    }
+    return [...missing];
+  }
+
+  const hasToolCall = (body: unknown) => (Array.isArray(body) ? body : [body]).some((m) => (m as { method?: unknown } | null)?.method === 'tools/call');
+
+  async function handle(req: IncomingMessage, res: ServerResponse, log: Record<string, unknown>): Promise<void> {
+    const method = req.method ?? 'GET';
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (!hosts.has(host)) throw new HttpFailure(403, { error: 'forbidden', error_description: 'this Host is not served here' });
+    const origin = req.headers.origin;
+    if (origin !== undefined && !origins.has(origin)) throw new HttpFailure(403, { error: 'forbidden', error_description: 'requests from this Origin are not allowed' });
+    const url = new URL(req.url ?? '/', publicUrl.origin);
+    const path = url.pathname;
+
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...corsHeaders(req),
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': CORS_ALLOW_HEADERS,
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+    if (metadataPaths.has(path) && method === 'GET') return send(res, 200, metadata, { 'cache-control': 'max-age=300', ...corsHeaders(req) });
+    if (path === '/healthz' && method === 'GET') return send(res, 200, '{"status":"ok"}', {});
+    if (path === '/readyz' && method === 'GET') {
+      const ready = await options.ready().catch(() => false);
+      return send(res, ready ? 200 : 503, JSON.stringify({ status: ready ? 'ready' : 'not ready' }), ready ? {} : { 'retry-after': retryAfter });
+    }
+    if (path !== mcpPath) throw new HttpFailure(404, { error: 'not_found', error_description: `no endpoint at ${path}; MCP is served at ${mcpPath}` });
+    // Stateless: no SSE stream to resume (GET) and no session to end (DELETE).
+    if (method !== 'POST') throw new HttpFailure(405, { error: 'method_not_allowed', error_description: `${method} is not supported; POST JSON-RPC messages` }, { allow: 'POST, OPTIONS' });
+    // RFC 6750 §2.3 is not supported: a token in a URL ends up in logs and histories.
+    if (url.searchParams.has('access_token')) {
+      throw new HttpFailure(400, { error: 'invalid_request', error_description: 'send the access token in the Authorization header, never in the URL' }, {
+        'www-authenticate': challenge({ error: 'invalid_request', error_description: 'token must be sent in the Authorization header' }),
+      });
+    }
+
+    const header = req.headers.authorization;
+    if (header === undefined || !/^bearer(\s|$)/i.test(header)) throw unauthorized();
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw unauthorized('the Authorization header is not a valid Bearer token');
+    let verified: VerifiedToken | null;
+    try {
+      verified = await tokens.verify(token);
+    } catch (error) {
+      logger.warn('token introspection failed', { ...log, error });
+      throw unavailable();
+    }
+    if (!verified) throw unauthorized('the access token is inactive, expired, revoked or was issued for another resource');
+    log.store = verified.storeId;
+    log.client = verified.clientId;
+
+    const body = await readBody(req);
+    const tools = (Array.isArray(body) ? body : [body]).flatMap((m) => ((m as { method?: unknown } | null)?.method === 'tools/call' ? [(m as { params?: { name?: unknown } }).params?.name] : []));
+    if (tools.length > 0) log.tool = tools.join(',');
+    const missing = missingScopes(body, verified);
+    if (missing.length > 0) {
+      // The union, not only what is missing: a client that re-authorizes with exactly this keeps what it had.
+      const scope = joinScopes([...verified.scopes, ...missing]);
+      throw new HttpFailure(403, { error: 'insufficient_scope', error_description: `this call needs ${missing.join(' ')}` }, {
+        'www-authenticate': challenge({ error: 'insufficient_scope' }, scope),
+      });
+    }
+    if (hasToolCall(body)) {
+      // The API token is obtained before dispatch, so an unreachable AS is a 503 here and not a tool error.
+      try {
+        await tokens.upstreamToken(token, verified);
+      } catch (error) {
+        if (isWhataloError(error, 'AUTH_REQUIRED')) {
+          tokens.forget(token);
+          throw unauthorized('the access token is no longer accepted by the authorization server');
+        }
+        logger.warn('token exchange failed', { ...log, error });
+        throw unavailable();
+      }
+    }
+
+    const authInfo: AuthInfo = {
+      token,
+      clientId: verified.clientId,
+      scopes: verified.scopes,
+      expiresAt: verified.exp,
+      resource: publicUrl,
+      extra: { [VERIFIED]: verified },
+    };
+    const { server } = createServer({ tools: options.tools, source, api: options.api, logger });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close().catch(() => {});
+      void server.close().catch(() => {});
+    });
+    for (const [k, v] of Object.entries(corsHeaders(req))) res.setHeader(k, v);
+    await server.connect(transport);
+    await transport.handleRequest(Object.assign(req, { auth: authInfo }), res, body);
+  }
+
+  return (req, res) => {
+    const started = performance.now();
+    const log: Record<string, unknown> = { request_id: randomUUID(), method: req.method, path: (req.url ?? '/').split('?')[0] };
+    res.setHeader('x-request-id', String(log.request_id));
+    res.on('finish', () => logger.info('request', { ...log, status: res.statusCode, latency_ms: Math.round((performance.now() - started) * 10) / 10 }));
+    handle(req, res, log).catch((error: unknown) => {
+      if (res.headersSent) {
+        logger.error('answer failed after its headers were sent', { ...log, error });
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpFailure) {
+        send(res, error.status, JSON.stringify(error.body), { ...corsHeaders(req), ...error.headers });
+        return;
+      }
+      logger.error('request failed', { ...log, error });
+      send(res, 500, JSON.stringify({ error: 'server_error', error_description: 'the server failed; see its log' }), corsHeaders(req));
+    });
+  };
+}
