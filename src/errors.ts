@@ -62,7 +62,9 @@ export class WhataloError extends Error {
 
   /** The message followed by the hint, as shown to a person. */
   toUserText(): string {
-    return this.hint ? `${this.message} ${this.hint}` : this.message;
+    if (!this.hint) return this.message;
+    // Two sentences, so the message ends with a full stop even when it was written without one.
+    return `${this.message}${/[.!?]$/.test(this.message) ? '' : '.'} ${this.hint}`;
   }
 }
 

@@ -43,8 +43,14 @@ function table(rows: Row[], columns: Array<[header: string, cell: (row: Row) => 
 
 const money = (row: Row, field: string) => `${Number(row[field]).toFixed(2)} ${String(row.currency ?? '')}`.trim();
 
-export function desktopConfigEntry(): string {
-  return JSON.stringify({ mcpServers: { whatalo: { command: 'npx', args: ['-y', 'whatalo-mcp'] } } }, null, 2);
+/**
+ * The claude_desktop_config.json entry that works on this machine now: this Node and this
+ * copy's dist/cli.js, by absolute path. A host starts servers with a minimal PATH and an
+ * unrelated working directory, so `node` or a relative path may not resolve, and
+ * `npx -y whatalo-mcp` works only once the package is published.
+ */
+export function desktopConfigEntry(cli = fileURLToPath(new URL('../cli.js', import.meta.url)), node = process.execPath): string {
+  return JSON.stringify({ mcpServers: { whatalo: { command: node, args: [cli, 'serve'] } } }, null, 2);
 }
 
 export const demoCommand: Command = {
@@ -166,8 +172,11 @@ approved automatically. Nothing is kept afterwards.
           out();
           out(`update_order_status {order_id: ${String(target.id)}, status: cancelled} → with a read-only grant:`);
           const denied = await call('update_order_status', { order_id: target.id, status: 'cancelled' });
-          out(`  ${denied.isError ? 'refused' : 'unexpectedly allowed'}: ${textOf(denied).replace(/\(the sign-in link was [^)]*\)/, '(sign-in link omitted)')}`);
           if (!denied.isError) throw new WhataloError('API_ERROR', 'a write tool ran without its write scope');
+          if (!textOf(denied).includes('"write:orders"')) throw new WhataloError('API_ERROR', `update_order_status failed otherwise: ${textOf(denied)}`);
+          // The demo gives the step-up sign-in 2 s and no browser, so it ends unapproved on purpose.
+          out('  the grant holds read scopes only, so the server asked Whatalo for "write:orders": a real host would now');
+          out('  open the consent page for it, and the call would run once the merchant approves. Nothing was changed.');
         }
       } catch (error) {
         if (serverLog.trim()) ctx.stderr.write(`server stderr:\n${serverLog}\n`);
@@ -178,9 +187,11 @@ approved automatically. Nothing is kept afterwards.
 
       await account.logout().catch(() => {});
       out();
-      out('To use it from Claude Desktop, add this to claude_desktop_config.json');
-      out('(add "--sandbox" to args to try it on this sandbox store instead of your own):');
+      out('To use it from Claude Desktop, add this to claude_desktop_config.json (this copy of whatalo-mcp,');
+      out('run by this Node; add "--sandbox" to args to try it on the sandbox store instead of your own):');
       out(desktopConfigEntry());
+      out('After `npm install -g .` (or of a packed tarball), "command": "whatalo-mcp" with "args": [] works too;');
+      out('`npx -y whatalo-mcp` works once the package is published to npm.');
       return 0;
     } finally {
       await sandbox.close();

@@ -2,7 +2,9 @@
  * `npm run demo` is the README's first command: it must work on a fresh machine with no
  * browser, and through the real consent page where there is one.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,8 +19,29 @@ function expectWholeDemo(stdout: string) {
   expect(stdout).toMatch(/list_products \{limit: 5\}[^\n]*\n\s+id\s+name\s+price\s+status\n/);
   expect(stdout.match(/^\s+prd_\w+\s/gm)).toHaveLength(5);
   expect(stdout.match(/^\s+\d{4}\s{2}/gm)).toHaveLength(5);
-  expect(stdout).toMatch(/refused: Whatalo access does not include the "write:orders" permission/);
-  expect(stdout).toMatch(/"command": "npx",\s+"args": \[\s+"-y",\s+"whatalo-mcp"\s+\]/);
+  expect(stdout).toMatch(/asked Whatalo for "write:orders": a real host would now\n\s+open the consent page for it/);
+  expect(stdout).not.toMatch(/was not completed within/);
+}
+
+/** The claude_desktop_config.json entry the demo printed: the JSON block that starts a line with `{`. */
+function printedEntry(stdout: string): { command: string; args: string[] } {
+  const block = /^\{\n[\s\S]*?\n\}$/m.exec(stdout);
+  expect(block, stdout).not.toBeNull();
+  return JSON.parse(block![0]).mcpServers.whatalo;
+}
+
+/** Launches `entry` as a desktop host does, from `/` with next to no environment, and lists its tools. */
+async function listToolsAsHost(entry: { command: string; args: string[] }): Promise<string[]> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'whatalo-host-'));
+  const transport = new StdioClientTransport({ command: entry.command, args: entry.args, cwd: '/', env: { HOME: home }, stderr: 'pipe' });
+  const client = new Client({ name: 'host', version: '0' });
+  try {
+    await client.connect(transport);
+    return (await client.listTools()).tools.map((t) => t.name);
+  } finally {
+    await client.close();
+    rmSync(home, { recursive: true, force: true });
+  }
 }
 
 describe('whatalo-mcp demo', () => {
@@ -30,6 +53,11 @@ describe('whatalo-mcp demo', () => {
     expect(result.stdout).toMatch(/No browser here: approving the demo store "La Milpa Mercado" \(str_\w+\) automatically/);
     expect(result.stdout).toMatch(/Connected to whatalo-mcp \d+\.\d+\.\d+: 17 tools\./);
     expectWholeDemo(result.stdout);
+    // The entry it prints works as printed: absolute paths, launched from / with a bare env.
+    const entry = printedEntry(result.stdout);
+    expect(path.isAbsolute(entry.command)).toBe(true);
+    expect(path.isAbsolute(entry.args[0]!)).toBe(true);
+    expect(await listToolsAsHost(entry)).toHaveLength(17);
     // The throwaway config dir (the encrypted grant) is gone.
     expect([...demoDirs()].filter((d) => !before.has(d))).toEqual([]);
   }, 60_000);
