@@ -10,12 +10,10 @@ import { UnauthorizedError, auth } from '@modelcontextprotocol/sdk/client/auth.j
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
-import { type RunningHttpServer, startHttpServer } from '../../src/server/http/index.js';
-import { loadCatalog } from '../../src/tools/listing-file.js';
+import type { RunningHttpServer } from '../../src/server/http/index.js';
 import { clearFaults, setFaults } from '../helpers/faults.js';
 import { sweepForTokens } from '../helpers/leaks.js';
-import { freePort } from '../helpers/ports.js';
+import { startTestHttpServer } from '../helpers/http-server.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
 
 /** A host application's OAuth client, as the SDK asks one to be: it follows the auto-approving consent by itself. */
@@ -101,21 +99,7 @@ describe('serve --http with the SDK client', () => {
 
   beforeAll(async () => {
     sb = await startTestSandbox({ autoApprove: 'first' });
-    const port = await freePort();
-    publicUrl = new URL(`http://127.0.0.1:${port}/mcp`);
-    const { entries } = await loadCatalog();
-    server = await startHttpServer({
-      host: '127.0.0.1',
-      port,
-      publicUrl,
-      issuer: new URL(sb.issuer),
-      apiBase: new URL(sb.apiBase),
-      tools: entries,
-      logger: createLogger({ level: 'debug', format: 'json', write: (line) => logs.push(line) }),
-      introspectionTtlSeconds: 60,
-      upstream: 'exchange',
-      retryBaseMs: 1,
-    });
+    ({ server, publicUrl } = await startTestHttpServer(sb, { log: (line) => logs.push(line) }));
   });
   afterAll(async () => {
     await server?.close();

@@ -4,10 +4,8 @@
  * own store, checked by store id: the store comes from each token's introspection only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
-import { type RunningHttpServer, startHttpServer } from '../../src/server/http/index.js';
-import { loadCatalog } from '../../src/tools/listing-file.js';
-import { freePort } from '../helpers/ports.js';
+import type { RunningHttpServer } from '../../src/server/http/index.js';
+import { startTestHttpServer } from '../helpers/http-server.js';
 import { useTestSandbox } from '../helpers/sandbox.js';
 import { register, signIn } from '../sandbox/as-kit.js';
 
@@ -19,20 +17,7 @@ describe('serve --http with 50 tenants at once', () => {
   let publicUrl: URL;
 
   beforeAll(async () => {
-    const port = await freePort();
-    publicUrl = new URL(`http://127.0.0.1:${port}/mcp`);
-    server = await startHttpServer({
-      host: '127.0.0.1',
-      port,
-      publicUrl,
-      issuer: new URL(sb.issuer),
-      apiBase: new URL(sb.apiBase),
-      tools: (await loadCatalog()).entries,
-      logger: createLogger({ write: () => {} }),
-      introspectionTtlSeconds: 60,
-      upstream: 'exchange',
-      retryBaseMs: 1,
-    });
+    ({ server, publicUrl } = await startTestHttpServer(sb));
   });
   afterAll(() => server?.close());
 
