@@ -8,6 +8,7 @@
  * naming the way out, never a crash further down.
  */
 import type { TokenEndpointResponse } from 'oauth4webapi';
+import { z } from 'zod';
 import { WhataloError } from '../errors.js';
 import { splitScopes } from '../scopes.js';
 import type { CredentialStore } from './credentials/index.js';
@@ -53,49 +54,32 @@ function corrupt(where: string, why: string): WhataloError {
   });
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const timeMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// Absent and null both mean "none"; an empty string is a damaged value, not "none".
+const optionalText = z
+  .string()
+  .min(1)
+  .nullish()
+  .transform((value) => value ?? null);
 
-function nullableString(record: Record<string, unknown>, key: string): string | null | undefined {
-  const value = record[key];
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+const storedTokens = z.object({
+  access_token: z.string().min(1),
+  refresh_token: optionalText,
+  expires_at: timeMs.nullable(),
+  scope: z.string(),
+  store_id: optionalText,
+  merchant: optionalText,
+  obtained_at: timeMs,
+  signed_in_at: timeMs,
+});
 
-function timeMs(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
+const storedGrant = z.object({
+  version: z.literal(1),
+  client_secret: z.string().min(1),
+  tokens: storedTokens.nullish().transform((value) => value ?? null),
+});
 
-function parseTokens(value: unknown, where: string): StoredTokens | null {
-  if (value === null || value === undefined) return null;
-  if (!isObject(value)) throw corrupt(where, '"tokens" is not an object');
-  const access = value.access_token;
-  if (typeof access !== 'string' || access === '') throw corrupt(where, '"access_token" is missing');
-  const refresh = nullableString(value, 'refresh_token');
-  if (refresh === undefined) throw corrupt(where, '"refresh_token" is not a string');
-  const expiresAt = value.expires_at === null ? null : timeMs(value.expires_at);
-  if (expiresAt === undefined) throw corrupt(where, '"expires_at" is not a time');
-  if (typeof value.scope !== 'string') throw corrupt(where, '"scope" is not a string');
-  const storeId = nullableString(value, 'store_id');
-  const merchant = nullableString(value, 'merchant');
-  if (storeId === undefined || merchant === undefined) throw corrupt(where, '"store_id" or "merchant" is not a string');
-  const obtainedAt = timeMs(value.obtained_at);
-  const signedInAt = timeMs(value.signed_in_at);
-  if (obtainedAt === undefined || signedInAt === undefined) throw corrupt(where, '"obtained_at" or "signed_in_at" is not a time');
-  return {
-    access_token: access,
-    refresh_token: refresh,
-    expires_at: expiresAt,
-    scope: value.scope,
-    store_id: storeId,
-    merchant,
-    obtained_at: obtainedAt,
-    signed_in_at: signedInAt,
-  };
-}
-
-/** Validates a record read from the credential store; `where` names it in the error. */
+/** Validates a record read from the credential store; `where` names it, and the error names the field. */
 export function parseStoredGrant(text: string, where: string): StoredGrant {
   let value: unknown;
   try {
@@ -103,10 +87,15 @@ export function parseStoredGrant(text: string, where: string): StoredGrant {
   } catch {
     throw corrupt(where, 'not JSON');
   }
-  if (!isObject(value)) throw corrupt(where, 'not a JSON object');
-  if (value.version !== 1) throw corrupt(where, `unknown version ${JSON.stringify(value.version)}`);
-  if (typeof value.client_secret !== 'string' || value.client_secret === '') throw corrupt(where, '"client_secret" is missing');
-  return { version: 1, client_secret: value.client_secret, tokens: parseTokens(value.tokens, where) };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw corrupt(where, 'not a JSON object');
+  const parsed = storedGrant.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    if (issue.path[0] === 'version') throw corrupt(where, `unknown version ${JSON.stringify((value as { version?: unknown }).version)}`);
+    throw corrupt(where, `"${issue.path.join('.')}": ${issue.message}`);
+  }
+  const grant: StoredGrant = parsed.data;
+  return grant;
 }
 
 /** Reads the record of `account`; null when there is none. */

@@ -59,27 +59,28 @@ function badCursor(reason: string): WhataloError {
   return new WhataloError('VALIDATION', `Invalid argument cursor: ${reason}`, { details: { field: 'cursor' } });
 }
 
+/** What a cursor this server issued decodes to (see encodeCursor). */
+const cursorSchema = z.object({
+  v: z.literal(1),
+  page: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  per_page: z.number().int().min(1).max(MAX_PER_PAGE),
+  key: z.string(),
+});
+
+const NOT_OURS = 'it is not a cursor this server issued; use next_cursor exactly as returned, or omit cursor for the first page';
+
 function decodeCursor(cursor: string): PagePosition {
   let value: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw badCursor('it is not a cursor this server issued; use next_cursor exactly as returned, or omit cursor for the first page');
+    throw badCursor(NOT_OURS);
   }
-  const v = value as Partial<PagePosition & { v: number }> | null;
-  const valid =
-    v !== null &&
-    typeof v === 'object' &&
-    v.v === 1 &&
-    Number.isSafeInteger(v.page) &&
-    v.page! >= 1 &&
-    Number.isSafeInteger(v.per_page) &&
-    v.per_page! >= 1 &&
-    v.per_page! <= MAX_PER_PAGE &&
-    typeof v.key === 'string';
-  if (!valid) throw badCursor('it is not a cursor this server issued; use next_cursor exactly as returned, or omit cursor for the first page');
-  return { page: v.page!, per_page: v.per_page!, key: v.key! };
+  // Which field was wrong is not said: a cursor is opaque to the model, and all it can do is use the one it was given.
+  const parsed = cursorSchema.safeParse(value);
+  if (!parsed.success) throw badCursor(NOT_OURS);
+  return { page: parsed.data.page, per_page: parsed.data.per_page, key: parsed.data.key };
 }
 
 /**
