@@ -59,8 +59,8 @@ export async function overhead(ctx, plan) {
       whatalo: col('mcpP99'),
       baseline: col('directP99'),
       added: addedP99,
-      target: { kind: 'info', text: 'reported' },
-      met: null,
+      target: { kind: 'added', max: 2, text: 'added ≤ 2 ms' },
+      met: addedP99.median <= 2,
       detail: { shape, floor: col('floorP99'), floor_added: added('floor', 'P99') },
     },
   ];

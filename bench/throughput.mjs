@@ -1,7 +1,8 @@
 /**
- * Figure 3: calls per second over one stdio connection at several concurrencies, against
- * direct API requests at the same concurrency (and the bare-SDK floor server, for what the
- * SDK and stdio alone allow). Runs rotate which side goes first.
+ * Figure 3: calls per second over one stdio connection at several concurrencies, against the
+ * bare-SDK floor server at the same concurrency in the same run (what the SDK and stdio alone
+ * allow for one forwarding tool), with direct API requests alongside. Runs rotate which side
+ * goes first.
  */
 import { pool } from './lib/mcp.mjs';
 import { summary } from './lib/stats.mjs';
@@ -23,22 +24,23 @@ export async function throughput(ctx, plan) {
         rate[side].push((plan.throughputCalls / ms) * 1000);
       }
     }
-    const ratio = summary(rate.mcp.map((v, i) => v / rate.direct[i]));
-    const targeted = concurrency === 16;
+    // The floor is the yardstick: what the same SDK and stdio allow for one forwarding tool.
+    const ratio = summary(rate.mcp.map((v, i) => v / rate.floor[i]));
     figures.push({
       id: `throughput_c${concurrency}`,
-      figure: `3. Throughput at concurrency ${concurrency}`,
+      figure: `3. Throughput at concurrency ${concurrency} (vs the floor server)`,
       unit: 'calls/s',
       whatalo: summary(rate.mcp),
-      baseline: summary(rate.direct),
+      baseline: summary(rate.floor),
       ratio,
-      target: targeted ? { kind: 'ratio', min: 0.6, text: 'ratio ≥ 0.6' } : { kind: 'info', text: 'reported' },
-      met: targeted ? ratio.median >= 0.6 : null,
+      target: { kind: 'ratio', min: 0.95, text: 'ratio ≥ 0.95' },
+      met: ratio.median >= 0.95,
       detail: {
         calls_per_run: plan.throughputCalls,
         runs: plan.throughputRuns,
-        floor: summary(rate.floor),
-        floor_ratio: summary(rate.floor.map((v, i) => v / rate.direct[i])),
+        direct: summary(rate.direct),
+        direct_ratio: summary(rate.mcp.map((v, i) => v / rate.direct[i])),
+        floor_direct_ratio: summary(rate.floor.map((v, i) => v / rate.direct[i])),
       },
     });
   }

@@ -11,7 +11,7 @@ import { oauthError, one } from '../http.js';
 import { API_PREFIX, type SandboxContext } from '../context.js';
 import { ACCESS_TOKEN_SECONDS, type Client, findToken, isActive, mintToken, now } from '../state.js';
 import { resourceProblem } from './register.js';
-import { parseScope } from './scope.js';
+import { narrowScope } from './scope.js';
 
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
@@ -55,15 +55,7 @@ export function exchangeToken(ctx: SandboxContext, client: Client, params: Map<s
     throw oauthError('invalid_request', 'subject_token is not an active access token issued for this resource server');
   }
 
-  let scope = subject.scope;
-  const asked = one(params, 'scope');
-  if (asked !== undefined) {
-    const narrowed = parseScope(asked, (message) => oauthError('invalid_scope', message));
-    const extra = narrowed.filter((s) => !subject.scope.includes(s));
-    if (narrowed.length === 0) throw oauthError('invalid_scope', 'scope must not be empty');
-    if (extra.length > 0) throw oauthError('invalid_scope', `scope ${extra.join(' ')} is not in the subject token; an exchange cannot widen it`);
-    scope = narrowed;
-  }
+  const scope = narrowScope(one(params, 'scope'), subject.scope, (extra) => `scope ${extra} is not in the subject token; an exchange cannot widen it`);
 
   const issuedAt = now(ctx.state);
   const expiresAt = Math.min(subject.expiresAt, issuedAt + ACCESS_TOKEN_SECONDS * 1000);

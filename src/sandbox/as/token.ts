@@ -25,7 +25,7 @@ import {
 } from '../state.js';
 import { authenticateClient } from './client-auth.js';
 import { resourceProblem } from './register.js';
-import { parseScope } from './scope.js';
+import { narrowScope } from './scope.js';
 import { exchangeToken } from './token-exchange.js';
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
@@ -94,15 +94,7 @@ function redeemRefresh(ctx: SandboxContext, client: Client, params: Map<string, 
   }
   if (now(ctx.state) >= record.expiresAt) throw oauthError('invalid_grant', 'refresh token has expired');
 
-  let scope = grant.scope;
-  const asked = one(params, 'scope');
-  if (asked !== undefined) {
-    const narrowed = parseScope(asked, (message) => oauthError('invalid_scope', message));
-    const extra = narrowed.filter((s) => !grant.scope.includes(s));
-    if (narrowed.length === 0) throw oauthError('invalid_scope', 'scope must not be empty');
-    if (extra.length > 0) throw oauthError('invalid_scope', `scope ${extra.join(' ')} was not granted; a refresh cannot widen the grant`);
-    scope = narrowed;
-  }
+  const scope = narrowScope(one(params, 'scope'), grant.scope, (extra) => `scope ${extra} was not granted; a refresh cannot widen the grant`);
   const aud = audience(params, grant, record.aud);
   record.rotated = true;
   return { grant, scope, aud };
