@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'AUTH_REQUIRED'
   /** The sign-in flow failed (denied, forged state, wrong iss, protocol error). */
   | 'SIGN_IN_FAILED'
+  /** A sign-in granted another store than the one the grant or the call is for; nothing was changed. */
+  | 'STORE_MISMATCH'
   /** The sign-in flow did not complete in time. */
   | 'SIGN_IN_TIMEOUT'
   /** The grant lacks the scope a tool needs. */

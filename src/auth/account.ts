@@ -36,6 +36,8 @@ export interface LoginOptions {
   /** Scopes to ask for; default: config.scopes, else the broker's requestedScopes. */
   scopes?: readonly string[];
   timeoutSeconds?: number;
+  /** Signed in already: allow the new grant to be for another store (`--switch-store`); otherwise it must be the same. */
+  switchStore?: boolean;
   paste?: PasteIO;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
@@ -135,13 +137,18 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
       const scopes = splitScopes(joinScopes(options.scopes ?? config.scopes ?? deps.requestedScopes));
       if (scopes.length === 0) throw new WhataloError('CONFIG_INVALID', 'No scopes to ask for; pass --scopes.');
       let before: number | undefined;
+      let storeId: string | null | undefined;
       try {
-        before = (await session.load())?.grant.tokens?.signed_in_at;
+        const tokens = (await session.load())?.grant.tokens;
+        before = tokens?.signed_in_at;
+        storeId = tokens?.store_id;
       } catch {
         before = undefined; // an unreadable record: this sign-in replaces it
       }
       const result = await connection.signIn({
         scopes,
+        // Signed in already: a new sign-in changes store only when asked to, never as a side effect.
+        ...(storeId && !options.switchStore ? { storeId } : {}),
         // Only a sign-in completed while we waited for the lock counts; `login` otherwise means "sign in again".
         reuse: (tokens) => tokens.signed_in_at !== before && grantsAll(tokens, scopes),
         timeoutMs: (options.timeoutSeconds ?? config.loginTimeoutSeconds) * 1000,

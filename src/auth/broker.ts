@@ -12,7 +12,7 @@ import { type Scope, hasScope, joinScopes, splitScopes } from '../scopes.js';
 import { type ActiveToken, type ConnectionDeps, createConnection } from './connection.js';
 import { grantsAll } from './grant.js';
 import { requireScope } from '../server/access.js';
-import type { SignInResult } from './signin.js';
+import { type SignInResult, storeMismatch } from './signin.js';
 
 export interface AccessContext {
   signal?: AbortSignal;
@@ -54,7 +54,7 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
 
   let interactive: Promise<SignInResult> | null = null;
   /** One interactive sign-in at a time in this process: concurrent callers share its outcome. */
-  async function interactiveSignIn(scopes: readonly string[], ctx: AccessContext, timeoutMs: number): Promise<void> {
+  async function interactiveSignIn(scopes: readonly string[], ctx: AccessContext, timeoutMs: number, storeId?: string): Promise<void> {
     if (interactive) {
       await interactive;
       return;
@@ -62,6 +62,7 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
     interactive = connection
       .signIn({
         scopes,
+        ...(storeId ? { storeId } : {}),
         reuse: (tokens) => grantsAll(tokens, scopes),
         timeoutMs,
         signal: ctx.signal,
@@ -103,13 +104,13 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
     return session.getAccessToken();
   }
 
-  /** Step-up: a sign-in for the granted scopes plus `scope` (same path as first use). */
-  async function stepUp(scope: Scope, granted: readonly string[], ctx: AccessContext): Promise<void> {
+  /** Step-up: a sign-in for the granted scopes plus `scope`, for the same store (same path as first use). */
+  async function stepUp(scope: Scope, granted: readonly string[], storeId: string, ctx: AccessContext): Promise<void> {
     const union = splitScopes(joinScopes([...granted, scope]));
     const command = `whatalo-mcp login --scopes "${union.join(' ')}"`;
     ctx.onProgress?.(`This needs the "${scope}" permission; asking Whatalo for it…`);
     try {
-      await interactiveSignIn(union, ctx, config.loginTimeoutSeconds * 1000);
+      await interactiveSignIn(union, ctx, config.loginTimeoutSeconds * 1000, storeId);
     } catch (error) {
       if (!isWhataloError(error, 'SIGN_IN_TIMEOUT')) throw error;
       const url = error.details?.authorization_url;
@@ -134,8 +135,12 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
       }
       let { token, info } = active;
       if (!hasScope(info.scopes, scope)) {
-        await stepUp(scope, info.scopes, ctx);
+        const storeId = info.storeId;
+        await stepUp(scope, info.scopes, storeId, ctx);
         ({ token, info } = await activeInfo(await session.getAccessToken()));
+        // The call was for `storeId`: whatever grant is stored now (another process's
+        // included), a call never runs in another store than the one it was made for.
+        if (info.storeId !== storeId) throw storeMismatch(storeId, info.storeId);
       }
       // A step-up the merchant approved with fewer scopes than asked ends here.
       requireScope(info, scope);

@@ -21,6 +21,7 @@ import { presentAuthorizationUrl } from './browser.js';
 import { type StoredTokens, tokensFromResponse } from './grant.js';
 import { type TokenInfo, introspectToken } from './introspection.js';
 import { withLock } from './lock.js';
+import { revokeTokens } from './revocation.js';
 import { type CallbackPage, startCallbackServer } from './loopback.js';
 import { type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions } from './oauth.js';
 import { type Registration, registerClient, registrationExpired } from './registration.js';
@@ -46,6 +47,8 @@ export interface FlowOptions {
   issuer: URL;
   client: Pick<Registration, 'client_id' | 'client_secret'>;
   scope: string;
+  /** The store the grant must be for: asked of the consent page as `whatalo_store_id` (CONTRACT A19). */
+  storeId?: string;
   timeoutMs: number;
   signal?: AbortSignal;
   /** Shows the authorization URL; called exactly once per flow. */
@@ -129,6 +132,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       state,
       code_challenge: challenge,
       code_challenge_method: 'S256',
+      ...(options.storeId ? { whatalo_store_id: options.storeId } : {}),
     });
     // Listen before showing the link: a host may resolve its elicitation only after the person
     // has already come back through the browser.
@@ -205,6 +209,9 @@ export interface SignInRequest {
   scopes: readonly string[];
   /** A grant that another process stored meanwhile is used instead of a new flow when this says so. */
   reuse(tokens: StoredTokens): boolean;
+  /** The store the grant must be for (a step-up, or `login` while signed in); a grant for
+   *  another store is revoked, nothing is stored, and STORE_MISMATCH says so. Absent: any store. */
+  storeId?: string;
   timeoutMs: number;
   signal?: AbortSignal;
   /** URL-mode elicitation; when absent or failing, the browser (BROWSER honoured). */
@@ -248,6 +255,27 @@ async function usableClient(deps: SignInDeps, as: oauth.AuthorizationServer, sto
   return registration;
 }
 
+/** A sign-in that granted another store than the one it was for. */
+export function storeMismatch(wanted: string, granted: string): WhataloError {
+  return new WhataloError(
+    'STORE_MISMATCH',
+    `The sign-in was approved for store ${granted}, but whatalo-mcp is connected to store ${wanted}. Nothing was changed: the grant for ${granted} was revoked, the one for ${wanted} is kept, and nothing ran.`,
+    { hint: 'To change store on purpose, run `whatalo-mcp logout`, then `whatalo-mcp login` and choose the other store (or `whatalo-mcp login --switch-store`).', details: { reason: 'store_mismatch', wanted_store_id: wanted, granted_store_id: granted } },
+  );
+}
+
+/** Revokes a just-issued grant that will not be stored; a failure only leaves it to expire. */
+async function revokeUnwanted(as: oauth.AuthorizationServer, deps: SignInDeps, registration: Registration, response: oauth.TokenEndpointResponse): Promise<void> {
+  const tokens = tokensFromResponse(response, deps.now(), { scope: response.scope ?? '' });
+  const unwanted: SessionState = {
+    client: { client_id: registration.client_id, client_id_issued_at: registration.client_id_issued_at, client_secret_expires_at: registration.client_secret_expires_at },
+    account: '',
+    grant: { version: 1, client_secret: registration.client_secret, tokens },
+  };
+  const outcome = await revokeTokens(as, deps.config.issuer, unwanted, deps.http).catch((error: unknown) => ({ revoked: false, problem: String(error) }));
+  if (!outcome.revoked) deps.logger.warn(`the grant for the other store could not be revoked (${outcome.problem ?? 'unknown reason'}); it expires on its own`);
+}
+
 /**
  * Signs in, once per issuer across processes: holds the sign-in lock, and after taking it
  * re-reads the store, so a process that waited for another's sign-in uses its grant instead
@@ -268,7 +296,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           logger.warn(isWhataloError(error) ? error.message : 'the stored grant is unreadable; signing in afresh');
         }
         const tokens = stored?.grant.tokens;
-        if (stored && tokens && request.reuse(tokens)) {
+        if (stored && tokens && request.reuse(tokens) && (!request.storeId || tokens.store_id === request.storeId)) {
           logger.info('using the sign-in another whatalo-mcp process just completed');
           return { state: stored, previous: null, reused: true };
         }
@@ -281,6 +309,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           issuer: config.issuer,
           client: registration,
           scope,
+          ...(request.storeId ? { storeId: request.storeId } : {}),
           timeoutMs: request.timeoutMs,
           signal: request.signal,
           paste: request.paste,
@@ -312,6 +341,12 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           const askedAt = deps.now();
           const info = await introspectToken(as, config.issuer, registration, flow.response.access_token, deps.http);
           if (!info.active) throw new WhataloError('AS_PROTOCOL', `Whatalo at ${config.issuer.origin} issued an access token that introspection calls inactive.`);
+          if (request.storeId && info.storeId !== request.storeId) {
+            // The AS ignored the store we asked for (or the person chose another): this grant
+            // must not replace the one the call was for, nor stay alive unused at the AS.
+            await revokeUnwanted(as, deps, registration, flow.response);
+            throw storeMismatch(request.storeId, info.storeId);
+          }
           const now = deps.now();
           const fresh: StoredTokens = {
             ...tokensFromResponse(flow.response, now, { scope }),

@@ -22,18 +22,20 @@ function timeoutSeconds(raw: string | undefined, env: NodeJS.ProcessEnv, fallbac
 export const loginCommand: Command = {
   name: 'login',
   summary: 'Sign in to Whatalo in the browser and keep the grant in the credential store',
-  usage: `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste]
+  usage: `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]
 
   --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of the enabled tools)
   --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)
   --paste    do not listen for the browser; paste the address it ends on instead
              (for machines whose browser cannot reach this one)
+  --switch-store  signed in already: allow choosing another store (without it, the same store only)
   --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE`,
   options: {
     ...CONNECTION_OPTIONS,
     scopes: { type: 'string' },
     timeout: { type: 'string' },
     paste: { type: 'boolean' },
+    'switch-store': { type: 'boolean' },
   },
   run: (ctx) =>
     withAccount(
@@ -51,6 +53,7 @@ export const loginCommand: Command = {
         try {
           const report = await account.login({
             timeoutSeconds: timeout,
+            switchStore: ctx.values['switch-store'] === true,
             signal: ctx.signal,
             onProgress: (message) => void ctx.stderr.write(message + '\n'),
             ...(ctx.values.paste === true ? { paste: { input: process.stdin, write: (text: string) => void ctx.stderr.write(text) } } : {}),

@@ -17,6 +17,9 @@ export interface SandboxContext {
   logger: Logger;
   /** Set by --auto-approve: GET /oauth/authorize approves at once for this store. */
   autoApproveStoreId: string | undefined;
+  /** 'ignore' plays an AS that does not know `whatalo_store_id` (the broker must still refuse
+   *  another store's grant); set by POST /sandbox/authorization. Default 'honour'. */
+  storeHint: 'honour' | 'ignore';
   /** Injected faults (/sandbox/faults); empty unless a test or --faults asks. */
   faults: FaultState;
 }

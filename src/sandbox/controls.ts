@@ -39,6 +39,25 @@ export async function handleDisconnect(ctx: SandboxContext, req: IncomingMessage
   sendJson(res, 200, { client_id: clientId, store_id: storeId, revoked_grants: revoked });
 }
 
+/**
+ * POST /sandbox/authorization {auto_approve?: store id | null, store_hint?: 'honour' | 'ignore'}:
+ * how the authorization endpoint behaves from now on, so a test can sign in to one store and
+ * then meet an AS that grants another (the broker must refuse it).
+ */
+export async function handleAuthorizationMode(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = jsonObject(await readJson(req));
+  const extra = Object.keys(body).filter((k) => k !== 'auto_approve' && k !== 'store_hint');
+  if (extra.length > 0) throw badRequest(`unknown field "${extra[0]}" (known: auto_approve, store_hint)`);
+  if (body.store_hint !== undefined && body.store_hint !== 'honour' && body.store_hint !== 'ignore') throw badRequest('store_hint must be "honour" or "ignore"');
+  if (body.auto_approve !== undefined && body.auto_approve !== null && !ctx.data.stores.some((s) => s.id === body.auto_approve)) {
+    throw badRequest('auto_approve must be null or one of the merchant\'s store ids');
+  }
+  if (body.store_hint !== undefined) ctx.storeHint = body.store_hint;
+  if (body.auto_approve !== undefined) ctx.autoApproveStoreId = (body.auto_approve as string | null) ?? undefined;
+  ctx.logger.info('authorization behaviour changed', { auto_approve: ctx.autoApproveStoreId ?? null, store_hint: ctx.storeHint });
+  sendJson(res, 200, { auto_approve: ctx.autoApproveStoreId ?? null, store_hint: ctx.storeHint });
+}
+
 /** POST /sandbox/clock {advance_seconds}: moves the clock every expiry reads; answers the new time. */
 export async function handleClock(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = jsonObject(await readJson(req));

@@ -79,7 +79,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const state = createState();
-  const ctx: SandboxContext = { state, data, issuer: '', logger, autoApproveStoreId, faults: createFaultState(faults) };
+  const ctx: SandboxContext = { state, data, issuer: '', logger, autoApproveStoreId, storeHint: 'honour', faults: createFaultState(faults) };
   const api = createApiHandler({
     data,
     authenticate(token) {

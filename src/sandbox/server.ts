@@ -14,6 +14,7 @@ import { handleToken } from './as/token.js';
 import {
   SETTINGS_DISCONNECT_PATH,
   SETTINGS_PATH,
+  handleAuthorizationMode,
   handleClock,
   handleDisconnect,
   handleGrants,
@@ -36,6 +37,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/oauth/revoke': { POST: handleRevoke },
   '/sandbox/disconnect': { POST: handleDisconnect },
   '/sandbox/clock': { POST: handleClock },
+  '/sandbox/authorization': { POST: handleAuthorizationMode },
   '/sandbox/grants': { GET: handleGrants },
   '/sandbox/stats': { GET: handleStats },
   '/sandbox/reset-stats': { POST: handleResetStats },

@@ -50,6 +50,8 @@ export interface PendingAuthorization {
   state: string;
   codeChallenge: string;
   resource: string | undefined;
+  /** The store the request named (`whatalo_store_id`, CONTRACT A19): the only one the consent page offers. */
+  storeId: string | undefined;
   expiresAt: number;
 }
 

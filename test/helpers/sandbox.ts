@@ -34,6 +34,8 @@ export interface TestSandbox extends Sandbox {
   /** CONTRACT A15: the merchant disconnects the app from the store; resolves to grants revoked. */
   disconnect(clientId: string, storeId: string): Promise<number>;
   resetStats(): Promise<void>;
+  /** How /oauth/authorize behaves from now on (auto-approval for a store or the consent page; the store hint honoured or ignored). */
+  authorization(mode: { auto_approve?: string | null; store_hint?: 'honour' | 'ignore' }): Promise<void>;
 }
 
 async function control<T>(sandbox: Sandbox, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -56,6 +58,9 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
     advanceClock: async (seconds) => (await control<{ now_ms: number }>(sandbox, 'POST', 'clock', { advance_seconds: seconds })).now_ms,
     disconnect: async (clientId, storeId) =>
       (await control<{ revoked_grants: number }>(sandbox, 'POST', 'disconnect', { client_id: clientId, store_id: storeId })).revoked_grants,
+    authorization: async (mode) => {
+      await control(sandbox, 'POST', 'authorization', mode);
+    },
     resetStats: async () => {
       await control(sandbox, 'POST', 'reset-stats');
     },

@@ -45,8 +45,11 @@ function redirect(res: ServerResponse, status: 302 | 303, location: string): voi
 
 type RequestFields = Omit<PendingAuthorization, 'id' | 'csrf' | 'expiresAt' | 'redirectUri'>;
 
+/** The request parameter that names the store (CONTRACT A19, our extension). */
+export const STORE_HINT_PARAM = 'whatalo_store_id';
+
 /** Validates everything after client and redirect URI. */
-function validateRequest(client: Client, params: URLSearchParams): RequestFields {
+function validateRequest(ctx: SandboxContext, client: Client, params: URLSearchParams): RequestFields {
   let parsed: Map<string, string[]>;
   try {
     parsed = parseParams(params, ['resource']);
@@ -90,7 +93,14 @@ function validateRequest(client: Client, params: URLSearchParams): RequestFields
     const problem = resourceProblem(resource);
     if (problem) throw new RedirectError('invalid_target', problem);
   }
-  return { clientId: client.client_id, scope, state, codeChallenge: challenge, resource };
+  // A re-authorization for more scope names the store of the grant it extends; the merchant
+  // then cannot pick another one by mistake.
+  let storeId = one(parsed, STORE_HINT_PARAM);
+  if (ctx.storeHint === 'ignore') storeId = undefined;
+  else if (storeId !== undefined && !ctx.data.stores.some((s) => s.id === storeId)) {
+    throw new RedirectError('invalid_request', `${STORE_HINT_PARAM} names no store of this merchant`);
+  }
+  return { clientId: client.client_id, scope, state, codeChallenge: challenge, resource, storeId };
 }
 
 /**
@@ -134,7 +144,7 @@ export function handleAuthorize(ctx: SandboxContext, _req: IncomingMessage, res:
 
   let request: RequestFields;
   try {
-    request = validateRequest(client, params);
+    request = validateRequest(ctx, client, params);
   } catch (error) {
     if (!(error instanceof RedirectError)) throw error;
     const state = params.getAll('state').length === 1 ? params.get('state') || undefined : undefined;
@@ -143,8 +153,9 @@ export function handleAuthorize(ctx: SandboxContext, _req: IncomingMessage, res:
   }
   const complete = { ...request, redirectUri };
   if (ctx.autoApproveStoreId !== undefined) {
-    const code = issueCode(ctx.state, complete, ctx.data.merchant.id, ctx.autoApproveStoreId);
-    ctx.logger.info('authorization approved automatically', { client_id: client.client_id, store_id: ctx.autoApproveStoreId });
+    const storeId = complete.storeId ?? ctx.autoApproveStoreId;
+    const code = issueCode(ctx.state, complete, ctx.data.merchant.id, storeId);
+    ctx.logger.info('authorization approved automatically', { client_id: client.client_id, store_id: storeId });
     redirect(res, 302, withParams(redirectUri, { code, state: complete.state, iss: ctx.issuer }));
     return;
   }
@@ -179,10 +190,17 @@ export async function handleDecision(ctx: SandboxContext, req: IncomingMessage, 
   }
   const storeId = one(form, 'store_id');
   const store = ctx.data.stores.find((s) => s.id === storeId);
-  if (decision !== 'approve' || !store) {
+  if (decision !== 'approve' || !store || (pending.storeId !== undefined && store.id !== pending.storeId)) {
     // Show the page again with a fresh token: the merchant fixes the choice and goes on.
     const again = addPending(ctx.state, { ...pending });
-    const message = decision !== 'approve' ? 'Choose Approve or Deny.' : storeId ? 'That store is not one of yours. Choose one of the stores below.' : 'Choose a store before you approve.';
+    const message =
+      decision !== 'approve'
+        ? 'Choose Approve or Deny.'
+        : store && pending.storeId !== undefined
+          ? 'This app asked for access to the store below only.'
+          : storeId
+            ? 'That store is not one of yours. Choose one of the stores below.'
+            : 'Choose a store before you approve.';
     sendConsentPage(ctx, res, 400, client, again, message);
     return;
   }

@@ -36,9 +36,12 @@ export function renderConsentPage(
   const scopes = pending.scope
     .map((s) => `<li>${escapeHtml(isScope(s) ? SCOPE_CATALOG[s] : s)} <code>${escapeHtml(s)}</code></li>`)
     .join('\n');
-  const storeChoices = stores
+  // A request that names its store (a step-up for the grant's store) offers that one, chosen.
+  const offered = pending.storeId === undefined ? stores : stores.filter((s) => s.id === pending.storeId);
+  const chosen = pending.storeId === undefined ? '' : ' checked';
+  const storeChoices = offered
     .map(
-      (store, i) => `<label class="store" for="store-${i}"><input type="radio" id="store-${i}" name="store_id" value="${escapeHtml(store.id)}" required>
+      (store, i) => `<label class="store" for="store-${i}"><input type="radio" id="store-${i}" name="store_id" value="${escapeHtml(store.id)}" required${chosen}>
 <span>${escapeHtml(store.name)} <code>${escapeHtml(store.id)}</code></span></label>`,
     )
     .join('\n');
