@@ -357,7 +357,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           const previous = await session.storeSignIn(registration, fresh);
           deps.pending.registration = null;
           flow.respond({ ok: true, title: 'Signed in to Whatalo', message: 'whatalo-mcp is now connected to your store. You can close this tab and return to your app.' });
-          progress('Signed in to Whatalo.');
+          progress('Whatalo approved the sign-in; the grant is stored.');
           return { state: session.peek()!, previous, reused: false, introspected: { info, at: askedAt } };
         } catch (error) {
           flow.respond({ ok: false, title: FAILED_TITLE, message: isWhataloError(error) ? error.message : 'The sign-in could not be completed.' });

@@ -3,6 +3,7 @@
  * (strict: an unknown flag is an error) and hands the values here.
  */
 import type { ParseArgsConfig } from 'node:util';
+import { escapeControls } from '../safe-text.js';
 
 export type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -41,4 +42,13 @@ export const CONNECTION_OPTIONS = {
 export function stringFlag(ctx: Pick<CommandContext, 'values'>, name: string): string | undefined {
   const value = ctx.values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * A command's result for a person, on stdout so `whatalo-mcp status | grep store` works
+ * (diagnostics and progress stay on stderr). What it quotes from Whatalo (a store name) may
+ * not bring a control character to the terminal.
+ */
+export function printResult(ctx: Pick<CommandContext, 'stdout'>, text: string): void {
+  ctx.stdout.write(escapeControls(text, { keepNewlines: true }) + '\n');
 }

@@ -5,7 +5,7 @@
  */
 import { WhataloError } from '../errors.js';
 import { withAccount } from './account-session.js';
-import { CONNECTION_OPTIONS, type Command, stringFlag } from './command.js';
+import { CONNECTION_OPTIONS, type Command, printResult, stringFlag } from './command.js';
 
 /** A person at a terminal may need a while to find a password. */
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -60,12 +60,13 @@ export const loginCommand: Command = {
           });
           const status = await account.status();
           const store = status.store_name ? `“${status.store_name}” (${report.store_id})` : report.store_id;
-          ctx.stderr.write(
+          printResult(
+            ctx,
             [
               `Signed in to Whatalo as ${report.merchant} for store ${store}.`,
               `Scopes: ${report.scopes.join(' ')}`,
               `Credentials are kept in ${report.credential_store}.`,
-            ].join('\n') + '\n',
+            ].join('\n'),
           );
           return 0;
         } finally {

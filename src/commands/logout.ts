@@ -4,7 +4,7 @@
  * that the tokens may still be live until they expire.
  */
 import { withAccount } from './account-session.js';
-import { CONNECTION_OPTIONS, type Command } from './command.js';
+import { CONNECTION_OPTIONS, type Command, printResult } from './command.js';
 
 export const logoutCommand: Command = {
   name: 'logout',
@@ -17,13 +17,14 @@ export const logoutCommand: Command = {
     withAccount(ctx, {}, async ({ config, account }) => {
       const report = await account.logout();
       if (!report.had_grant) {
-        ctx.stderr.write(`Not signed in to Whatalo at ${config.issuer.origin}; nothing to sign out of.\n`);
+        printResult(ctx, `Not signed in to Whatalo at ${config.issuer.origin}; nothing to sign out of.`);
       } else if (report.revoked) {
-        ctx.stderr.write(`Signed out: the tokens were revoked at Whatalo and removed from ${report.credential_store}.\n`);
+        printResult(ctx, `Signed out: the tokens were revoked at Whatalo and removed from ${report.credential_store}.`);
       } else {
-        ctx.stderr.write(
+        printResult(
+          ctx,
           `Signed out here: the tokens were removed from ${report.credential_store}, but revocation did not reach Whatalo (${report.problem ?? 'unknown reason'}).\n` +
-            'They stop working when they expire; to end them now, disconnect the app under Connected apps in your Whatalo settings.\n',
+            'They stop working when they expire; to end them now, disconnect the app under Connected apps in your Whatalo settings.',
         );
       }
       return 0;

@@ -4,7 +4,7 @@
  */
 import type { StatusReport } from '../auth/account.js';
 import { withAccount } from './account-session.js';
-import { CONNECTION_OPTIONS, type Command } from './command.js';
+import { CONNECTION_OPTIONS, type Command, printResult } from './command.js';
 
 function describe(report: StatusReport): string {
   if (!report.signed_in) {
@@ -36,7 +36,7 @@ Exit status: 0 when signed in, 1 when not.`,
     withAccount(ctx, {}, async ({ account }) => {
       const report = await account.status();
       if (ctx.values.json === true) ctx.stdout.write(JSON.stringify(report) + '\n');
-      else ctx.stderr.write(describe(report) + '\n');
+      else printResult(ctx, describe(report));
       return report.signed_in ? 0 : 1;
     }),
 };

@@ -32,7 +32,7 @@ it('leaves every token of the grant inactive at the AS and nothing stored', asyn
   const before = await sandbox.stats();
   const result = await runCli(['logout'], { env });
   expect(result.code).toBe(0);
-  expect(result.stderr).toContain('Signed out: the tokens were revoked at Whatalo');
+  expect(result.stdout).toContain('Signed out: the tokens were revoked at Whatalo');
   expect((await sandbox.stats()).revocations - before.revocations).toBe(2);
   const grants = (await sandbox.grants()).filter((g) => g.client_id === clientId);
   expect(grants).toHaveLength(1);
@@ -42,7 +42,7 @@ it('leaves every token of the grant inactive at the AS and nothing stored', asyn
   expect(status.code).toBe(1);
   expect(JSON.parse(status.stdout)).toMatchObject({ signed_in: false, store_id: null, scopes: [] });
   // Twice is fine.
-  expect((await runCli(['logout'], { env })).stderr).toContain('nothing to sign out of');
+  expect((await runCli(['logout'], { env })).stdout).toContain('nothing to sign out of');
 });
 
 it('when the AS is unreachable, deletes locally and says revocation did not reach Whatalo', async () => {
@@ -51,8 +51,8 @@ it('when the AS is unreachable, deletes locally and says revocation did not reac
   try {
     const result = await runCli(['logout'], { env });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('revocation did not reach Whatalo');
-    expect(result.stderr).toContain('Connected apps');
+    expect(result.stdout).toContain('revocation did not reach Whatalo');
+    expect(result.stdout).toContain('Connected apps');
   } finally {
     await setFaults(sandbox, []);
   }

@@ -55,7 +55,7 @@ it('two processes that both need sign-in open one flow and both end signed in', 
     await fs.writeFile(gate, 'go');
     const results = await Promise.all([first.result, second.result]);
     for (const result of results) {
-      expect(result.stderr).toContain('Signed in to Whatalo as');
+      expect(result.stdout).toContain('Signed in to Whatalo as');
       expect(result.code).toBe(0);
     }
   } finally {

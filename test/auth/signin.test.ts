@@ -42,7 +42,9 @@ describe('whatalo-mcp login (the CLI a person runs)', () => {
     const before = await sandbox.stats();
 
     const login = await runCli(['login'], { env });
-    expect(login.stderr).toContain('Signed in to Whatalo as');
+    expect(login.stdout).toContain('Signed in to Whatalo as');
+    // The result on stdout, said once: no "Signed in to Whatalo." progress line before it.
+    expect((login.stdout + login.stderr).match(/Signed in to Whatalo/g), login.stdout + login.stderr).toHaveLength(1);
     expect(login.code).toBe(0);
     // The URL is always printed, and uses 127.0.0.1 with the port the callback server got.
     expect(printedUrl(login.stderr)).toMatch(/redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Fcallback/);
@@ -68,10 +70,12 @@ describe('whatalo-mcp login (the CLI a person runs)', () => {
     expect(after.grants.authorization_code - before.grants.authorization_code).toBe(1);
     expect(after.registrations - before.registrations).toBe(1);
 
-    // The human form says the same, on stderr.
+    // The human form says the same, on stdout; nothing on stderr.
     const human = await runCli(['status'], { env });
-    expect(human.stderr).toContain(sandbox.stores[0]!.name);
-    expect(human.stdout).toBe('');
+    expect(human.stdout).toContain(sandbox.stores[0]!.name);
+    // A script can grep it: `whatalo-mcp status | grep store`.
+    expect(human.stdout.split('\n').filter((l) => /^\s*store:/.test(l))).toHaveLength(1);
+    expect(human.stderr).not.toContain('store:');
   });
 
   it('running login again signs in anew with the same registration and revokes the grant it replaces', async () => {
@@ -118,7 +122,7 @@ describe('whatalo-mcp login (the CLI a person runs)', () => {
       await run.waitForStderr(/That address belongs to another sign-in/);
       run.write(visit.final + '\n');
       const result = await run.result;
-      expect(result.stderr).toContain('Signed in to Whatalo as');
+      expect(result.stdout).toContain('Signed in to Whatalo as');
       expect(result.code).toBe(0);
     } finally {
       run.kill();

@@ -18,8 +18,8 @@ it('when never signed in: exit 1, signed_in false, the command that fixes it', a
   expect(report).toMatchObject({ signed_in: false, store_id: null, scopes: [], issuer: new URL(sandbox.issuer).href });
   expect(String(report.reason)).toContain('whatalo-mcp login');
   const human = await runCli(['status'], { env });
-  expect(human.stderr).toContain('Not signed in');
-  expect(human.stdout).toBe('');
+  expect(human.stdout).toContain('Not signed in');
+  expect(human.stderr).not.toContain('Not signed in');
 });
 
 it('shows the store without its name when the API cannot be reached (best effort), and the credential store', async () => {
@@ -53,7 +53,7 @@ it('a corrupt credential record is a clear error with the way out, and logout cl
   expect(status.stderr).toMatch(/stored Whatalo credentials .* are unreadable .*Run `whatalo-mcp logout`/s);
   const logout = await runCli(['logout'], { env });
   expect(logout.code).toBe(0);
-  expect(logout.stderr).toContain('unreadable');
-  expect((await runCli(['status'], { env })).stderr).toContain('Not signed in');
+  expect(logout.stdout).toContain('unreadable');
+  expect((await runCli(['status'], { env })).stdout).toContain('Not signed in');
   expect((await runCli(['login'], { env })).code).toBe(0);
 });

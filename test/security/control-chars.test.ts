@@ -77,12 +77,12 @@ describe('remote text with control characters reaches stderr escaped', () => {
     try {
       const login = await cli(as.issuer, dir, ['login']);
       expect(login.code, login.stderr).toBe(0);
-      expect(login.stderr).toMatch(/^Signed in to Whatalo as usr_hostile for store “/m);
-      expectNoRawControls(login.stderr);
+      expect(login.stdout).toMatch(/^Signed in to Whatalo as usr_hostile for store “/m);
+      expectNoRawControls(login.stdout);
 
       const status = await cli(as.issuer, dir, ['status']);
       expect(status.code, status.stderr).toBe(0);
-      expectNoRawControls(status.stderr);
+      expectNoRawControls(status.stdout);
 
       introspectionFails = true;
       const refused = await cli(as.issuer, dir, ['status']);
