@@ -11,8 +11,8 @@ import { WhataloError, isWhataloError } from '../errors.js';
 import { escapeControls } from '../safe-text.js';
 import { type Scope, joinScopes, splitScopes } from '../scopes.js';
 import { type ActiveToken, type ConnectionDeps, createConnection } from './connection.js';
-import { grantsAll } from './grant.js';
-import { readRegisteredClient } from './registration.js';
+import type { CredentialStore } from './credentials/index.js';
+import { grantsAll, readStoredGrant } from './grant.js';
 import { revokeTokens } from './revocation.js';
 import type { SessionState } from './session.js';
 import type { PasteIO } from './signin.js';
@@ -57,7 +57,9 @@ export interface LogoutReport {
   had_grant: boolean;
   /** True when the AS confirmed the revocation of every stored token. */
   revoked: boolean;
-  /** Why revocation did not happen, when it did not. */
+  /** True when the local copy is gone from the credential store. */
+  removed: boolean;
+  /** What could not be done (revocation, removal), when something could not. */
   problem?: string;
   credential_store: string;
 }
@@ -98,6 +100,44 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
       logger.debug('could not read the store name', { error });
       return null;
     }
+  }
+
+  /**
+   * Logout when clients.json or a grant record cannot be read: the credential store still
+   * names each grant of this issuer by its client (`issuer client_id`), so every readable one
+   * is revoked and each is removed; the report says exactly what could not be done.
+   */
+  async function logoutUnreadable(store: CredentialStore, unreadable: WhataloError): Promise<LogoutReport> {
+    const base = { credential_store: store.description };
+    let accounts: string[];
+    try {
+      accounts = (await store.accounts()).filter((account) => account.startsWith(`${config.issuer.href} `));
+    } catch (error) {
+      const why = isWhataloError(error) ? error.message : unreadable.message;
+      return { ...base, had_grant: true, revoked: false, removed: false, problem: `nothing was removed or revoked: ${why}` };
+    }
+    if (accounts.length === 0) return { ...base, had_grant: false, revoked: false, removed: false, problem: unreadable.message };
+    const problems: string[] = [];
+    let revoked = true;
+    for (const account of accounts) {
+      const clientId = account.slice(config.issuer.href.length + 1);
+      try {
+        const grant = await readStoredGrant(store, account);
+        if (grant?.tokens) {
+          const state: SessionState = { client: { client_id: clientId, client_id_issued_at: null, client_secret_expires_at: null }, account, grant };
+          const outcome = await revokeTokens(await server(), config.issuer, state, http);
+          if (!outcome.revoked) {
+            revoked = false;
+            problems.push(outcome.problem ?? 'revocation failed');
+          }
+        }
+      } catch (error) {
+        revoked = false;
+        problems.push(`the grant of ${clientId} could not be revoked (${isWhataloError(error) ? error.message : 'unreadable'})`);
+      }
+      await store.delete(account);
+    }
+    return { ...base, had_grant: true, revoked, removed: true, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
   }
 
   return {
@@ -160,6 +200,7 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
       return { store_id: info.storeId, merchant: info.merchant, scopes: info.scopes, credential_store: store.description, reused: result.reused };
     },
 
+    /** Revokes and removes the grant; with clients.json or the record unreadable, see logoutUnreadable. */
     async logout() {
       const { store, session } = await open();
       introspection.clear();
@@ -169,12 +210,9 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
           state = await session.load();
         } catch (error) {
           if (!isWhataloError(error, 'CREDENTIAL_STORE')) throw error;
-          // Unreadable: nothing to revoke with; remove it so the next sign-in starts clean.
-          const client = await readRegisteredClient(config.configDir, session.issuer).catch(() => null);
-          if (client) await session.remove(client);
-          return { had_grant: true, revoked: false, problem: 'the stored credentials were unreadable', credential_store: store.description };
+          return logoutUnreadable(store, error);
         }
-        if (!state) return { had_grant: false, revoked: false, credential_store: store.description };
+        if (!state) return { had_grant: false, revoked: false, removed: false, credential_store: store.description };
         let outcome: { revoked: boolean; problem?: string } = { revoked: false, problem: 'no tokens were stored' };
         if (state.grant.tokens) {
           try {
@@ -185,7 +223,7 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
           }
         }
         await session.remove(state.client);
-        return { had_grant: state.grant.tokens !== null, revoked: outcome.revoked, ...(outcome.problem ? { problem: outcome.problem } : {}), credential_store: store.description };
+        return { had_grant: state.grant.tokens !== null, revoked: outcome.revoked, removed: true, ...(outcome.problem ? { problem: outcome.problem } : {}), credential_store: store.description };
       });
     },
 

@@ -16,6 +16,10 @@ export const logoutCommand: Command = {
   run: (ctx) =>
     withAccount(ctx, {}, async ({ config, account }) => {
       const report = await account.logout();
+      if (report.had_grant && !report.removed) {
+        ctx.stderr.write(`Not signed out: ${report.problem ?? 'the stored credentials could not be read'}.\n`);
+        return 1;
+      }
       if (!report.had_grant) {
         printResult(ctx, `Not signed in to Whatalo at ${config.issuer.origin}; nothing to sign out of.`);
       } else if (report.revoked) {

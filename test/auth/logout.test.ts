@@ -3,6 +3,7 @@
  * deletes it here; when Whatalo is out of reach it still deletes, and says so.
  */
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { openCredentialStore } from '../../src/auth/credentials/index.js';
@@ -60,4 +61,17 @@ it('when the AS is unreachable, deletes locally and says revocation did not reac
   // The tokens are still live at the AS, exactly as the message says.
   const grant = (await sandbox.grants()).find((g) => g.client_id === clientId)!;
   expect(grant.tokens.some((t) => t.active)).toBe(true);
+});
+
+it('with clients.json corrupt, still revokes the grant at the AS and removes it, and says so truthfully', async () => {
+  const { dir, env, clientId } = await signedInDir();
+  await writeFile(path.join(dir, 'clients.json'), '{"clients": [not json');
+  const result = await runCli(['logout'], { env });
+  expect(result.stderr).toContain('Signed out: the tokens were revoked at Whatalo');
+  expect(result.code).toBe(0);
+  // What the message says happened: every token inactive at the AS, nothing left in the store.
+  const grants = (await sandbox.grants()).filter((g) => g.client_id === clientId);
+  expect(grants.flatMap((g) => g.tokens.map((t) => t.active))).toEqual([false, false]);
+  const store = await openCredentialStore(loadConfig(env), { logger: silentLogger });
+  expect(await store.accounts()).toEqual([]);
 });
