@@ -201,8 +201,12 @@ describe('serve --http with the SDK client', () => {
   it('an unknown token is 401 invalid_token; the AS unreachable is 503 with Retry-After, never 401', async () => {
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    const before = server.counts().introspections;
     const unknown = await fetch(publicUrl, { method: 'POST', headers: { ...headers, authorization: `Bearer ${'A'.repeat(43)}` }, body });
     expect(unknown.status).toBe(401);
+    // active:false is never cached: the same token is asked about again.
+    expect((await fetch(publicUrl, { method: 'POST', headers: { ...headers, authorization: `Bearer ${'A'.repeat(43)}` }, body })).status).toBe(401);
+    expect(server.counts().introspections - before).toBe(2);
     expect(unknown.headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect(unknown.headers.get('www-authenticate')).toContain('resource_metadata=');
     await setFaults(sb.issuer, [{ path: '/oauth/introspect', status: 503 }]);
