@@ -3,6 +3,7 @@
  * deletes them here. When Whatalo cannot be reached the local copy goes anyway, and we say
  * that the tokens may still be live until they expire.
  */
+import { escapeControls } from '../safe-text.js';
 import { withAccount } from './account-session.js';
 import { CONNECTION_OPTIONS, type Command, printResult } from './command.js';
 
@@ -17,7 +18,7 @@ export const logoutCommand: Command = {
     withAccount(ctx, {}, async ({ config, account }) => {
       const report = await account.logout();
       if (report.had_grant && !report.removed) {
-        ctx.stderr.write(`Not signed out: ${report.problem ?? 'the stored credentials could not be read'}.\n`);
+        ctx.stderr.write(`Not signed out: ${escapeControls(report.problem ?? 'the stored credentials could not be read')}.\n`);
         return 1;
       }
       if (!report.had_grant) {

@@ -67,7 +67,7 @@ it('with clients.json corrupt, still revokes the grant at the AS and removes it,
   const { dir, env, clientId } = await signedInDir();
   await writeFile(path.join(dir, 'clients.json'), '{"clients": [not json');
   const result = await runCli(['logout'], { env });
-  expect(result.stderr).toContain('Signed out: the tokens were revoked at Whatalo');
+  expect(result.stdout).toContain('Signed out: the tokens were revoked at Whatalo');
   expect(result.code).toBe(0);
   // What the message says happened: every token inactive at the AS, nothing left in the store.
   const grants = (await sandbox.grants()).filter((g) => g.client_id === clientId);
