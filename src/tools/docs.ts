@@ -80,6 +80,7 @@ export function renderManifest(tools: readonly ToolRecord[], pkg: PackageInfo): 
         args: ['${__dirname}/dist/cli.js', 'serve'],
         env: {
           WHATALO_ISSUER: '${user_config.issuer}',
+          WHATALO_API_BASE: '${user_config.api_base}',
           WHATALO_READ_ONLY: '${user_config.read_only}',
         },
       },
@@ -96,6 +97,13 @@ export function renderManifest(tools: readonly ToolRecord[], pkg: PackageInfo): 
         title: 'Whatalo authorization server',
         description: 'Where you sign in. Keep the default unless Whatalo support gives you another address.',
         default: 'https://app.whatalo.com',
+        required: false,
+      },
+      api_base: {
+        type: 'string',
+        title: 'Whatalo API address',
+        description: 'Where your store data is read and changed (API v1). Keep the default unless Whatalo support gives you another address.',
+        default: 'https://api.whatalo.com/v1',
         required: false,
       },
       read_only: {

@@ -30,4 +30,13 @@ describe('generated docs stay in step with the tool records', () => {
     expect(existsSync(new URL(manifest.server.entry_point, root)), 'build first: npm test runs tsc').toBe(true);
     expect(read(manifest.server.entry_point).startsWith('#!/usr/bin/env node')).toBe(true);
   });
+
+  it('every user setting has a title and a description (mcpb validate), and the issuer and the API base are settings', () => {
+    const manifest = JSON.parse(read('manifest.json'));
+    for (const [key, entry] of Object.entries(manifest.user_config as Record<string, { title?: string; description?: string }>)) {
+      expect(entry.title, key).toBeTruthy();
+      expect(entry.description, key).toBeTruthy();
+    }
+    expect(manifest.server.mcp_config.env).toMatchObject({ WHATALO_ISSUER: '${user_config.issuer}', WHATALO_API_BASE: '${user_config.api_base}' });
+  });
 });
