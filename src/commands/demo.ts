@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WhataloError } from '../errors.js';
+import { formatMoney } from '../tools/money.js';
 import type { Command, CommandContext } from './command.js';
 
 /** A human can only approve a consent page if a browser can be shown to them. */
@@ -41,7 +42,7 @@ function table(rows: Row[], columns: Array<[header: string, cell: (row: Row) => 
   return [line(columns.map(([h]) => h)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-const money = (row: Row, field: string) => `${Number(row[field]).toFixed(2)} ${String(row.currency ?? '')}`.trim();
+const money = (row: Row, field: string) => formatMoney(Number(row[field]), typeof row.currency === 'string' ? row.currency : null);
 
 /**
  * The claude_desktop_config.json entry that works on this machine now: this Node and this

@@ -55,7 +55,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 // Facts for the model about how this server behaves; no instructions to it.
 export const INSTRUCTIONS = [
   'These tools work on one Whatalo store: the one chosen when the merchant signed in (get_store names it).',
-  'Amounts are in the store currency. List tools return one page with next_cursor and has_more; a cursor is valid only with the same filters.',
+  'Amounts are decimal numbers in the store currency\'s main unit (1927.69 MXN is 1,927.69 pesos, not centavos). List tools return one page with next_cursor and has_more; a cursor is valid only with the same filters.',
   'The first call may open a Whatalo sign-in page in the browser; the first use of a tool that changes data may ask the merchant for that extra permission.',
   'There are no payment or refund tools.',
 ].join(' ');

@@ -1,6 +1,7 @@
 /** Customers: list and read. There are no customer writes in API v1's public surface. */
 import { z } from 'zod';
 import { defineTool, idArg } from './define.js';
+import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
 // The fields a model keys on; the others (named in get_customer's description) pass through
@@ -41,6 +42,6 @@ export const getCustomer = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const customer = await api.getCustomer(args.customer_id);
-    return { text: `${customer.name} (${customer.id}): ${customer.orders_count} orders, ${customer.total_spent} ${customer.currency} spent.`, data: { customer } };
+    return { text: `${customer.name} (${customer.id}): ${customer.orders_count} orders, ${formatMoney(customer.total_spent, customer.currency)} spent.`, data: { customer } };
   },
 });

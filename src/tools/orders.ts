@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_PER_PAGE, ORDER_STATUSES, PAYMENT_STATUSES, type Order } from '../api/types.js';
 import { WhataloError } from '../errors.js';
 import { cents, dateArg, defineTool, fromCents, idArg, plural } from './define.js';
+import { currencyDecimals, formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
 // Output records declare the fields a model keys on; the others (named in the get tool's
@@ -62,7 +63,7 @@ export const getOrder = defineTool({
   async handler(args, { api }) {
     const order = await api.getOrder(args.order_id);
     return {
-      text: `Order #${order.number} (${order.id}) for ${order.customer_name}: ${order.total} ${order.currency}, ${order.status}, payment ${order.payment_status}.`,
+      text: `Order #${order.number} (${order.id}) for ${order.customer_name}: ${formatMoney(order.total, order.currency)}, ${order.status}, payment ${order.payment_status}.`,
       data: { order },
     };
   },
@@ -99,6 +100,7 @@ export const salesSummarySchema = z.object({
   from: z.string(),
   to: z.string(),
   currency: z.string().nullable(),
+  currency_decimals: z.number().int(),
   revenue: z.number(),
   order_count: z.number().int(),
   average_order_value: z.number().nullable(),
@@ -115,7 +117,7 @@ export type SalesSummary = z.output<typeof salesSummarySchema>;
  * Adds up paid orders that are not cancelled or returned. Top products rank by item revenue,
  * then quantity. A plain function: the rules of what counts are tested without MCP.
  */
-export function summarizeSales(orders: readonly Order[], top: number): Omit<SalesSummary, 'from' | 'to' | 'complete' | 'counted_since'> {
+export function summarizeSales(orders: readonly Order[], top: number): Omit<SalesSummary, 'from' | 'to' | 'currency_decimals' | 'complete' | 'counted_since'> {
   let revenue = 0;
   let count = 0;
   let currency: string | null = null;
@@ -183,8 +185,8 @@ export const getSalesSummary = defineTool({
     }
     const summary = summarizeSales(orders, args.top);
     const counted_since = complete ? null : (orders.at(-1)?.created_at ?? null);
-    const data: SalesSummary = { from: args.from, to, ...summary, complete, counted_since };
-    const money = (n: number | null) => `${n ?? 0} ${summary.currency ?? ''}`.trim();
+    const data: SalesSummary = { from: args.from, to, ...summary, currency_decimals: currencyDecimals(summary.currency), complete, counted_since };
+    const money = (n: number | null) => formatMoney(n, summary.currency);
     const head = `${plural(summary.order_count, 'paid order')} from ${args.from} to ${to}: revenue ${money(summary.revenue)}, average ${money(summary.average_order_value)}.`;
     const best = summary.top_products[0] ? ` Best seller: ${summary.top_products[0].name}.` : '';
     const partial = complete ? '' : ` Incomplete: the range holds more than ${MAX_SUMMARY_PAGES * MAX_PER_PAGE} paid orders; only those since ${counted_since} were counted. Narrow the range for exact totals.`;

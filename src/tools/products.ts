@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PRODUCT_STATUSES, type ProductFields } from '../api/types.js';
 import { WhataloError } from '../errors.js';
 import { defineTool, idArg, moneyArg } from './define.js';
+import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
 // Output records declare the fields a model keys on; the others (named in the get tool's
@@ -58,7 +59,7 @@ export const getProduct = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const product = await api.getProduct(args.product_id);
-    return { text: `${product.name} (${product.id}): ${product.price} ${product.currency}, ${product.status}.`, data: { product } };
+    return { text: `${product.name} (${product.id}): ${formatMoney(product.price, product.currency)}, ${product.status}.`, data: { product } };
   },
 });
 
@@ -83,7 +84,7 @@ export const createProduct = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, { api }) {
     const product = await api.createProduct(args);
-    return { text: `Created ${product.name} (${product.id}) at ${product.price} ${product.currency}, ${product.status}.`, data: { product } };
+    return { text: `Created ${product.name} (${product.id}) at ${formatMoney(product.price, product.currency)}, ${product.status}.`, data: { product } };
   },
 });
 

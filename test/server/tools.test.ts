@@ -106,6 +106,16 @@ describe('reads', () => {
     expect((await ok('get_order', { order_id: orders.items[0].id })).order.id).toBe(orders.items[0].id);
   });
 
+  it('money reads as money: amounts in the currency\'s main unit, texts grouped with the currency\'s decimals', async () => {
+    const result = await mcp.call('get_sales_summary', { from: '2020-01-01', to: '2030-01-01' });
+    const data = result.structuredContent as Data;
+    expect(data).toMatchObject({ currency: 'MXN', currency_decimals: 2 });
+    const [summary] = result.content.map((c) => (c.type === 'text' ? c.text : ''));
+    const shown = (n: number) => `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} MXN`;
+    expect(summary).toContain(`revenue ${shown(data.revenue)}, average ${shown(data.average_order_value)}`);
+    expect(summary).toMatch(/revenue \d{1,3}(,\d{3})+\.\d{2} MXN/);
+  });
+
   it('get_sales_summary counts exactly the paid orders that are not cancelled or returned', async () => {
     const summary = await ok('get_sales_summary', { from: '2000-01-01', top: 3 });
     expect(summary.complete).toBe(true);
