@@ -182,6 +182,9 @@ describe('serve --http with the SDK client', () => {
     expect((await fetch(publicUrl, { method: 'DELETE', headers: auth })).status).toBe(405);
     expect((await fetch(publicUrl, { method: 'POST', headers: auth, body: 'x'.repeat(2 * 1024 * 1024) })).status).toBe(413);
     expect((await fetch(publicUrl, { method: 'POST', headers: auth, body: '{not json' })).status).toBe(400);
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect((await fetch(publicUrl, { method: 'POST', headers: { ...auth, 'mcp-protocol-version': '1999-01-01' }, body: list })).status).toBe(400);
+    expect((await fetch(publicUrl, { method: 'POST', headers: { ...auth, 'mcp-protocol-version': '2025-11-25' }, body: list })).status).toBe(200);
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: publicUrl.port, path: '/mcp', method: 'POST', headers: { ...auth, host: 'evil.example' } }, (res) => {
