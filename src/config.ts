@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { WhataloError } from './errors.js';
 import type { LogLevel } from './log.js';
+import { ALL_SCOPES, isReadScope, isScope } from './scopes.js';
 
 export const DEFAULT_ISSUER = 'https://app.whatalo.com';
 export const DEFAULT_API_BASE = 'https://api.whatalo.com/v1';
@@ -172,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     throw new WhataloError('CONFIG_INVALID', reasons.join('; '));
   }
   const v = parsed.data;
+  if (v.scopes) checkScopes(v.scopes, flags.scopes !== undefined ? '--scopes' : 'WHATALO_SCOPES', v.readOnly ?? false);
   const credentialStore = v.credentialStore ?? 'keychain';
   if (credentialStore === 'file' && !v.credentialKey) {
     throw new WhataloError(
@@ -201,4 +203,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     toolsets: v.toolsets,
     scopes: v.scopes,
   });
+}
+
+/**
+ * The one check of requested scopes, for every command that reads them (login, serve, call,
+ * tools): each must be a known scope, and read-only mode takes read scopes only. The message
+ * names where the value came from, the flag or the variable.
+ */
+function checkScopes(scopes: readonly string[], source: '--scopes' | 'WHATALO_SCOPES', readOnly: boolean): void {
+  const unknown = scopes.filter((s) => !isScope(s));
+  if (unknown.length > 0) {
+    throw new WhataloError('CONFIG_INVALID', `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')} in ${source}; known scopes are ${ALL_SCOPES.join(', ')}`);
+  }
+  const writes = readOnly ? scopes.filter((s) => isScope(s) && !isReadScope(s)) : [];
+  if (writes.length > 0) throw new WhataloError('CONFIG_INVALID', `read-only mode asks for read scopes only; drop ${writes.join(', ')} from ${source}`);
 }

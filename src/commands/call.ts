@@ -43,6 +43,11 @@ message goes to stderr), 2 for bad usage. Run \`whatalo-mcp tools\` for the tool
     try {
       if (!session.tools.some((t) => t.name === name)) {
         const enabled = session.tools.map((t) => t.name).join(', ');
+        const { ALL_TOOLS } = await import('../tools/index.js');
+        const known = ALL_TOOLS.find((t) => t.name === name);
+        if (known && session.config.readOnly && !known.annotations.readOnlyHint) {
+          throw new WhataloError('CONFIG_INVALID', `"${name}" changes data, and read-only mode (--read-only or WHATALO_READ_ONLY) disables every tool that does; drop it to call ${name}`);
+        }
         throw new WhataloError('CONFIG_INVALID', `no tool "${name}" is enabled; the enabled tools are ${enabled}`);
       }
       const [{ Client }, { InMemoryTransport }, { VERSION }] = await Promise.all([

@@ -55,14 +55,13 @@ function retryBaseMs(env: NodeJS.ProcessEnv): number | undefined {
  * credential store replace the configured ones.
  */
 export async function openSession(ctx: CommandContext): Promise<Session> {
-  const [{ loadConfig }, { createLogger }, { loadCatalog }, { selectTools, initialScopes }, { isScope, isReadScope, ALL_SCOPES }, { createServer }, { brokerSource }, { createApiClient }] =
+  const [{ loadConfig }, { createLogger }, { loadCatalog }, { selectTools, initialScopes }, { createServer }, { brokerSource }, { createApiClient }] =
     await Promise.all([
       import('../config.js'),
       import('../log.js'),
       // The tools as listed, from the build; their records load on the first call.
       import('../tools/listing-file.js'),
       import('../tools/catalog.js'),
-      import('../scopes.js'),
       import('../server/server.js'),
       import('../server/broker-source.js'),
       import('../api/client.js'),
@@ -84,15 +83,6 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   const catalog = await loadCatalog();
   if (catalog.from === 'records') logger.debug('dist/tools/listing.json is missing or older than the build (run `npm run build`); listing from the tool records');
   const tools = selectTools(catalog.entries, { readOnly: config.readOnly, toolsets: config.toolsets });
-
-  if (config.scopes) {
-    const unknown = config.scopes.filter((s) => !isScope(s));
-    if (unknown.length > 0) {
-      throw new WhataloError('CONFIG_INVALID', `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')} in --scopes; known scopes are ${ALL_SCOPES.join(', ')}`);
-    }
-    const writes = config.readOnly ? config.scopes.filter((s) => isScope(s) && !isReadScope(s)) : [];
-    if (writes.length > 0) throw new WhataloError('CONFIG_INVALID', `--read-only asks for read scopes only; drop ${writes.join(', ')} from --scopes`);
-  }
 
   let sandbox: { close(): Promise<void> } | undefined;
   let openBrowser: ((url: string) => Promise<void>) | undefined;

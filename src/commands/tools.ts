@@ -39,7 +39,7 @@ export const toolsCommand: Command = {
         idempotent: t.annotations.idempotentHint,
         description: t.description,
       }));
-      ctx.stdout.write(JSON.stringify({ tools: listing, initial_scopes: initialScopes(tools), required_scopes: requiredScopes(tools) }, null, 2) + '\n');
+      ctx.stdout.write(JSON.stringify({ tools: listing, initial_scopes: config.scopes ?? initialScopes(tools), required_scopes: requiredScopes(tools) }, null, 2) + '\n');
       return 0;
     }
     const nameWidth = Math.max(...tools.map((t) => t.name.length));
@@ -50,7 +50,7 @@ export const toolsCommand: Command = {
       [
         ...lines,
         '',
-        `Sign-in asks for: ${initialScopes(tools).join(' ')}`,
+        `Sign-in asks for: ${(config.scopes ?? initialScopes(tools)).join(' ')}${config.scopes ? ' (from --scopes or WHATALO_SCOPES)' : ''}`,
         'Write scopes are asked for the first time a tool that needs one runs.',
       ].join('\n') + '\n',
     );

@@ -41,7 +41,7 @@ describe('first use', () => {
     expect(new URL(shown[0]!).searchParams.get('scope')).toBe('read:store read:products read:orders');
     expect(access).toMatchObject({ storeId: sandbox.stores[0]!.id, merchant: sandbox.merchant, scopes: ['read:store', 'read:products', 'read:orders'] });
     expect(progress.join('\n')).toMatch(/approve access in the browser/);
-    expect(progress.join('\n')).toMatch(/Signed in/);
+    expect(progress.join('\n')).toMatch(/approved the sign-in/);
   });
 
   it('opens the browser (BROWSER honoured) when the host cannot show the link', async () => {
