@@ -32,6 +32,20 @@ describe('revocation (RFC 7009)', () => {
     }
   });
 
+  it('A18: a confidential client may use the other method than it registered, at introspection and revocation', async () => {
+    for (const [registered, sent] of [
+      ['client_secret_basic', 'client_secret_post'],
+      ['client_secret_post', 'client_secret_basic'],
+    ] as const) {
+      const c = await register(sb, { token_endpoint_auth_method: registered });
+      const tokens = await signIn(sb, c);
+      const other = { ...c, token_endpoint_auth_method: sent };
+      expect((await introspect(sb, tokens.access_token, other)).body.active).toBe(true);
+      expect((await revoke(sb, tokens.access_token, other)).status).toBe(200);
+      expect((await introspect(sb, tokens.access_token, c)).body).toEqual({ active: false });
+    }
+  });
+
   it('A13: an unauthenticated or wrong-secret confidential client is 401 invalid_client', async () => {
     const tokens = await signIn(sb, client);
     const anonymous = await revoke(sb, tokens.access_token, null);

@@ -108,16 +108,22 @@ describe('token endpoint', () => {
     expect(noRefresh.body.error).toBe('unauthorized_client');
   });
 
-  it('client authentication follows the registered method: basic, post, or client_id only for public clients', async () => {
+  it('client authentication: a confidential client by basic or post whichever it registered (A18), a public one by client_id only', async () => {
     for (const method of ['client_secret_basic', 'client_secret_post', 'none'] as const) {
       const c = await register(sb, { token_endpoint_auth_method: method });
       const tokens = await signIn(sb, c);
       expect(tokens.access_token).toHaveLength(43);
     }
     const basic = await register(sb, { token_endpoint_auth_method: 'client_secret_basic' });
-    // The same secret in the body is the wrong method for a basic client.
+    // A18: the same secret in the body is accepted from a basic client (the grant is what fails here)…
     const viaPost = await postForm(sb, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' }, { ...basic, token_endpoint_auth_method: 'client_secret_post' });
-    expect(viaPost.body.error).toBe('invalid_client');
+    expect(viaPost.body.error).toBe('invalid_grant');
+    // …and HTTP Basic from a post client.
+    const post = await register(sb, { token_endpoint_auth_method: 'client_secret_post' });
+    const viaBasic = await postForm(sb, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' }, { ...post, token_endpoint_auth_method: 'client_secret_basic' });
+    expect(viaBasic.body.error).toBe('invalid_grant');
+    const wrongSecret = await postForm(sb, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' }, { ...post, client_secret: 'wrong' });
+    expect(wrongSecret.body.error).toBe('invalid_client');
     // A confidential client that sends only its id is refused.
     const bare = await postForm(sb, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' }, { ...basic, token_endpoint_auth_method: 'none' });
     expect(bare.status).toBe(401);

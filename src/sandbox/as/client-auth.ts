@@ -33,8 +33,9 @@ function parseBasic(header: string | undefined): BasicCredentials | undefined {
 }
 
 /**
- * Identifies and authenticates the calling client with the method it registered.
- * Confidential clients must present their secret that way; public clients send their
+ * Identifies and authenticates the calling client. Confidential clients present their
+ * secret by HTTP Basic or in the body, whichever they send: the registered method is a
+ * default, not a lock (CONTRACT A18, Whatalo's revocation page). Public clients send their
  * client_id only. Anything else, and any expired client (CONTRACT A3), is invalid_client.
  */
 export function authenticateClient(ctx: SandboxContext, req: IncomingMessage, params: Map<string, string[]>): Client {
@@ -54,8 +55,9 @@ export function authenticateClient(ctx: SandboxContext, req: IncomingMessage, pa
   if (!client) throw oauthError('invalid_client', 'unknown or expired client; register again');
 
   const used: AuthMethod = basic ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none';
-  if (used !== client.token_endpoint_auth_method) {
-    throw oauthError('invalid_client', `this client authenticates with ${client.token_endpoint_auth_method}, not ${used}`);
+  const isPublic = client.token_endpoint_auth_method === 'none';
+  if (isPublic !== (used === 'none')) {
+    throw oauthError('invalid_client', isPublic ? 'this is a public client: send client_id only, it has no secret' : 'this client must authenticate with its client secret');
   }
   if (used !== 'none') {
     const secret = basic ? basic.secret : bodySecret!;
