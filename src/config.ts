@@ -36,6 +36,14 @@ export interface Config {
   readonly toolsets: readonly string[] | undefined;
   /** Scopes to request up front (`--scopes`); undefined = derive from enabled tools. */
   readonly scopes: readonly string[] | undefined;
+  /** A client registered by hand at the AS (`WHATALO_CLIENT_ID`); used instead of registering. */
+  readonly clientId: string | undefined;
+  /** Its secret (`WHATALO_CLIENT_SECRET`); undefined = a public client. Never logged, never in clients.json. */
+  readonly clientSecret: string | undefined;
+  /** `WHATALO_CLIENT_METADATA_URL`: this app's Client ID Metadata Document, for an AS that supports them. */
+  readonly clientMetadataUrl: URL | undefined;
+  /** `--remote` / `WHATALO_REMOTE_URL`: a remote MCP server to forward to instead of calling API v1. */
+  readonly remoteUrl: URL | undefined;
 }
 
 /** The flags any subcommand may pass through; each is optional. */
@@ -46,6 +54,7 @@ export interface ConfigFlags {
   toolsets?: string;
   scopes?: string;
   credentialStore?: string;
+  remote?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -135,6 +144,26 @@ const schema = z.object({
   readOnly: bool('--read-only / WHATALO_READ_ONLY').optional(),
   toolsets: list('--toolsets / WHATALO_TOOLSETS').optional(),
   scopes: list('--scopes / WHATALO_SCOPES').optional(),
+  clientId: z.string().optional(),
+  clientSecret: z.string().optional(),
+  clientMetadataUrl: z
+    .string()
+    .transform((raw, ctx) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(raw);
+      } catch {
+        url = undefined;
+      }
+      // A Client ID Metadata Document is named by an https URL with a path (the client_id itself).
+      if (!url || url.protocol !== 'https:' || url.pathname === '/' || url.hash) {
+        ctx.addIssue({ code: 'custom', message: `WHATALO_CLIENT_METADATA_URL must be an https URL with a path and no fragment (got "${raw}")` });
+        return z.NEVER;
+      }
+      return url;
+    })
+    .optional(),
+  remoteUrl: httpUrl('--remote / WHATALO_REMOTE_URL').optional(),
 });
 
 /** The platform's per-user config directory, joined with the app name. */
@@ -166,6 +195,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     readOnly: flags.readOnly === true ? 'true' : nonEmpty(env.WHATALO_READ_ONLY),
     toolsets: flags.toolsets ?? nonEmpty(env.WHATALO_TOOLSETS),
     scopes: flags.scopes ?? nonEmpty(env.WHATALO_SCOPES),
+    clientId: nonEmpty(env.WHATALO_CLIENT_ID),
+    clientSecret: nonEmpty(env.WHATALO_CLIENT_SECRET),
+    clientMetadataUrl: nonEmpty(env.WHATALO_CLIENT_METADATA_URL),
+    remoteUrl: flags.remote ?? nonEmpty(env.WHATALO_REMOTE_URL),
   };
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
@@ -189,6 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       `WHATALO_CREDENTIAL_KEY must be at least ${MIN_CREDENTIAL_KEY_LENGTH} characters (not counting spaces around it); a shorter passphrase is too easy to guess`,
     );
   }
+  if (v.clientSecret && !v.clientId) {
+    throw new WhataloError('CONFIG_INVALID', 'WHATALO_CLIENT_SECRET needs WHATALO_CLIENT_ID, the client it belongs to');
+  }
   return Object.freeze({
     issuer: v.issuer ?? new URL(DEFAULT_ISSUER),
     apiBase: v.apiBase ?? new URL(DEFAULT_API_BASE),
@@ -202,6 +238,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     readOnly: v.readOnly ?? false,
     toolsets: v.toolsets,
     scopes: v.scopes,
+    clientId: v.clientId,
+    clientSecret: v.clientSecret,
+    clientMetadataUrl: v.clientMetadataUrl,
+    remoteUrl: v.remoteUrl,
   });
 }
 

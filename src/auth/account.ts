@@ -13,6 +13,7 @@ import { type Scope, joinScopes, splitScopes } from '../scopes.js';
 import { type ActiveToken, type ConnectionDeps, createConnection } from './connection.js';
 import type { CredentialStore } from './credentials/index.js';
 import { grantsAll, readStoredGrant } from './grant.js';
+import { preferredAuthMethod } from './registration.js';
 import { revokeTokens } from './revocation.js';
 import type { SessionState } from './session.js';
 import type { PasteIO } from './signin.js';
@@ -124,7 +125,9 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
       try {
         const grant = await readStoredGrant(store, account);
         if (grant?.tokens) {
-          const state: SessionState = { client: { client_id: clientId, client_id_issued_at: null, client_secret_expires_at: null }, account, grant };
+          // clients.json is what recorded the method: without it, the one the AS would give a client like this.
+          const method = grant.client_secret === null ? 'none' : preferredAuthMethod(await server(), config.issuer, false);
+          const state: SessionState = { client: { client_id: clientId, token_endpoint_auth_method: method, client_id_issued_at: null, client_secret_expires_at: null }, account, grant };
           const outcome = await revokeTokens(await server(), config.issuer, state, http);
           if (!outcome.revoked) {
             revoked = false;

@@ -10,11 +10,11 @@ import type { Config } from '../config.js';
 import { SIGN_IN_HINT, WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type CredentialStore, openCredentialStore } from './credentials/index.js';
-import { discoverAuthorizationServer } from './discovery.js';
+import { discoverAuthorizationServer, requireEndpoint } from './discovery.js';
 import { type IntrospectionCache, type TokenInfo, createIntrospectionCache, introspectToken } from './introspection.js';
 import { type HttpDeps, isInvalidClient } from './oauth.js';
 import { revokeTokens } from './revocation.js';
-import { type Session, createSession } from './session.js';
+import { type Session, createSession, credentialsOf, directTarget } from './session.js';
 import { type SignInDeps, type SignInRequest, type SignInResult, signIn } from './signin.js';
 
 export interface ConnectionDeps {
@@ -48,13 +48,20 @@ export function createConnection(config: Config, deps: ConnectionDeps): Connecti
   const now = deps.now ?? Date.now;
   const http: HttpDeps = deps.fetch ? { fetch: deps.fetch } : {};
   const pending: SignInDeps['pending'] = { registration: null };
+  const target = directTarget(config);
 
   let discovered: Promise<oauth.AuthorizationServer> | null = null;
   function server(): Promise<oauth.AuthorizationServer> {
-    discovered ??= discoverAuthorizationServer(config.issuer, http).catch((error: unknown) => {
-      discovered = null; // a failed discovery is retried by the next call
-      throw error;
-    });
+    discovered ??= discoverAuthorizationServer(config.issuer, http)
+      .then((as) => {
+        // The store a call addresses comes from introspection (CONTRACT A11): without it nothing is safe to call.
+        requireEndpoint(as, 'introspection_endpoint', 'tells this app which store a token is for');
+        return as;
+      })
+      .catch((error: unknown) => {
+        discovered = null; // a failed discovery is retried by the next call
+        throw error;
+      });
     return discovered;
   }
 
@@ -62,7 +69,7 @@ export function createConnection(config: Config, deps: ConnectionDeps): Connecti
   function open(): Promise<{ store: CredentialStore; session: Session }> {
     opened ??= openCredentialStore(config, { logger }).then((store) => ({
       store,
-      session: createSession({ config, logger, store, http, now, server }),
+      session: createSession({ config, target, logger, store, http, now, server }),
     }));
     opened.catch(() => (opened = null));
     return opened;
@@ -73,7 +80,7 @@ export function createConnection(config: Config, deps: ConnectionDeps): Connecti
     const state = session.peek();
     if (!state) throw new WhataloError('AUTH_REQUIRED', 'Not signed in to Whatalo.', { hint: SIGN_IN_HINT, details: { reason: 'not_signed_in' } });
     try {
-      return await introspectToken(await server(), config.issuer, { client_id: state.client.client_id, client_secret: state.grant.client_secret }, token, http);
+      return await introspectToken(await server(), config.issuer, credentialsOf(state), token, http);
     } catch (error) {
       if (isInvalidClient(error)) await session.forgetClient(state.client.client_id);
       throw error;
@@ -118,7 +125,7 @@ export function createConnection(config: Config, deps: ConnectionDeps): Connecti
     activeInfo,
     async signIn(request) {
       const { session } = await open();
-      const result = await signIn({ config, logger, session, http, now, server, pending, ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}) }, request);
+      const result = await signIn({ config, target, logger, session, http, now, server, pending, ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}) }, request);
       await revokePrevious(result);
       return result;
     },

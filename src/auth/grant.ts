@@ -35,7 +35,8 @@ export interface StoredTokens {
 
 export interface StoredGrant {
   version: 1;
-  client_secret: string;
+  /** Null for a public client, which has none. */
+  client_secret: string | null;
   tokens: StoredTokens | null;
 }
 
@@ -75,7 +76,7 @@ const storedTokens = z.object({
 
 const storedGrant = z.object({
   version: z.literal(1),
-  client_secret: z.string().min(1),
+  client_secret: z.string().min(1).nullable(),
   tokens: storedTokens.nullish().transform((value) => value ?? null),
 });
 

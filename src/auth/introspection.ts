@@ -14,7 +14,7 @@ import * as oauth from 'oauth4webapi';
 import { WhataloError } from '../errors.js';
 import { escapeControls } from '../safe-text.js';
 import { splitScopes } from '../scopes.js';
-import { type HttpDeps, clientAuth, oauthFailure, requestOptions } from './oauth.js';
+import { type ClientCredentials, type HttpDeps, clientAuth, oauthFailure, requestOptions } from './oauth.js';
 
 export type TokenInfo =
   | { active: false }
@@ -30,11 +30,6 @@ export type TokenInfo =
       clientId: string | null;
     };
 
-export interface ClientCredentials {
-  client_id: string;
-  client_secret: string;
-}
-
 /**
  * Asks the AS about one token, authenticating as the client it was issued to.
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
@@ -48,7 +43,7 @@ export async function introspectToken(
 ): Promise<TokenInfo> {
   let answer: oauth.IntrospectionResponse;
   try {
-    const response = await oauth.introspectionRequest(as, { client_id: client.client_id }, clientAuth(client.client_secret), token, {
+    const response = await oauth.introspectionRequest(as, { client_id: client.client_id }, clientAuth(client), token, {
       ...requestOptions(issuer, deps),
       additionalParameters: { token_type_hint: 'access_token' },
     });

@@ -68,9 +68,35 @@ function endpointName(url: string): string {
   return `${parsed.origin}${parsed.pathname}`;
 }
 
-/** Client authentication for every endpoint: HTTP Basic with the per-install secret (RFC 8252 §8.5). */
-export function clientAuth(secret: string): oauth.ClientAuth {
-  return oauth.ClientSecretBasic(secret);
+/** The client authentication methods this app can use (RFC 7591 §2 names). */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+
+export function isClientAuthMethod(value: unknown): value is ClientAuthMethod {
+  return typeof value === 'string' && (CLIENT_AUTH_METHODS as readonly string[]).includes(value);
+}
+
+/** Who this app is at the AS: the id, the secret (null for a public client) and how it presents it. */
+export interface ClientCredentials {
+  client_id: string;
+  client_secret: string | null;
+  token_endpoint_auth_method: ClientAuthMethod;
+}
+
+/**
+ * Client authentication at the token, introspection and revocation endpoints, by the method
+ * the registration settled on: one method for all three, as RFC 7662 §2.1 and RFC 7009 §2.1
+ * reuse the token endpoint's.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function clientAuth(client: ClientCredentials): oauth.ClientAuth {
+  if (client.token_endpoint_auth_method === 'none') return oauth.None();
+  if (client.client_secret === null) {
+    throw new WhataloError('CREDENTIAL_STORE', `The client ${client.client_id} authenticates with ${client.token_endpoint_auth_method} but no client secret is stored.`, {
+      hint: SIGN_IN_HINT,
+    });
+  }
+  return client.token_endpoint_auth_method === 'client_secret_post' ? oauth.ClientSecretPost(client.client_secret) : oauth.ClientSecretBasic(client.client_secret);
 }
 
 /** The OAuth error code behind a mapped error (`invalid_grant`, `invalid_client`, …), if any. */

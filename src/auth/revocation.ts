@@ -5,7 +5,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { type HttpDeps, clientAuth, oauthFailure, requestOptions } from './oauth.js';
-import type { SessionState } from './session.js';
+import { type SessionState, credentialsOf } from './session.js';
 
 export interface RevocationOutcome {
   /** True when the AS confirmed every revocation. */
@@ -21,8 +21,10 @@ export interface RevocationOutcome {
 export async function revokeTokens(as: oauth.AuthorizationServer, issuer: URL, state: SessionState, http: HttpDeps = {}): Promise<RevocationOutcome> {
   const tokens = state.grant.tokens;
   if (!tokens) return { revoked: true };
+  // RFC 7009 is optional for an AS; without it the tokens can only expire on their own.
+  if (!as.revocation_endpoint) return { revoked: false, problem: `the authorization server at ${issuer.origin} offers no revocation endpoint` };
   const client: oauth.Client = { client_id: state.client.client_id };
-  const auth = clientAuth(state.grant.client_secret);
+  const auth = clientAuth(credentialsOf(state));
   const order: [string | null, string][] = [
     [tokens.refresh_token, 'refresh_token'],
     [tokens.access_token, 'access_token'],

@@ -20,7 +20,7 @@ import type { Logger } from '../log.js';
 import type { CredentialStore } from './credentials/index.js';
 import { type StoredGrant, type StoredTokens, grantAccount, needsRefresh, readStoredGrant, tokensFromResponse, writeStoredGrant } from './grant.js';
 import { withLock } from './lock.js';
-import { type HttpDeps, type SignedOutReason, clientAuth, isInvalidClient, oauthErrorOf, oauthFailure, requestOptions } from './oauth.js';
+import { type ClientCredentials, type HttpDeps, type SignedOutReason, clientAuth, isInvalidClient, oauthErrorOf, oauthFailure, requestOptions } from './oauth.js';
 import { type RegisteredClient, type Registration, forgetRegisteredClient, readRegisteredClient, registrationExpired, saveRegisteredClient } from './registration.js';
 
 /** A refresh is a few requests; waiting longer than this for another process means it is stuck. */
@@ -33,8 +33,34 @@ export interface SessionState {
   grant: StoredGrant;
 }
 
+/** What a session's tokens are for, and under which name they are kept. */
+export interface AuthTarget {
+  /** The authorization server's issuer identifier. */
+  issuer: URL;
+  /** The RFC 8707 resource every authorization, code and refresh request names (one value, CONTRACT A16). */
+  resource: string | undefined;
+  /** Names the session in clients.json, the credential store and the lock files (the issuer, in direct mode). */
+  key: string;
+}
+
+/** The direct mode's target: Whatalo's AS, tokens for API v1. */
+export function directTarget(config: Pick<Config, 'issuer' | 'apiBase'>): AuthTarget {
+  return { issuer: config.issuer, resource: config.apiBase.href, key: config.issuer.href };
+}
+
+/** The credentials a stored state authenticates with. */
+export function credentialsOf(state: SessionState): ClientCredentials {
+  return { client_id: state.client.client_id, client_secret: state.grant.client_secret, token_endpoint_auth_method: state.client.token_endpoint_auth_method };
+}
+
+/** `resource` as oauth4webapi's additionalParameters, when there is one. */
+export function resourceParameter(target: AuthTarget): Record<string, string> {
+  return target.resource === undefined ? {} : { resource: target.resource };
+}
+
 export interface SessionDeps {
   config: Config;
+  target: AuthTarget;
   logger: Logger;
   store: CredentialStore;
   http: HttpDeps;
@@ -44,8 +70,8 @@ export interface SessionDeps {
 }
 
 export interface Session {
-  /** The issuer as used in keys and messages. */
-  readonly issuer: string;
+  /** The key of this session's records and locks (AuthTarget.key). */
+  readonly key: string;
   /** What this process knows, without I/O. */
   peek(): SessionState | null;
   /** Re-reads clients.json and the credential store; throws CREDENTIAL_STORE for a corrupt record. */
@@ -81,16 +107,16 @@ export function notSignedIn(): WhataloError {
 }
 
 export function createSession(deps: SessionDeps): Session {
-  const { config, logger, store, now } = deps;
-  const issuer = config.issuer.href;
-  const refreshLock = lockPath(config.configDir, 'refresh', issuer);
+  const { config, logger, store, now, target } = deps;
+  const key = target.key;
+  const refreshLock = lockPath(config.configDir, 'refresh', key);
   let memory: SessionState | null = null;
   let inflight: Promise<string> | null = null;
 
   async function load(): Promise<SessionState | null> {
-    const client = await readRegisteredClient(config.configDir, issuer);
+    const client = await readRegisteredClient(config.configDir, key);
     if (!client) return (memory = null);
-    const account = grantAccount(issuer, client.client_id);
+    const account = grantAccount(key, client.client_id);
     const grant = await readStoredGrant(store, account);
     // A client whose secret is gone cannot authenticate: as good as none, the next sign-in registers anew.
     memory = grant ? { client, account, grant } : null;
@@ -105,8 +131,8 @@ export function createSession(deps: SessionDeps): Session {
   }
 
   async function remove(client: RegisteredClient): Promise<void> {
-    await store.delete(grantAccount(issuer, client.client_id));
-    await forgetRegisteredClient(config.configDir, issuer, client.client_id);
+    await store.delete(grantAccount(key, client.client_id));
+    await forgetRegisteredClient(config.configDir, key, client.client_id);
     if (memory?.client.client_id === client.client_id) memory = null;
   }
 
@@ -136,10 +162,13 @@ export function createSession(deps: SessionDeps): Session {
       try {
         const as = await deps.server();
         const client: oauth.Client = { client_id: state.client.client_id };
-        const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth(state.grant.client_secret), tokens.refresh_token, requestOptions(config.issuer, deps.http));
+        const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth(credentialsOf(state)), tokens.refresh_token, {
+          ...requestOptions(target.issuer, deps.http),
+          additionalParameters: resourceParameter(target),
+        });
         answer = await oauth.processRefreshTokenResponse(as, client, response);
       } catch (error) {
-        const mapped = oauthFailure(error, 'refresh', config.issuer);
+        const mapped = oauthFailure(error, 'refresh', target.issuer);
         if (oauthErrorOf(mapped) === 'invalid_grant') {
           // Under the lock the stored tokens are still the ones that failed: clear them, once; no retry loop.
           await writeTokens(state, null);
@@ -169,7 +198,7 @@ export function createSession(deps: SessionDeps): Session {
   }
 
   return {
-    issuer,
+    key,
     peek: () => memory,
     load,
     async getAccessToken() {
@@ -192,19 +221,20 @@ export function createSession(deps: SessionDeps): Session {
           // A corrupt record is replaced by this sign-in; its account is deleted below.
           logger.debug('replacing an unreadable stored grant', { error });
         }
-        const previousClient = previous?.client ?? (await readRegisteredClient(config.configDir, issuer).catch(() => null));
+        const previousClient = previous?.client ?? (await readRegisteredClient(config.configDir, key).catch(() => null));
         const client: RegisteredClient = {
           client_id: registration.client_id,
+          token_endpoint_auth_method: registration.token_endpoint_auth_method,
           client_id_issued_at: registration.client_id_issued_at,
           client_secret_expires_at: registration.client_secret_expires_at,
         };
-        const account = grantAccount(issuer, client.client_id);
+        const account = grantAccount(key, client.client_id);
         const grant: StoredGrant = { version: 1, client_secret: registration.client_secret, tokens };
         // Record first, then the name of the client: a reader never finds a client without its secret.
         await writeStoredGrant(store, account, grant);
-        await saveRegisteredClient(config.configDir, issuer, client);
+        await saveRegisteredClient(config.configDir, key, client);
         if (previousClient && previousClient.client_id !== client.client_id) {
-          await store.delete(grantAccount(issuer, previousClient.client_id));
+          await store.delete(grantAccount(key, previousClient.client_id));
         }
         memory = { client, account, grant };
         return previous;
@@ -218,7 +248,7 @@ export function createSession(deps: SessionDeps): Session {
     },
     forgetClient(clientId) {
       return exclusive(async () => {
-        const client = await readRegisteredClient(config.configDir, issuer);
+        const client = await readRegisteredClient(config.configDir, key);
         if (client?.client_id === clientId) await remove(client);
       });
     },

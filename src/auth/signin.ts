@@ -23,8 +23,8 @@ import { type TokenInfo, introspectToken } from './introspection.js';
 import { withLock } from './lock.js';
 import { revokeTokens } from './revocation.js';
 import { type CallbackPage, startCallbackServer } from './loopback.js';
-import { type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions } from './oauth.js';
-import { type Registration, registerClient, registrationExpired } from './registration.js';
+import { type ClientCredentials, type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions } from './oauth.js';
+import { type Registration, preferredAuthMethod, registerClient, registrationExpired } from './registration.js';
 import { type Session, type SessionDeps, type SessionState, lockPath } from './session.js';
 
 /**
@@ -45,10 +45,13 @@ export interface PasteIO {
 export interface FlowOptions {
   as: oauth.AuthorizationServer;
   issuer: URL;
-  client: Pick<Registration, 'client_id' | 'client_secret'>;
+  client: ClientCredentials;
+  /** Space-separated; empty = no scope parameter (the AS's default). */
   scope: string;
   /** The store the grant must be for: asked of the consent page as `whatalo_store_id` (CONTRACT A19). */
   storeId?: string;
+  /** The RFC 8707 resource, on the authorization and the code request. */
+  resource: string | undefined;
   timeoutMs: number;
   signal?: AbortSignal;
   /** Shows the authorization URL; called exactly once per flow. */
@@ -128,7 +131,8 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       response_type: 'code',
       client_id: client.client_id,
       redirect_uri: redirectUri,
-      scope: options.scope,
+      ...(options.scope ? { scope: options.scope } : {}),
+      ...(options.resource === undefined ? {} : { resource: options.resource }),
       state,
       code_challenge: challenge,
       code_challenge_method: 'S256',
@@ -177,7 +181,10 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       throw failure;
     }
     try {
-      const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(options.client.client_secret), params, redirectUri, verifier, requestOptions(issuer, options.http));
+      const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(options.client), params, redirectUri, verifier, {
+        ...requestOptions(issuer, options.http),
+        ...(options.resource === undefined ? {} : { additionalParameters: { resource: options.resource } }),
+      });
       const result = { response: await oauth.processAuthorizationCodeResponse(as, client, response), respond };
       handedOver = true;
       return result;
@@ -231,17 +238,44 @@ export interface SignInResult {
 }
 
 /**
- * A client the AS still accepts: the stored one (probed with a harmless introspection, since
- * an expired registration would otherwise end on an error page the flow cannot see), else a
- * new registration.
+ * The client configured by hand (WHATALO_CLIENT_ID / WHATALO_CLIENT_SECRET): used as is, with
+ * the method the AS lists for a client with a secret, or as a public client without one.
+ */
+function configuredClient(deps: SignInDeps, as: oauth.AuthorizationServer): Registration | null {
+  const { clientId, clientSecret } = deps.config;
+  if (!clientId) return null;
+  const method = clientSecret ? preferredAuthMethod(as, deps.target.issuer, false) : 'none';
+  return { client_id: clientId, client_secret: clientSecret ?? null, token_endpoint_auth_method: method, client_id_issued_at: null, client_secret_expires_at: null };
+}
+
+/**
+ * A Client ID Metadata Document: the client_id is an https URL the AS fetches, so there is
+ * nothing to register and no secret (a public client). Used only when the AS advertises
+ * support and WHATALO_CLIENT_METADATA_URL names the document.
+ * @see https://datatracker.ietf.org/doc/draft-ietf-oauth-client-id-metadata-document/
+ */
+function metadataDocumentClient(deps: SignInDeps, as: oauth.AuthorizationServer): Registration | null {
+  const url = deps.config.clientMetadataUrl;
+  if (!url || as.client_id_metadata_document_supported !== true) return null;
+  return { client_id: url.href, client_secret: null, token_endpoint_auth_method: 'none', client_id_issued_at: null, client_secret_expires_at: null };
+}
+
+/**
+ * A client the AS accepts: the one configured by hand or by metadata document; else the
+ * stored one (probed with a harmless introspection where the AS offers it, since an expired
+ * registration would otherwise end on an error page the flow cannot see); else a new
+ * registration.
  */
 async function usableClient(deps: SignInDeps, as: oauth.AuthorizationServer, stored: SessionState | null): Promise<Registration> {
+  const fixed = configuredClient(deps, as) ?? metadataDocumentClient(deps, as);
+  if (fixed) return fixed;
   const candidates: Registration[] = [];
   if (stored && !registrationExpired(stored.client, deps.now())) candidates.push({ ...stored.client, client_secret: stored.grant.client_secret });
   if (deps.pending.registration && !registrationExpired(deps.pending.registration, deps.now())) candidates.push(deps.pending.registration);
   for (const candidate of candidates) {
+    if (!as.introspection_endpoint) return candidate;
     try {
-      await introspectToken(as, deps.config.issuer, candidate, oauth.generateRandomState(), deps.http);
+      await introspectToken(as, deps.target.issuer, candidate, oauth.generateRandomState(), deps.http);
       return candidate;
     } catch (error) {
       if (!isInvalidClient(error)) throw error;
@@ -249,9 +283,14 @@ async function usableClient(deps: SignInDeps, as: oauth.AuthorizationServer, sto
       if (stored && candidate.client_id === stored.client.client_id) await deps.session.forgetClient(candidate.client_id);
     }
   }
-  const registration = await registerClient(as, deps.config.issuer, deps.http);
+  if (!as.registration_endpoint) {
+    throw new WhataloError('CONFIG_INVALID', `The authorization server at ${deps.target.issuer.href} does not offer dynamic client registration, so this app needs a client registered there.`, {
+      hint: `Register a native app with the redirect URI http://127.0.0.1/callback (any port) at that server, then set WHATALO_CLIENT_ID (and WHATALO_CLIENT_SECRET when it has one).`,
+    });
+  }
+  const registration = await registerClient(as, deps.target.issuer, { ...deps.http, logger: deps.logger });
   deps.pending.registration = registration;
-  deps.logger.debug('registered with Whatalo', { client_id: registration.client_id });
+  deps.logger.debug('registered with the authorization server', { client_id: registration.client_id, token_endpoint_auth_method: registration.token_endpoint_auth_method });
   return registration;
 }
 
@@ -268,11 +307,11 @@ export function storeMismatch(wanted: string, granted: string): WhataloError {
 async function revokeUnwanted(as: oauth.AuthorizationServer, deps: SignInDeps, registration: Registration, response: oauth.TokenEndpointResponse): Promise<void> {
   const tokens = tokensFromResponse(response, deps.now(), { scope: response.scope ?? '' });
   const unwanted: SessionState = {
-    client: { client_id: registration.client_id, client_id_issued_at: registration.client_id_issued_at, client_secret_expires_at: registration.client_secret_expires_at },
+    client: { client_id: registration.client_id, token_endpoint_auth_method: registration.token_endpoint_auth_method, client_id_issued_at: registration.client_id_issued_at, client_secret_expires_at: registration.client_secret_expires_at },
     account: '',
     grant: { version: 1, client_secret: registration.client_secret, tokens },
   };
-  const outcome = await revokeTokens(as, deps.config.issuer, unwanted, deps.http).catch((error: unknown) => ({ revoked: false, problem: String(error) }));
+  const outcome = await revokeTokens(as, deps.target.issuer, unwanted, deps.http).catch((error: unknown) => ({ revoked: false, problem: String(error) }));
   if (!outcome.revoked) deps.logger.warn(`the grant for the other store could not be revoked (${outcome.problem ?? 'unknown reason'}); it expires on its own`);
 }
 
@@ -282,11 +321,11 @@ async function revokeUnwanted(as: oauth.AuthorizationServer, deps: SignInDeps, r
  * of opening a second browser tab.
  */
 export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<SignInResult> {
-  const { config, logger, session } = deps;
+  const { config, logger, session, target } = deps;
   const progress = (message: string) => request.onProgress?.(message);
   try {
     return await withLock(
-      lockPath(config.configDir, 'signin', session.issuer),
+      lockPath(config.configDir, 'signin', session.key),
       async () => {
         let stored: SessionState | null = null;
         try {
@@ -306,10 +345,11 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
         const scope = joinScopes(request.scopes);
         const flow = await authorizationCodeFlow({
           as,
-          issuer: config.issuer,
+          issuer: target.issuer,
           client: registration,
           scope,
           ...(request.storeId ? { storeId: request.storeId } : {}),
+          resource: target.resource,
           timeoutMs: request.timeoutMs,
           signal: request.signal,
           paste: request.paste,
@@ -339,8 +379,8 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
 
         try {
           const askedAt = deps.now();
-          const info = await introspectToken(as, config.issuer, registration, flow.response.access_token, deps.http);
-          if (!info.active) throw new WhataloError('AS_PROTOCOL', `Whatalo at ${config.issuer.origin} issued an access token that introspection calls inactive.`);
+          const info = await introspectToken(as, target.issuer, registration, flow.response.access_token, deps.http);
+          if (!info.active) throw new WhataloError('AS_PROTOCOL', `Whatalo at ${target.issuer.origin} issued an access token that introspection calls inactive.`);
           if (request.storeId && info.storeId !== request.storeId) {
             // The AS ignored the store we asked for (or the person chose another): this grant
             // must not replace the one the call was for, nor stay alive unused at the AS.

@@ -46,7 +46,8 @@ describe('discoverAuthorizationServer', () => {
     ['another issuer', (i) => ({ ...good(i), issuer: 'https://app.whatalo.com' }), /names the issuer "https:\/\/app\.whatalo\.com"/],
     ['no S256', (i) => ({ ...good(i), code_challenge_methods_supported: ['plain'] }), /does not list "S256" in code_challenge_methods_supported/],
     ['no code_challenge_methods_supported', (i) => ({ ...good(i), code_challenge_methods_supported: undefined }), /does not list "S256"/],
-    ['no revocation endpoint', (i) => ({ ...good(i), revocation_endpoint: undefined }), /has no "revocation_endpoint"/],
+    ['no token endpoint', (i) => ({ ...good(i), token_endpoint: undefined }), /has no "token_endpoint"/],
+    ['an http revocation endpoint off loopback', (i) => ({ ...good(i), revocation_endpoint: 'http://tokens.example/revoke' }), /"revocation_endpoint" must use https/],
     ['an http endpoint off loopback', (i) => ({ ...good(i), token_endpoint: 'http://tokens.example/oauth/token' }), /"token_endpoint" must use https/],
   ];
   for (const [name, metadata, message] of refusals) {

@@ -25,7 +25,7 @@ beforeAll(async () => {
   const store = await openCredentialStore(config, { logger: silentLogger });
   const secret = (await readStoredGrant(store, grantAccount(config.issuer.href, client.client_id)))!.client_secret;
   const as = await discoverAuthorizationServer(config.issuer);
-  introspect = (t) => introspectToken(as, config.issuer, { client_id: client.client_id, client_secret: secret }, t);
+  introspect = (t) => introspectToken(as, config.issuer, { client_id: client.client_id, client_secret: secret, token_endpoint_auth_method: client.token_endpoint_auth_method }, t);
 });
 afterAll(() => setFaults(sandbox, []));
 beforeEach(() => setFaults(sandbox, []));

@@ -22,9 +22,10 @@ it('registers as a confidential client with a secret that expires', async () => 
   const as = await discoverAuthorizationServer(issuer);
   const registration = await registerClient(as, issuer);
   expect(registration.client_id).toMatch(/^cli_/);
-  expect(registration.client_secret.length).toBeGreaterThanOrEqual(32);
+  expect(registration.client_secret!.length).toBeGreaterThanOrEqual(32);
   expect(registration.client_secret_expires_at! - registration.client_id_issued_at!).toBe(90 * 24 * 3600);
-  expect(CLIENT_METADATA).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', redirect_uris: ['http://127.0.0.1/callback'] });
+  expect(registration.token_endpoint_auth_method).toBe('client_secret_basic');
+  expect(CLIENT_METADATA).toMatchObject({ application_type: 'native', redirect_uris: ['http://127.0.0.1/callback'] });
 });
 
 it('clients.json names the client without its secret, private to the user', async () => {
@@ -34,7 +35,7 @@ it('clients.json names the client without its secret, private to the user', asyn
   const file = path.join(dir, 'clients.json');
   const content = JSON.parse(await fs.readFile(file, 'utf8')) as { clients: Record<string, Record<string, unknown>> };
   const entry = content.clients[new URL(sandbox.issuer).href]!;
-  expect(Object.keys(entry).sort()).toEqual(['client_id', 'client_id_issued_at', 'client_secret_expires_at']);
+  expect(Object.keys(entry).sort()).toEqual(['client_id', 'client_id_issued_at', 'client_secret_expires_at', 'token_endpoint_auth_method']);
   expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
   expect((await fs.stat(dir)).mode & 0o777).toBe(0o700);
 });

@@ -9,7 +9,7 @@ import { type CredentialStore, openCredentialStore } from '../../src/auth/creden
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
 import { grantAccount, readStoredGrant } from '../../src/auth/grant.js';
 import { readRegisteredClient } from '../../src/auth/registration.js';
-import { type Session, createSession } from '../../src/auth/session.js';
+import { type Session, createSession, directTarget } from '../../src/auth/session.js';
 import type { Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { approvingPerson, digest, sandboxConfig, setFaults, tempDir, useApprovingSandbox } from './kit.js';
@@ -34,7 +34,7 @@ async function signedIn(): Promise<void> {
 }
 
 function session(): Session {
-  return createSession({ config, logger: silentLogger, store, http: {}, now, server: () => discoverAuthorizationServer(config.issuer) });
+  return createSession({ config, target: directTarget(config), logger: silentLogger, store, http: {}, now, server: () => discoverAuthorizationServer(config.issuer) });
 }
 
 async function storedTokens() {

@@ -95,7 +95,7 @@ describe('SIGKILL during a refresh, then a restart on the same credential file',
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(grant.client_secret)}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(grant.client_secret!)}`).toString('base64')}`,
       },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: grant.tokens!.refresh_token! }),
     });

@@ -57,13 +57,14 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
       resource: options.publicUrl.href,
       token_endpoint_auth_method: 'client_secret_basic',
     } as never);
-    credentials = { client_id: registered.client_id, client_secret: registered.client_secret };
+    credentials = { client_id: registered.client_id, client_secret: registered.client_secret! };
     logger.info('registered as a resource server by DCR; set WHATALO_RS_CLIENT_ID and WHATALO_RS_CLIENT_SECRET to keep one registration', {
       client_id: registered.client_id,
     });
   }
   const tokens = createTokenValidator(
-    { as, issuer, credentials, ttlSeconds: options.introspectionTtlSeconds, apiBase: options.apiBase },
+    // The RS registers for, and is provisioned with, HTTP Basic.
+    { as, issuer, credentials: { ...credentials, token_endpoint_auth_method: 'client_secret_basic' }, ttlSeconds: options.introspectionTtlSeconds, apiBase: options.apiBase },
     options.upstream,
   );
   const api = createApiClient({ apiBase: options.apiBase, logger, ...(options.retryBaseMs === undefined ? {} : { retry: { baseMs: options.retryBaseMs } }) });

@@ -14,8 +14,8 @@
 import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { WhataloError } from '../../errors.js';
-import { type ClientCredentials, introspectToken } from '../../auth/introspection.js';
-import { clientAuth, requestOptions } from '../../auth/oauth.js';
+import { introspectToken } from '../../auth/introspection.js';
+import { type ClientCredentials, clientAuth, requestOptions } from '../../auth/oauth.js';
 import { splitScopes } from '../../scopes.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -129,7 +129,7 @@ export function createTokenValidator(deps: TokenDeps, upstream: 'exchange' | 'fo
       const response = await oauth.genericTokenEndpointRequest(
         deps.as,
         { client_id: deps.credentials.client_id },
-        clientAuth(deps.credentials.client_secret),
+        clientAuth(deps.credentials),
         TOKEN_EXCHANGE_GRANT,
         { subject_token: token, subject_token_type: ACCESS_TOKEN_TYPE, requested_token_type: ACCESS_TOKEN_TYPE, resource: deps.apiBase.href.replace(/\/$/, ''), scope: verified.scopes.join(' ') },
         { ...requestOptions(deps.issuer, http()) },
