@@ -207,7 +207,7 @@ describe('a credential file someone else planted, widened or weakened', () => {
 
   it('narrows a credentials.enc and a clients.json that others could read back to 0600', async () => {
     await (await open()).set('a', 'x');
-    await saveRegisteredClient(configDir, 'http://127.0.0.1:9/', { client_id: 'cli_1', client_id_issued_at: null, client_secret_expires_at: null });
+    await saveRegisteredClient(configDir, 'http://127.0.0.1:9/', { client_id: 'cli_1', token_endpoint_auth_method: 'client_secret_basic', client_id_issued_at: null, client_secret_expires_at: null });
     const clients = path.join(configDir, 'clients.json');
     await fs.chmod(file, 0o644);
     await fs.chmod(clients, 0o666);
