@@ -121,7 +121,7 @@ const TRANSIENT = new Set(['temporarily_unavailable', 'server_error']);
 function authorizationErrorText(error: string, description: string | undefined): string {
   switch (error) {
     case 'access_denied':
-      return 'Access was denied on the Whatalo consent page, so nothing was stored.';
+      return 'Access was denied on the Whatalo consent page, so nothing was stored. To connect your store after all, call the tool again (or run `whatalo-mcp login`) and choose Approve.';
     case 'invalid_scope':
       return `Whatalo refused the requested scopes${description ? ` (${description})` : ''}; nothing was stored.`;
     default:

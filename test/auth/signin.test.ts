@@ -280,7 +280,7 @@ describe('a wrong answer at the callback: someone else\'s is ignored, a wrong on
       denied.searchParams.set('state', cb.searchParams.get('state')!);
       denied.searchParams.set('iss', cb.searchParams.get('iss')!);
       return denied;
-    }, /Access was denied on the Whatalo consent page/);
+    }, /Access was denied on the Whatalo consent page, so nothing was stored\. To connect your store after all, call the tool again .* and choose Approve\./);
   });
 
   it('a callback replayed after a successful sign-in reaches nothing, and a later sign-in ignores it', async () => {
