@@ -104,8 +104,9 @@ export function createIntrospectionCache(options: IntrospectionCacheOptions): In
   const inflight = new Map<string, Promise<TokenInfo>>();
 
   // Every tool call checks the same token until it is refreshed: its digest is computed once,
-  // not per call (a SHA-256 per call showed in the throughput profile, issue 6, figure 3). The
-  // one token kept here is the one the session holds anyway; the maps still hold digests only.
+  // not per call (a SHA-256 per call was a visible share of per-call CPU in the throughput
+  // profile). The one token kept here is the one the session holds anyway; the maps still
+  // hold digests only.
   let last: { token: string; key: string } | undefined;
   function keyFor(token: string): string {
     if (last?.token !== token) last = { token, key: keyOf(token) };
