@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
+import { registerClient } from '../../src/auth/registration.js';
 import { useTestSandbox } from '../helpers/sandbox.js';
 
 const sandbox = useTestSandbox();
@@ -74,5 +75,48 @@ describe('discoverAuthorizationServer', () => {
       code: 'AS_UNREACHABLE',
       message: expect.stringContaining(`Could not reach Whatalo at ${closed.issuer.origin}`),
     });
+  });
+});
+
+describe('discovery order and tolerated fields', () => {
+  /** An AS at `issuerPath` that serves its metadata only at `servedAt`, logging each path asked. */
+  async function pathAs(issuerPath: string, servedAt: (path: string) => string, extra: Record<string, unknown> = {}) {
+    const asked: string[] = [];
+    const server = http.createServer((req, res) => {
+      asked.push(req.url!);
+      if (req.method === 'POST' && req.url === '/register') {
+        // RFC 7591 asks for client_secret_expires_at with a secret; some servers leave it out.
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: 'c1', client_secret: 's1' }));
+        return;
+      }
+      if (req.url !== servedAt(issuerPath)) return void res.writeHead(404).end();
+      const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}${issuerPath}`;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...good(issuer), registration_endpoint: issuer.replace(issuerPath, '/register'), ...extra }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const issuer = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}${issuerPath}`);
+    return { issuer, asked, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('an issuer with a path: RFC 8414 insertion, then OpenID insertion, then OpenID appending', async () => {
+    const as = await pathAs('/tenant1', (p) => `${p}/.well-known/openid-configuration`);
+    try {
+      const found = await discoverAuthorizationServer(as.issuer);
+      expect(found.issuer).toBe(as.issuer.href);
+      expect(as.asked).toEqual(['/.well-known/oauth-authorization-server/tenant1', '/.well-known/openid-configuration/tenant1', '/tenant1/.well-known/openid-configuration']);
+    } finally {
+      await as.close();
+    }
+  });
+
+  it('a registration answer without client_secret_expires_at is a secret that does not expire', async () => {
+    const as = await pathAs('/t', (p) => `/.well-known/oauth-authorization-server${p}`, { token_endpoint_auth_methods_supported: ['client_secret_post'] });
+    try {
+      const found = await discoverAuthorizationServer(as.issuer);
+      const registration = await registerClient(found, as.issuer);
+      expect(registration).toMatchObject({ client_id: 'c1', client_secret: 's1', token_endpoint_auth_method: 'client_secret_post', client_secret_expires_at: 0 });
+    } finally {
+      await as.close();
+    }
   });
 });
