@@ -87,9 +87,16 @@ export interface ApiRequest {
   body?: unknown;
 }
 
+/** A successful answer, as named when what it held turns out to be unusable. */
+export interface ApiAnswer {
+  method: HttpMethod;
+  path: string;
+  requestId: string | undefined;
+}
+
 export interface ApiClient {
-  /** Sends one request with the retry policy; resolves to the parsed JSON body. */
-  request<T>(request: ApiRequest, credentials: Credentials, signal?: AbortSignal): Promise<T>;
+  /** Sends one request with the retry policy; resolves to the parsed JSON body, after telling `answered` which answer it was. */
+  request<T>(request: ApiRequest, credentials: Credentials, signal?: AbortSignal, answered?: (answer: ApiAnswer) => void): Promise<T>;
   /** The typed endpoints, bound to one set of credentials and one caller's signal. */
   bind(credentials: Credentials, signal?: AbortSignal): StoreApi;
 }
@@ -175,7 +182,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  async function request<T>(req: ApiRequest, credentials: Credentials, signal?: AbortSignal): Promise<T> {
+  async function request<T>(req: ApiRequest, credentials: Credentials, signal?: AbortSignal, answered?: (answer: ApiAnswer) => void): Promise<T> {
     const url = `${base}${req.path}${queryString(req.query)}`;
     const repeatable = SAFE_TO_REPEAT.has(req.method);
     let serverRetries = 0;
@@ -223,7 +230,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const text = await response.text();
 
       const requestId = response.headers.get('x-request-id') ?? undefined;
-      if (response.ok) return parseSuccess<T>(text, response.status, requestId);
+      if (response.ok) {
+        const value = parseSuccess<T>(text, response.status, requestId);
+        answered?.({ method: req.method, path: req.path, requestId });
+        return value;
+      }
 
       const body = readErrorBody(safeJson(text));
       logger.debug('API v1 error', { method: req.method, path: req.path, status: response.status, code: body.code, requestId: body.requestId ?? requestId });

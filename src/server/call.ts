@@ -9,7 +9,7 @@
  * @see ../../docs/design.md "One tool call, top-down"
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { type ApiClient, type StoreApi, storeApi } from '../api/client.js';
+import { type ApiAnswer, type ApiClient, type StoreApi, storeApi } from '../api/client.js';
 import { isUnauthorized } from '../api/errors.js';
 import type { Logger } from '../log.js';
 import type { Scope } from '../scopes.js';
@@ -40,16 +40,18 @@ export function createCall(deps: CallDeps): RunCall {
 
     const parsed = tool.inputSchema.safeParse(args ?? {});
     if (!parsed.success) return invalidArguments(parsed.error, tool);
+    // The last answer the API gave this call: when the tool then fails on it, that is what to name.
+    let answered: ApiAnswer | undefined;
     try {
       const access = await accessFor(source, tool.scope, context);
-      const storeApi = boundApi(api, source, tool.scope, context, access);
+      const storeApi = boundApi(api, source, tool.scope, context, access, (answer) => (answered = answer));
       const output = await tool.handler(parsed.data as never, { api: storeApi, signal: context.signal });
       const checked = tool.outputSchema.safeParse(output.data);
       // The host checks structuredContent against the listed schema too; a mismatch is our bug.
       if (!checked.success) throw new Error(`structuredContent does not match the output schema: ${checked.error.message}`);
       return toolResult(output);
     } catch (error) {
-      return errorResult(error, tool, logger);
+      return errorResult(error, tool, logger, answered);
     }
   };
 }
@@ -67,17 +69,24 @@ async function accessFor(source: AccessSource, scope: Scope, context: CallContex
  * goes once more with what the source grants next; a second 401 is the caller's error.
  * Safe for a POST too: a 401 is answered before anything is changed.
  */
-export function boundApi(api: ApiClient, source: AccessSource, scope: Scope, context: CallContext, access: Access): StoreApi {
+export function boundApi(
+  api: ApiClient,
+  source: AccessSource,
+  scope: Scope,
+  context: CallContext,
+  access: Access,
+  answered?: (answer: ApiAnswer) => void,
+): StoreApi {
   let current = access;
   return storeApi(async (req) => {
     const sentWith = current;
     try {
-      return await api.request(req, sentWith, context.signal);
+      return await api.request(req, sentWith, context.signal, answered);
     } catch (error) {
       if (!isUnauthorized(error)) throw error;
       source.invalidate(sentWith);
       current = await accessFor(source, scope, context);
-      return api.request(req, current, context.signal);
+      return api.request(req, current, context.signal, answered);
     }
   });
 }

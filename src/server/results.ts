@@ -8,6 +8,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ZodError } from 'zod';
+import type { ApiAnswer } from '../api/client.js';
 import { isWhataloError, type WhataloError } from '../errors.js';
 import { type Logger, redact } from '../log.js';
 import { escapeControls } from '../safe-text.js';
@@ -79,8 +80,13 @@ function refusedFields(error: WhataloError, tool: ToolRecord): string | undefine
   return `Whatalo refused the values: ${listed.join('; ')}.`;
 }
 
-/** Any error thrown while running `tool`, as the result the model sees. */
-export function errorResult(error: unknown, tool: ToolRecord, logger: Logger): CallToolResult {
+/**
+ * Any error thrown while running `tool`, as the result the model sees. `answered` is the
+ * API answer the call last received: a tool that then fails on a plain error met an answer
+ * of a shape it did not expect (a field missing, a number as a string), which is the API's
+ * doing as far as the merchant can tell, and the request id is what Whatalo's support needs.
+ */
+export function errorResult(error: unknown, tool: ToolRecord, logger: Logger, answered?: ApiAnswer): CallToolResult {
   if (isWhataloError(error)) {
     const requestId = error.details?.requestId;
     logger.debug(`tool ${tool.name} failed`, { code: error.code, ...(typeof requestId === 'string' ? { requestId } : {}) });
@@ -88,6 +94,11 @@ export function errorResult(error: unknown, tool: ToolRecord, logger: Logger): C
     return failed(error.toUserText());
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (answered) {
+    const id = answered.requestId ?? 'not given';
+    logger.error(`tool ${tool.name}: the answer to ${answered.method} ${answered.path} was not what it expects`, { requestId: id, error: detail });
+    return failed(`Whatalo's API answered ${answered.method} ${answered.path} with something unexpected (request id ${id}), so ${tool.name} could not use it; the details are in whatalo-mcp's log.`);
+  }
   logger.error(`tool ${tool.name} failed unexpectedly (please report it)`, { error: detail });
   return failed(`${tool.name} failed because of an internal error in whatalo-mcp; the details are in its log.`);
 }
