@@ -76,7 +76,13 @@ export async function serveStdio(server: Server, options: { signal: AbortSignal;
   );
   const transport = new SharedDrainTransport(lines, process.stdout);
   const closed = new Promise<void>((resolve) => {
-    transport.onclose = () => resolve();
+    transport.onclose = () => {
+      // The SDK pauses the stream it reads, which is now the gate: stdin itself must stop
+      // flowing too, or its open pipe keeps the process alive after SIGTERM.
+      process.stdin.unpipe(lines);
+      process.stdin.pause();
+      resolve();
+    };
     // The SDK's transport does not notice EOF: a host that closes our stdin means "stop".
     process.stdin.once('end', () => void transport.close());
     process.stdin.once('close', () => void transport.close());

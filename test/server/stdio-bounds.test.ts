@@ -48,8 +48,10 @@ describe('serve over stdio stays up and quiet under hostile input', () => {
       run.write(message({ id: 3, method: 'tools/list' }));
       await answered;
       await run.waitForStderr(/ignored a stdin message of \d+ bytes/);
+      // SIGTERM still stops it: the gate in front of the transport must not hold stdin open.
+      run.kill();
+      expect((await run.result).code, 'exit code after SIGTERM (null: killed after 45 s)').not.toBeNull();
     } finally {
-      // A host that closes stdin means stop.
       run.child.stdin!.end();
       await run.result;
     }
