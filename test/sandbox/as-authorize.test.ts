@@ -123,6 +123,25 @@ describe('authorization endpoint (consent page mode)', () => {
     expect(params.has('code')).toBe(false);
   });
 
+  it('A19: a request naming its store gets a page offering that store alone, chosen, and no decision for another', async () => {
+    const [first, second] = [sb.stores[0]!, sb.stores[1]!];
+    const page = await authorizeRaw(sb, { client, state: 'hinted', extra: { whatalo_store_id: second.id } });
+    const html = await page.text();
+    expect(html.match(/name="store_id"/g)).toHaveLength(1);
+    expect(html).toContain(`value="${second.id}" required checked`);
+    expect(html).not.toContain(`value="${first.id}"`);
+    const form = consentForm(html);
+    const refused = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'approve', store_id: first.id });
+    expect(refused.status).toBe(400);
+    const again = consentForm(await refused.text());
+    const approved = await decide(sb, { request_id: again.requestId, csrf_token: again.csrf, decision: 'approve', store_id: second.id });
+    expect(redirectParams(approved).get('state')).toBe('hinted');
+    // A store that is not the merchant's is refused back to the client.
+    const foreign = redirectParams(await authorizeRaw(sb, { client, state: 'foreign', extra: { whatalo_store_id: 'str_someone_else' } }));
+    expect(foreign.get('error')).toBe('invalid_request');
+    expect(foreign.get('error_description')).toBe('whatalo_store_id names no store of this merchant');
+  });
+
   it('A5: the merchant picks one store and the token resolves to exactly that store; each store is a separate grant', async () => {
     expect(sb.stores.length).toBeGreaterThanOrEqual(2);
     const [first, second] = [sb.stores[0]!, sb.stores[1]!];
