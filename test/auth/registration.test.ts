@@ -87,3 +87,18 @@ it('a tool call after expiry registers again and signs in (first use), in one ca
   expect((await sandbox.stats()).registrations - before.registrations).toBe(1);
   await broker.close();
 });
+
+it('a pre-registered client (WHATALO_CLIENT_ID / WHATALO_CLIENT_SECRET) is used as is: no registration, its secret only in the credential store', async () => {
+  const issuer = new URL(sandbox.issuer);
+  const made = await registerClient(await discoverAuthorizationServer(issuer), issuer);
+  const dir = await tempDir();
+  const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER, WHATALO_CLIENT_ID: made.client_id, WHATALO_CLIENT_SECRET: made.client_secret! });
+  const before = await sandbox.stats();
+  const login = await runCli(['login'], { env });
+  expect(login.code, login.stderr).toBe(0);
+  expect((await sandbox.stats()).registrations).toBe(before.registrations);
+  const clients = await fs.readFile(path.join(dir, 'clients.json'), 'utf8');
+  expect(clients).toContain(made.client_id);
+  expect(clients).not.toContain(made.client_secret!);
+  expect((await runCli(['status'], { env })).code).toBe(0);
+});
