@@ -18,14 +18,10 @@ if (!apiBase || !token || !storeId) {
 const headers = { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId, accept: 'application/json' };
 
 const server = new McpServer({ name: 'bench-floor', version: '1.0.0' });
-server.registerTool(
-  'get_product',
-  { description: 'One product by id.', inputSchema: { product_id: z.string() } },
-  async ({ product_id }) => {
-    const response = await fetch(`${apiBase}/products/${encodeURIComponent(product_id)}`, { headers });
-    const body = await response.json();
-    if (!response.ok) return { isError: true, content: [{ type: 'text', text: `${response.status} ${body.code}` }] };
-    return { content: [{ type: 'text', text: JSON.stringify(body.data) }], structuredContent: { product: body.data } };
-  },
-);
+server.registerTool('get_product', { description: 'One product by id.', inputSchema: { product_id: z.string() } }, async ({ product_id }) => {
+  const response = await fetch(`${apiBase}/products/${encodeURIComponent(product_id)}`, { headers });
+  const body = await response.json();
+  if (!response.ok) return { isError: true, content: [{ type: 'text', text: `${response.status} ${body.code}` }] };
+  return { content: [{ type: 'text', text: JSON.stringify(body.data) }], structuredContent: { product: body.data } };
+});
 await server.connect(new StdioServerTransport());

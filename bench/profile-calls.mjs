@@ -51,7 +51,12 @@ async function main() {
     const w = where(f.url);
     const key = `${f.functionName || '(anonymous)'}  ${w}:${f.lineNumber + 1}`;
     fn.set(key, (fn.get(key) ?? 0) + dt);
-    const p = w.startsWith('dist/') ? w : w.split('/').slice(0, w.startsWith('@') ? 2 : 1).join('/');
+    const p = w.startsWith('dist/')
+      ? w
+      : w
+          .split('/')
+          .slice(0, w.startsWith('@') ? 2 : 1)
+          .join('/');
     pkg.set(p, (pkg.get(p) ?? 0) + dt);
   });
   const per = (v) => `${((v / (calls + 1000)) * 1000).toFixed(1).padStart(6)} µs/call`;

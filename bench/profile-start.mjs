@@ -12,7 +12,10 @@ import { openSession } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess, tempDir } from './lib/proc.mjs';
 import { ROOT, baselineServer, whataloServer } from './lib/servers.mjs';
 
-const { values, positionals } = parseArgs({ options: { runs: { type: 'string' }, top: { type: 'string' }, files: { type: 'boolean' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { runs: { type: 'string' }, top: { type: 'string' }, files: { type: 'boolean' } },
+  allowPositionals: true,
+});
 const which = positionals[0] ?? 'whatalo';
 const runs = Number(values.runs ?? 5);
 const top = Number(values.top ?? 25);
@@ -70,7 +73,10 @@ async function main() {
   }
   const rows = [...totals].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]);
   const busy = rows.reduce((a, [, v]) => a + v, 0) / runs;
-  console.log(`${which}: spawn → tools/list under --cpu-prof, ${runs} runs, median ${times.sort((a, b) => a - b)[runs >> 1].toFixed(0)} ms; busy ${busy.toFixed(1)} ms per run`);
+  console.log(
+    `${which}: spawn → tools/list under --cpu-prof, ${runs} runs, median ${times.sort((a, b) => a - b)[runs >> 1].toFixed(0)} ms; busy ${busy.toFixed(1)} ` +
+      `ms per run`,
+  );
   console.log('self time per run, by package or file:');
   for (const [k, v] of rows.slice(0, top)) console.log(`  ${(v / runs).toFixed(1).padStart(7)} ms  ${k}`);
   console.log('modules loaded before tools/list was answered (first run), by package:');
@@ -79,7 +85,8 @@ async function main() {
   }
   if (values.files) {
     console.log('our files:');
-    for (const line of readFileSync(path.join(dir, 'census.tsv'), 'utf8').split('\n')) if (line.includes('/dist/')) console.log('  ' + path.relative(ROOT, line.split('\t')[1].replace('file://', '')));
+    for (const line of readFileSync(path.join(dir, 'census.tsv'), 'utf8').split('\n'))
+      if (line.includes('/dist/')) console.log('  ' + path.relative(ROOT, line.split('\t')[1].replace('file://', '')));
   }
 }
 

@@ -30,7 +30,14 @@ export function resultBytes({ name, args, result }) {
   const [summary, json] = result.content.map((c) => c.text ?? '');
   const total = bytes(result);
   const withoutJson = bytes({ ...result, content: result.content.slice(0, 1) });
-  return { call: `${name} ${JSON.stringify(args)}`, total, summary: bytes(summary), json_text: bytes(json ?? ''), structured: bytes(result.structuredContent ?? {}), without_json: withoutJson };
+  return {
+    call: `${name} ${JSON.stringify(args)}`,
+    total,
+    summary: bytes(summary),
+    json_text: bytes(json ?? ''),
+    structured: bytes(result.structuredContent ?? {}),
+    without_json: withoutJson,
+  };
 }
 
 export async function resultSize(ctx) {
@@ -43,7 +50,12 @@ export async function resultSize(ctx) {
   }
   const mean = (key) => measured.reduce((a, m) => a + m[key], 0) / measured.length;
   const ratios = measured.map((m) => m.total / m.without_json);
-  const stat = (values) => ({ median: [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)], min: Math.min(...values), max: Math.max(...values), runs: values.length });
+  const stat = (values) => ({
+    median: [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)],
+    min: Math.min(...values),
+    max: Math.max(...values),
+    runs: values.length,
+  });
   const baseline = stat(measured.map((m) => m.without_json));
   return [
     {
@@ -52,7 +64,9 @@ export async function resultSize(ctx) {
       unit: 'B/call',
       whatalo: stat(measured.map((m) => m.total)),
       baseline,
-      baselineText: `${baseline.median.toLocaleString('en')} B/call for the same call without the JSON text copy (${baseline.min.toLocaleString('en')}–${baseline.max.toLocaleString('en')})`,
+      baselineText:
+        `${baseline.median.toLocaleString('en')} B/call for the same call without the JSON text copy ` +
+        `(${baseline.min.toLocaleString('en')}–${baseline.max.toLocaleString('en')})`,
       ratio: stat(ratios),
       target: { kind: 'reported', text: 'reported' },
       met: null,

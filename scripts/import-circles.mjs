@@ -42,7 +42,18 @@ function resolve(from, spec, known) {
 export function importCircles(dir) {
   const files = modules(dir);
   const known = new Set(files);
-  const edges = new Map(files.map((file) => [file, [...new Set(importsOf(readFileSync(file, 'utf8')).map((spec) => resolve(file, spec, known)).filter(Boolean))]]));
+  const edges = new Map(
+    files.map((file) => [
+      file,
+      [
+        ...new Set(
+          importsOf(readFileSync(file, 'utf8'))
+            .map((spec) => resolve(file, spec, known))
+            .filter(Boolean),
+        ),
+      ],
+    ]),
+  );
   // Tarjan's algorithm, iterative over the edge lists so depth is not bounded by the stack.
   let next = 0;
   const index = new Map();

@@ -209,17 +209,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   if (v.scopes) checkScopes(v.scopes, flags.scopes !== undefined ? '--scopes' : 'WHATALO_SCOPES', v.readOnly ?? false);
   const credentialStore = v.credentialStore ?? 'keychain';
   if (credentialStore === 'file' && !v.credentialKey) {
-    throw new WhataloError(
-      'CONFIG_INVALID',
-      'WHATALO_CREDENTIAL_STORE=file needs WHATALO_CREDENTIAL_KEY, the passphrase that encrypts the credential file',
-    );
+    throw new WhataloError('CONFIG_INVALID', 'WHATALO_CREDENTIAL_STORE=file needs WHATALO_CREDENTIAL_KEY, the passphrase that encrypts the credential file');
   }
   // The file is only as strong as its passphrase: a one-character key (or a stray space) is
   // guessed in moments by anyone who can copy credentials.enc.
   if (credentialStore === 'file' && v.credentialKey!.trim().length < MIN_CREDENTIAL_KEY_LENGTH) {
     throw new WhataloError(
       'CONFIG_INVALID',
-      `WHATALO_CREDENTIAL_KEY must be at least ${MIN_CREDENTIAL_KEY_LENGTH} characters (not counting spaces around it); a shorter passphrase is too easy to guess`,
+      `WHATALO_CREDENTIAL_KEY must be at least ${MIN_CREDENTIAL_KEY_LENGTH} characters (not counting spaces around it); a shorter passphrase is too easy ` +
+        `to guess`,
     );
   }
   if (v.clientSecret && !v.clientId) {
@@ -253,7 +251,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
 function checkScopes(scopes: readonly string[], source: '--scopes' | 'WHATALO_SCOPES', readOnly: boolean): void {
   const unknown = scopes.filter((s) => !isScope(s));
   if (unknown.length > 0) {
-    throw new WhataloError('CONFIG_INVALID', `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')} in ${source}; known scopes are ${ALL_SCOPES.join(', ')}`);
+    throw new WhataloError(
+      'CONFIG_INVALID',
+      `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')} in ${source}; known scopes are ${ALL_SCOPES.join(', ')}`,
+    );
   }
   const writes = readOnly ? scopes.filter((s) => isScope(s) && !isReadScope(s)) : [];
   if (writes.length > 0) throw new WhataloError('CONFIG_INVALID', `read-only mode asks for read scopes only; drop ${writes.join(', ')} from ${source}`);

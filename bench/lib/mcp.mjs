@@ -58,11 +58,7 @@ export async function openSession({ command, args, env, cwd, name }) {
 
 /** One tools/call; throws when the tool answered isError, so a broken call never counts as fast. */
 export async function callTool(session, name, args) {
-  const result = await session.client.request(
-    { method: 'tools/call', params: { name, arguments: args } },
-    CallToolResultSchema,
-    { timeout: 120_000 },
-  );
+  const result = await session.client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, { timeout: 120_000 });
   if (result.isError) {
     const text = result.content?.map((c) => c.text ?? '').join(' ');
     throw new Error(`${name} answered isError: ${text}`);

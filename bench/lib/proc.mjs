@@ -63,11 +63,11 @@ export function rssOf(pid) {
  * JSON line it prints first.
  */
 export async function startSandboxProcess(root, { rateLimit }) {
-  const child = spawn(
-    process.execPath,
-    ['dist/cli.js', 'sandbox', '--auto-approve', 'first', '--rate-limit', String(rateLimit)],
-    { cwd: root, env: { ...process.env, WHATALO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, ['dist/cli.js', 'sandbox', '--auto-approve', 'first', '--rate-limit', String(rateLimit)], {
+    cwd: root,
+    env: { ...process.env, WHATALO_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stop = onCleanup(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));

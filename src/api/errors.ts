@@ -112,7 +112,12 @@ export const OUTCOME_UNKNOWN_HINT =
   'The change may or may not have been made: read the item back (or list recent ones) before trying again, so it is not made twice.';
 
 /** 5xx, timeouts and network failures: transient, and said as such. */
-export function unreachable(why: string, cause?: unknown, extra?: Record<string, unknown>, hint = 'This is usually temporary; try again in a minute.'): WhataloError {
+export function unreachable(
+  why: string,
+  cause?: unknown,
+  extra?: Record<string, unknown>,
+  hint = 'This is usually temporary; try again in a minute.',
+): WhataloError {
   return new WhataloError('API_UNREACHABLE', `Whatalo is unreachable (${why}).`, {
     cause,
     hint,

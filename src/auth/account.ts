@@ -127,7 +127,11 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
         if (grant?.tokens) {
           // clients.json is what recorded the method: without it, the one the AS would give a client like this.
           const method = grant.client_secret === null ? 'none' : preferredAuthMethod(await server(), config.issuer, false);
-          const state: SessionState = { client: { client_id: clientId, token_endpoint_auth_method: method, client_id_issued_at: null, client_secret_expires_at: null }, account, grant };
+          const state: SessionState = {
+            client: { client_id: clientId, token_endpoint_auth_method: method, client_id_issued_at: null, client_secret_expires_at: null },
+            account,
+            grant,
+          };
           const outcome = await revokeTokens(await server(), config.issuer, state, http);
           if (!outcome.revoked) {
             revoked = false;
@@ -226,7 +230,13 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
           }
         }
         await session.remove(state.client);
-        return { had_grant: state.grant.tokens !== null, revoked: outcome.revoked, removed: true, ...(outcome.problem ? { problem: outcome.problem } : {}), credential_store: store.description };
+        return {
+          had_grant: state.grant.tokens !== null,
+          revoked: outcome.revoked,
+          removed: true,
+          ...(outcome.problem ? { problem: outcome.problem } : {}),
+          credential_store: store.description,
+        };
       });
     },
 

@@ -116,7 +116,8 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
       const url = error.details?.authorization_url;
       throw new WhataloError(
         'INSUFFICIENT_SCOPE',
-        `Whatalo access does not include the "${scope}" permission, and the sign-in that asks for it was not completed within ${config.loginTimeoutSeconds} seconds${typeof url === 'string' ? ` (the sign-in link was ${url})` : ''}.`,
+        `Whatalo access does not include the "${scope}" permission, and the sign-in that asks for it was not completed within ` +
+          `${config.loginTimeoutSeconds} seconds${typeof url === 'string' ? ` (the sign-in link was ${url})` : ''}.`,
         { hint: `Call the tool again for a new link, or run \`${command}\`.`, cause: error, details: { scope, command } },
       );
     }

@@ -19,7 +19,10 @@ export interface PresentOptions {
   write?: (line: string) => void;
 }
 
-/** Shows url to the person: always prints it to stderr, then opens it per BROWSER (unset → system browser, 'none' → print only, else that command with the URL as last argument). Never throws. */
+/**
+ * Shows url to the person: always prints it to stderr, then opens it per BROWSER (unset → system browser, 'none' → print only, else that command with the URL
+ * as last argument). Never throws.
+ */
 export async function presentAuthorizationUrl(url: string, options: PresentOptions): Promise<'opened' | 'printed'> {
   const write = options.write ?? ((line: string) => void process.stderr.write(line + '\n'));
   write(`To sign in to Whatalo, open this URL in your browser:\n\n  ${url}\n`);

@@ -125,7 +125,10 @@ export function createConnection(config: Config, deps: ConnectionDeps): Connecti
     activeInfo,
     async signIn(request) {
       const { session } = await open();
-      const result = await signIn({ config, target, logger, session, http, now, server, pending, ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}) }, request);
+      const result = await signIn(
+        { config, target, logger, session, http, now, server, pending, ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}) },
+        request,
+      );
       await revokePrevious(result);
       return result;
     },

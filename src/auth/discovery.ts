@@ -23,7 +23,7 @@ export type EndpointName = (typeof REQUIRED_ENDPOINTS)[number] | (typeof OPTIONA
 function protocolError(issuer: URL, message: string): WhataloError {
   const where = issuer.pathname === '/' ? issuer.origin : issuer.href;
   return new WhataloError('AS_PROTOCOL', `The authorization server at ${where} cannot be used: ${message}.`, {
-    hint: 'Check WHATALO_ISSUER (or the remote server\'s metadata).',
+    hint: "Check WHATALO_ISSUER (or the remote server's metadata).",
   });
 }
 

@@ -38,7 +38,9 @@ const queues = new Map<string, Promise<void>>();
 /** Paths whose file lock this process holds right now (so a record with our own pid is not judged stale). */
 const held = new Set<string>();
 
-/** Runs fn while holding the lock at lockPath; waits up to waitMs for it (then WhataloError with a clear message). A stale lock of a dead process is taken over. */
+/**
+ * Runs fn while holding the lock at lockPath; waits up to waitMs for it (then WhataloError with a clear message). A stale lock of a dead process is taken over.
+ */
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions): Promise<T> {
   const key = path.resolve(lockPath);
   const deadline = Date.now() + options.waitMs;
@@ -79,12 +81,7 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, option
   }
 }
 
-async function acquireFile(
-  lockPath: string,
-  deadline: number,
-  options: LockOptions,
-  noteWait: () => void,
-): Promise<LockRecord> {
+async function acquireFile(lockPath: string, deadline: number, options: LockOptions, noteWait: () => void): Promise<LockRecord> {
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   await ensureDir(path.dirname(lockPath));
   for (;;) {
@@ -199,13 +196,7 @@ async function readRecord(lockPath: string): Promise<LockRecord | undefined> {
 function parseRecord(raw: string): LockRecord | undefined {
   try {
     const value = JSON.parse(raw) as Partial<LockRecord> | null;
-    if (
-      value &&
-      typeof value === 'object' &&
-      Number.isSafeInteger(value.pid) &&
-      typeof value.host === 'string' &&
-      typeof value.nonce === 'string'
-    ) {
+    if (value && typeof value === 'object' && Number.isSafeInteger(value.pid) && typeof value.host === 'string' && typeof value.nonce === 'string') {
       return { pid: value.pid!, host: value.host, created_at: String(value.created_at ?? ''), nonce: value.nonce };
     }
   } catch {
@@ -238,19 +229,17 @@ function timeoutError(lockPath: string, holder: LockRecord | undefined): Whatalo
 }
 
 /** Waits for the holder ahead of us in this process, bounded by the deadline and the signal. */
-async function waitInProcess(
-  ahead: Promise<void>,
-  lockPath: string,
-  deadline: number,
-  signal: AbortSignal | undefined,
-): Promise<void> {
+async function waitInProcess(ahead: Promise<void>, lockPath: string, deadline: number, signal: AbortSignal | undefined): Promise<void> {
   throwIfAborted(signal, lockPath);
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      void readRecord(lockPath).then((holder) => reject(timeoutError(lockPath, holder)));
-    }, Math.max(0, deadline - Date.now()));
+    timer = setTimeout(
+      () => {
+        void readRecord(lockPath).then((holder) => reject(timeoutError(lockPath, holder)));
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     onAbort = () => reject(cancelledError(lockPath));
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -124,7 +124,10 @@ export async function startCallbackServer(options: {
         interference = new WhataloError(
           'SIGN_IN_FAILED',
           `Someone is interfering with the sign-in: ${foreign} requests to its callback address on this computer did not belong to it. Nothing was stored.`,
-          { hint: 'Start the sign-in again; if this repeats, look for a program or web page on this computer that keeps calling 127.0.0.1.', details: { reason: 'interference' } },
+          {
+            hint: 'Start the sign-in again; if this repeats, look for a program or web page on this computer that keeps calling 127.0.0.1.',
+            details: { reason: 'interference' },
+          },
         );
         if (events.listenerCount('error') > 0) events.emit('error', interference);
       }

@@ -58,7 +58,13 @@ export function requestOptions(issuer: URL, deps: HttpDeps = {}): RequestOptions
   // the size cap; oauth4webapi then parses the capped copy. Its own `signal` option is not
   // used: an AbortSignal.any/timeout signal can be collected before it fires on Node 20.
   options[oauth.customFetch] = (url: string, init: oauth.CustomFetchOptions<string, unknown>) =>
-    fetchBounded(url, init as RequestInit, { what: endpointName(url), maxBytes: AS_MAX_BYTES, timeoutMs: deps.timeoutMs ?? REQUEST_TIMEOUT_MS, signal: deps.signal, fetch: deps.fetch });
+    fetchBounded(url, init as RequestInit, {
+      what: endpointName(url),
+      maxBytes: AS_MAX_BYTES,
+      timeoutMs: deps.timeoutMs ?? REQUEST_TIMEOUT_MS,
+      signal: deps.signal,
+      fetch: deps.fetch,
+    });
   return options;
 }
 
@@ -92,11 +98,17 @@ export interface ClientCredentials {
 export function clientAuth(client: ClientCredentials): oauth.ClientAuth {
   if (client.token_endpoint_auth_method === 'none') return oauth.None();
   if (client.client_secret === null) {
-    throw new WhataloError('CREDENTIAL_STORE', `The client ${client.client_id} authenticates with ${client.token_endpoint_auth_method} but no client secret is stored.`, {
-      hint: SIGN_IN_HINT,
-    });
+    throw new WhataloError(
+      'CREDENTIAL_STORE',
+      `The client ${client.client_id} authenticates with ${client.token_endpoint_auth_method} but no client secret is stored.`,
+      {
+        hint: SIGN_IN_HINT,
+      },
+    );
   }
-  return client.token_endpoint_auth_method === 'client_secret_post' ? oauth.ClientSecretPost(client.client_secret) : oauth.ClientSecretBasic(client.client_secret);
+  return client.token_endpoint_auth_method === 'client_secret_post'
+    ? oauth.ClientSecretPost(client.client_secret)
+    : oauth.ClientSecretBasic(client.client_secret);
 }
 
 /** The OAuth error code behind a mapped error (`invalid_grant`, `invalid_client`, …), if any. */
@@ -121,7 +133,10 @@ const TRANSIENT = new Set(['temporarily_unavailable', 'server_error']);
 function authorizationErrorText(error: string, description: string | undefined): string {
   switch (error) {
     case 'access_denied':
-      return 'Access was denied on the Whatalo consent page, so nothing was stored. To connect your store after all, call the tool again (or run `whatalo-mcp login`) and choose Approve.';
+      return (
+        'Access was denied on the Whatalo consent page, so nothing was stored. To connect your store after all, call the tool again (or run ' +
+        '`whatalo-mcp login`) and choose Approve.'
+      );
     case 'invalid_scope':
       return `Whatalo refused the requested scopes${description ? ` (${description})` : ''}; nothing was stored.`;
     default:
@@ -173,14 +188,28 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
   if (error instanceof oauth.ResponseBodyError) {
     const description = error.error_description ? ` (${error.error_description})` : '';
     if (error.status >= 500 || TRANSIENT.has(error.error)) {
-      return fail('AS_UNREACHABLE', `Whatalo at ${at} is unavailable right now while ${doing}: ${error.error}${description}.`, error, { oauth_error: error.error }, 'Try again in a moment.');
+      return fail(
+        'AS_UNREACHABLE',
+        `Whatalo at ${at} is unavailable right now while ${doing}: ${error.error}${description}.`,
+        error,
+        { oauth_error: error.error },
+        'Try again in a moment.',
+      );
     }
     if (error.error === 'invalid_client') return clientFailure(step, at, error);
     if (step === 'code') {
-      return fail('SIGN_IN_FAILED', `Whatalo refused the sign-in code: ${error.error}${description}. Nothing was stored; start the sign-in again.`, error, { oauth_error: error.error });
+      return fail('SIGN_IN_FAILED', `Whatalo refused the sign-in code: ${error.error}${description}. Nothing was stored; start the sign-in again.`, error, {
+        oauth_error: error.error,
+      });
     }
     if (error.error === 'invalid_grant') {
-      return fail('AUTH_REQUIRED', 'Whatalo access was revoked or has expired.', error, { oauth_error: error.error, reason: 'revoked' satisfies SignedOutReason }, SIGN_IN_HINT);
+      return fail(
+        'AUTH_REQUIRED',
+        'Whatalo access was revoked or has expired.',
+        error,
+        { oauth_error: error.error, reason: 'revoked' satisfies SignedOutReason },
+        SIGN_IN_HINT,
+      );
     }
     return fail('AS_PROTOCOL', `Whatalo at ${at} refused ${doing}: ${error.error}${description}.`, error, { oauth_error: error.error });
   }
@@ -190,7 +219,11 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
       return fail('AS_UNREACHABLE', `Whatalo at ${at} failed while ${doing} (HTTP ${status}).`, error, {}, 'Try again in a moment.');
     }
     if (step === 'authorization') return fail('SIGN_IN_FAILED', responseCheckText(error.message, issuer), error);
-    return fail('AS_PROTOCOL', `Whatalo at ${at} answered something this app cannot accept while ${doing}: ${error.message}${status ? ` (HTTP ${status})` : ''}.`, error);
+    return fail(
+      'AS_PROTOCOL',
+      `Whatalo at ${at} answered something this app cannot accept while ${doing}: ${error.message}${status ? ` (HTTP ${status})` : ''}.`,
+      error,
+    );
   }
   if (isRefusedAnswer(error)) {
     return fail('AS_PROTOCOL', `Whatalo at ${at} cannot be used while ${doing}: ${error.message}.`, error);
@@ -202,7 +235,13 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
     return fail('CANCELLED', `Cancelled while ${doing}.`, error);
   }
   if (error instanceof TypeError && /fetch failed|network/i.test(error.message)) {
-    return fail('AS_UNREACHABLE', `Could not reach Whatalo at ${at} while ${doing} (${networkReason(error)}).`, error, {}, 'Check the network connection and WHATALO_ISSUER, then try again.');
+    return fail(
+      'AS_UNREACHABLE',
+      `Could not reach Whatalo at ${at} while ${doing} (${networkReason(error)}).`,
+      error,
+      {},
+      'Check the network connection and WHATALO_ISSUER, then try again.',
+    );
   }
   if (error instanceof oauth.UnsupportedOperationError) {
     return fail('AS_PROTOCOL', `Whatalo at ${at} asks for something this app does not support while ${doing}: ${error.message}.`, error);
@@ -214,7 +253,13 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
 function clientFailure(step: OAuthStep, at: string, cause: unknown): WhataloError {
   const details = { oauth_error: 'invalid_client', reason: 'client_invalid' satisfies SignedOutReason };
   if (step === 'code') {
-    return fail('SIGN_IN_FAILED', `Whatalo at ${at} no longer accepts this app's registration; nothing was stored.`, cause, details, 'Start the sign-in again; the app registers itself anew.');
+    return fail(
+      'SIGN_IN_FAILED',
+      `Whatalo at ${at} no longer accepts this app's registration; nothing was stored.`,
+      cause,
+      details,
+      'Start the sign-in again; the app registers itself anew.',
+    );
   }
   return fail(
     'AUTH_REQUIRED',

@@ -66,7 +66,11 @@ export function preferredAuthMethod(as: oauth.AuthorizationServer, issuer: URL, 
   const usable: ClientAuthMethod[] = canBePublic ? ['client_secret_basic', 'client_secret_post', 'none'] : ['client_secret_basic', 'client_secret_post'];
   const method = usable.find((m) => listed.includes(m));
   if (!method) {
-    throw new WhataloError('AS_PROTOCOL', `The authorization server at ${issuer.origin} supports none of the client authentication methods this app can use (it lists ${JSON.stringify(listed)}; this app can use ${usable.join(', ')}).`);
+    throw new WhataloError(
+      'AS_PROTOCOL',
+      `The authorization server at ${issuer.origin} supports none of the client authentication methods this app can use (it lists ` +
+        `${JSON.stringify(listed)}; this app can use ${usable.join(', ')}).`,
+    );
   }
   return method;
 }
@@ -119,7 +123,10 @@ export async function registerClient(
   }
   const granted = answer.token_endpoint_auth_method ?? method;
   if (!isClientAuthMethod(granted)) {
-    throw new WhataloError('AS_PROTOCOL', `The authorization server at ${issuer.origin} registered this app with token_endpoint_auth_method ${JSON.stringify(granted)}, which this app cannot use.`);
+    throw new WhataloError(
+      'AS_PROTOCOL',
+      `The authorization server at ${issuer.origin} registered this app with token_endpoint_auth_method ${JSON.stringify(granted)}, which this app cannot use.`,
+    );
   }
   const secret = typeof answer.client_secret === 'string' && answer.client_secret !== '' ? answer.client_secret : null;
   if (granted !== 'none' && secret === null) {
@@ -167,7 +174,12 @@ function parseClient(value: unknown): RegisteredClient | undefined {
   // Entries written before the method was recorded were all client_secret_basic.
   const method = v.token_endpoint_auth_method === undefined ? 'client_secret_basic' : v.token_endpoint_auth_method;
   if (!isClientAuthMethod(method)) return undefined;
-  return { client_id: v.client_id, token_endpoint_auth_method: method, client_id_issued_at: num(v.client_id_issued_at), client_secret_expires_at: num(v.client_secret_expires_at) };
+  return {
+    client_id: v.client_id,
+    token_endpoint_auth_method: method,
+    client_id_issued_at: num(v.client_id_issued_at),
+    client_secret_expires_at: num(v.client_secret_expires_at),
+  };
 }
 
 async function readClientsFile(configDir: string): Promise<ClientsFile> {

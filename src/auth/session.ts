@@ -20,8 +20,24 @@ import type { Logger } from '../log.js';
 import type { CredentialStore } from './credentials/index.js';
 import { type StoredGrant, type StoredTokens, grantAccount, needsRefresh, readStoredGrant, tokensFromResponse, writeStoredGrant } from './grant.js';
 import { withLock } from './lock.js';
-import { type ClientCredentials, type HttpDeps, type SignedOutReason, clientAuth, isInvalidClient, oauthErrorOf, oauthFailure, requestOptions } from './oauth.js';
-import { type RegisteredClient, type Registration, forgetRegisteredClient, readRegisteredClient, registrationExpired, saveRegisteredClient } from './registration.js';
+import {
+  type ClientCredentials,
+  type HttpDeps,
+  type SignedOutReason,
+  clientAuth,
+  isInvalidClient,
+  oauthErrorOf,
+  oauthFailure,
+  requestOptions,
+} from './oauth.js';
+import {
+  type RegisteredClient,
+  type Registration,
+  forgetRegisteredClient,
+  readRegisteredClient,
+  registrationExpired,
+  saveRegisteredClient,
+} from './registration.js';
 
 /** A refresh is a few requests; waiting longer than this for another process means it is stuck. */
 const REFRESH_LOCK_WAIT_MS = 30_000;

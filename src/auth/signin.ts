@@ -104,12 +104,17 @@ async function readPastedUrl(paste: PasteIO, state: string, timeoutMs: number, s
     }
   } catch (error) {
     if (signal?.aborted) throw new WhataloError('CANCELLED', 'The sign-in was cancelled.');
-    if (timeout.aborted) throw new WhataloError('SIGN_IN_TIMEOUT', `No address was pasted within ${Math.round(timeoutMs / 1000)} seconds.`, { hint: 'Run `whatalo-mcp login --paste` again.' });
+    if (timeout.aborted)
+      throw new WhataloError('SIGN_IN_TIMEOUT', `No address was pasted within ${Math.round(timeoutMs / 1000)} seconds.`, {
+        hint: 'Run `whatalo-mcp login --paste` again.',
+      });
     throw error;
   } finally {
     lines.close();
   }
-  throw new WhataloError('SIGN_IN_FAILED', 'The input ended before the address of the sign-in answer was pasted; nothing was stored.', { hint: 'Run `whatalo-mcp login --paste` again.' });
+  throw new WhataloError('SIGN_IN_FAILED', 'The input ended before the address of the sign-in answer was pasted; nothing was stored.', {
+    hint: 'Run `whatalo-mcp login --paste` again.',
+  });
 }
 
 /**
@@ -245,7 +250,13 @@ function configuredClient(deps: SignInDeps, as: oauth.AuthorizationServer): Regi
   const { clientId, clientSecret } = deps.config;
   if (!clientId) return null;
   const method = clientSecret ? preferredAuthMethod(as, deps.target.issuer, false) : 'none';
-  return { client_id: clientId, client_secret: clientSecret ?? null, token_endpoint_auth_method: method, client_id_issued_at: null, client_secret_expires_at: null };
+  return {
+    client_id: clientId,
+    client_secret: clientSecret ?? null,
+    token_endpoint_auth_method: method,
+    client_id_issued_at: null,
+    client_secret_expires_at: null,
+  };
 }
 
 /**
@@ -284,13 +295,22 @@ async function usableClient(deps: SignInDeps, as: oauth.AuthorizationServer, sto
     }
   }
   if (!as.registration_endpoint) {
-    throw new WhataloError('CONFIG_INVALID', `The authorization server at ${deps.target.issuer.href} does not offer dynamic client registration, so this app needs a client registered there.`, {
-      hint: `Register a native app with the redirect URI http://127.0.0.1/callback (any port) at that server, then set WHATALO_CLIENT_ID (and WHATALO_CLIENT_SECRET when it has one).`,
-    });
+    throw new WhataloError(
+      'CONFIG_INVALID',
+      `The authorization server at ${deps.target.issuer.href} does not offer dynamic client registration, so this app needs a client registered there.`,
+      {
+        hint:
+          `Register a native app with the redirect URI http://127.0.0.1/callback (any port) at that server, then set WHATALO_CLIENT_ID (and ` +
+          `WHATALO_CLIENT_SECRET when it has one).`,
+      },
+    );
   }
   const registration = await registerClient(as, deps.target.issuer, { ...deps.http, logger: deps.logger });
   deps.pending.registration = registration;
-  deps.logger.debug('registered with the authorization server', { client_id: registration.client_id, token_endpoint_auth_method: registration.token_endpoint_auth_method });
+  deps.logger.debug('registered with the authorization server', {
+    client_id: registration.client_id,
+    token_endpoint_auth_method: registration.token_endpoint_auth_method,
+  });
   return registration;
 }
 
@@ -298,16 +318,32 @@ async function usableClient(deps: SignInDeps, as: oauth.AuthorizationServer, sto
 export function storeMismatch(wanted: string, granted: string): WhataloError {
   return new WhataloError(
     'STORE_MISMATCH',
-    `The sign-in was approved for store ${granted}, but whatalo-mcp is connected to store ${wanted}. Nothing was changed: the grant for ${granted} was revoked, the one for ${wanted} is kept, and nothing ran.`,
-    { hint: 'To change store on purpose, run `whatalo-mcp logout`, then `whatalo-mcp login` and choose the other store (or `whatalo-mcp login --switch-store`).', details: { reason: 'store_mismatch', wanted_store_id: wanted, granted_store_id: granted } },
+    `The sign-in was approved for store ${granted}, but whatalo-mcp is connected to store ${wanted}. Nothing was changed: the grant for ${granted} was ` +
+      `revoked, the one for ${wanted} is kept, and nothing ran.`,
+    {
+      hint:
+        'To change store on purpose, run `whatalo-mcp logout`, then `whatalo-mcp login` and choose the other store (or `whatalo-mcp login ' +
+        '--switch-store`).',
+      details: { reason: 'store_mismatch', wanted_store_id: wanted, granted_store_id: granted },
+    },
   );
 }
 
 /** Revokes a just-issued grant that will not be stored; a failure only leaves it to expire. */
-async function revokeUnwanted(as: oauth.AuthorizationServer, deps: SignInDeps, registration: Registration, response: oauth.TokenEndpointResponse): Promise<void> {
+async function revokeUnwanted(
+  as: oauth.AuthorizationServer,
+  deps: SignInDeps,
+  registration: Registration,
+  response: oauth.TokenEndpointResponse,
+): Promise<void> {
   const tokens = tokensFromResponse(response, deps.now(), { scope: response.scope ?? '' });
   const unwanted: SessionState = {
-    client: { client_id: registration.client_id, token_endpoint_auth_method: registration.token_endpoint_auth_method, client_id_issued_at: registration.client_id_issued_at, client_secret_expires_at: registration.client_secret_expires_at },
+    client: {
+      client_id: registration.client_id,
+      token_endpoint_auth_method: registration.token_endpoint_auth_method,
+      client_id_issued_at: registration.client_id_issued_at,
+      client_secret_expires_at: registration.client_secret_expires_at,
+    },
     account: '',
     grant: { version: 1, client_secret: registration.client_secret, tokens },
   };
@@ -359,7 +395,10 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             progress('Waiting for you to approve access in the browser…');
             if (request.paste) {
               await presentAuthorizationUrl(url, { browser: 'none', logger, write: (line) => request.paste!.write(line + '\n') });
-              request.paste.write(`After you approve, the browser cannot open ${PASTE_REDIRECT_URI}… and shows an error page.\nCopy the whole address from its address bar and paste it here, then press Enter:\n`);
+              request.paste.write(
+                `After you approve, the browser cannot open ${PASTE_REDIRECT_URI}… and shows an error page.\nCopy the whole address from its address bar ` +
+                  `and paste it here, then press Enter:\n`,
+              );
               return;
             }
             if (request.presentUrl) {
@@ -380,7 +419,8 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
         try {
           const askedAt = deps.now();
           const info = await introspectToken(as, target.issuer, registration, flow.response.access_token, deps.http);
-          if (!info.active) throw new WhataloError('AS_PROTOCOL', `Whatalo at ${target.issuer.origin} issued an access token that introspection calls inactive.`);
+          if (!info.active)
+            throw new WhataloError('AS_PROTOCOL', `Whatalo at ${target.issuer.origin} issued an access token that introspection calls inactive.`);
           if (request.storeId && info.storeId !== request.storeId) {
             // The AS ignored the store we asked for (or the person chose another): this grant
             // must not replace the one the call was for, nor stay alive unused at the AS.
@@ -396,7 +436,11 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           };
           const previous = await session.storeSignIn(registration, fresh);
           deps.pending.registration = null;
-          flow.respond({ ok: true, title: 'Signed in to Whatalo', message: 'whatalo-mcp is now connected to your store. You can close this tab and return to your app.' });
+          flow.respond({
+            ok: true,
+            title: 'Signed in to Whatalo',
+            message: 'whatalo-mcp is now connected to your store. You can close this tab and return to your app.',
+          });
           progress('Whatalo approved the sign-in; the grant is stored.');
           return { state: session.peek()!, previous, reused: false, introspected: { info, at: askedAt } };
         } catch (error) {

@@ -21,11 +21,7 @@ export async function withAccount<T>(
   options: { flags?: ConfigFlags; requestedScopes?: (config: Config) => Promise<readonly Scope[]> },
   run: (session: AccountSession) => Promise<T>,
 ): Promise<T> {
-  const [{ loadConfig }, { createLogger }, { createAccount }] = await Promise.all([
-    import('../config.js'),
-    import('../log.js'),
-    import('../auth/account.js'),
-  ]);
+  const [{ loadConfig }, { createLogger }, { createAccount }] = await Promise.all([import('../config.js'), import('../log.js'), import('../auth/account.js')]);
   const config = loadConfig(ctx.env, { issuer: stringFlag(ctx, 'issuer'), apiBase: stringFlag(ctx, 'api-base'), ...options.flags });
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
   const requestedScopes = options.requestedScopes ? await options.requestedScopes(config) : [];

@@ -17,7 +17,10 @@ function parseArguments(raw: string | undefined): Record<string, unknown> {
     throw new WhataloError('CONFIG_INVALID', `the arguments are not valid JSON (${reason}); pass one JSON object, e.g. '{"product_id":"prd_…"}'`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new WhataloError('CONFIG_INVALID', `the arguments must be one JSON object, e.g. '{"limit":5}' (got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)})`);
+    throw new WhataloError(
+      'CONFIG_INVALID',
+      `the arguments must be one JSON object, e.g. '{"limit":5}' (got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)})`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -35,7 +38,8 @@ message goes to stderr), 2 for bad usage. Run \`whatalo-mcp tools\` for the tool
   maxPositionals: 2,
   async run(ctx) {
     const [name, raw] = ctx.positionals;
-    if (name === undefined) throw new WhataloError('CONFIG_INVALID', 'name the tool to call, e.g. `whatalo-mcp call get_store`; `whatalo-mcp tools` lists them');
+    if (name === undefined)
+      throw new WhataloError('CONFIG_INVALID', 'name the tool to call, e.g. `whatalo-mcp call get_store`; `whatalo-mcp tools` lists them');
     const args = parseArguments(raw);
 
     const { openSession } = await import('./serve.js');
@@ -46,7 +50,10 @@ message goes to stderr), 2 for bad usage. Run \`whatalo-mcp tools\` for the tool
         const { ALL_TOOLS } = await import('../tools/index.js');
         const known = ALL_TOOLS.find((t) => t.name === name);
         if (known && session.config.readOnly && !known.annotations.readOnlyHint) {
-          throw new WhataloError('CONFIG_INVALID', `"${name}" changes data, and read-only mode (--read-only or WHATALO_READ_ONLY) disables every tool that does; drop it to call ${name}`);
+          throw new WhataloError(
+            'CONFIG_INVALID',
+            `"${name}" changes data, and read-only mode (--read-only or WHATALO_READ_ONLY) disables every tool that does; drop it to call ${name}`,
+          );
         }
         throw new WhataloError('CONFIG_INVALID', `no tool "${name}" is enabled; the enabled tools are ${enabled}`);
       }

@@ -30,7 +30,10 @@ interface ToolAnswer {
 }
 
 function textOf(answer: ToolAnswer): string {
-  return (answer.content ?? []).map((c) => c.text ?? '').join(' ').trim();
+  return (answer.content ?? [])
+    .map((c) => c.text ?? '')
+    .join(' ')
+    .trim();
 }
 
 type Row = Record<string, unknown>;
@@ -38,7 +41,12 @@ type Row = Record<string, unknown>;
 function table(rows: Row[], columns: Array<[header: string, cell: (row: Row) => string]>): string {
   const cells = rows.map((row) => columns.map(([, cell]) => cell(row)));
   const widths = columns.map(([header], i) => Math.max(header.length, ...cells.map((c) => c[i]!.length)));
-  const line = (values: string[]) => '  ' + values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    '  ' +
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map(([h]) => h)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
@@ -81,7 +89,10 @@ approved automatically. Nothing is kept afterwards.
     const logger = createLogger({ level: 'warn', name: 'demo', write: (line) => ctx.stderr.write(line + '\n') });
 
     const dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-demo-'));
-    const embedded = await startEmbeddedSandbox({ logger: createLogger({ level: 'warn', name: 'sandbox', write: (l) => ctx.stderr.write(l + '\n') }), consentPage: interactive }).catch(async (error: unknown) => {
+    const embedded = await startEmbeddedSandbox({
+      logger: createLogger({ level: 'warn', name: 'sandbox', write: (l) => ctx.stderr.write(l + '\n') }),
+      consentPage: interactive,
+    }).catch(async (error: unknown) => {
       await rm(dir, { recursive: true, force: true });
       throw error;
     });
@@ -149,24 +160,28 @@ approved automatically. Nothing is kept afterwards.
         const products = expectOk('list_products', await call('list_products', { limit: 5 }));
         out();
         out(`list_products {limit: 5} → first page${products.has_more ? ' (more pages via next_cursor)' : ''}:`);
-        out(table(products.items as Row[], [
-          ['id', (r) => String(r.id)],
-          ['name', (r) => String(r.name)],
-          ['price', (r) => money(r, 'price')],
-          ['status', (r) => String(r.status)],
-        ]));
+        out(
+          table(products.items as Row[], [
+            ['id', (r) => String(r.id)],
+            ['name', (r) => String(r.name)],
+            ['price', (r) => money(r, 'price')],
+            ['status', (r) => String(r.status)],
+          ]),
+        );
 
         const orders = expectOk('list_orders', await call('list_orders', { limit: 5 }));
         out();
         out('list_orders {limit: 5} → most recent orders:');
         const recent = orders.items as Row[];
-        out(table(recent, [
-          ['#', (r) => String(r.number)],
-          ['customer', (r) => String(r.customer_name)],
-          ['total', (r) => money(r, 'total')],
-          ['status', (r) => String(r.status)],
-          ['payment', (r) => String(r.payment_status)],
-        ]));
+        out(
+          table(recent, [
+            ['#', (r) => String(r.number)],
+            ['customer', (r) => String(r.customer_name)],
+            ['total', (r) => money(r, 'total')],
+            ['status', (r) => String(r.status)],
+            ['payment', (r) => String(r.payment_status)],
+          ]),
+        );
 
         const target = recent.find((o) => o.status === 'pending' || o.status === 'confirmed') ?? recent[0];
         if (target) {

@@ -28,7 +28,8 @@ export const logoutCommand: Command = {
       } else {
         printResult(
           ctx,
-          `Signed out here: the tokens were removed from ${report.credential_store}, but revocation did not reach Whatalo (${report.problem ?? 'unknown reason'}).\n` +
+          `Signed out here: the tokens were removed from ${report.credential_store}, but revocation did not reach Whatalo ` +
+            `(${report.problem ?? 'unknown reason'}).\n` +
             'They stop working when they expire; to end them now, disconnect the app under Connected apps in your Whatalo settings.',
         );
       }

@@ -28,7 +28,9 @@ async function faultsFile(path: string | undefined): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new WhataloError('CONFIG_INVALID', `--faults: ${path} is not valid JSON`, { hint: 'Write {"faults": [{"path": "/oauth/token", "status": 500}]} or similar.' });
+    throw new WhataloError('CONFIG_INVALID', `--faults: ${path} is not valid JSON`, {
+      hint: 'Write {"faults": [{"path": "/oauth/token", "status": 500}]} or similar.',
+    });
   }
 }
 
@@ -73,10 +75,9 @@ Logs go to stderr. Stop it with Ctrl-C.`,
       faults: await faultsFile(stringFlag(ctx, 'faults')),
       logger,
     });
-    ctx.stdout.write(
-      JSON.stringify({ issuer: sandbox.issuer, api_base: sandbox.apiBase, merchant: sandbox.merchant, stores: sandbox.stores }) + '\n',
-    );
-    if (ctx.values.faults !== undefined) logger.warn(`injected faults from ${String(ctx.values.faults)} are active; see or clear them at ${sandbox.issuer}/sandbox/faults`);
+    ctx.stdout.write(JSON.stringify({ issuer: sandbox.issuer, api_base: sandbox.apiBase, merchant: sandbox.merchant, stores: sandbox.stores }) + '\n');
+    if (ctx.values.faults !== undefined)
+      logger.warn(`injected faults from ${String(ctx.values.faults)} are active; see or clear them at ${sandbox.issuer}/sandbox/faults`);
     logger.info(`consent page approves ${ctx.values['auto-approve'] ? 'automatically' : 'by hand'}; connected apps at ${sandbox.issuer}/sandbox/settings`);
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();

@@ -68,10 +68,17 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
   if (upstream !== 'exchange' && upstream !== 'forward') throw new WhataloError('CONFIG_INVALID', `--upstream must be exchange or forward (got "${upstream}")`);
   const clientId = ctx.env.WHATALO_RS_CLIENT_ID;
   const clientSecret = ctx.env.WHATALO_RS_CLIENT_SECRET;
-  if (Boolean(clientId) !== Boolean(clientSecret)) throw new WhataloError('CONFIG_INVALID', 'set both WHATALO_RS_CLIENT_ID and WHATALO_RS_CLIENT_SECRET, or neither (then the server registers itself by DCR)');
+  if (Boolean(clientId) !== Boolean(clientSecret))
+    throw new WhataloError(
+      'CONFIG_INVALID',
+      'set both WHATALO_RS_CLIENT_ID and WHATALO_RS_CLIENT_SECRET, or neither (then the server registers itself by DCR)',
+    );
   const { entries } = await loadCatalog();
   const tools = selectTools(entries, { readOnly: config.readOnly, toolsets: config.toolsets });
-  if (upstream === 'forward') logger.warn('--upstream forward: inbound tokens are sent to API v1 as they are (token passthrough); only for an AS whose tokens for this server are valid at the API');
+  if (upstream === 'forward')
+    logger.warn(
+      '--upstream forward: inbound tokens are sent to API v1 as they are (token passthrough); only for an AS whose tokens for this server are valid at the API',
+    );
 
   const running = await startHttpServer({
     host: stringFlag(ctx, 'host') ?? ctx.env.WHATALO_HTTP_HOST ?? '127.0.0.1',

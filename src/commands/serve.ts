@@ -81,14 +81,17 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   let config = loadConfig(ctx.env, flags);
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => ctx.stderr.write(line + '\n') });
   const catalog = await loadCatalog();
-  if (catalog.from === 'records') logger.debug('dist/tools/listing.json is missing or older than the build (run `npm run build`); listing from the tool records');
+  if (catalog.from === 'records')
+    logger.debug('dist/tools/listing.json is missing or older than the build (run `npm run build`); listing from the tool records');
   const tools = selectTools(catalog.entries, { readOnly: config.readOnly, toolsets: config.toolsets });
 
   let sandbox: { close(): Promise<void> } | undefined;
   let openBrowser: ((url: string) => Promise<void>) | undefined;
   if (sandboxMode) {
     const { startEmbeddedSandbox } = await import('./embedded.js');
-    const embedded = await startEmbeddedSandbox({ logger: createLogger({ level: config.logLevel, name: 'sandbox', write: (line) => ctx.stderr.write(line + '\n') }) });
+    const embedded = await startEmbeddedSandbox({
+      logger: createLogger({ level: config.logLevel, name: 'sandbox', write: (line) => ctx.stderr.write(line + '\n') }),
+    });
     sandbox = embedded.sandbox;
     // The sandbox approves by itself, so this process plays the merchant's browser too.
     openBrowser = embedded.openBrowser;
@@ -132,7 +135,11 @@ first tool call, in the browser (BROWSER=none prints the URL instead).`,
   options: SERVE_OPTIONS,
   async run(ctx) {
     if (ctx.values.http === true) {
-      if (ctx.values.sandbox === true) throw new WhataloError('CONFIG_INVALID', '--http serves many merchants against a real or separately started AS; run `whatalo-mcp sandbox` and pass --issuer and --api-base');
+      if (ctx.values.sandbox === true)
+        throw new WhataloError(
+          'CONFIG_INVALID',
+          '--http serves many merchants against a real or separately started AS; run `whatalo-mcp sandbox` and pass --issuer and --api-base',
+        );
       return (await import('./serve-http.js')).runHttp(ctx);
     }
     // The transport loads while the session is wired, not after it: start-up time is what a host waits for.

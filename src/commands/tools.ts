@@ -39,7 +39,9 @@ export const toolsCommand: Command = {
         idempotent: t.annotations.idempotentHint,
         description: t.description,
       }));
-      ctx.stdout.write(JSON.stringify({ tools: listing, initial_scopes: config.scopes ?? initialScopes(tools), required_scopes: requiredScopes(tools) }, null, 2) + '\n');
+      ctx.stdout.write(
+        JSON.stringify({ tools: listing, initial_scopes: config.scopes ?? initialScopes(tools), required_scopes: requiredScopes(tools) }, null, 2) + '\n',
+      );
       return 0;
     }
     const nameWidth = Math.max(...tools.map((t) => t.name.length));

@@ -91,9 +91,15 @@ function resolve(routes: readonly Route[], method: string, path: string): Resolv
 function bearerToken(req: IncomingMessage, url: URL): string {
   // RFC 6750 §2.3 (URI query) is not supported: a token in a URL ends up in logs and histories.
   if (url.searchParams.has('access_token')) {
-    throw apiError(401, 'unauthorized', 'send the access token in the Authorization header; tokens in the URL are refused', {}, {
-      'www-authenticate': `${REALM}, error="invalid_request", error_description="token must be sent in the Authorization header"`,
-    });
+    throw apiError(
+      401,
+      'unauthorized',
+      'send the access token in the Authorization header; tokens in the URL are refused',
+      {},
+      {
+        'www-authenticate': `${REALM}, error="invalid_request", error_description="token must be sent in the Authorization header"`,
+      },
+    );
   }
   const header = req.headers.authorization;
   const match = header === undefined ? null : BEARER.exec(header);
@@ -106,9 +112,15 @@ function bearerToken(req: IncomingMessage, url: URL): string {
 }
 
 function invalidToken(): HttpError {
-  return apiError(401, 'unauthorized', 'the access token is invalid, expired or revoked', {}, {
-    'www-authenticate': `${REALM}, error="invalid_token"`,
-  });
+  return apiError(
+    401,
+    'unauthorized',
+    'the access token is invalid, expired or revoked',
+    {},
+    {
+      'www-authenticate': `${REALM}, error="invalid_token"`,
+    },
+  );
 }
 
 interface Window {
@@ -144,10 +156,16 @@ function createRateLimiter(deps: ApiDeps) {
       const reset = resetSeconds(start);
       const headers = { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) };
       if (window.used >= limit) {
-        throw apiError(429, 'rate_limited', `rate limit of ${limit} requests per ${deps.rateLimit.windowSeconds} s reached; retry in ${reset} s`, { retryAfter: reset }, {
-          ...headers,
-          'retry-after': String(reset),
-        });
+        throw apiError(
+          429,
+          'rate_limited',
+          `rate limit of ${limit} requests per ${deps.rateLimit.windowSeconds} s reached; retry in ${reset} s`,
+          { retryAfter: reset },
+          {
+            ...headers,
+            'retry-after': String(reset),
+          },
+        );
       }
       window.used++;
       return { ...headers, 'x-ratelimit-remaining': String(limit - window.used) };
@@ -174,7 +192,13 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       deps.count(key);
       if (!route) {
         if (resolved.methods.length > 0) {
-          throw apiError(405, 'method_not_allowed', `${method} is not allowed on ${path}; use ${resolved.methods.join(', ')}`, {}, { allow: resolved.methods.join(', ') });
+          throw apiError(
+            405,
+            'method_not_allowed',
+            `${method} is not allowed on ${path}; use ${resolved.methods.join(', ')}`,
+            {},
+            { allow: resolved.methods.join(', ') },
+          );
         }
         throw apiError(404, 'not_found', `no API v1 endpoint at ${path}`, { resourceType: 'endpoint', resourceId: path });
       }
@@ -188,9 +212,15 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
         throw apiError(403, 'store_mismatch', 'X-Whatalo-Store-Id names another store than the one this token was granted for');
       }
       if (!grant.scopes.includes(route.scope)) {
-        throw apiError(403, 'insufficient_scope', `this call needs the ${route.scope} scope, which the token was not granted`, { requiredScope: route.scope }, {
-          'www-authenticate': `Bearer error="insufficient_scope", scope="${route.scope}"`,
-        });
+        throw apiError(
+          403,
+          'insufficient_scope',
+          `this call needs the ${route.scope} scope, which the token was not granted`,
+          { requiredScope: route.scope },
+          {
+            'www-authenticate': `Bearer error="insufficient_scope", scope="${route.scope}"`,
+          },
+        );
       }
       const store = deps.data.byStore.get(grant.storeId);
       // A token for a store the sandbox does not hold cannot be honoured: fail closed.
@@ -223,12 +253,17 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       status = failure.status;
       // Headers of the failure (e.g. Retry-After, X-RateLimit-* of a 429) override the defaults.
       const { statusCode, code, message, ...rest } = failure.body;
-      sendJson(res, status, { statusCode, code, requestId, message, ...rest }, {
-        'x-request-id': requestId,
-        'cache-control': 'no-store',
-        ...rateHeaders,
-        ...failure.headers,
-      });
+      sendJson(
+        res,
+        status,
+        { statusCode, code, requestId, message, ...rest },
+        {
+          'x-request-id': requestId,
+          'cache-control': 'no-store',
+          ...rateHeaders,
+          ...failure.headers,
+        },
+      );
     } finally {
       deps.logger.debug(`api ${key} → ${status}`, { requestId });
     }

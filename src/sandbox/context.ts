@@ -29,4 +29,3 @@ export type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerRes
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse, subpath: string) => Promise<void>;
 
 export const API_PREFIX = '/api/v1';
-

@@ -8,14 +8,7 @@ import { SCOPE_CATALOG, isScope, joinScopes } from '../scopes.js';
 import { HttpError, escapeHtml, one, readForm, readJson, sendHtml, sendJson } from './http.js';
 import { layout, sendErrorPage } from './as/pages.js';
 import type { SandboxContext } from './context.js';
-import {
-  advanceClock,
-  consumeSettingsCsrf,
-  disconnect,
-  isActive,
-  issueSettingsCsrf,
-  resetStats,
-} from './state.js';
+import { advanceClock, consumeSettingsCsrf, disconnect, isActive, issueSettingsCsrf, resetStats } from './state.js';
 
 const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
 
@@ -48,9 +41,10 @@ export async function handleAuthorizationMode(ctx: SandboxContext, req: Incoming
   const body = jsonObject(await readJson(req));
   const extra = Object.keys(body).filter((k) => k !== 'auto_approve' && k !== 'store_hint');
   if (extra.length > 0) throw badRequest(`unknown field "${extra[0]}" (known: auto_approve, store_hint)`);
-  if (body.store_hint !== undefined && body.store_hint !== 'honour' && body.store_hint !== 'ignore') throw badRequest('store_hint must be "honour" or "ignore"');
+  if (body.store_hint !== undefined && body.store_hint !== 'honour' && body.store_hint !== 'ignore')
+    throw badRequest('store_hint must be "honour" or "ignore"');
   if (body.auto_approve !== undefined && body.auto_approve !== null && !ctx.data.stores.some((s) => s.id === body.auto_approve)) {
-    throw badRequest('auto_approve must be null or one of the merchant\'s store ids');
+    throw badRequest("auto_approve must be null or one of the merchant's store ids");
   }
   if (body.store_hint !== undefined) ctx.storeHint = body.store_hint;
   if (body.auto_approve !== undefined) ctx.autoApproveStoreId = (body.auto_approve as string | null) ?? undefined;
@@ -146,7 +140,8 @@ export function handleSettings(ctx: SandboxContext, _req: IncomingMessage, res: 
   });
   const table = rows.length
     ? `<table><caption class="note">Apps that can act on your stores now</caption>
-<thead><tr><th scope="col">App</th><th scope="col">Store</th><th scope="col">Access</th><th scope="col">Connected</th><th scope="col"><span class="note">Action</span></th></tr></thead>
+<thead><tr><th scope="col">App</th><th scope="col">Store</th>
+<th scope="col">Access</th><th scope="col">Connected</th><th scope="col"><span class="note">Action</span></th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table>`
@@ -161,7 +156,12 @@ ${table}`;
 export async function handleSettingsDisconnect(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const form = await readForm(req);
   if (!consumeSettingsCsrf(ctx.state, one(form, 'csrf_token'))) {
-    sendErrorPage(res, 403, 'This form could not be accepted', 'The form was not sent by the Connected apps page, or it was already used. Nothing was disconnected.');
+    sendErrorPage(
+      res,
+      403,
+      'This form could not be accepted',
+      'The form was not sent by the Connected apps page, or it was already used. Nothing was disconnected.',
+    );
     return;
   }
   const clientId = one(form, 'client_id') ?? '';

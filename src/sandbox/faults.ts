@@ -190,7 +190,14 @@ function delay(res: ServerResponse, ms: number): Promise<boolean> {
  * A client that gives up during added latency is not handled at all: the AS never saw a
  * complete request, as when a slow network loses it.
  */
-export async function applyFault(state: FaultState, req: IncomingMessage, res: ServerResponse, method: string, path: string, apiPrefix: string): Promise<boolean> {
+export async function applyFault(
+  state: FaultState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+  apiPrefix: string,
+): Promise<boolean> {
   const spec = pickFault(state, method, path);
   if (!spec) return false;
   if (spec.latency_ms !== undefined && !(await delay(res, spec.latency_ms))) return true;

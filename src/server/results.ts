@@ -97,7 +97,10 @@ export function errorResult(error: unknown, tool: ToolRecord, logger: Logger, an
   if (answered) {
     const id = answered.requestId ?? 'not given';
     logger.error(`tool ${tool.name}: the answer to ${answered.method} ${answered.path} was not what it expects`, { requestId: id, error: detail });
-    return failed(`Whatalo's API answered ${answered.method} ${answered.path} with something unexpected (request id ${id}), so ${tool.name} could not use it; the details are in whatalo-mcp's log.`);
+    return failed(
+      `Whatalo's API answered ${answered.method} ${answered.path} with something unexpected (request id ${id}), so ${tool.name} could not use it; the ` +
+        `details are in whatalo-mcp's log.`,
+    );
   }
   logger.error(`tool ${tool.name} failed unexpectedly (please report it)`, { error: detail });
   return failed(`${tool.name} failed because of an internal error in whatalo-mcp; the details are in its log.`);

@@ -55,7 +55,8 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 // Facts for the model about how this server behaves; no instructions to it.
 export const INSTRUCTIONS = [
   'These tools work on one Whatalo store: the one chosen when the merchant signed in (get_store names it).',
-  'Amounts are decimal numbers in the store currency\'s main unit (1927.69 MXN is 1,927.69 pesos, not centavos). List tools return one page with next_cursor and has_more; a cursor is valid only with the same filters.',
+  "Amounts are decimal numbers in the store currency's main unit (1927.69 MXN is 1,927.69 pesos, not centavos). " +
+    'List tools return one page with next_cursor and has_more; a cursor is valid only with the same filters.',
   'The first call may open a Whatalo sign-in page in the browser; the first use of a tool that changes data may ask the merchant for that extra permission.',
   'There are no payment or refund tools.',
 ].join(' ');
@@ -93,14 +94,21 @@ export function createServer(deps: ServerDeps): WhataloServer {
           { signal: extra.signal },
         );
         if (answer.action !== 'accept') {
-          throw new WhataloError('SIGN_IN_FAILED', `The Whatalo sign-in link was ${answer.action === 'decline' ? 'declined' : 'dismissed'}, so the tool did not run.`, {
-            hint: 'Call the tool again to get a new link, or run `whatalo-mcp login` in a terminal.',
-          });
+          throw new WhataloError(
+            'SIGN_IN_FAILED',
+            `The Whatalo sign-in link was ${answer.action === 'decline' ? 'declined' : 'dismissed'}, so the tool did not run.`,
+            {
+              hint: 'Call the tool again to get a new link, or run `whatalo-mcp login` in a terminal.',
+            },
+          );
         }
         shown.push(elicitationId);
       };
       context.onAccessGranted = async () => {
-        for (const id of shown.splice(0)) await server.createElicitationCompletionNotifier(id)().catch(() => {});
+        for (const id of shown.splice(0))
+          await server
+            .createElicitationCompletionNotifier(id)()
+            .catch(() => {});
       };
     }
     return context;

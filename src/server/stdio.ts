@@ -72,7 +72,9 @@ class SharedDrainTransport extends StdioServerTransport {
 /** Serves `server` over this process's stdio; resolves once the connection is over. */
 export async function serveStdio(server: Server, options: { signal: AbortSignal; logger: Logger }): Promise<void> {
   const lines = process.stdin.pipe(
-    lineGate(MAX_LINE_BYTES, (bytes) => options.logger.warn(`ignored a stdin message of ${bytes} bytes: longer than the ${MAX_LINE_BYTES}-byte limit for one line`)),
+    lineGate(MAX_LINE_BYTES, (bytes) =>
+      options.logger.warn(`ignored a stdin message of ${bytes} bytes: longer than the ${MAX_LINE_BYTES}-byte limit for one line`),
+    ),
   );
   const transport = new SharedDrainTransport(lines, process.stdout);
   const closed = new Promise<void>((resolve) => {

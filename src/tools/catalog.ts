@@ -42,7 +42,10 @@ export function selectTools<T extends ToolFacts>(tools: readonly T[], selection:
   if (wanted !== undefined) {
     const unknown = wanted.filter((t) => !(TOOLSETS as readonly string[]).includes(t));
     if (unknown.length > 0) {
-      throw new WhataloError('CONFIG_INVALID', `unknown toolset${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')}; valid toolsets are ${TOOLSETS.join(', ')}`);
+      throw new WhataloError(
+        'CONFIG_INVALID',
+        `unknown toolset${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')}; valid toolsets are ${TOOLSETS.join(', ')}`,
+      );
     }
   }
   return tools.filter((tool) => (!selection.readOnly || isReadOnly(tool)) && (wanted === undefined || wanted.includes(tool.toolset)));

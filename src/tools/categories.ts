@@ -16,7 +16,7 @@ export const listCategories = defineTool({
   name: 'list_categories',
   title: 'List categories',
   description:
-    'Lists the store\'s product categories in name order, with how many products each holds, one page at a time. ' +
+    "Lists the store's product categories in name order, with how many products each holds, one page at a time. " +
     'Their ids filter list_products and file products in create_product or update_product.',
   toolset: 'categories',
   scope: 'read:categories',
@@ -49,7 +49,8 @@ export const createCategory = defineTool({
 export const updateCategory = defineTool({
   name: 'update_category',
   title: 'Update category',
-  description: 'Renames a category or changes its description; fields left out stay as they are, and a null description clears it. Products keep their category.',
+  description:
+    'Renames a category or changes its description; fields left out stay as they are, and a null description clears it. Products keep their category.',
   toolset: 'categories',
   scope: 'write:categories',
   inputSchema: z.strictObject({

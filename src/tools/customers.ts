@@ -12,7 +12,7 @@ export const listCustomers = defineTool({
   name: 'list_customers',
   title: 'List customers',
   description:
-    'Lists the store\'s customers, newest first, one page at a time, with contact details, order count and total spent. ' +
+    "Lists the store's customers, newest first, one page at a time, with contact details, order count and total spent. " +
     'query matches name or email, ignoring case and accents. The results contain personal data.',
   toolset: 'customers',
   scope: 'read:customers',
@@ -34,7 +34,9 @@ export const listCustomers = defineTool({
 export const getCustomer = defineTool({
   name: 'get_customer',
   title: 'Get customer',
-  description: 'Returns one customer by id: name, email, phone, number of orders, total spent and since when they are a customer. Their orders are in list_orders with customer_id.',
+  description:
+    'Returns one customer by id: name, email, phone, number of orders, total spent and since when they are a customer. Their orders are in list_orders ' +
+    'with customer_id.',
   toolset: 'customers',
   scope: 'read:customers',
   inputSchema: z.strictObject({ customer_id: idArg('customer', 'cus_…', 'list_customers or an order') }),
@@ -42,6 +44,9 @@ export const getCustomer = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const customer = await api.getCustomer(args.customer_id);
-    return { text: `${customer.name} (${customer.id}): ${customer.orders_count} orders, ${formatMoney(customer.total_spent, customer.currency)} spent.`, data: { customer } };
+    return {
+      text: `${customer.name} (${customer.id}): ${customer.orders_count} orders, ${formatMoney(customer.total_spent, customer.currency)} spent.`,
+      data: { customer },
+    };
   },
 });

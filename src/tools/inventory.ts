@@ -28,7 +28,7 @@ export const adjustInventory = defineTool({
   name: 'adjust_inventory',
   title: 'Adjust stock',
   description:
-    'Changes a product\'s stock by a signed delta (+10 received, -2 damaged) and records a reason. ' +
+    "Changes a product's stock by a signed delta (+10 received, -2 damaged) and records a reason. " +
     'With expected_quantity, nothing changes unless the stock is still that number (the error gives the current one). ' +
     'Stock never goes below 0. Each call applies its delta again.',
   toolset: 'inventory',
@@ -43,13 +43,7 @@ export const adjustInventory = defineTool({
       .refine((v) => v !== 0, 'must not be zero')
       .describe('Not 0.'),
     reason: z.string().trim().min(1, 'must not be empty').max(500).describe('Kept in the stock history.'),
-    expected_quantity: z
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_STOCK)
-      .optional()
-      .describe('The stock you last read.'),
+    expected_quantity: z.number().int().min(0).max(MAX_STOCK).optional().describe('The stock you last read.'),
   }),
   outputSchema: z.object({
     inventory: inventorySchema.extend({ previous_quantity: z.number().int().nullish() }),

@@ -29,9 +29,15 @@ export interface ListingFile {
 export function sourceDigest(toolsDir: URL): string {
   const hash = createHash('sha256');
   // Relative names: an installed copy elsewhere on disk is the same build.
-  const names = readdirSync(toolsDir).filter((f) => f.endsWith('.js')).sort();
+  const names = readdirSync(toolsDir)
+    .filter((f) => f.endsWith('.js'))
+    .sort();
   for (const name of [...names, '../api/types.js']) {
-    hash.update(name).update('\0').update(readFileSync(new URL(name, toolsDir))).update('\0');
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(new URL(name, toolsDir)))
+      .update('\0');
   }
   return hash.digest('base64url');
 }

@@ -53,7 +53,11 @@ function trim(node: Json, output: boolean): Json {
   // by the keys it always has: their types are checked by the server against the zod schema
   // before the host sees the result, and each typed field cost ~25 bytes of every listing.
   if (output && isEmptyObject(node.additionalProperties) && isObject(node.properties)) {
-    return { type: 'object', ...(node.description === undefined ? {} : { description: node.description }), ...(node.required === undefined ? {} : { required: node.required }) };
+    return {
+      type: 'object',
+      ...(node.description === undefined ? {} : { description: node.description }),
+      ...(node.required === undefined ? {} : { required: node.required }),
+    };
   }
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {

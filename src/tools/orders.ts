@@ -26,7 +26,7 @@ export const listOrders = defineTool({
   name: 'list_orders',
   title: 'List orders',
   description:
-    'Lists the store\'s orders, newest first, one page at a time, with items, totals, status and payment status. ' +
+    "Lists the store's orders, newest first, one page at a time, with items, totals, status and payment status. " +
     'Filters: status, payment_status, customer_id, and a creation range created_after (inclusive) to created_before (exclusive), ' +
     'each an ISO 8601 date or date-time with zone. ' +
     'get_sales_summary gives revenue over a period.',
@@ -63,7 +63,9 @@ export const getOrder = defineTool({
   async handler(args, { api }) {
     const order = await api.getOrder(args.order_id);
     return {
-      text: `Order #${order.number} (${order.id}) for ${order.customer_name}: ${formatMoney(order.total, order.currency)}, ${order.status}, payment ${order.payment_status}.`,
+      text:
+        `Order #${order.number} (${order.id}) for ${order.customer_name}: ${formatMoney(order.total, order.currency)}, ${order.status}, payment ` +
+        `${order.payment_status}.`,
       data: { order },
     };
   },
@@ -104,9 +106,7 @@ export const salesSummarySchema = z.object({
   revenue: z.number(),
   order_count: z.number().int(),
   average_order_value: z.number().nullable(),
-  top_products: z.array(
-    z.looseObject({ product_id: z.string().nullable(), name: z.string(), quantity: z.number(), revenue: z.number() }),
-  ),
+  top_products: z.array(z.looseObject({ product_id: z.string().nullable(), name: z.string(), quantity: z.number(), revenue: z.number() })),
   complete: z.boolean(),
   counted_since: z.string().nullable(),
 });
@@ -187,9 +187,14 @@ export const getSalesSummary = defineTool({
     const counted_since = complete ? null : (orders.at(-1)?.created_at ?? null);
     const data: SalesSummary = { from: args.from, to, ...summary, currency_decimals: currencyDecimals(summary.currency), complete, counted_since };
     const money = (n: number | null) => formatMoney(n, summary.currency);
-    const head = `${plural(summary.order_count, 'paid order')} from ${args.from} to ${to}: revenue ${money(summary.revenue)}, average ${money(summary.average_order_value)}.`;
+    const head =
+      `${plural(summary.order_count, 'paid order')} from ${args.from} to ${to}: revenue ${money(summary.revenue)}, average ` +
+      `${money(summary.average_order_value)}.`;
     const best = summary.top_products[0] ? ` Best seller: ${summary.top_products[0].name}.` : '';
-    const partial = complete ? '' : ` Incomplete: the range holds more than ${MAX_SUMMARY_PAGES * MAX_PER_PAGE} paid orders; only those since ${counted_since} were counted. Narrow the range for exact totals.`;
+    const partial = complete
+      ? ''
+      : ` Incomplete: the range holds more than ${MAX_SUMMARY_PAGES * MAX_PER_PAGE} paid orders; only those since ${counted_since} were counted. Narrow ` +
+        `the range for exact totals.`;
     return { text: head + best + partial, data };
   },
 });

@@ -17,17 +17,8 @@ export const DEFAULT_LIMIT = 20;
 
 /** The two paging arguments every list tool takes. */
 export const pageArgs = {
-  cursor: z
-    .string()
-    .min(1, 'must not be empty; omit it for the first page')
-    .max(512)
-    .optional(),
-  limit: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PER_PAGE)
-    .default(DEFAULT_LIMIT),
+  cursor: z.string().min(1, 'must not be empty; omit it for the first page').max(512).optional(),
+  limit: z.number().int().min(1).max(MAX_PER_PAGE).default(DEFAULT_LIMIT),
 };
 
 /** The output every list tool answers: an object, never a bare array. */
@@ -47,7 +38,12 @@ export interface PagePosition {
 }
 
 function filterKey(tool: string, filters: Record<string, unknown>): string {
-  const canonical = JSON.stringify([tool, Object.keys(filters).sort().map((k) => [k, filters[k] ?? null])]);
+  const canonical = JSON.stringify([
+    tool,
+    Object.keys(filters)
+      .sort()
+      .map((k) => [k, filters[k] ?? null]),
+  ]);
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
 }
 

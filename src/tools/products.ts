@@ -26,7 +26,7 @@ export const listProducts = defineTool({
   name: 'list_products',
   title: 'List products',
   description:
-    'Lists the store\'s products, newest first, one page at a time, with price, SKU, status and category. ' +
+    "Lists the store's products, newest first, one page at a time, with price, SKU, status and category. " +
     'Filters: status, category_id, and query (matches name or SKU, ignoring case and accents). ' +
     'Stock levels come from get_inventory.',
   toolset: 'products',

@@ -75,7 +75,7 @@ describe('typed endpoints', () => {
     expect(one).toEqual(page.data[0]);
   });
 
-  it('sends X-Whatalo-Store-Id: naming another store than the token\'s is refused by the API', async () => {
+  it("sends X-Whatalo-Store-Id: naming another store than the token's is refused by the API", async () => {
     const api = client.bind({ ...good, storeId: sb.stores[1]!.id });
     const error = await failure(api.getStore());
     expect(error.code).toBe('API_ERROR');
@@ -204,7 +204,7 @@ describe('retry policy (CONTRACT V7), bounded', () => {
     expect(error.message).toBe('Whatalo is unreachable (connection refused).');
   });
 
-  it('a caller\'s abort ends the request at once as CANCELLED, without retries', async () => {
+  it("a caller's abort ends the request at once as CANCELLED, without retries", async () => {
     await setFaults(sb.issuer, [{ path: '/api/v1/store', latency_ms: 20_000 }]);
     const controller = new AbortController();
     const pending = failure(client.bind(good, controller.signal).getStore());
@@ -223,7 +223,7 @@ describe('retry policy (CONTRACT V7), bounded', () => {
     expect(await attempts()).toBe(2);
   });
 
-  it('leaves no listener on the caller\'s signal, whatever the outcome', async () => {
+  it("leaves no listener on the caller's signal, whatever the outcome", async () => {
     const controller = new AbortController();
     const api = client.bind(good, controller.signal);
     await Promise.all(Array.from({ length: 20 }, () => api.getStore()));

@@ -159,7 +159,10 @@ describe('step-up', () => {
     const read = await b.ensureAccess('read:store', approvingPerson);
     let link = '';
     const error = await b.ensureAccess('write:orders', { presentUrl: async (url) => void (link = url) }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'INSUFFICIENT_SCOPE', hint: expect.stringContaining('whatalo-mcp login --scopes "read:store read:products write:orders"') });
+    expect(error).toMatchObject({
+      code: 'INSUFFICIENT_SCOPE',
+      hint: expect.stringContaining('whatalo-mcp login --scopes "read:store read:products write:orders"'),
+    });
     expect((error as Error).message).toContain('"write:orders"');
     expect((error as Error).message).toContain(link);
     // The grant that was there still works.

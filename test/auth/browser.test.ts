@@ -11,7 +11,9 @@ const recorder = path.join(root, 'test/fixtures/record-url.mjs');
 // characters, the shape the logger masks as a token, so the URL must bypass the logger.
 const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const state = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-const url = `http://127.0.0.1:4444/oauth/authorize?response_type=code&client_id=cl_1&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Fcallback&code_challenge=${challenge}&code_challenge_method=S256&state=${state}&scope=read%3Astore`;
+const url =
+  `http://127.0.0.1:4444/oauth/authorize?response_type=code&client_id=cl_1&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Fcallback` +
+  `&code_challenge=${challenge}&code_challenge_method=S256&state=${state}&scope=read%3Astore`;
 
 let dir: string;
 let record: string;
@@ -39,7 +41,10 @@ async function launches(count: number): Promise<string[][]> {
 }
 async function lines(): Promise<string[][]> {
   if (!existsSync(record)) return [];
-  return (await fs.readFile(record, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+  return (await fs.readFile(record, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as string[]);
 }
 
 describe('presentAuthorizationUrl', () => {

@@ -21,8 +21,7 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-const open = (key: string | undefined = 'correct horse battery staple') =>
-  openFileStore({ configDir, key, logger: silentLogger });
+const open = (key: string | undefined = 'correct horse battery staple') => openFileStore({ configDir, key, logger: silentLogger });
 
 async function modeOf(p: string): Promise<number> {
   return (await fs.stat(p)).mode & 0o777;
@@ -180,11 +179,18 @@ describe('a credential file someone else planted, widened or weakened', () => {
     await store.set('a', 'x');
     // Cheap variations, so the old behaviour (derive first, then fail to decrypt) stays quick;
     // a planted N = 2^22 cost 20 s and 4 GB that way.
-    for (const [logN, r, p] of [[16, 8, 1], [15, 9, 1], [15, 8, 2], [14, 8, 1]] as const) {
+    for (const [logN, r, p] of [
+      [16, 8, 1],
+      [15, 9, 1],
+      [15, 8, 2],
+      [14, 8, 1],
+    ] as const) {
       await rewriteParams(logN, r, p);
       const error = await rejection(open());
       expect(error.code).toBe('CREDENTIAL_STORE');
-      expect(error.message).toContain(`its key-derivation parameters (N = 2^${logN}, r = ${r}, p = ${p}) are not the ones whatalo-mcp writes (N = 2^15, r = 8, p = 1)`);
+      expect(error.message).toContain(
+        `its key-derivation parameters (N = 2^${logN}, r = ${r}, p = ${p}) are not the ones whatalo-mcp writes (N = 2^15, r = 8, p = 1)`,
+      );
     }
     await rewriteParams(15, 8, 1);
     expect(await (await open()).get('a')).toBe('x');
@@ -207,7 +213,12 @@ describe('a credential file someone else planted, widened or weakened', () => {
 
   it('narrows a credentials.enc and a clients.json that others could read back to 0600', async () => {
     await (await open()).set('a', 'x');
-    await saveRegisteredClient(configDir, 'http://127.0.0.1:9/', { client_id: 'cli_1', token_endpoint_auth_method: 'client_secret_basic', client_id_issued_at: null, client_secret_expires_at: null });
+    await saveRegisteredClient(configDir, 'http://127.0.0.1:9/', {
+      client_id: 'cli_1',
+      token_endpoint_auth_method: 'client_secret_basic',
+      client_id_issued_at: null,
+      client_secret_expires_at: null,
+    });
     const clients = path.join(configDir, 'clients.json');
     await fs.chmod(file, 0o644);
     await fs.chmod(clients, 0o666);
@@ -220,8 +231,15 @@ describe('a credential file someone else planted, widened or weakened', () => {
   it(`refuses a WHATALO_CREDENTIAL_KEY shorter than ${MIN_CREDENTIAL_KEY_LENGTH} characters, a lone space included`, () => {
     for (const key of [' ', 'k', '   short   ', 'elevenchars']) {
       const env = { WHATALO_CONFIG_DIR: configDir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: key };
-      expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`WHATALO_CREDENTIAL_KEY must be at least ${MIN_CREDENTIAL_KEY_LENGTH} characters`) }));
+      expect(() => loadConfig(env)).toThrow(
+        expect.objectContaining({
+          code: 'CONFIG_INVALID',
+          message: expect.stringContaining(`WHATALO_CREDENTIAL_KEY must be at least ${MIN_CREDENTIAL_KEY_LENGTH} characters`),
+        }),
+      );
     }
-    expect(loadConfig({ WHATALO_CONFIG_DIR: configDir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: 'twelve chars' }).credentialKey).toBe('twelve chars');
+    expect(loadConfig({ WHATALO_CONFIG_DIR: configDir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: 'twelve chars' }).credentialKey).toBe(
+      'twelve chars',
+    );
   });
 });

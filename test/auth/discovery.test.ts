@@ -48,7 +48,11 @@ describe('discoverAuthorizationServer', () => {
     ['no S256', (i) => ({ ...good(i), code_challenge_methods_supported: ['plain'] }), /does not list "S256" in code_challenge_methods_supported/],
     ['no code_challenge_methods_supported', (i) => ({ ...good(i), code_challenge_methods_supported: undefined }), /does not list "S256"/],
     ['no token endpoint', (i) => ({ ...good(i), token_endpoint: undefined }), /has no "token_endpoint"/],
-    ['an http revocation endpoint off loopback', (i) => ({ ...good(i), revocation_endpoint: 'http://tokens.example/revoke' }), /"revocation_endpoint" must use https/],
+    [
+      'an http revocation endpoint off loopback',
+      (i) => ({ ...good(i), revocation_endpoint: 'http://tokens.example/revoke' }),
+      /"revocation_endpoint" must use https/,
+    ],
     ['an http endpoint off loopback', (i) => ({ ...good(i), token_endpoint: 'http://tokens.example/oauth/token' }), /"token_endpoint" must use https/],
   ];
   for (const [name, metadata, message] of refusals) {
@@ -91,7 +95,9 @@ describe('discovery order and tolerated fields', () => {
       }
       if (req.url !== servedAt(issuerPath)) return void res.writeHead(404).end();
       const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}${issuerPath}`;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...good(issuer), registration_endpoint: issuer.replace(issuerPath, '/register'), ...extra }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ...good(issuer), registration_endpoint: issuer.replace(issuerPath, '/register'), ...extra }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const issuer = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}${issuerPath}`);
@@ -103,7 +109,11 @@ describe('discovery order and tolerated fields', () => {
     try {
       const found = await discoverAuthorizationServer(as.issuer);
       expect(found.issuer).toBe(as.issuer.href);
-      expect(as.asked).toEqual(['/.well-known/oauth-authorization-server/tenant1', '/.well-known/openid-configuration/tenant1', '/tenant1/.well-known/openid-configuration']);
+      expect(as.asked).toEqual([
+        '/.well-known/oauth-authorization-server/tenant1',
+        '/.well-known/openid-configuration/tenant1',
+        '/tenant1/.well-known/openid-configuration',
+      ]);
     } finally {
       await as.close();
     }
@@ -114,7 +124,12 @@ describe('discovery order and tolerated fields', () => {
     try {
       const found = await discoverAuthorizationServer(as.issuer);
       const registration = await registerClient(found, as.issuer);
-      expect(registration).toMatchObject({ client_id: 'c1', client_secret: 's1', token_endpoint_auth_method: 'client_secret_post', client_secret_expires_at: 0 });
+      expect(registration).toMatchObject({
+        client_id: 'c1',
+        client_secret: 's1',
+        token_endpoint_auth_method: 'client_secret_post',
+        client_secret_expires_at: 0,
+      });
     } finally {
       await as.close();
     }

@@ -25,7 +25,13 @@ beforeAll(async () => {
   const store = await openCredentialStore(config, { logger: silentLogger });
   const secret = (await readStoredGrant(store, grantAccount(config.issuer.href, client.client_id)))!.client_secret;
   const as = await discoverAuthorizationServer(config.issuer);
-  introspect = (t) => introspectToken(as, config.issuer, { client_id: client.client_id, client_secret: secret, token_endpoint_auth_method: client.token_endpoint_auth_method }, t);
+  introspect = (t) =>
+    introspectToken(
+      as,
+      config.issuer,
+      { client_id: client.client_id, client_secret: secret, token_endpoint_auth_method: client.token_endpoint_auth_method },
+      t,
+    );
 });
 afterAll(() => setFaults(sandbox, []));
 beforeEach(() => setFaults(sandbox, []));
@@ -47,7 +53,10 @@ describe('introspectToken', () => {
     const as = await discoverAuthorizationServer(issuer);
     const other = await registerClient(as, issuer);
     expect(await introspectToken(as, issuer, other, token)).toEqual({ active: false });
-    await expect(introspectToken(as, issuer, { ...other, client_secret: 'wrong' }, token)).rejects.toMatchObject({ code: 'AUTH_REQUIRED', details: { oauth_error: 'invalid_client' } });
+    await expect(introspectToken(as, issuer, { ...other, client_secret: 'wrong' }, token)).rejects.toMatchObject({
+      code: 'AUTH_REQUIRED',
+      details: { oauth_error: 'invalid_client' },
+    });
   });
 });
 
@@ -96,7 +105,10 @@ describe('the cache', () => {
 
   it('fails closed: a 503 or a dropped connection rejects with AS_UNREACHABLE and is not cached', async () => {
     const cache = createIntrospectionCache({ ttlSeconds: 60, introspect });
-    await setFaults(sandbox, [{ path: '/oauth/introspect', status: 503, count: 1 }, { path: '/oauth/introspect', drop: true, count: 1 }]);
+    await setFaults(sandbox, [
+      { path: '/oauth/introspect', status: 503, count: 1 },
+      { path: '/oauth/introspect', drop: true, count: 1 },
+    ]);
     await expect(cache.check(token)).rejects.toMatchObject({ code: 'AS_UNREACHABLE' });
     await expect(cache.check(token)).rejects.toMatchObject({ code: 'AS_UNREACHABLE' });
     await expect(cache.check(token)).resolves.toMatchObject({ active: true });

@@ -27,8 +27,7 @@ function which(command: string): string | undefined {
 }
 
 const missing = ['dbus-run-session', 'gnome-keyring-daemon', 'gdbus'].filter((c) => !which(c));
-const unavailable =
-  process.platform !== 'linux' ? `not Linux (${process.platform})` : missing.length ? `missing ${missing.join(', ')}` : undefined;
+const unavailable = process.platform !== 'linux' ? `not Linux (${process.platform})` : missing.length ? `missing ${missing.join(', ')}` : undefined;
 
 describe.runIf(required && unavailable)('keychain (required)', () => {
   it('has a Secret Service to test against', () => {
@@ -86,10 +85,7 @@ describe.skipIf(unavailable)('keychain store on a real Secret Service', () => {
   const RESTART = 'eval "$(printf %s test-password | gnome-keyring-daemon --replace --unlock --components=secrets --daemonize)"';
 
   it('stores, reads, overwrites and deletes secrets, keeps an account list without secrets, and persists across processes', async () => {
-    const [first, second] = await inSession(
-      'roundtrip',
-      `${START}; node "$FIXTURE" roundtrip; node "$FIXTURE" read`,
-    );
+    const [first, second] = await inSession('roundtrip', `${START}; node "$FIXTURE" roundtrip; node "$FIXTURE" read`);
     expect(first!.open).toEqual({ ok: true, kind: 'keychain', description: 'OS keychain (Secret Service)' });
     expect(first).toMatchObject({
       getMissing: null,
@@ -113,10 +109,7 @@ describe.skipIf(unavailable)('keychain store on a real Secret Service', () => {
   });
 
   it('reports a keyring locked mid-session as a clear error and loses nothing', async () => {
-    const [locked, after] = await inSession(
-      'locked',
-      `${START}; node "$FIXTURE" lock-mid-session; ${RESTART}; node "$FIXTURE" read`,
-    );
+    const [locked, after] = await inSession('locked', `${START}; node "$FIXTURE" lock-mid-session; ${RESTART}; node "$FIXTURE" read`);
     for (const op of ['get', 'set', 'delete', 'setOther'] as const) {
       expect(locked![op], op).toMatchObject({ ok: false, code: 'CREDENTIAL_STORE' });
       expect(locked![op].message).toMatch(/OS keychain \(Secret Service\)/);

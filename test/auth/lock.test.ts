@@ -67,9 +67,7 @@ describe('withLock', () => {
         }, { waitMs: 30000, pollMs: 5 });
       }
     `;
-    const results = await Promise.all(
-      Array.from({ length: 4 }, () => runNode(worker, { LOCK: lockPath, COUNTER: counter })),
-    );
+    const results = await Promise.all(Array.from({ length: 4 }, () => runNode(worker, { LOCK: lockPath, COUNTER: counter })));
     for (const r of results) expect(r.stderr).toBe('');
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
     expect(await fs.readFile(counter, 'utf8')).toBe('60');
@@ -117,9 +115,7 @@ describe('withLock', () => {
     const child = await holder();
     let waits = 0;
     let ran = false;
-    const error = await rejection(
-      withLock(lockPath, async () => void (ran = true), { waitMs: 300, pollMs: 20, onWait: () => waits++ }),
-    );
+    const error = await rejection(withLock(lockPath, async () => void (ran = true), { waitMs: 300, pollMs: 20, onWait: () => waits++ }));
     expect(error).toMatchObject({ code: 'CREDENTIAL_STORE' });
     expect(error.message).toContain(`process ${child.pid}`);
     expect(error.message).toContain(lockPath);

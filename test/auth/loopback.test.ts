@@ -122,11 +122,14 @@ describe('loopback callback server', () => {
     expect((await browser).status).toBe(200);
   });
 
-  it('answers a callback without this flow\'s state with 400, ignores it, and still takes the real one', async () => {
+  it("answers a callback without this flow's state with 400, ignores it, and still takes the real one", async () => {
     const server = await start();
     const waiting = server.waitForCallback({ timeoutMs: 30_000 });
     let settled = false;
-    void waiting.then(() => (settled = true), () => (settled = true));
+    void waiting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     // A bare curl, a web page that found the port, a replay from another sign-in, an empty state.
     const forged = ['', '?code=x', '?state=other&code=x', '?state=&code=x', '?error=access_denied', `?state=${STATE}x&code=x`];
     for (const query of forged) {

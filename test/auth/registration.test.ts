@@ -66,11 +66,15 @@ it('login straight after expiry finds out by itself (no error page in the browse
   const dir = await tempDir();
   const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER });
   expect((await runCli(['login'], { env })).code).toBe(0);
-  const oldClient = (JSON.parse(await fs.readFile(path.join(dir, 'clients.json'), 'utf8')) as { clients: Record<string, { client_id: string }> }).clients[new URL(sandbox.issuer).href]!.client_id;
+  const oldClient = (JSON.parse(await fs.readFile(path.join(dir, 'clients.json'), 'utf8')) as { clients: Record<string, { client_id: string }> }).clients[
+    new URL(sandbox.issuer).href
+  ]!.client_id;
   await sandbox.advanceClock(NINETY_ONE_DAYS);
   const login = await runCli(['login'], { env });
   expect(login.code).toBe(0);
-  const newClient = (JSON.parse(await fs.readFile(path.join(dir, 'clients.json'), 'utf8')) as { clients: Record<string, { client_id: string }> }).clients[new URL(sandbox.issuer).href]!.client_id;
+  const newClient = (JSON.parse(await fs.readFile(path.join(dir, 'clients.json'), 'utf8')) as { clients: Record<string, { client_id: string }> }).clients[
+    new URL(sandbox.issuer).href
+  ]!.client_id;
   expect(newClient).not.toBe(oldClient);
   expect((await runCli(['status'], { env })).code).toBe(0);
 });

@@ -34,7 +34,15 @@ async function signedIn(): Promise<void> {
 }
 
 function session(): Session {
-  return createSession({ config, target: directTarget(config), logger: silentLogger, store, http: {}, now, server: () => discoverAuthorizationServer(config.issuer) });
+  return createSession({
+    config,
+    target: directTarget(config),
+    logger: silentLogger,
+    store,
+    http: {},
+    now,
+    server: () => discoverAuthorizationServer(config.issuer),
+  });
 }
 
 async function storedTokens() {
@@ -132,7 +140,11 @@ describe('getAccessToken', () => {
     await expireAccessToken();
     const tokenRequests = async () => (await sandbox.stats()).requests['POST /oauth/token'] ?? 0;
     const before = await tokenRequests();
-    await expect(s.getAccessToken()).rejects.toMatchObject({ code: 'AUTH_REQUIRED', message: 'Whatalo access was revoked or has expired.', hint: expect.stringContaining('whatalo-mcp login') });
+    await expect(s.getAccessToken()).rejects.toMatchObject({
+      code: 'AUTH_REQUIRED',
+      message: 'Whatalo access was revoked or has expired.',
+      hint: expect.stringContaining('whatalo-mcp login'),
+    });
     const stored = await storedTokens();
     expect(stored.grant?.tokens).toBeNull();
     expect(stored.grant?.client_secret).toBeTruthy();

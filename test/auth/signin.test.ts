@@ -21,7 +21,10 @@ const sandbox = useApprovingSandbox();
 
 async function readLog(file: string): Promise<Record<string, unknown>[]> {
   const text = await fs.readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** Waits until the BROWSER fixture logged its end (it runs detached from the CLI). */
@@ -170,7 +173,7 @@ describe.skipIf(chromiumMissing && !requireChromium)('the real consent page in h
   }, 60_000);
 });
 
-describe('a wrong answer at the callback: someone else\'s is ignored, a wrong one from the AS ends the sign-in and stores nothing', () => {
+describe("a wrong answer at the callback: someone else's is ignored, a wrong one from the AS ends the sign-in and stores nothing", () => {
   let dir: string;
   let config: Config;
   beforeAll(async () => {

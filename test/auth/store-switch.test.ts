@@ -129,18 +129,27 @@ describe.skipIf(chromiumMissing && !requireChromium)('step-up through the real c
     const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER });
     expect((await runCli(['login', '--scopes', 'read:store'], { env })).code).toBe(0);
     await sandbox.authorization({ auto_approve: null, store_hint: storeHint });
-    const stepUpEnv = { ...env, BROWSER: CHROMIUM_BROWSER, WHATALO_TEST_BROWSER_LOG: log, WHATALO_LOGIN_TIMEOUT: '50', ...(chooseStore ? { WHATALO_TEST_STORE_ID: chooseStore } : {}) };
+    const stepUpEnv = {
+      ...env,
+      BROWSER: CHROMIUM_BROWSER,
+      WHATALO_TEST_BROWSER_LOG: log,
+      WHATALO_LOGIN_TIMEOUT: '50',
+      ...(chooseStore ? { WHATALO_TEST_STORE_ID: chooseStore } : {}),
+    };
     return { env, stepUpEnv, log };
   }
 
-  it('the page offers the grant\'s store alone, preselected, and the category lands there', async () => {
+  it("the page offers the grant's store alone, preselected, and the category lands there", async () => {
     const { env, stepUpEnv, log } = await signedInCli('honour');
     const call = await runCli(['call', 'create_category', '{"name":"Prueba"}'], { env: stepUpEnv, timeoutMs: 58_000 });
     const end = await browserEnd(log);
     expect(end.error).toBeUndefined();
     expect(end).toMatchObject({ offered: [storeA().id], preselected: [storeA().id] });
     expect(call.code, call.stderr).toBe(0);
-    expect(JSON.parse((await runCli(['status', '--json'], { env })).stdout)).toMatchObject({ store_id: storeA().id, scopes: expect.arrayContaining(['write:categories']) });
+    expect(JSON.parse((await runCli(['status', '--json'], { env })).stdout)).toMatchObject({
+      store_id: storeA().id,
+      scopes: expect.arrayContaining(['write:categories']),
+    });
   }, 60_000);
 
   it('choosing another store on a page that ignores the hint: the tool does not run, the old grant stays', async () => {

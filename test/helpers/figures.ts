@@ -22,7 +22,16 @@ export interface Figures {
   storeSwitchesRefused: number;
 }
 
-export const FIGURE_KINDS = ['faultsSurvived', 'fuzzCases', 'hostileInputs', 'leaksFound', 'bodiesCapped', 'timeoutsFiredUnderGc', 'forgedCallbacksIgnored', 'storeSwitchesRefused'] as const satisfies readonly (keyof Figures)[];
+export const FIGURE_KINDS = [
+  'faultsSurvived',
+  'fuzzCases',
+  'hostileInputs',
+  'leaksFound',
+  'bodiesCapped',
+  'timeoutsFiredUnderGc',
+  'forgedCallbacksIgnored',
+  'storeSwitchesRefused',
+] as const satisfies readonly (keyof Figures)[];
 
 export function emptyFigures(): Figures {
   return Object.fromEntries(FIGURE_KINDS.map((k) => [k, 0])) as unknown as Figures;

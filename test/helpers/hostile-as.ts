@@ -43,7 +43,16 @@ export async function hostileAs(breaks: Record<string, Override> = {}): Promise<
       case '/register': {
         const asked = JSON.parse(body || '{}') as Record<string, unknown>;
         const now = Math.floor(Date.now() / 1000);
-        return { status: 201, body: { ...asked, client_id: 'cli_hostile', client_secret: 'secret-' + randomBytes(8).toString('hex'), client_id_issued_at: now, client_secret_expires_at: now + 90 * 86400 } };
+        return {
+          status: 201,
+          body: {
+            ...asked,
+            client_id: 'cli_hostile',
+            client_secret: 'secret-' + randomBytes(8).toString('hex'),
+            client_id_issued_at: now,
+            client_secret_expires_at: now + 90 * 86400,
+          },
+        };
       }
       case '/authorize': {
         const back = new URL(url.searchParams.get('redirect_uri')!);
@@ -53,10 +62,24 @@ export async function hostileAs(breaks: Record<string, Override> = {}): Promise<
         return { status: 302, body: '', headers: { location: back.href } };
       }
       case '/token':
-        return { body: { access_token: token(), token_type: 'Bearer', expires_in: 3600, refresh_token: token(), scope: form.get('scope') ?? 'read:store' }, headers: { 'cache-control': 'no-store' } };
+        return {
+          body: { access_token: token(), token_type: 'Bearer', expires_in: 3600, refresh_token: token(), scope: form.get('scope') ?? 'read:store' },
+          headers: { 'cache-control': 'no-store' },
+        };
       case '/introspect': {
         const now = Math.floor(Date.now() / 1000);
-        return { body: { active: true, scope: 'read:store read:products read:inventory read:categories read:customers read:orders', sub: 'usr_hostile', whatalo_store_id: 'str_hostile', client_id: 'cli_hostile', exp: now + 3600, iat: now, token_type: 'Bearer' } };
+        return {
+          body: {
+            active: true,
+            scope: 'read:store read:products read:inventory read:categories read:customers read:orders',
+            sub: 'usr_hostile',
+            whatalo_store_id: 'str_hostile',
+            client_id: 'cli_hostile',
+            exp: now + 3600,
+            iat: now,
+            token_type: 'Bearer',
+          },
+        };
       }
       case '/revoke':
         return { body: '' };
@@ -90,9 +113,10 @@ export async function hostileAs(breaks: Record<string, Override> = {}): Promise<
   };
 }
 
-export const withBody = (change: (body: Record<string, unknown>, issuer: string) => void): Override => (issuer, _url, normal) => {
-  const body = { ...(normal.body as Record<string, unknown>) };
-  change(body, issuer);
-  return { ...normal, body };
-};
-
+export const withBody =
+  (change: (body: Record<string, unknown>, issuer: string) => void): Override =>
+  (issuer, _url, normal) => {
+    const body = { ...(normal.body as Record<string, unknown>) };
+    change(body, issuer);
+    return { ...normal, body };
+  };

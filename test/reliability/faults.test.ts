@@ -142,7 +142,11 @@ describe('matching and firing', () => {
     expect(api.status).toBe(429);
     expect(api.headers.get('retry-after')).toBe('2');
     expect(await api.json()).toMatchObject({ statusCode: 429, code: 'rate_limited', retryAfter: 2, requestId: expect.stringMatching(/^req_/) });
-    const token = await fetch(`${sb.issuer}/oauth/token`, { method: 'POST', body: 'grant_type=refresh_token', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const token = await fetch(`${sb.issuer}/oauth/token`, {
+      method: 'POST',
+      body: 'grant_type=refresh_token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(token.status).toBe(500);
     expect(token.headers.get('cache-control')).toBe('no-store');
     expect(await token.json()).toEqual({ error: 'server_error', error_description: 'injected fault: status 500' });

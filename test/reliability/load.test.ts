@@ -62,7 +62,10 @@ describe.runIf(process.platform === 'linux')('load on one stdio connection', () 
     }
     const after = await rssKb(pid);
     const growth = (after - before) / before;
-    console.log(`load: 1000 concurrent calls answered; ${total} calls, ${correct} correct; server RSS ${startRss} kB at start, ${before} kB after warm-up, ${after} kB after (${(growth * 100).toFixed(1)} %)`);
+    console.log(
+      `load: 1000 concurrent calls answered; ${total} calls, ${correct} correct; server RSS ${startRss} kB at start, ${before} kB after warm-up, ${after} ` +
+        `kB after (${(growth * 100).toFixed(1)} %)`,
+    );
     expect(correct).toBe(total);
     // Generous: a leak of even 1 kB per call would add ~20 MB and show here.
     expect(growth).toBeLessThan(0.5);

@@ -82,26 +82,38 @@ describe('introspection failing: fail closed, never call the API on an unverifie
 
   // Each test signs in afresh with TTL 0, so every call introspects (no cached "active").
   const cases: [string, Parameters<typeof setFaults>[1], RegExp][] = [
-    ['500', [{ path: '/oauth/introspect', status: 500 }], /failed while checking the access token \(HTTP 500\)|unavailable right now while checking the access token/],
+    [
+      '500',
+      [{ path: '/oauth/introspect', status: 500 }],
+      /failed while checking the access token \(HTTP 500\)|unavailable right now while checking the access token/,
+    ],
     ['503 with Retry-After', [{ path: '/oauth/introspect', status: 503, retry_after: 5 }], /unavailable right now while checking the access token|HTTP 503/],
     ['dropped connections', [{ path: '/oauth/introspect', drop: true }], /Could not reach Whatalo at .* while checking the access token/],
-    ['an answer slower than the 15 s timeout', [{ path: '/oauth/introspect', latency_ms: 30_000 }], /timed out while checking the access token \(no answer within 15 s\)/],
+    [
+      'an answer slower than the 15 s timeout',
+      [{ path: '/oauth/introspect', latency_ms: 30_000 }],
+      /timed out while checking the access token \(no answer within 15 s\)/,
+    ],
   ];
-  it.each(cases)('%s', async (_name, faults, message) => {
-    session = await signedIn(sb, { WHATALO_INTROSPECTION_TTL: '0' });
-    await setFaults(sb.issuer, faults);
-    const before = await sb.stats();
-    const text = expectActionableError(await session.call('get_store'), message);
-    expect(text).toMatch(/try again/i);
-    // Not one API request went out on a token that could not be verified.
-    expect(apiRequests(await sb.stats())).toBe(apiRequests(before));
-    figures.add('faultsSurvived', await firedCount(sb.issuer));
-    // The process is alive and recovers by itself; the grant was not dropped.
-    await clearFaults(sb.issuer);
-    const after = await session.call('get_store');
-    expect(after.isError, textOf(after)).toBeFalsy();
-    expect(storeIdOf(after)).toBe(sb.stores[0]!.id);
-  }, 60_000);
+  it.each(cases)(
+    '%s',
+    async (_name, faults, message) => {
+      session = await signedIn(sb, { WHATALO_INTROSPECTION_TTL: '0' });
+      await setFaults(sb.issuer, faults);
+      const before = await sb.stats();
+      const text = expectActionableError(await session.call('get_store'), message);
+      expect(text).toMatch(/try again/i);
+      // Not one API request went out on a token that could not be verified.
+      expect(apiRequests(await sb.stats())).toBe(apiRequests(before));
+      figures.add('faultsSurvived', await firedCount(sb.issuer));
+      // The process is alive and recovers by itself; the grant was not dropped.
+      await clearFaults(sb.issuer);
+      const after = await session.call('get_store');
+      expect(after.isError, textOf(after)).toBeFalsy();
+      expect(storeIdOf(after)).toBe(sb.stores[0]!.id);
+    },
+    60_000,
+  );
 });
 
 describe('the token endpoint failing during a refresh', () => {
@@ -161,7 +173,10 @@ describe('API v1 5xx and 429', () => {
     session = await signedIn(sb, {});
     await setFaults(sb.issuer, [{ path: '/api/v1/products', method: 'POST', status: 500, count: 1 }]);
     await sb.resetStats();
-    const text = expectActionableError(await session.call('create_product', { name: 'Fault test', price: 10 }), /may or may not have been made: read the item back/);
+    const text = expectActionableError(
+      await session.call('create_product', { name: 'Fault test', price: 10 }),
+      /may or may not have been made: read the item back/,
+    );
     expect(text).not.toMatch(/succeeded/);
     expect((await sb.stats()).requests['POST /api/v1/products']).toBe(1);
     figures.add('faultsSurvived');

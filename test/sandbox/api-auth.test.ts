@@ -26,7 +26,16 @@ function sample(pattern: string, method: string) {
   const pending = [...a.orders.values()].find((o) => o.status === 'pending')!;
   const path = pattern
     .replace(':product_id', product.id)
-    .replace(':id', pattern.startsWith('/orders') ? pending.id : pattern.startsWith('/customers') ? first(a.customers).id : pattern.startsWith('/categories') ? first(a.categories).id : product.id);
+    .replace(
+      ':id',
+      pattern.startsWith('/orders')
+        ? pending.id
+        : pattern.startsWith('/customers')
+          ? first(a.customers).id
+          : pattern.startsWith('/categories')
+            ? first(a.categories).id
+            : product.id,
+    );
   const bodies: Record<string, unknown> = {
     'POST /products': { name: 'Prueba de alcance', price: 10 },
     'PATCH /products/:id': { description: 'scope check' },
@@ -68,10 +77,7 @@ describe('authentication (RFC 6750)', () => {
 
   it('refuses a token in the query string, even next to a valid header', async () => {
     const token = api.token();
-    for (const reply of [
-      await call(api.base, 'GET', `/store?access_token=${token}`),
-      await call(api.base, 'GET', `/store?access_token=${token}`, { token }),
-    ]) {
+    for (const reply of [await call(api.base, 'GET', `/store?access_token=${token}`), await call(api.base, 'GET', `/store?access_token=${token}`, { token })]) {
       expectError(reply, 401, 'unauthorized');
       expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer realm="whatalo", error="invalid_request"/);
       expect(JSON.stringify(reply.body)).not.toContain(token);
@@ -224,7 +230,11 @@ describe('rate limit', () => {
 describe('request bodies never crash the handler', () => {
   it('refuses wrong content type (415), malformed JSON (400), non-object JSON (422), oversized (413)', async () => {
     const token = api.token();
-    expectError(await call(api.base, 'POST', '/products', { token, raw: 'name=x&price=1', contentType: 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type');
+    expectError(
+      await call(api.base, 'POST', '/products', { token, raw: 'name=x&price=1', contentType: 'application/x-www-form-urlencoded' }),
+      415,
+      'unsupported_media_type',
+    );
     expectError(await call(api.base, 'POST', '/products', { token, raw: '{"name": "x", ' }), 400, 'invalid_request');
     for (const raw of ['[]', 'null', '"text"', '42']) {
       const error = expectError(await call(api.base, 'POST', '/products', { token, raw }), 422, 'validation_failed');

@@ -167,9 +167,16 @@ describe('reads and writes through real grants', () => {
 
     const adjusted = await api('POST', `/inventory/${id}/adjustments`, { token, body: { quantity: 25, reason: 'Primer lote', expected_quantity: 0 } });
     expect(adjusted.body.data).toMatchObject({ quantity: 25, previous_quantity: 0 });
-    const conflict = expectError(await api('POST', `/inventory/${id}/adjustments`, { token, body: { quantity: -5, reason: 'venta', expected_quantity: 0 } }), 409, 'quantity_conflict');
+    const conflict = expectError(
+      await api('POST', `/inventory/${id}/adjustments`, { token, body: { quantity: -5, reason: 'venta', expected_quantity: 0 } }),
+      409,
+      'quantity_conflict',
+    );
     expect(conflict.currentQuantity).toBe(25);
-    expect(expectError(await api('POST', `/inventory/${id}/adjustments`, { token, body: { quantity: -26, reason: 'merma' } }), 422, 'validation_failed').fieldErrors[0].field).toBe('quantity');
+    expect(
+      expectError(await api('POST', `/inventory/${id}/adjustments`, { token, body: { quantity: -26, reason: 'merma' } }), 422, 'validation_failed')
+        .fieldErrors[0].field,
+    ).toBe('quantity');
     expect((await api('GET', `/inventory/${id}`, { token })).body.data.quantity).toBe(25);
 
     const patched = await api('PATCH', `/products/${id}`, { token, body: { price: 1199.9 } });
@@ -186,7 +193,10 @@ describe('reads and writes through real grants', () => {
     const token = await tokenFor(['read:orders', 'write:orders']);
     const id = await firstId(token, 'orders', '&status=pending&payment_status=pending');
     const forbidden = expectError(await api('PATCH', `/orders/${id}/status`, { token, body: { status: 'completed' } }), 422, 'validation_failed');
-    expect(forbidden.fieldErrors[0]).toMatchObject({ field: 'status', message: expect.stringContaining(`allowed next: ${ORDER_TRANSITIONS.pending.join(', ')}`) });
+    expect(forbidden.fieldErrors[0]).toMatchObject({
+      field: 'status',
+      message: expect.stringContaining(`allowed next: ${ORDER_TRANSITIONS.pending.join(', ')}`),
+    });
     for (const status of ['confirmed', 'in_progress', 'completed', 'returned'] as const) {
       const reply = await api('PATCH', `/orders/${id}/status`, { token, body: { status } });
       expect(reply.status).toBe(200);
@@ -194,14 +204,20 @@ describe('reads and writes through real grants', () => {
     }
     const order = (await api('GET', `/orders/${id}`, { token })).body.data;
     expect(order.payment_status).toBe('refunded');
-    expect(expectError(await api('PATCH', `/orders/${id}/status`, { token, body: { status: 'pending' } }), 422, 'validation_failed').fieldErrors[0].message).toContain('is final');
+    expect(
+      expectError(await api('PATCH', `/orders/${id}/status`, { token, body: { status: 'pending' } }), 422, 'validation_failed').fieldErrors[0].message,
+    ).toContain('is final');
   });
 
   it('survives hostile bodies and keeps answering', async () => {
     const token = await tokenFor(['read:products', 'write:products']);
-    expectError(await api('POST', '/products', { token, raw: '{"name":', }), 400, 'invalid_request');
+    expectError(await api('POST', '/products', { token, raw: '{"name":' }), 400, 'invalid_request');
     expectError(await api('POST', '/products', { token, raw: 'name=x', contentType: 'text/plain' }), 415, 'unsupported_media_type');
-    expectError(await api('POST', '/products', { token, raw: JSON.stringify({ name: 'x', price: 1, description: 'z'.repeat(100_000) }) }), 413, 'payload_too_large');
+    expectError(
+      await api('POST', '/products', { token, raw: JSON.stringify({ name: 'x', price: 1, description: 'z'.repeat(100_000) }) }),
+      413,
+      'payload_too_large',
+    );
     expect((await api('GET', '/products', { token })).status).toBe(200);
   });
 

@@ -59,10 +59,11 @@ export async function startApi(rateLimit = { limit: 100_000, windowSeconds: 60 }
     revoke: (token) => void tokens.delete(token),
     advance: (ms) => void (clock += ms),
     now: () => clock,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }
 

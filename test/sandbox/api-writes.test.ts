@@ -16,7 +16,13 @@ describe('products', () => {
   it('creates (201), reads back, lists first, starts with zero stock; a PATCH and a DELETE show in later reads', async () => {
     const category = [...seeded.store.categories.values()][1]!;
     const countBefore = categoryView(seeded.store, category).product_count;
-    const created = await send('POST', '/products', { name: '  Tostadas de Maíz Azul x20 ', price: 54.5, sku: 'MX-TST-9001', category_id: category.id, status: 'draft' });
+    const created = await send('POST', '/products', {
+      name: '  Tostadas de Maíz Azul x20 ',
+      price: 54.5,
+      sku: 'MX-TST-9001',
+      category_id: category.id,
+      status: 'draft',
+    });
     expect(created.status).toBe(201);
     const product = created.body.data;
     expect(product).toMatchObject({
@@ -33,14 +39,34 @@ describe('products', () => {
     expect(product.id).toMatch(/^prd_[0-9a-z]{8}$/);
     expect((await send('GET', `/products/${product.id}`)).body.data).toEqual(product);
     expect((await send('GET', '/products?per_page=1')).body.data[0].id).toBe(product.id);
-    expect((await send('GET', `/inventory/${product.id}`)).body.data).toEqual({ product_id: product.id, sku: 'MX-TST-9001', quantity: 0, updated_at: product.created_at });
+    expect((await send('GET', `/inventory/${product.id}`)).body.data).toEqual({
+      product_id: product.id,
+      sku: 'MX-TST-9001',
+      quantity: 0,
+      updated_at: product.created_at,
+    });
     const cats = (await send('GET', '/categories?per_page=100')).body.data as { id: string; product_count: number }[];
     expect(cats.find((c) => c.id === category.id)!.product_count).toBe(countBefore + 1);
 
     seeded.api.advance(60_000);
-    const patched = await send('PATCH', `/products/${product.id}`, { price: 59, status: 'active', sku: 'MX-TST-9002', compare_at_price: 65.9, category_id: null });
+    const patched = await send('PATCH', `/products/${product.id}`, {
+      price: 59,
+      status: 'active',
+      sku: 'MX-TST-9002',
+      compare_at_price: 65.9,
+      category_id: null,
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body.data).toMatchObject({ name: product.name, price: 59, status: 'active', sku: 'MX-TST-9002', compare_at_price: 65.9, category_id: null, created_at: product.created_at, updated_at: new Date(seeded.api.now()).toISOString() });
+    expect(patched.body.data).toMatchObject({
+      name: product.name,
+      price: 59,
+      status: 'active',
+      sku: 'MX-TST-9002',
+      compare_at_price: 65.9,
+      category_id: null,
+      created_at: product.created_at,
+      updated_at: new Date(seeded.api.now()).toISOString(),
+    });
     expect((await send('GET', `/products/${product.id}`)).body.data).toEqual(patched.body.data);
     expect((await send('GET', `/inventory/${product.id}`)).body.data.sku).toBe('MX-TST-9002');
 
@@ -72,7 +98,10 @@ describe('products', () => {
   it('refuses an empty PATCH and a PATCH of an unknown id', async () => {
     const product = [...seeded.store.products.values()][0]!;
     expect(expectError(await send('PATCH', `/products/${product.id}`, {}), 422, 'validation_failed').fieldErrors[0].field).toBe('body');
-    expect(expectError(await send('PATCH', '/products/prd_zzzzzzzz', { name: 'x' }), 404, 'not_found')).toMatchObject({ resourceType: 'product', resourceId: 'prd_zzzzzzzz' });
+    expect(expectError(await send('PATCH', '/products/prd_zzzzzzzz', { name: 'x' }), 404, 'not_found')).toMatchObject({
+      resourceType: 'product',
+      resourceId: 'prd_zzzzzzzz',
+    });
   });
 
   it('answers any JSON object with 201 or a 422 envelope, never anything else', async () => {
@@ -124,10 +153,20 @@ describe('inventory', () => {
 
     const up = await send('POST', `${path}/adjustments`, { quantity: 12, reason: 'Recepción de proveedor' });
     expect(up.status).toBe(200);
-    expect(up.body.data).toEqual({ product_id: product.id, sku: product.sku, quantity: start + 12, previous_quantity: start, updated_at: new Date(seeded.api.now()).toISOString() });
+    expect(up.body.data).toEqual({
+      product_id: product.id,
+      sku: product.sku,
+      quantity: start + 12,
+      previous_quantity: start,
+      updated_at: new Date(seeded.api.now()).toISOString(),
+    });
     expect((await send('GET', path)).body.data.quantity).toBe(start + 12);
 
-    const conflict = expectError(await send('POST', `${path}/adjustments`, { quantity: -1, reason: 'venta en mostrador', expected_quantity: start }), 409, 'quantity_conflict');
+    const conflict = expectError(
+      await send('POST', `${path}/adjustments`, { quantity: -1, reason: 'venta en mostrador', expected_quantity: start }),
+      409,
+      'quantity_conflict',
+    );
     expect(conflict).toMatchObject({ currentQuantity: start + 12, expectedQuantity: start });
     const cas = await send('POST', `${path}/adjustments`, { quantity: -1, reason: 'venta en mostrador', expected_quantity: start + 12 });
     expect(cas.body.data).toMatchObject({ quantity: start + 11, previous_quantity: start + 12 });
@@ -168,7 +207,9 @@ describe('order state machine', () => {
   /** Seed orders in `status` not yet touched by this test. */
   const used = new Set<string>();
   function fresh(status: OrderStatus, payment?: string) {
-    const order = [...seeded.store.orders.values()].find((o) => o.status === status && !used.has(o.id) && (payment === undefined || o.payment_status === payment));
+    const order = [...seeded.store.orders.values()].find(
+      (o) => o.status === status && !used.has(o.id) && (payment === undefined || o.payment_status === payment),
+    );
     if (!order) throw new Error(`no untouched ${status} order in the seed`);
     used.add(order.id);
     return order;
@@ -182,7 +223,13 @@ describe('order state machine', () => {
     const reply = await send('PATCH', `/orders/${order.id}/status`, { status: to });
     if (ORDER_TRANSITIONS[from].includes(to)) {
       expect(reply.status).toBe(200);
-      expect(reply.body.data).toMatchObject({ id: order.id, status: to, updated_at: new Date(seeded.api.now()).toISOString(), created_at: before.created_at, total: before.total });
+      expect(reply.body.data).toMatchObject({
+        id: order.id,
+        status: to,
+        updated_at: new Date(seeded.api.now()).toISOString(),
+        created_at: before.created_at,
+        total: before.total,
+      });
       expect((await send('GET', `/orders/${order.id}`)).body.data).toEqual(reply.body.data);
     } else {
       const error = expectError(reply, 422, 'validation_failed');

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTestSandbox, useTestSandbox } from '../helpers/sandbox.js';
-import {
-  authorizeRaw,
-  consentForm,
-  decide,
-  introspect,
-  pkce,
-  redirectParams,
-  register,
-  signIn,
-  useSandboxWithClient,
-} from './as-kit.js';
+import { authorizeRaw, consentForm, decide, introspect, pkce, redirectParams, register, signIn, useSandboxWithClient } from './as-kit.js';
 
 describe('authorization endpoint (consent page mode)', () => {
   const { sb, client } = useSandboxWithClient();

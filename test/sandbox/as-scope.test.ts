@@ -27,7 +27,11 @@ describe('scope syntax (RFC 6749 §3.3)', () => {
   });
 
   it('registration refuses a sloppy scope as invalid_client_metadata', async () => {
-    const response = await registerRaw(sb, { redirect_uris: ['http://127.0.0.1/callback'], token_endpoint_auth_method: 'none', scope: 'read:store  read:orders' });
+    const response = await registerRaw(sb, {
+      redirect_uris: ['http://127.0.0.1/callback'],
+      token_endpoint_auth_method: 'none',
+      scope: 'read:store  read:orders',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_client_metadata' });
   });

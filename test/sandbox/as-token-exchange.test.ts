@@ -68,7 +68,9 @@ describe('token exchange (CONTRACT A20)', () => {
     // The client the token was issued to is not a resource server: no laundering its own token.
     expect((await exchange(sb, client, inbound.access_token)).body.error).toBe('unauthorized_client');
     expect((await exchange(sb, rs, inbound.access_token, { resource: 'https://elsewhere.example/v1' })).body.error).toBe('invalid_target');
-    expect((await exchange(sb, rs, inbound.access_token, { subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' })).body.error).toBe('invalid_request');
+    expect((await exchange(sb, rs, inbound.access_token, { subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' })).body.error).toBe(
+      'invalid_request',
+    );
     expect((await exchange(sb, null, inbound.access_token)).status).toBe(401);
     expect((await exchange(sb, rs, inbound.refresh_token)).body.error).toBe('invalid_request');
     await revoke(sb, inbound.access_token, client);

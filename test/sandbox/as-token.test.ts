@@ -116,11 +116,21 @@ describe('token endpoint', () => {
     }
     const basic = await register(sb, { token_endpoint_auth_method: 'client_secret_basic' });
     // A18: the same secret in the body is accepted from a basic client (the grant is what fails here)…
-    const viaPost = await postForm(sb, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' }, { ...basic, token_endpoint_auth_method: 'client_secret_post' });
+    const viaPost = await postForm(
+      sb,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: 'x' },
+      { ...basic, token_endpoint_auth_method: 'client_secret_post' },
+    );
     expect(viaPost.body.error).toBe('invalid_grant');
     // …and HTTP Basic from a post client.
     const post = await register(sb, { token_endpoint_auth_method: 'client_secret_post' });
-    const viaBasic = await postForm(sb, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' }, { ...post, token_endpoint_auth_method: 'client_secret_basic' });
+    const viaBasic = await postForm(
+      sb,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: 'x' },
+      { ...post, token_endpoint_auth_method: 'client_secret_basic' },
+    );
     expect(viaBasic.body.error).toBe('invalid_grant');
     const wrongSecret = await postForm(sb, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' }, { ...post, client_secret: 'wrong' });
     expect(wrongSecret.body.error).toBe('invalid_client');
@@ -129,7 +139,12 @@ describe('token endpoint', () => {
     expect(bare.status).toBe(401);
     // A public client may not present a secret it was never given.
     const pub = await register(sb, { token_endpoint_auth_method: 'none' });
-    const withSecret = await postForm(sb, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' }, { ...pub, token_endpoint_auth_method: 'client_secret_post', client_secret: 'made-up' });
+    const withSecret = await postForm(
+      sb,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: 'x' },
+      { ...pub, token_endpoint_auth_method: 'client_secret_post', client_secret: 'made-up' },
+    );
     expect(withSecret.body.error).toBe('invalid_client');
   });
 

@@ -191,7 +191,10 @@ describe.skipIf(!hasChromium)('consent page in headless Chromium', () => {
     expect(page.url()).toContain('/oauth/authorize?');
     // Page scripts run as strings: the tests compile without the DOM lib.
     await page.evaluate("document.querySelectorAll('input[type=radio]').forEach((r) => r.removeAttribute('required'))");
-    const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/oauth/authorize/decision')), page.getByRole('button', { name: 'Approve' }).click()]);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/oauth/authorize/decision')),
+      page.getByRole('button', { name: 'Approve' }).click(),
+    ]);
     expect(refused.status()).toBe(400);
     await expect(page.getByRole('alert').innerText()).resolves.toContain('Choose a store before you approve.');
     expect(callback.hits).toHaveLength(0);

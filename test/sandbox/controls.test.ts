@@ -107,40 +107,43 @@ describe('/sandbox/ controls', () => {
     expect(raw).not.toContain(tokens.refresh_token);
   });
 
-  it('GET /sandbox/stats counts requests per "METHOD /path", grants, introspections, refreshes, registrations, revocations; reset-stats zeroes them', async () => {
-    await sb.resetStats();
-    expect(await sb.stats()).toEqual({
-      requests: {},
-      grants: { authorization_code: 0, refresh_token: 0 },
-      exchanges: 0,
-      introspections: 0,
-      refreshes: 0,
-      registrations: 0,
-      revocations: 0,
-    });
-    const c = await register(sb);
-    const tokens = await signIn(sb, c);
-    await introspect(sb, tokens.access_token, c);
-    await introspect(sb, tokens.access_token, c);
-    await refresh(sb, c, tokens.refresh_token);
-    await fetch(`${sb.issuer}/.well-known/oauth-authorization-server`);
-    const stats = await sb.stats();
-    expect(stats).toMatchObject({
-      grants: { authorization_code: 1, refresh_token: 1 },
-      introspections: 2,
-      refreshes: 1,
-      registrations: 1,
-      revocations: 0,
-    });
-    expect(stats.requests).toEqual({
-      'POST /oauth/register': 1,
-      'GET /oauth/authorize': 1,
-      'POST /oauth/authorize/decision': 1,
-      'POST /oauth/token': 2,
-      'POST /oauth/introspect': 2,
-      'GET /.well-known/oauth-authorization-server': 1,
-    });
-  });
+  it(
+    'GET /sandbox/stats counts requests per "METHOD /path", grants, introspections, refreshes, registrations, revocations; reset-stats zeroes ' + 'them',
+    async () => {
+      await sb.resetStats();
+      expect(await sb.stats()).toEqual({
+        requests: {},
+        grants: { authorization_code: 0, refresh_token: 0 },
+        exchanges: 0,
+        introspections: 0,
+        refreshes: 0,
+        registrations: 0,
+        revocations: 0,
+      });
+      const c = await register(sb);
+      const tokens = await signIn(sb, c);
+      await introspect(sb, tokens.access_token, c);
+      await introspect(sb, tokens.access_token, c);
+      await refresh(sb, c, tokens.refresh_token);
+      await fetch(`${sb.issuer}/.well-known/oauth-authorization-server`);
+      const stats = await sb.stats();
+      expect(stats).toMatchObject({
+        grants: { authorization_code: 1, refresh_token: 1 },
+        introspections: 2,
+        refreshes: 1,
+        registrations: 1,
+        revocations: 0,
+      });
+      expect(stats.requests).toEqual({
+        'POST /oauth/register': 1,
+        'GET /oauth/authorize': 1,
+        'POST /oauth/authorize/decision': 1,
+        'POST /oauth/token': 2,
+        'POST /oauth/introspect': 2,
+        'GET /.well-known/oauth-authorization-server': 1,
+      });
+    },
+  );
 
   it('the Connected apps page lists each connected app per store, escaped, and disconnects it with a CSRF-protected form', async () => {
     expect(await settingsPage(sb)).toContain('No apps are connected.');

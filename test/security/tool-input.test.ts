@@ -68,7 +68,20 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 60 }),
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.constantFrom('NaN', 'Infinity', '-Infinity', '1e309', '-0', '0x1F', '1_000', ' 42 ', 'null', 'undefined', 'true', '__proto__', 'constructor', 'prototype'),
-  fc.constantFrom('{"$ne":null}', "' OR 1=1 --", '../../etc/passwd', '%2e%2e%2f', '\u0000', '\uFFFF', '\uD800', '\u202E', '<script>alert(1)</script>', 'prd_/../../sandbox/stats', '?per_page=1000', '#frag'),
+  fc.constantFrom(
+    '{"$ne":null}',
+    "' OR 1=1 --",
+    '../../etc/passwd',
+    '%2e%2e%2f',
+    '\u0000',
+    '\uFFFF',
+    '\uD800',
+    '\u202E',
+    '<script>alert(1)</script>',
+    'prd_/../../sandbox/stats',
+    '?per_page=1000',
+    '#frag',
+  ),
   fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -1, 0, 0.001, 1.005, 2 ** 31, -(2 ** 53)),
   fc.constant(null),
   fc.boolean(),
@@ -176,7 +189,16 @@ describe('every tool, fuzzed through the real stdio server', () => {
 describe('raw JSON-RPC garbage on stdin', () => {
   it('every line the server writes is valid JSON-RPC, and a valid request still gets its answer', async () => {
     const child = spawn(process.execPath, [CLI_PATH, 'serve'], {
-      env: { PATH: process.env.PATH, HOME: outputs.dirs[0], LANG: 'C.UTF-8', BROWSER: FETCH_BROWSER, WHATALO_CREDENTIAL_STORE: 'memory', WHATALO_CONFIG_DIR: outputs.dirs[0], WHATALO_ISSUER: sb.issuer, WHATALO_API_BASE: sb.apiBase },
+      env: {
+        PATH: process.env.PATH,
+        HOME: outputs.dirs[0],
+        LANG: 'C.UTF-8',
+        BROWSER: FETCH_BROWSER,
+        WHATALO_CREDENTIAL_STORE: 'memory',
+        WHATALO_CONFIG_DIR: outputs.dirs[0],
+        WHATALO_ISSUER: sb.issuer,
+        WHATALO_API_BASE: sb.apiBase,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -201,7 +223,14 @@ describe('raw JSON-RPC garbage on stdin', () => {
       });
     const send = (text: string) => child.stdin.write(text + '\n');
     try {
-      send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } }));
+      send(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+        }),
+      );
       expect(await answerTo(1)).toMatchObject({ jsonrpc: '2.0', result: { serverInfo: expect.any(Object) } });
       send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
       const garbage = [
@@ -222,7 +251,11 @@ describe('raw JSON-RPC garbage on stdin', () => {
         '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"get_store","arguments":' + '['.repeat(20_000) + ']'.repeat(20_000) + '}}',
         '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"__proto__":{"name":"get_store"},"arguments":{}}}',
         '{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"get_store","arguments":{"__proto__":{"polluted":1}}}}',
-        '{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"get_product","arguments":{"product_id":' + '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000) + '}}}',
+        '{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"get_product","arguments":{"product_id":' +
+          '{"a":'.repeat(50_000) +
+          '1' +
+          '}'.repeat(50_000) +
+          '}}}',
         '\u0000\u0001\u0002',
         '{"jsonrpc":"2.0","result":{},"id":99999}',
         '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":12345}}',

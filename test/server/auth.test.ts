@@ -91,7 +91,7 @@ describe('revocation and expiry', () => {
     const result = await session.call('get_store');
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/whatalo-mcp login/);
-    expect((await session.client.ping())).toEqual({});
+    expect(await session.client.ping()).toEqual({});
   });
 
   it('with an expired access token, calls succeed by one silent refresh', async () => {
@@ -145,7 +145,7 @@ describe('introspection cache', () => {
     expect(stats.requests['GET /api/v1/store']).toBe(50);
   });
 
-  it('a first sign-in costs one introspection: the call after it reuses the sign-in\'s answer', async () => {
+  it("a first sign-in costs one introspection: the call after it reuses the sign-in's answer", async () => {
     sb = await startTestSandbox({ autoApprove: 'first' });
     const session = await mcp({ env: sandboxEnv(sb) });
     for (let i = 0; i < 3; i++) expect((await session.call('get_store')).isError).toBeFalsy();

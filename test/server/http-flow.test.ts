@@ -27,7 +27,13 @@ class TestProvider implements OAuthClientProvider {
     return 'http://127.0.0.1/callback';
   }
   get clientMetadata() {
-    return { client_name: 'SDK test host', redirect_uris: ['http://127.0.0.1/callback'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+    return {
+      client_name: 'SDK test host',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
   }
   state() {
     return randomBytes(16).toString('base64url');
@@ -85,7 +91,7 @@ async function callWithStepUp(url: URL, provider: TestProvider, client: Client, 
     if (!(error instanceof StreamableHTTPError) || error.code !== 403) throw error;
     provider.saved = undefined;
     expect(await auth(provider, { serverUrl: url, scope })).toBe('REDIRECT');
-    expect(await auth(provider, { serverUrl: url, scope, authorizationCode: provider.code!})).toBe('AUTHORIZED');
+    expect(await auth(provider, { serverUrl: url, scope, authorizationCode: provider.code! })).toBe('AUTHORIZED');
     const again = await connect(url, provider);
     return { client: again, result: await again.callTool({ name, arguments: args }) };
   }
@@ -142,13 +148,21 @@ describe('serve --http with the SDK client', () => {
     const registered = await fetch(`${sb.issuer}/oauth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...provider.clientMetadata, scope: 'read:store read:products read:inventory read:categories write:categories read:customers read:orders' }),
+      body: JSON.stringify({
+        ...provider.clientMetadata,
+        scope: 'read:store read:products read:inventory read:categories write:categories read:customers read:orders',
+      }),
     });
     provider.info = (await registered.json()) as OAuthClientInformationMixed;
     let client = await connect(publicUrl, provider);
     const raw = await fetch(publicUrl, {
       method: 'POST',
-      headers: { authorization: `Bearer ${provider.saved!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+      headers: {
+        authorization: `Bearer ${provider.saved!.access_token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-11-25',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'create_category', arguments: { name: 'Raw' } } }),
     });
     expect(raw.status).toBe(403);
@@ -233,7 +247,12 @@ describe('serve --http with the SDK client', () => {
     await client.close();
     await sb.disconnect(provider.info!.client_id, sb.stores[0]!.id);
     // A 401 from API v1 for the dead exchanged token makes the server forget both at once.
-    const headers = { authorization: `Bearer ${provider.saved!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
+    const headers = {
+      authorization: `Bearer ${provider.saved!.access_token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-11-25',
+    };
     const call = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_store', arguments: {} } });
     const first = await fetch(publicUrl, { method: 'POST', headers, body: call });
     expect(first.status === 401 || ((await first.json()) as { result?: { isError?: boolean } }).result?.isError === true).toBe(true);

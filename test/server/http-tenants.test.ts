@@ -33,7 +33,12 @@ describe('serve --http with 50 tenants at once', () => {
     const call = async (tenant: { storeId: string; token: string }, i: number) => {
       const response = await fetch(publicUrl, {
         method: 'POST',
-        headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+        headers: {
+          authorization: `Bearer ${tenant.token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-11-25',
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: i % 2 ? 'get_store' : 'list_products', arguments: {} } }),
       });
       expect(response.status).toBe(200);

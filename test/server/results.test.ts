@@ -14,14 +14,25 @@ const text = (r: { content: unknown[] }) => (r.content[0] as { text: string }).t
 describe('errorResult', () => {
   it('a WhataloError is its message and hint; the requestId goes to the debug log', () => {
     const { lines, logger } = collector();
-    const result = errorResult(new WhataloError('AUTH_REQUIRED', 'Not signed in.', { hint: 'Run `whatalo-mcp login`.', details: { requestId: 'req_1' } }), adjustInventory, logger);
+    const result = errorResult(
+      new WhataloError('AUTH_REQUIRED', 'Not signed in.', { hint: 'Run `whatalo-mcp login`.', details: { requestId: 'req_1' } }),
+      adjustInventory,
+      logger,
+    );
     expect(result).toEqual({ isError: true, content: [{ type: 'text', text: 'Not signed in. Run `whatalo-mcp login`.' }] });
     expect(lines.join('\n')).toMatch(/req_1/);
   });
 
-  it('422 field errors are listed under the tool\'s own argument names', () => {
+  it("422 field errors are listed under the tool's own argument names", () => {
     const { logger } = collector();
-    const error = new WhataloError('VALIDATION', 'refused', { details: { fieldErrors: [{ field: 'quantity', message: 'would leave -3 in stock' }, { field: 'reason', message: 'is required' }] } });
+    const error = new WhataloError('VALIDATION', 'refused', {
+      details: {
+        fieldErrors: [
+          { field: 'quantity', message: 'would leave -3 in stock' },
+          { field: 'reason', message: 'is required' },
+        ],
+      },
+    });
     expect(text(errorResult(error, adjustInventory, logger))).toBe('Whatalo refused the values: delta would leave -3 in stock; reason is required.');
   });
 

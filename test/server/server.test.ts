@@ -49,7 +49,12 @@ describe('serve', () => {
     const s = await startMcp({ env: offline, args: ['--toolsets', 'inventory,orders'] });
     sessions.push(s);
     expect((await s.client.listTools()).tools.map((t) => t.name)).toEqual([
-      'get_inventory', 'adjust_inventory', 'list_orders', 'get_order', 'get_sales_summary', 'update_order_status',
+      'get_inventory',
+      'adjust_inventory',
+      'list_orders',
+      'get_order',
+      'get_sales_summary',
+      'update_order_status',
     ]);
     const e = await startMcp({ env: { ...offline, WHATALO_TOOLSETS: 'store' } });
     sessions.push(e);
@@ -71,7 +76,14 @@ describe('serve', () => {
 
   it('writes only JSON-RPC to stdout and exits 0 when the host closes stdin', async () => {
     const run = spawnCli(['serve'], { env: offline });
-    run.write(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '0' } } }) + '\n');
+    run.write(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '0' } },
+      }) + '\n',
+    );
     run.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
     run.write(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) + '\n');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -91,7 +103,11 @@ describe('tools', () => {
     expect(result.code).toBe(0);
     const listing = JSON.parse(result.stdout);
     expect(listing.tools.map((t: { name: string }) => t.name)).toEqual(ALL_TOOLS.map((t) => t.name));
-    expect(listing.tools.find((t: { name: string }) => t.name === 'delete_product')).toMatchObject({ scope: 'write:products', read_only: false, destructive: true });
+    expect(listing.tools.find((t: { name: string }) => t.name === 'delete_product')).toMatchObject({
+      scope: 'write:products',
+      read_only: false,
+      destructive: true,
+    });
     expect(listing.tools.find((t: { name: string }) => t.name === 'get_store')).toMatchObject({ scope: 'read:store', read_only: true, destructive: false });
     expect(listing.initial_scopes.every((s: string) => s.startsWith('read:'))).toBe(true);
   });

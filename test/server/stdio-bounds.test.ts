@@ -16,7 +16,11 @@ beforeAll(async () => {
 });
 
 const message = (value: object) => JSON.stringify({ jsonrpc: '2.0', ...value }) + '\n';
-const INITIALIZE = message({ id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '0' } } });
+const INITIALIZE = message({
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '0' } },
+});
 const INITIALIZED = message({ method: 'notifications/initialized' });
 
 /** Resolves once stdout holds answers for every id in `ids`. */

@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 describe('first use', () => {
-  it('a tool call signs in through the browser (auto-approved) and returns the tool\'s result', async () => {
+  it("a tool call signs in through the browser (auto-approved) and returns the tool's result", async () => {
     const data = await ok('get_store');
     expect(data.store).toMatchObject({ id: storeId, currency: 'MXN' });
     const stats = await sb.stats();
@@ -106,7 +106,7 @@ describe('reads', () => {
     expect((await ok('get_order', { order_id: orders.items[0].id })).order.id).toBe(orders.items[0].id);
   });
 
-  it('money reads as money: amounts in the currency\'s main unit, texts grouped with the currency\'s decimals', async () => {
+  it("money reads as money: amounts in the currency's main unit, texts grouped with the currency's decimals", async () => {
     const result = await mcp.call('get_sales_summary', { from: '2020-01-01', to: '2030-01-01' });
     const data = result.structuredContent as Data;
     expect(data).toMatchObject({ currency: 'MXN', currency_decimals: 2 });
@@ -127,10 +127,11 @@ describe('reads', () => {
     let cursor: string | undefined;
     do {
       const page = await ok('list_orders', { payment_status: 'paid', created_after: '2000-01-01', ...(cursor ? { cursor } : { limit: 100 }) });
-      for (const o of page.items) if (o.status !== 'cancelled' && o.status !== 'returned') {
-        counted++;
-        revenueCents += Math.round(o.total * 100);
-      }
+      for (const o of page.items)
+        if (o.status !== 'cancelled' && o.status !== 'returned') {
+          counted++;
+          revenueCents += Math.round(o.total * 100);
+        }
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
     expect(counted).toBeGreaterThan(0);
@@ -167,7 +168,9 @@ describe('writes are visible in later reads (each asks for its write scope by st
       'Stock is 12, not the expected 5; nothing was adjusted.',
     );
     expect((await ok('adjust_inventory', { product_id: productId, delta: -2, reason: 'sold', expected_quantity: 12 })).inventory.quantity).toBe(10);
-    expect(await fails('adjust_inventory', { product_id: productId, delta: -11, reason: 'sold' })).toMatch(/^Whatalo refused the values: delta would leave -1 in stock/);
+    expect(await fails('adjust_inventory', { product_id: productId, delta: -11, reason: 'sold' })).toMatch(
+      /^Whatalo refused the values: delta would leave -1 in stock/,
+    );
     expect((await ok('get_inventory', { product_id: productId })).inventory.quantity).toBe(10);
   });
 
@@ -182,7 +185,9 @@ describe('writes are visible in later reads (each asks for its write scope by st
     expect(await listed()).toMatchObject({ name: 'Barro E2E', description: 'hecho a mano', product_count: 0 });
     await ok('update_category', { category_id: category.id, name: 'Barro fino E2E', description: null });
     expect(await listed()).toMatchObject({ name: 'Barro fino E2E', description: null });
-    expect(await fails('create_category', { name: 'barro fino e2e' })).toMatch(/^Whatalo refused the values: name a category named 'Barro fino E2E' already exists/);
+    expect(await fails('create_category', { name: 'barro fino e2e' })).toMatch(
+      /^Whatalo refused the values: name a category named 'Barro fino E2E' already exists/,
+    );
   });
 
   it('update_order_status → get_order; a forbidden move lists the allowed ones', async () => {
@@ -190,7 +195,9 @@ describe('writes are visible in later reads (each asks for its write scope by st
     expect(pending).toBeDefined();
     expect((await ok('update_order_status', { order_id: pending.id, status: 'confirmed' })).order.status).toBe('confirmed');
     expect((await ok('get_order', { order_id: pending.id })).order.status).toBe('confirmed');
-    expect(await fails('update_order_status', { order_id: pending.id, status: 'returned' })).toMatch(/cannot change from 'confirmed' to 'returned'; allowed next: in_progress, cancelled/);
+    expect(await fails('update_order_status', { order_id: pending.id, status: 'returned' })).toMatch(
+      /cannot change from 'confirmed' to 'returned'; allowed next: in_progress, cancelled/,
+    );
   });
 });
 
@@ -227,7 +234,7 @@ describe('bad arguments never crash the server', () => {
   it.each(cases)('%s %j is isError naming the field', async (name, args, field) => {
     const text = await fails(name, args);
     expect(text).toMatch(field);
-    expect((await mcp.client.ping())).toEqual({});
+    expect(await mcp.client.ping()).toEqual({});
   });
 
   it('covers every tool', () => {
@@ -236,7 +243,9 @@ describe('bad arguments never crash the server', () => {
 
   it('an unknown tool is the protocol error MCP 2025-11-25 names (-32602), and the server still answers', async () => {
     const error = await mcp.call('refund_order', {}).then(
-      (result) => { throw new Error(`expected a JSON-RPC error, got ${JSON.stringify(result)}`); },
+      (result) => {
+        throw new Error(`expected a JSON-RPC error, got ${JSON.stringify(result)}`);
+      },
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(McpError);
@@ -244,7 +253,7 @@ describe('bad arguments never crash the server', () => {
     expect((await ok('get_store')).store.id).toBe(storeId);
   });
 
-  it('invalid arguments name each field and the tool, without the SDK\'s protocol prefix', async () => {
+  it("invalid arguments name each field and the tool, without the SDK's protocol prefix", async () => {
     const text = await fails('create_product', { name: '', price: 1.234, colour: 'red' });
     expect(text).toMatch(/^Invalid arguments for create_product: /);
     expect(text).toContain('name: must not be empty');

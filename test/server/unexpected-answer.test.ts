@@ -20,7 +20,8 @@ afterAll(async () => {
 it('call: a store answer of the wrong shape names the request and its id', async () => {
   let wrongShape = false;
   const as = await hostileAs({
-    '/api/v1/store': (_issuer, _url, normal) => (wrongShape ? { body: { data: { id: 5, name: ['not', 'a', 'name'] } }, headers: { 'x-request-id': 'req_shape_1' } } : normal),
+    '/api/v1/store': (_issuer, _url, normal) =>
+      wrongShape ? { body: { data: { id: 5, name: ['not', 'a', 'name'] } }, headers: { 'x-request-id': 'req_shape_1' } } : normal,
   });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-unexpected-answer-'));
   dirs.push(dir);

@@ -11,7 +11,9 @@ describe('formatMoney', () => {
     expect(formatMoney(null, 'EUR')).toBe('0.00 EUR');
   });
 
-  it('gives the currency\'s decimals, and two for what is not an ISO 4217 code', () => {
-    expect([currencyDecimals('MXN'), currencyDecimals('EUR'), currencyDecimals('JPY'), currencyDecimals('??'), currencyDecimals(null)]).toEqual([2, 2, 0, 2, 2]);
+  it("gives the currency's decimals, and two for what is not an ISO 4217 code", () => {
+    expect([currencyDecimals('MXN'), currencyDecimals('EUR'), currencyDecimals('JPY'), currencyDecimals('??'), currencyDecimals(null)]).toEqual([
+      2, 2, 0, 2, 2,
+    ]);
   });
 });

@@ -29,7 +29,9 @@ describe('cursor', () => {
   it('is refused, naming cursor, with other filters or another tool', () => {
     const position = startPosition('list_products', { limit: 5 }, { status: 'active' });
     const cursor = encodeCursor({ ...position, page: 2 });
-    expect(refusal(() => startPosition('list_products', { cursor, limit: 5 }, { status: 'draft' }))).toMatch(/^Invalid argument cursor: it belongs to another list/);
+    expect(refusal(() => startPosition('list_products', { cursor, limit: 5 }, { status: 'draft' }))).toMatch(
+      /^Invalid argument cursor: it belongs to another list/,
+    );
     expect(refusal(() => startPosition('list_customers', { cursor, limit: 5 }, { status: 'active' }))).toMatch(/^Invalid argument cursor/);
   });
 

@@ -13,13 +13,64 @@ import { listTools } from './listing.js';
 // The Inspector's lists: keywords that hold subschemas, and those that constrain a value.
 const SUBSCHEMA_MAPS = ['properties', 'patternProperties', 'dependentSchemas', 'dependencies', '$defs', 'definitions'];
 const SUBSCHEMA_ARRAYS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
-const SUBSCHEMAS = ['items', 'additionalProperties', 'additionalItems', 'unevaluatedItems', 'unevaluatedProperties', 'propertyNames', 'contains', 'not', 'if', 'then', 'else', 'contentSchema'];
+const SUBSCHEMAS = [
+  'items',
+  'additionalProperties',
+  'additionalItems',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'propertyNames',
+  'contains',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contentSchema',
+];
 const CONSTRAINING = new Set([
-  'type', 'enum', 'const', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength',
-  'pattern', 'format', 'contentMediaType', 'contentEncoding', 'contentSchema', 'maxItems', 'minItems', 'uniqueItems', 'maxContains',
-  'minContains', 'maxProperties', 'minProperties', 'required', 'dependentRequired', 'allOf', 'anyOf', 'oneOf', 'not', 'items',
-  'prefixItems', 'contains', 'additionalItems', 'unevaluatedItems', 'properties', 'patternProperties', 'additionalProperties',
-  'unevaluatedProperties', 'propertyNames', 'dependentSchemas', 'dependencies', '$ref', '$dynamicRef', '$recursiveRef',
+  'type',
+  'enum',
+  'const',
+  'multipleOf',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'format',
+  'contentMediaType',
+  'contentEncoding',
+  'contentSchema',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'maxContains',
+  'minContains',
+  'maxProperties',
+  'minProperties',
+  'required',
+  'dependentRequired',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'items',
+  'prefixItems',
+  'contains',
+  'additionalItems',
+  'unevaluatedItems',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'propertyNames',
+  'dependentSchemas',
+  'dependencies',
+  '$ref',
+  '$dynamicRef',
+  '$recursiveRef',
 ]);
 // Keywords whose boolean value is not a schema (`additionalProperties: false` is fine).
 const BOOLEAN_VALUED = new Set(['additionalProperties', 'additionalItems', 'unevaluatedItems', 'unevaluatedProperties', 'items']);
@@ -58,7 +109,7 @@ beforeAll(async () => {
   listed = await listTools(ALL_TOOLS);
 });
 
-describe('tool schemas every host accepts (the Inspector\'s portability rules)', () => {
+describe("tool schemas every host accepts (the Inspector's portability rules)", () => {
   it.each(ALL_TOOLS.map((t) => [t.name] as const))('%s: no type arrays, boolean or untyped schemas, remote $refs', (name) => {
     const tool = listed.find((t) => t.name === name)!;
     expect([...portabilityFindings(tool.inputSchema, 'inputSchema'), ...portabilityFindings(tool.outputSchema, 'outputSchema')]).toEqual([]);
@@ -70,6 +121,8 @@ describe('tool schemas every host accepts (the Inspector\'s portability rules)',
       '.properties.any: untyped schema',
       '.properties.no: boolean schema',
     ]);
-    expect(portabilityFindings({ type: 'object', properties: { sku: { anyOf: [{ type: 'string' }, { type: 'null' }] } }, additionalProperties: false })).toEqual([]);
+    expect(
+      portabilityFindings({ type: 'object', properties: { sku: { anyOf: [{ type: 'string' }, { type: 'null' }] } }, additionalProperties: false }),
+    ).toEqual([]);
   });
 });

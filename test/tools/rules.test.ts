@@ -12,11 +12,22 @@ import { listTools } from './listing.js';
 
 const EXPECTED = [
   'get_store',
-  'list_products', 'get_product', 'create_product', 'update_product', 'delete_product',
-  'list_categories', 'create_category', 'update_category',
-  'get_inventory', 'adjust_inventory',
-  'list_customers', 'get_customer',
-  'list_orders', 'get_order', 'get_sales_summary', 'update_order_status',
+  'list_products',
+  'get_product',
+  'create_product',
+  'update_product',
+  'delete_product',
+  'list_categories',
+  'create_category',
+  'update_category',
+  'get_inventory',
+  'adjust_inventory',
+  'list_customers',
+  'get_customer',
+  'list_orders',
+  'get_order',
+  'get_sales_summary',
+  'update_order_status',
 ];
 
 let listed: Tool[];
@@ -25,7 +36,7 @@ beforeAll(async () => {
 });
 
 describe('the tool list', () => {
-  it('has exactly the issue\'s tools, each once, with snake_case names, and no payment or refund tools', () => {
+  it("has exactly the issue's tools, each once, with snake_case names, and no payment or refund tools", () => {
     const names = ALL_TOOLS.map((t) => t.name);
     expect([...names].sort()).toEqual([...EXPECTED].sort());
     expect(new Set(names).size).toBe(names.length);

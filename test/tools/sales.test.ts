@@ -5,12 +5,29 @@ import { summarizeSales } from '../../src/tools/orders.js';
 
 let n = 0;
 function order(status: Order['status'], payment: Order['payment_status'], items: [string, number, number][], shipping = 0): Order {
-  const lines = items.map(([name, quantity, unit_price]) => ({ product_id: `prd_${name}`, name, quantity, unit_price, total: Math.round(quantity * unit_price * 100) / 100 }));
+  const lines = items.map(([name, quantity, unit_price]) => ({
+    product_id: `prd_${name}`,
+    name,
+    quantity,
+    unit_price,
+    total: Math.round(quantity * unit_price * 100) / 100,
+  }));
   const subtotal = lines.reduce((s, l) => s + l.total, 0);
   n++;
   return {
-    id: `ord_${n}`, number: n, customer_id: 'cus_1', customer_name: 'A', status, payment_status: payment, currency: 'EUR',
-    items: lines, subtotal, shipping, total: Math.round((subtotal + shipping) * 100) / 100, created_at: '2026-09-01T00:00:00Z', updated_at: '2026-09-01T00:00:00Z',
+    id: `ord_${n}`,
+    number: n,
+    customer_id: 'cus_1',
+    customer_name: 'A',
+    status,
+    payment_status: payment,
+    currency: 'EUR',
+    items: lines,
+    subtotal,
+    shipping,
+    total: Math.round((subtotal + shipping) * 100) / 100,
+    created_at: '2026-09-01T00:00:00Z',
+    updated_at: '2026-09-01T00:00:00Z',
   };
 }
 
@@ -18,7 +35,10 @@ describe('summarizeSales', () => {
   it('counts only paid orders that are not cancelled or returned, totals with shipping, no float drift', () => {
     const orders = [
       order('completed', 'paid', [['mug', 3, 0.1]], 0.2),
-      order('confirmed', 'paid', [['mug', 1, 0.1], ['tea', 2, 4.35]]),
+      order('confirmed', 'paid', [
+        ['mug', 1, 0.1],
+        ['tea', 2, 4.35],
+      ]),
       order('pending', 'pending', [['tea', 10, 4.35]]),
       order('cancelled', 'paid', [['tea', 10, 4.35]]),
       order('returned', 'refunded', [['tea', 10, 4.35]]),

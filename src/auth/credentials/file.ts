@@ -64,9 +64,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<Credenti
     if (cached) return cached;
     const N = 2 ** params.logN;
     const derived = await new Promise<Buffer>((resolve, reject) =>
-      scrypt(passphrase!, salt, 32, { N, r: params.r, p: params.p, maxmem: 256 * N * params.r }, (error, key) =>
-        error ? reject(error) : resolve(key),
-      ),
+      scrypt(passphrase!, salt, 32, { N, r: params.r, p: params.p, maxmem: 256 * N * params.r }, (error, key) => (error ? reject(error) : resolve(key))),
     );
     keys.set(id, derived);
     return derived;
@@ -159,7 +157,11 @@ function parseFile(bytes: Buffer, file: string) {
   // Checked before anything is derived: the header is authenticated only by the key these
   // parameters produce, so a planted N = 2^22 or p = 16 would cost seconds and gigabytes first.
   if (params.logN !== DEFAULT_PARAMS.logN || params.r !== DEFAULT_PARAMS.r || params.p !== DEFAULT_PARAMS.p) {
-    throw corrupt(file, `its key-derivation parameters (N = 2^${params.logN}, r = ${params.r}, p = ${params.p}) are not the ones whatalo-mcp writes (N = 2^${DEFAULT_PARAMS.logN}, r = ${DEFAULT_PARAMS.r}, p = ${DEFAULT_PARAMS.p})`);
+    throw corrupt(
+      file,
+      `its key-derivation parameters (N = 2^${params.logN}, r = ${params.r}, p = ${params.p}) are not the ones whatalo-mcp writes (N = ` +
+        `2^${DEFAULT_PARAMS.logN}, r = ${DEFAULT_PARAMS.r}, p = ${DEFAULT_PARAMS.p})`,
+    );
   }
   const salt = Buffer.from(bytes.subarray(at, (at += SALT_BYTES)));
   const iv = Buffer.from(bytes.subarray(at, (at += IV_BYTES)));

@@ -43,8 +43,7 @@ export async function openKeychainStore(options: KeychainStoreOptions): Promise<
   const service = options.service ?? KEYCHAIN_SERVICE;
   const where = describePlatform();
   const keyring = await loadKeyring(where);
-  const entry = (account: string): AsyncEntry =>
-    new keyring.AsyncEntry(service, account, { linux: { store: 'secret-service' } });
+  const entry = (account: string): AsyncEntry => new keyring.AsyncEntry(service, account, { linux: { store: 'secret-service' } });
   const accountsFile = path.join(options.configDir, ACCOUNTS_FILE_NAME);
 
   await probe(entry, where);
@@ -85,7 +84,8 @@ export async function openKeychainStore(options: KeychainStoreOptions): Promise<
       if (bytes.length > MAX_KEYCHAIN_SECRET_BYTES) {
         throw new WhataloError(
           'CREDENTIAL_STORE',
-          `The credentials for ${account} are ${bytes.length} bytes, more than the ${MAX_KEYCHAIN_SECRET_BYTES} bytes an OS keychain entry may hold on every platform.`,
+          `The credentials for ${account} are ${bytes.length} bytes, more than the ${MAX_KEYCHAIN_SECRET_BYTES} bytes an OS keychain entry may hold on ` +
+            `every platform.`,
           { hint: 'Use WHATALO_CREDENTIAL_STORE=file with WHATALO_CREDENTIAL_KEY, which has no such limit.', details: { account } },
         );
       }

@@ -119,7 +119,10 @@ export function paginate<T>(q: Query, items: readonly T[]): { data: T[]; paginat
 
 /** Case- and accent-insensitive form for `q` searches ("cafe" finds "Café"). */
 export function fold(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** True when any of `fields` contains the folded needle. */

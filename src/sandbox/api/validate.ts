@@ -100,12 +100,7 @@ export function money(c: Checker, name: string, opts: FieldOptions = {}): number
 }
 
 /** An integer (JSON number with no fraction) within bounds. */
-export function integer(
-  c: Checker,
-  name: string,
-  bounds: { min: number; max: number; nonZero?: boolean },
-  opts: FieldOptions = {},
-): number | null | undefined {
+export function integer(c: Checker, name: string, bounds: { min: number; max: number; nonZero?: boolean }, opts: FieldOptions = {}): number | null | undefined {
   return field(c, name, opts, (value) => {
     if (typeof value !== 'number' || !Number.isInteger(value)) fail('must be an integer');
     if (bounds.nonZero && value === 0) fail('must not be zero');

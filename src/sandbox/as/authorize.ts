@@ -10,15 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isScope } from '../../scopes.js';
 import { HttpError, one, parseParams, readForm } from '../http.js';
 import type { SandboxContext } from '../context.js';
-import {
-  type Client,
-  type PendingAuthorization,
-  addPending,
-  issueCode,
-  liveClient,
-  now,
-  sameSecret,
-} from '../state.js';
+import { type Client, type PendingAuthorization, addPending, issueCode, liveClient, now, sameSecret } from '../state.js';
 import { sendConsentPage } from './consent.js';
 import { sendErrorPage } from './pages.js';
 import { matchesRegistered, withParams } from './redirects.js';
@@ -111,7 +103,12 @@ export function handleAuthorize(ctx: SandboxContext, _req: IncomingMessage, res:
   const params = url.searchParams;
   const ids = params.getAll('client_id');
   if (ids.length !== 1) {
-    sendErrorPage(res, 400, 'This sign-in link is not valid', ids.length === 0 ? 'The link names no app (client_id is missing).' : 'The link names more than one app.');
+    sendErrorPage(
+      res,
+      400,
+      'This sign-in link is not valid',
+      ids.length === 0 ? 'The link names no app (client_id is missing).' : 'The link names more than one app.',
+    );
     return;
   }
   const client = liveClient(ctx.state, ids[0]);
@@ -185,7 +182,11 @@ export async function handleDecision(ctx: SandboxContext, req: IncomingMessage, 
   const decision = one(form, 'decision');
   if (decision === 'deny') {
     ctx.logger.info('authorization denied', { client_id: client.client_id });
-    redirect(res, 303, withParams(pending.redirectUri, { error: 'access_denied', error_description: 'the merchant denied access', state: pending.state, iss: ctx.issuer }));
+    redirect(
+      res,
+      303,
+      withParams(pending.redirectUri, { error: 'access_denied', error_description: 'the merchant denied access', state: pending.state, iss: ctx.issuer }),
+    );
     return;
   }
   const storeId = one(form, 'store_id');

@@ -57,7 +57,10 @@ export function authenticateClient(ctx: SandboxContext, req: IncomingMessage, pa
   const used: AuthMethod = basic ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none';
   const isPublic = client.token_endpoint_auth_method === 'none';
   if (isPublic !== (used === 'none')) {
-    throw oauthError('invalid_client', isPublic ? 'this is a public client: send client_id only, it has no secret' : 'this client must authenticate with its client secret');
+    throw oauthError(
+      'invalid_client',
+      isPublic ? 'this is a public client: send client_id only, it has no secret' : 'this client must authenticate with its client secret',
+    );
   }
   if (used !== 'none') {
     const secret = basic ? basic.secret : bodySecret!;

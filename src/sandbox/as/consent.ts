@@ -25,23 +25,19 @@ function consentCsp(redirectUri: string): string {
   return `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${callback}; frame-ancestors 'none'; base-uri 'none'`;
 }
 
-export function renderConsentPage(
-  ctx: SandboxContext,
-  client: Client,
-  pending: PendingAuthorization,
-  error?: string,
-): string {
+export function renderConsentPage(ctx: SandboxContext, client: Client, pending: PendingAuthorization, error?: string): string {
   const app = escapeHtml(client.client_name ?? client.client_id);
   const { merchant, stores } = ctx.data;
-  const scopes = pending.scope
-    .map((s) => `<li>${escapeHtml(isScope(s) ? SCOPE_CATALOG[s] : s)} <code>${escapeHtml(s)}</code></li>`)
-    .join('\n');
+  const scopes = pending.scope.map((s) => `<li>${escapeHtml(isScope(s) ? SCOPE_CATALOG[s] : s)} <code>${escapeHtml(s)}</code></li>`).join('\n');
   // A request that names its store (a step-up for the grant's store) offers that one, chosen.
   const offered = pending.storeId === undefined ? stores : stores.filter((s) => s.id === pending.storeId);
   const chosen = pending.storeId === undefined ? '' : ' checked';
   const storeChoices = offered
     .map(
-      (store, i) => `<label class="store" for="store-${i}"><input type="radio" id="store-${i}" name="store_id" value="${escapeHtml(store.id)}" required${chosen}>
+      (
+        store,
+        i,
+      ) => `<label class="store" for="store-${i}"><input type="radio" id="store-${i}" name="store_id" value="${escapeHtml(store.id)}" required${chosen}>
 <span>${escapeHtml(store.name)} <code>${escapeHtml(store.id)}</code></span></label>`,
     )
     .join('\n');
@@ -71,14 +67,7 @@ ${storeChoices}
   return layout(`Authorize ${client.client_name ?? client.client_id}`, body);
 }
 
-export function sendConsentPage(
-  ctx: SandboxContext,
-  res: ServerResponse,
-  status: number,
-  client: Client,
-  pending: PendingAuthorization,
-  error?: string,
-): void {
+export function sendConsentPage(ctx: SandboxContext, res: ServerResponse, status: number, client: Client, pending: PendingAuthorization, error?: string): void {
   sendHtml(res, status, renderConsentPage(ctx, client, pending, error), {
     'content-security-policy': consentCsp(pending.redirectUri),
   });

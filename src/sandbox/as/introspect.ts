@@ -24,8 +24,7 @@ export async function handleIntrospect(ctx: SandboxContext, req: IncomingMessage
   const grant = record && ctx.state.grants.get(record.grantId);
   const visible =
     record !== undefined &&
-    (record.clientId === caller.client_id ||
-      (record.kind === 'access' && caller.resource !== undefined && record.aud === caller.resource));
+    (record.clientId === caller.client_id || (record.kind === 'access' && caller.resource !== undefined && record.aud === caller.resource));
   if (!record || !grant || !visible || !isActive(ctx.state, record)) {
     sendJson(res, 200, { active: false }, NO_STORE);
     return;

@@ -46,12 +46,7 @@ export function matchesRegistered(registered: readonly string[], requested: stri
   if (asked.username || asked.password) return false;
   return registered.some((candidate) => {
     const known = new URL(candidate);
-    return (
-      known.protocol === 'http:' &&
-      known.hostname === asked.hostname &&
-      known.pathname === asked.pathname &&
-      known.search === asked.search
-    );
+    return known.protocol === 'http:' && known.hostname === asked.hostname && known.pathname === asked.pathname && known.search === asked.search;
   });
 }
 

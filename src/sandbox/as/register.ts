@@ -60,10 +60,7 @@ export function validateMetadata(body: unknown): Omit<Client, 'client_id' | 'sec
 
   const method = optionalString(meta.token_endpoint_auth_method, 'token_endpoint_auth_method') ?? 'client_secret_basic';
   if (!AUTH_METHODS.includes(method as AuthMethod)) {
-    throw metadataError(
-      'invalid_client_metadata',
-      `token_endpoint_auth_method "${method}" is not supported; use one of ${AUTH_METHODS.join(', ')}`,
-    );
+    throw metadataError('invalid_client_metadata', `token_endpoint_auth_method "${method}" is not supported; use one of ${AUTH_METHODS.join(', ')}`);
   }
   if (resource !== undefined && method === 'none') {
     throw metadataError('invalid_client_metadata', 'a resource server must be a confidential client to introspect tokens');

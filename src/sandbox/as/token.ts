@@ -12,17 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { joinScopes } from '../../scopes.js';
 import { oauthError, one, readForm, sendJson } from '../http.js';
 import type { SandboxContext } from '../context.js';
-import {
-  ACCESS_TOKEN_SECONDS,
-  type Client,
-  type Grant,
-  findToken,
-  issueTokens,
-  now,
-  revokeGrant,
-  sha256Hex,
-  TOKEN_EXCHANGE_GRANT,
-} from '../state.js';
+import { ACCESS_TOKEN_SECONDS, type Client, type Grant, findToken, issueTokens, now, revokeGrant, sha256Hex, TOKEN_EXCHANGE_GRANT } from '../state.js';
 import { authenticateClient } from './client-auth.js';
 import { resourceProblem } from './register.js';
 import { narrowScope } from './scope.js';

@@ -97,13 +97,25 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
   const retryAfter = String(options.retryAfterSeconds ?? 5);
 
   const challenge = (extra: Record<string, string> = {}, scope = challengeScope) =>
-    ['Bearer resource_metadata=' + quoted(resourceMetadata), ...(scope ? [`scope=${quoted(scope)}`] : []), ...Object.entries(extra).map(([k, v]) => `${k}=${quoted(v)}`)].join(', ');
+    [
+      'Bearer resource_metadata=' + quoted(resourceMetadata),
+      ...(scope ? [`scope=${quoted(scope)}`] : []),
+      ...Object.entries(extra).map(([k, v]) => `${k}=${quoted(v)}`),
+    ].join(', ');
   const unauthorized = (description?: string) =>
-    new HttpFailure(401, { error: description ? 'invalid_token' : 'unauthorized', error_description: description ?? 'an access token is required' }, {
-      'www-authenticate': description ? challenge({ error: 'invalid_token', error_description: description }) : challenge(),
-    });
+    new HttpFailure(
+      401,
+      { error: description ? 'invalid_token' : 'unauthorized', error_description: description ?? 'an access token is required' },
+      {
+        'www-authenticate': description ? challenge({ error: 'invalid_token', error_description: description }) : challenge(),
+      },
+    );
   const unavailable = () =>
-    new HttpFailure(503, { error: 'temporarily_unavailable', error_description: 'the authorization server cannot be reached to check the token; retry shortly' }, { 'retry-after': retryAfter });
+    new HttpFailure(
+      503,
+      { error: 'temporarily_unavailable', error_description: 'the authorization server cannot be reached to check the token; retry shortly' },
+      { 'retry-after': retryAfter },
+    );
 
   function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
@@ -118,14 +130,25 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
 
   async function readBody(req: IncomingMessage): Promise<unknown> {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') throw new HttpFailure(415, { error: 'unsupported_media_type', error_description: 'content-type must be application/json' });
+    if (type !== 'application/json')
+      throw new HttpFailure(415, { error: 'unsupported_media_type', error_description: 'content-type must be application/json' });
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > options.maxBodyBytes) throw new HttpFailure(413, { error: 'payload_too_large', error_description: `the body may be at most ${options.maxBodyBytes} bytes` }, { connection: 'close' });
+    if (declared > options.maxBodyBytes)
+      throw new HttpFailure(
+        413,
+        { error: 'payload_too_large', error_description: `the body may be at most ${options.maxBodyBytes} bytes` },
+        { connection: 'close' },
+      );
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > options.maxBodyBytes) throw new HttpFailure(413, { error: 'payload_too_large', error_description: `the body may be at most ${options.maxBodyBytes} bytes` }, { connection: 'close' });
+      if (size > options.maxBodyBytes)
+        throw new HttpFailure(
+          413,
+          { error: 'payload_too_large', error_description: `the body may be at most ${options.maxBodyBytes} bytes` },
+          { connection: 'close' },
+        );
       chunks.push(chunk);
     }
     try {
@@ -155,7 +178,8 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     const host = (req.headers.host ?? '').toLowerCase();
     if (!hosts.has(host)) throw new HttpFailure(403, { error: 'forbidden', error_description: 'this Host is not served here' });
     const origin = req.headers.origin;
-    if (origin !== undefined && !origins.has(origin)) throw new HttpFailure(403, { error: 'forbidden', error_description: 'requests from this Origin are not allowed' });
+    if (origin !== undefined && !origins.has(origin))
+      throw new HttpFailure(403, { error: 'forbidden', error_description: 'requests from this Origin are not allowed' });
     const url = new URL(req.url ?? '/', publicUrl.origin);
     const path = url.pathname;
 
@@ -177,12 +201,21 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     }
     if (path !== mcpPath) throw new HttpFailure(404, { error: 'not_found', error_description: `no endpoint at ${path}; MCP is served at ${mcpPath}` });
     // Stateless: no SSE stream to resume (GET) and no session to end (DELETE).
-    if (method !== 'POST') throw new HttpFailure(405, { error: 'method_not_allowed', error_description: `${method} is not supported; POST JSON-RPC messages` }, { allow: 'POST, OPTIONS' });
+    if (method !== 'POST')
+      throw new HttpFailure(
+        405,
+        { error: 'method_not_allowed', error_description: `${method} is not supported; POST JSON-RPC messages` },
+        { allow: 'POST, OPTIONS' },
+      );
     // RFC 6750 §2.3 is not supported: a token in a URL ends up in logs and histories.
     if (url.searchParams.has('access_token')) {
-      throw new HttpFailure(400, { error: 'invalid_request', error_description: 'send the access token in the Authorization header, never in the URL' }, {
-        'www-authenticate': challenge({ error: 'invalid_request', error_description: 'token must be sent in the Authorization header' }),
-      });
+      throw new HttpFailure(
+        400,
+        { error: 'invalid_request', error_description: 'send the access token in the Authorization header, never in the URL' },
+        {
+          'www-authenticate': challenge({ error: 'invalid_request', error_description: 'token must be sent in the Authorization header' }),
+        },
+      );
     }
 
     const header = req.headers.authorization;
@@ -201,15 +234,21 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     log.client = verified.clientId;
 
     const body = await readBody(req);
-    const tools = (Array.isArray(body) ? body : [body]).flatMap((m) => ((m as { method?: unknown } | null)?.method === 'tools/call' ? [(m as { params?: { name?: unknown } }).params?.name] : []));
+    const tools = (Array.isArray(body) ? body : [body]).flatMap((m) =>
+      (m as { method?: unknown } | null)?.method === 'tools/call' ? [(m as { params?: { name?: unknown } }).params?.name] : [],
+    );
     if (tools.length > 0) log.tool = tools.join(',');
     const missing = missingScopes(body, verified);
     if (missing.length > 0) {
       // The union, not only what is missing: a client that re-authorizes with exactly this keeps what it had.
       const scope = joinScopes([...verified.scopes, ...missing]);
-      throw new HttpFailure(403, { error: 'insufficient_scope', error_description: `this call needs ${missing.join(' ')}` }, {
-        'www-authenticate': challenge({ error: 'insufficient_scope' }, scope),
-      });
+      throw new HttpFailure(
+        403,
+        { error: 'insufficient_scope', error_description: `this call needs ${missing.join(' ')}` },
+        {
+          'www-authenticate': challenge({ error: 'insufficient_scope' }, scope),
+        },
+      );
     }
     if (hasToolCall(body)) {
       // The API token is obtained before dispatch, so an unreachable AS is a 503 here and not a tool error.

@@ -46,8 +46,13 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
   if (options.upstream === 'exchange' && !(as.grant_types_supported ?? []).includes(TOKEN_EXCHANGE_GRANT)) {
     throw new WhataloError(
       'CONFIG_INVALID',
-      `the authorization server at ${issuer.origin} does not advertise token exchange (${TOKEN_EXCHANGE_GRANT}), so this server cannot call API v1 without forwarding the tokens it receives`,
-      { hint: 'Use an AS that supports RFC 8693, or --upstream forward if its tokens for this server are also valid at API v1 (a token passthrough: read the README first).' },
+      `the authorization server at ${issuer.origin} does not advertise token exchange (${TOKEN_EXCHANGE_GRANT}), so this server cannot call API v1 ` +
+        `without forwarding the tokens it receives`,
+      {
+        hint:
+          'Use an AS that supports RFC 8693, or --upstream forward if its tokens for this server are also valid at API v1 (a token passthrough: read ' +
+          'the README first).',
+      },
     );
   }
   let credentials = options.credentials;
@@ -64,7 +69,13 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
   }
   const tokens = createTokenValidator(
     // The RS registers for, and is provisioned with, HTTP Basic.
-    { as, issuer, credentials: { ...credentials, token_endpoint_auth_method: 'client_secret_basic' }, ttlSeconds: options.introspectionTtlSeconds, apiBase: options.apiBase },
+    {
+      as,
+      issuer,
+      credentials: { ...credentials, token_endpoint_auth_method: 'client_secret_basic' },
+      ttlSeconds: options.introspectionTtlSeconds,
+      apiBase: options.apiBase,
+    },
     options.upstream,
   );
   const api = createApiClient({ apiBase: options.apiBase, logger, ...(options.retryBaseMs === undefined ? {} : { retry: { baseMs: options.retryBaseMs } }) });

@@ -131,7 +131,13 @@ export function createTokenValidator(deps: TokenDeps, upstream: 'exchange' | 'fo
         { client_id: deps.credentials.client_id },
         clientAuth(deps.credentials),
         TOKEN_EXCHANGE_GRANT,
-        { subject_token: token, subject_token_type: ACCESS_TOKEN_TYPE, requested_token_type: ACCESS_TOKEN_TYPE, resource: deps.apiBase.href.replace(/\/$/, ''), scope: verified.scopes.join(' ') },
+        {
+          subject_token: token,
+          subject_token_type: ACCESS_TOKEN_TYPE,
+          requested_token_type: ACCESS_TOKEN_TYPE,
+          resource: deps.apiBase.href.replace(/\/$/, ''),
+          scope: verified.scopes.join(' '),
+        },
         { ...requestOptions(deps.issuer, http()) },
       );
       answer = await oauth.processGenericTokenEndpointResponse(deps.as, { client_id: deps.credentials.client_id }, response);
@@ -187,4 +193,3 @@ function asUnreachable(error: unknown): WhataloError {
   const reason = error instanceof Error ? error.message : String(error);
   return new WhataloError('AS_UNREACHABLE', `The authorization server could not check the token: ${reason}`, { cause: error });
 }
-
