@@ -5,7 +5,7 @@
  * - by time: one deadline for the headers and the whole body, on a timer this module owns.
  *   Each wait is raced against it, so the deadline holds even when undici loses the abort
  *   listener of its own signal (Node 20 does, under garbage collection, with
- *   `redirect: 'error'` or a signal from `AbortSignal.any`); the abort is still sent, to
+ *   the "error" redirect mode or a signal from `AbortSignal.any`); the abort is still sent, to
  *   release the socket.
  * - by size: the body is read as a stream and given up past `maxBytes`, so an endless or
  *   huge answer costs at most the cap in memory, never the process.

@@ -12,20 +12,12 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestSandbox, startTestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 import { authorizeUrl, consentForm, decide, introspect, pkce, postForm, register, type Pkce, type RegisteredClient } from './as-kit.js';
+import { CHROMIUM_ARGS } from '../fixtures/chromium-args.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const chromiumRequired = process.env.WHATALO_TEST_REQUIRE_CHROMIUM === '1';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const ARGS = ['--headless', ...CHROMIUM_ARGS];
 
 /** A loopback "app" that receives the authorization response, like the broker's listener. */
 interface Callback {
