@@ -24,6 +24,8 @@ export interface StatusReport {
   store_id: string | null;
   store_name: string | null;
   merchant: string | null;
+  /** The merchant's name from introspection (`username`), when the AS gives one. */
+  merchant_name: string | null;
   scopes: string[];
   /** When the current access token expires (ISO 8601, the AS's clock); it is renewed silently. */
   expires_at: string | null;
@@ -47,6 +49,7 @@ export interface LoginOptions {
 export interface LoginReport {
   store_id: string;
   merchant: string;
+  merchant_name: string | null;
   scopes: string[];
   credential_store: string;
   /** True when another process's sign-in, completed while this one waited, was used. */
@@ -156,6 +159,7 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
         store_id: null,
         store_name: null,
         merchant: null,
+        merchant_name: null,
         scopes: [],
         expires_at: null,
         credential_store: store.description,
@@ -174,6 +178,7 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
         store_id: info.storeId,
         store_name: await storeName(active),
         merchant: info.merchant,
+        merchant_name: info.merchantName,
         scopes: info.scopes,
         expires_at: info.exp === null ? null : new Date(info.exp * 1000).toISOString(),
       };
@@ -204,7 +209,14 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
         paste: options.paste,
       });
       const { info } = await activeInfo(await session.getAccessToken());
-      return { store_id: info.storeId, merchant: info.merchant, scopes: info.scopes, credential_store: store.description, reused: result.reused };
+      return {
+        store_id: info.storeId,
+        merchant: info.merchant,
+        merchant_name: info.merchantName,
+        scopes: info.scopes,
+        credential_store: store.description,
+        reused: result.reused,
+      };
     },
 
     /** Revokes and removes the grant; with clients.json or the record unreadable, see logoutUnreadable. */

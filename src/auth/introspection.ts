@@ -25,6 +25,8 @@ export type TokenInfo =
       storeId: string;
       /** sub: the merchant, `usr_…`. */
       merchant: string;
+      /** username (RFC 7662 §2.2): the merchant's name as the AS shows it, escaped and capped; null when not given. */
+      merchantName: string | null;
       /** exp in seconds since the epoch, by the AS's clock; null when not given. */
       exp: number | null;
       clientId: string | null;
@@ -66,9 +68,21 @@ export async function introspectToken(
     scopes: splitScopes(answer.scope),
     storeId,
     merchant: answer.sub,
+    merchantName: displayName(answer.username),
     exp: typeof answer.exp === 'number' ? answer.exp : null,
     clientId: typeof answer.client_id === 'string' ? answer.client_id : null,
   };
+}
+
+/** Long enough for any real name, short enough that a hostile AS cannot fill a terminal line with one. */
+const MAX_NAME_LENGTH = 120;
+
+/** A name for people to read: control characters escaped (it reaches terminals), whitespace trimmed, capped. */
+function displayName(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const name = escapeControls(value.trim());
+  if (name === '') return null;
+  return name.length > MAX_NAME_LENGTH ? `${name.slice(0, MAX_NAME_LENGTH - 1)}…` : name;
 }
 
 export interface IntrospectionCache {

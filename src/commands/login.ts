@@ -6,6 +6,7 @@
 import { WhataloError } from '../errors.js';
 import { withAccount } from './account-session.js';
 import { CONNECTION_OPTIONS, type Command, printResult, stringFlag } from './command.js';
+import { merchantLabel, storeLabel } from './labels.js';
 
 /** A person at a terminal may need a while to find a password. */
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -59,11 +60,10 @@ export const loginCommand: Command = {
             ...(ctx.values.paste === true ? { paste: { input: process.stdin, write: (text: string) => void ctx.stderr.write(text) } } : {}),
           });
           const status = await account.status();
-          const store = status.store_name ? `“${status.store_name}” (${report.store_id})` : report.store_id;
           printResult(
             ctx,
             [
-              `Signed in to Whatalo as ${report.merchant} for store ${store}.`,
+              `Signed in to Whatalo as ${merchantLabel(report.merchant, report.merchant_name)} for store ${storeLabel(report.store_id, status.store_name)}.`,
               `Scopes: ${report.scopes.join(' ')}`,
               `Credentials are kept in ${report.credential_store}.`,
             ].join('\n'),

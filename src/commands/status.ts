@@ -5,16 +5,16 @@
 import type { StatusReport } from '../auth/account.js';
 import { withAccount } from './account-session.js';
 import { CONNECTION_OPTIONS, type Command, printResult } from './command.js';
+import { merchantLabel, storeLabel } from './labels.js';
 
 function describe(report: StatusReport): string {
   if (!report.signed_in) {
     return [`Not signed in to Whatalo at ${report.issuer}.`, report.reason ?? '', `Credential store: ${report.credential_store}`].filter(Boolean).join('\n');
   }
-  const store = report.store_name ? `“${report.store_name}” (${report.store_id})` : report.store_id;
   return [
     `Signed in to Whatalo at ${report.issuer}`,
-    `  store:            ${store}`,
-    `  merchant:         ${report.merchant}`,
+    `  store:            ${storeLabel(report.store_id ?? '', report.store_name)}`,
+    `  merchant:         ${merchantLabel(report.merchant ?? '', report.merchant_name)}`,
     `  scopes:           ${report.scopes.join(' ')}`,
     `  access token:     expires ${report.expires_at ?? 'at an unknown time'} (renewed automatically)`,
     `  credential store: ${report.credential_store}`,
@@ -27,7 +27,7 @@ export const statusCommand: Command = {
   usage: `whatalo-mcp status [--json]
 
   --json  print one JSON object on stdout (signed_in, store_id, store_name, merchant,
-          scopes, expires_at, credential_store, issuer)
+          merchant_name, scopes, expires_at, credential_store, issuer)
   --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
 
 Exit status: 0 when signed in, 1 when not.`,

@@ -45,7 +45,8 @@ describe('whatalo-mcp login (the CLI a person runs)', () => {
     const before = await sandbox.stats();
 
     const login = await runCli(['login'], { env });
-    expect(login.stdout).toContain('Signed in to Whatalo as');
+    // The merchant by the name introspection gives (RFC 7662 username), not only usr_….
+    expect(login.stdout).toMatch(/^Signed in to Whatalo as Mariana López Fuentes \(usr_\w+\) for store “/m);
     // The result on stdout, said once: no "Signed in to Whatalo." progress line before it.
     expect((login.stdout + login.stderr).match(/Signed in to Whatalo/g), login.stdout + login.stderr).toHaveLength(1);
     expect(login.code).toBe(0);
@@ -66,6 +67,7 @@ describe('whatalo-mcp login (the CLI a person runs)', () => {
       store_id: sandbox.stores[0]!.id,
       store_name: sandbox.stores[0]!.name,
       merchant: sandbox.merchant,
+      merchant_name: 'Mariana López Fuentes',
       scopes: ['read:store', 'read:products', 'read:inventory', 'read:categories', 'read:customers', 'read:orders'],
     });
     expect(String(report.credential_store)).toContain(dir);

@@ -67,21 +67,26 @@ describe('remote text with control characters reaches stderr escaped', () => {
     }
   });
 
-  it('login and status: a store name, then an error_description from introspection', async () => {
+  it('login and status: a store name and a merchant name, then an error_description from introspection', async () => {
     let introspectionFails = false;
     const as = await hostileAs({
       '/api/v1/store': () => ({ body: { data: { id: 'str_hostile', name: EVIL, currency: 'EUR' } } }),
-      '/introspect': (_issuer, _url, normal) => (introspectionFails ? { status: 400, body: { error: 'invalid_request', error_description: EVIL } } : normal),
+      '/introspect': (_issuer, _url, normal) =>
+        introspectionFails
+          ? { status: 400, body: { error: 'invalid_request', error_description: EVIL } }
+          : { ...normal, body: { ...(normal.body as object), username: EVIL } },
     });
     const dir = await configDir();
     try {
       const login = await cli(as.issuer, dir, ['login']);
       expect(login.code, login.stderr).toBe(0);
-      expect(login.stdout).toMatch(/^Signed in to Whatalo as usr_hostile for store “/m);
+      // The merchant by name (RFC 7662 username), escaped, with the id beside it.
+      expect(login.stdout).toMatch(/^Signed in to Whatalo as \S.* \(usr_hostile\) for store “/m);
       expectNoRawControls(login.stdout);
 
       const status = await cli(as.issuer, dir, ['status']);
       expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/^ {2}merchant: +\S.* \(usr_hostile\)$/m);
       expectNoRawControls(status.stdout);
 
       introspectionFails = true;

@@ -34,6 +34,8 @@ export async function handleIntrospect(ctx: SandboxContext, req: IncomingMessage
     scope: joinScopes(record.scope),
     client_id: record.clientId,
     sub: grant.merchant,
+    // RFC 7662's human-readable name of the resource owner, so a client can say who signed in.
+    ...(grant.merchant === ctx.data.merchant.id ? { username: ctx.data.merchant.name } : {}),
     whatalo_store_id: grant.storeId,
     token_type: record.kind === 'access' ? 'Bearer' : 'refresh_token',
     exp: Math.floor(record.expiresAt / 1000),
