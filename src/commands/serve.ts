@@ -54,7 +54,15 @@ function retryBaseMs(env: NodeJS.ProcessEnv): number | undefined {
  * With --sandbox the sandbox starts first and its issuer, API base and a memory-only
  * credential store replace the configured ones.
  */
-export async function openSession(ctx: CommandContext): Promise<Session> {
+export interface SessionOptions {
+  /**
+   * Log each distinct credential-store problem once on stderr. A host shows the reason only in
+   * a tool result, which a person setting it up may never see; `call` prints the error itself.
+   */
+  logStoreProblems?: boolean;
+}
+
+export async function openSession(ctx: CommandContext, options: SessionOptions = {}): Promise<Session> {
   const [{ loadConfig }, { createLogger }, { loadCatalog }, { selectTools, initialScopes }, { createServer }, { brokerSource }, { createApiClient }] =
     await Promise.all([
       import('../config.js'),
@@ -102,7 +110,12 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   const requestedScopes = initialScopes(tools);
   const retryBase = retryBaseMs(ctx.env);
   const api = createApiClient({ apiBase: config.apiBase, logger, ...(retryBase === undefined ? {} : { retry: { baseMs: retryBase } }) });
-  const source = brokerSource(config, { logger, requestedScopes, ...(openBrowser ? { openBrowser } : {}) });
+  const source = brokerSource(config, {
+    logger,
+    requestedScopes,
+    ...(openBrowser ? { openBrowser } : {}),
+    ...(options.logStoreProblems ? { onStoreProblem: onceEach((error) => logger.warn(`credential store: ${error.toUserText()}`)) } : {}),
+  });
   const server = createServer({ tools, source, api, logger });
 
   let closing: Promise<void> | undefined;
@@ -119,6 +132,16 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
       })();
       return closing;
     },
+  };
+}
+
+/** Runs `report` for the first occurrence of each distinct message, up to a few, so a failing store cannot flood the log. */
+function onceEach(report: (error: WhataloError) => void): (error: WhataloError) => void {
+  const seen = new Set<string>();
+  return (error) => {
+    if (seen.has(error.message) || seen.size >= 10) return;
+    seen.add(error.message);
+    report(error);
   };
 }
 
@@ -145,7 +168,7 @@ first tool call, in the browser (BROWSER=none prints the URL instead).`,
     // The transport loads while the session is wired, not after it: start-up time is what a host waits for.
     const stdio = import('../server/stdio.js');
     stdio.catch(() => {}); // a failure surfaces at the await below, or not at all if openSession throws
-    const session = await openSession(ctx);
+    const session = await openSession(ctx, { logStoreProblems: true });
     const { serveStdio } = await stdio;
     try {
       await serveStdio(session.server.server, { signal: ctx.signal, logger: session.logger });

@@ -6,13 +6,19 @@
  */
 import type { Broker, BrokerDeps } from '../auth/broker.js';
 import type { Config } from '../config.js';
+import { type WhataloError, isWhataloError } from '../errors.js';
 import type { AccessSource } from './access.js';
 
 export interface BrokerSource extends AccessSource {
   close(): Promise<void>;
 }
 
-export function brokerSource(config: Config, deps: BrokerDeps): BrokerSource {
+export interface BrokerSourceDeps extends BrokerDeps {
+  /** Called when a call fails because the credential store cannot be used (no D-Bus, a locked keyring, a damaged record). */
+  onStoreProblem?: (error: WhataloError) => void;
+}
+
+export function brokerSource(config: Config, deps: BrokerSourceDeps): BrokerSource {
   let broker: Broker | undefined;
   let opening: Promise<Broker> | undefined;
   const open = () => {
@@ -22,7 +28,12 @@ export function brokerSource(config: Config, deps: BrokerDeps): BrokerSource {
   };
   return {
     async ensureAccess(scope, context) {
-      return (await open()).ensureAccess(scope, context);
+      try {
+        return await (await open()).ensureAccess(scope, context);
+      } catch (error) {
+        if (isWhataloError(error, 'CREDENTIAL_STORE')) deps.onStoreProblem?.(error);
+        throw error;
+      }
     },
     invalidate(access) {
       // Only access the broker granted can be invalidated, so it exists by now.
