@@ -133,12 +133,23 @@ process.on('unhandledRejection', (reason) => {
   process.stderr.write(`whatalo-mcp: unhandled rejection (please report it)\n${reportText(detail)}\n`);
 });
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`whatalo-mcp: ${reportText(String(error))}\n`);
-    process.exitCode = 1;
-  },
-);
+/** Longest wait for stdout and stderr to take what was written before the process ends anyway. */
+const FLUSH_LIMIT_MS = 5_000;
+
+/**
+ * A finished command ends the process once its output is flushed, rather than when nothing is
+ * left to keep it alive: whatever a library leaves open (a socket with an unread body, a
+ * timer) must not hold a script's `whatalo-mcp call` after it printed its result.
+ */
+async function exitWhenFlushed(code: number): Promise<void> {
+  process.exitCode = code;
+  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => (stream.writableEnded ? resolve() : stream.write('', () => resolve())));
+  const limit = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_LIMIT_MS).unref());
+  await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), limit]);
+  process.exit(code);
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
+  process.stderr.write(`whatalo-mcp: ${reportText(String(error))}\n`);
+  return exitWhenFlushed(1);
+});

@@ -68,6 +68,15 @@ const USER_AGENT = `whatalo-mcp/${VERSION}`;
 
 /** One attempt's bound: a hung connection must fail over to a retry, not hold the call. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
+/**
+ * A request's whole bound, retries and their pauses included, as a multiple of one attempt's:
+ * 30 s by default, half of the 60 s a host usually waits for a tool call, so the merchant
+ * reads our message rather than the host's "no response". Without it a dripping API held a
+ * call for four attempts, over a minute.
+ */
+const BUDGET_ATTEMPTS = 2;
+/** A retry that would have less time than this left is not worth starting. */
+const MIN_ATTEMPT_MS = 250;
 
 export interface ApiClientOptions {
   apiBase: URL;
@@ -188,6 +197,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     let serverRetries = 0;
     let rateRetries = 0;
     let waitedMs = 0;
+    const deadline = Date.now() + BUDGET_ATTEMPTS * timeoutMs;
+    const nextBackoff = () => retry.baseMs * 2 ** serverRetries;
+    /** A server failure or a network failure is tried again while the policy and the budget allow it. */
+    const mayRetry = () => repeatable && serverRetries < retry.maxServerRetries && deadline - Date.now() - nextBackoff() >= MIN_ATTEMPT_MS;
     const backoff = () => retry.baseMs * 2 ** serverRetries++;
 
     for (;;) {
@@ -208,7 +221,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
             body: req.body === undefined ? undefined : JSON.stringify(req.body),
           },
           // The bound covers the body too: a drip or an endless answer ends like a hang.
-          { what: `Whatalo's API (${req.method} ${req.path})`, maxBytes: API_MAX_BYTES, timeoutMs, signal, fetch: doFetch },
+          {
+            what: `Whatalo's API (${req.method} ${req.path})`,
+            maxBytes: API_MAX_BYTES,
+            timeoutMs: Math.min(timeoutMs, Math.max(MIN_ATTEMPT_MS, deadline - Date.now())),
+            signal,
+            fetch: doFetch,
+          },
         );
       } catch (error) {
         if (signal?.aborted) throw cancelled(error);
@@ -219,7 +238,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           });
         }
         const why = networkReason(error, timeoutMs);
-        if (repeatable && serverRetries < retry.maxServerRetries) {
+        if (mayRetry()) {
           logger.debug('API v1 request failed; retrying', { method: req.method, path: req.path, why });
           await pause(backoff(), signal);
           continue;
@@ -250,7 +269,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         }
         if (wait !== undefined && body.retryAfter === undefined) body.retryAfter = Math.ceil(wait / 1000);
       }
-      if (response.status >= 500 && repeatable && serverRetries < retry.maxServerRetries) {
+      if (response.status >= 500 && mayRetry()) {
         await pause(backoff(), signal);
         continue;
       }

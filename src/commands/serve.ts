@@ -40,12 +40,13 @@ export interface Session {
   close(): Promise<void>;
 }
 
-// Internal, for tests only: shrinks the API client's 5xx backoff (CONTRACT V7's 1 s base) so
-// retry tests stay fast. Not a user setting, hence not in config.ts or the README.
-function retryBaseMs(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env.WHATALO_API_RETRY_BASE_MS;
+// Internal, for tests only: WHATALO_API_RETRY_BASE_MS shrinks the API client's 5xx backoff
+// (CONTRACT V7's 1 s base) and WHATALO_API_TIMEOUT_MS its 15 s bound per attempt, so retry and
+// timeout tests stay fast. Not user settings, hence not in config.ts or the README.
+function internalMs(env: NodeJS.ProcessEnv, name: 'WHATALO_API_RETRY_BASE_MS' | 'WHATALO_API_TIMEOUT_MS'): number | undefined {
+  const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,5}$/.test(raw)) throw new WhataloError('CONFIG_INVALID', `WHATALO_API_RETRY_BASE_MS must be a whole number of milliseconds (got "${raw}")`);
+  if (!/^\d{1,5}$/.test(raw)) throw new WhataloError('CONFIG_INVALID', `${name} must be a whole number of milliseconds (got "${raw}")`);
   return Number(raw);
 }
 
@@ -108,8 +109,14 @@ export async function openSession(ctx: CommandContext, options: SessionOptions =
   }
 
   const requestedScopes = initialScopes(tools);
-  const retryBase = retryBaseMs(ctx.env);
-  const api = createApiClient({ apiBase: config.apiBase, logger, ...(retryBase === undefined ? {} : { retry: { baseMs: retryBase } }) });
+  const retryBase = internalMs(ctx.env, 'WHATALO_API_RETRY_BASE_MS');
+  const timeoutMs = internalMs(ctx.env, 'WHATALO_API_TIMEOUT_MS');
+  const api = createApiClient({
+    apiBase: config.apiBase,
+    logger,
+    ...(retryBase === undefined ? {} : { retry: { baseMs: retryBase } }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
   const source = brokerSource(config, {
     logger,
     requestedScopes,
