@@ -7,12 +7,15 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { browserAvailable } from '../../src/commands/demo.js';
 import { CHROMIUM_BROWSER } from '../auth/kit.js';
 import { runCli } from '../helpers/cli.js';
 
-const demoDirs = () => new Set(readdirSync(os.tmpdir()).filter((name) => name.startsWith('whatalo-demo-')));
+// The demo's throwaway dirs go to this run's own TMPDIR, so another run's demo in the shared /tmp cannot be counted as ours.
+const privateTmp = mkdtempSync(path.join(os.tmpdir(), 'whatalo-demotest-'));
+afterAll(() => rmSync(privateTmp, { recursive: true, force: true }));
+const demoDirs = () => new Set(readdirSync(privateTmp).filter((name) => name.startsWith('whatalo-demo-')));
 
 function expectWholeDemo(stdout: string) {
   expect(stdout).toMatch(/get_store → La Milpa Mercado \(str_\w+\), currency MXN/);
@@ -47,7 +50,7 @@ async function listToolsAsHost(entry: { command: string; args: string[] }): Prom
 describe('whatalo-mcp demo', () => {
   it('with no browser: approves the demo store itself, says so, drives a real stdio server and prints the config entry', async () => {
     const before = demoDirs();
-    const result = await runCli(['demo'], { env: { BROWSER: 'none' }, timeoutMs: 55_000 });
+    const result = await runCli(['demo'], { env: { BROWSER: 'none', TMPDIR: privateTmp }, timeoutMs: 55_000 });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/No browser here: approving the demo store "La Milpa Mercado" \(str_\w+\) automatically/);
@@ -74,8 +77,8 @@ describe('whatalo-mcp demo', () => {
   it.skipIf(chromiumMissing && process.env.WHATALO_TEST_REQUIRE_CHROMIUM !== '1')(
     'with a browser: the merchant approves on the real consent page in headless chromium',
     async () => {
-      const log = path.join(os.tmpdir(), `whatalo-demo-browser-${process.pid}.log`);
-      const result = await runCli(['demo'], { env: { BROWSER: CHROMIUM_BROWSER, WHATALO_TEST_BROWSER_LOG: log }, timeoutMs: 58_000 });
+      const log = path.join(privateTmp, 'browser.log');
+      const result = await runCli(['demo'], { env: { BROWSER: CHROMIUM_BROWSER, WHATALO_TEST_BROWSER_LOG: log, TMPDIR: privateTmp }, timeoutMs: 58_000 });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/approve access on the consent page that opens in your browser/);
       expect(result.stdout).not.toMatch(/No browser here/);
