@@ -5,6 +5,9 @@
  * `serve`; everything else loads when --http is given, so stdio start-up does not pay for it.
  */
 import { WhataloError } from '../errors.js';
+import type { LogLevel } from '../log.js';
+import type { BrokerSource } from '../server/broker-source.js';
+import type { EmbeddedSandbox } from './embedded.js';
 import { type CommandContext, type ParseArgsOptionsConfig, stringFlag } from './command.js';
 
 export const HTTP_OPTIONS = {
@@ -15,6 +18,7 @@ export const HTTP_OPTIONS = {
   upstream: { type: 'string' },
   'allowed-origins': { type: 'string' },
   'allowed-hosts': { type: 'string' },
+  'test-no-auth': { type: 'boolean' },
 } as const satisfies ParseArgsOptionsConfig;
 
 export const HTTP_FLAGS_HELP = `  --http                serve MCP over Streamable HTTP as an OAuth resource server (stateless)
@@ -23,7 +27,9 @@ export const HTTP_FLAGS_HELP = `  --http                serve MCP over Streamabl
   --public-url URL      the URL clients use, e.g. https://mcp.example/mcp (WHATALO_PUBLIC_URL; required)
   --allowed-hosts a,b   extra Host header values accepted (WHATALO_HTTP_ALLOWED_HOSTS)
   --allowed-origins a,b browser origins allowed to call (WHATALO_HTTP_ALLOWED_ORIGINS)
-  --upstream MODE       exchange (default): RFC 8693 token for API v1; forward: send the client's token on (passthrough risk)`;
+  --upstream MODE       exchange (default): RFC 8693 token for API v1; forward: send the client's token on (passthrough risk)
+  --sandbox             with --http: a local fake Whatalo in this process is the AS and API (sign-in approves its first store)
+  --test-no-auth        with --http --sandbox only, for protocol test suites: no Bearer check at all (never in production)`;
 
 function listOf(value: string | undefined): string[] {
   return value ? value.split(/[\s,]+/).filter(Boolean) : [];
@@ -54,13 +60,28 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
     import('../tools/catalog.js'),
     import('../server/http/index.js'),
   ]);
-  const config = loadConfig(ctx.env, {
+  const flags = {
     issuer: stringFlag(ctx, 'issuer'),
     apiBase: stringFlag(ctx, 'api-base'),
     readOnly: ctx.values['read-only'] === true,
     toolsets: stringFlag(ctx, 'toolsets'),
-  });
+  };
+  const sandboxMode = ctx.values.sandbox === true;
+  const noAuth = ctx.values['test-no-auth'] === true;
+  if (noAuth && !sandboxMode)
+    throw new WhataloError(
+      'CONFIG_INVALID',
+      '--test-no-auth turns authentication off and is only for protocol tests against the embedded sandbox: add --sandbox',
+    );
+  if (sandboxMode && (flags.issuer !== undefined || flags.apiBase !== undefined))
+    throw new WhataloError('CONFIG_INVALID', '--sandbox runs its own authorization server and API; drop --issuer and --api-base');
+  let config = loadConfig(ctx.env, flags);
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', format: 'json', write: (line) => ctx.stderr.write(line + '\n') });
+  const embedded = sandboxMode ? await startSandboxFor(ctx, config.logLevel) : undefined;
+  if (embedded) {
+    config = loadConfig(ctx.env, { ...flags, issuer: embedded.sandbox.issuer, apiBase: embedded.sandbox.apiBase, credentialStore: 'memory' });
+    logger.info(`sandbox running at ${embedded.sandbox.issuer}; signing in approves store ${embedded.sandbox.stores[0]?.id ?? '(none)'} by itself`);
+  }
   const portRaw = stringFlag(ctx, 'port') ?? ctx.env.WHATALO_HTTP_PORT ?? '8080';
   const port = Number(portRaw);
   if (!/^\d{1,5}$/.test(portRaw) || port > 65535) throw new WhataloError('CONFIG_INVALID', `--port / WHATALO_HTTP_PORT must be 0 to 65535 (got "${portRaw}")`);
@@ -80,6 +101,16 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
       '--upstream forward: inbound tokens are sent to API v1 as they are (token passthrough); only for an AS whose tokens for this server are valid at the API',
     );
 
+  let unauthenticated: BrokerSource | undefined;
+  if (noAuth && embedded) {
+    // Loud on purpose: this process now answers anyone, as the sandbox's merchant.
+    ctx.stderr.write(
+      'WARNING: --test-no-auth: every request is served WITHOUT authentication, on a sandbox sign-in of this process. For protocol test suites only.\n',
+    );
+    const [{ brokerSource }, { initialScopes }] = await Promise.all([import('../server/broker-source.js'), import('../tools/catalog.js')]);
+    unauthenticated = brokerSource(config, { logger, requestedScopes: initialScopes(tools), openBrowser: embedded.openBrowser });
+  }
+
   const running = await startHttpServer({
     host: stringFlag(ctx, 'host') ?? ctx.env.WHATALO_HTTP_HOST ?? '127.0.0.1',
     port,
@@ -93,6 +124,7 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
     ...(clientId && clientSecret ? { credentials: { client_id: clientId, client_secret: clientSecret } } : {}),
     allowedHosts: listOf(stringFlag(ctx, 'allowed-hosts') ?? ctx.env.WHATALO_HTTP_ALLOWED_HOSTS),
     allowedOrigins: listOf(stringFlag(ctx, 'allowed-origins') ?? ctx.env.WHATALO_HTTP_ALLOWED_ORIGINS),
+    ...(unauthenticated ? { unauthenticated } : {}),
   });
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then exit.
   await new Promise<void>((resolve) => {
@@ -101,5 +133,12 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
   });
   logger.info('shutting down: finishing in-flight requests');
   await running.close();
+  await unauthenticated?.close();
+  await embedded?.sandbox.close();
   return 0;
+}
+
+async function startSandboxFor(ctx: CommandContext, level: LogLevel): Promise<EmbeddedSandbox> {
+  const [{ startEmbeddedSandbox }, { createLogger }] = await Promise.all([import('./embedded.js'), import('../log.js')]);
+  return startEmbeddedSandbox({ logger: createLogger({ level, name: 'sandbox', format: 'json', write: (line) => ctx.stderr.write(line + '\n') }) });
 }

@@ -164,14 +164,8 @@ stdout carries the MCP protocol; logs go to stderr (WHATALO_LOG_LEVEL). Sign-in 
 first tool call, in the browser (BROWSER=none prints the URL instead).`,
   options: SERVE_OPTIONS,
   async run(ctx) {
-    if (ctx.values.http === true) {
-      if (ctx.values.sandbox === true)
-        throw new WhataloError(
-          'CONFIG_INVALID',
-          '--http serves many merchants against a real or separately started AS; run `whatalo-mcp sandbox` and pass --issuer and --api-base',
-        );
-      return (await import('./serve-http.js')).runHttp(ctx);
-    }
+    if (ctx.values.http === true) return (await import('./serve-http.js')).runHttp(ctx);
+    if (ctx.values['test-no-auth'] === true) throw new WhataloError('CONFIG_INVALID', '--test-no-auth applies to --http --sandbox only');
     // The transport loads while the session is wired, not after it: start-up time is what a host waits for.
     const stdio = import('../server/stdio.js');
     stdio.catch(() => {}); // a failure surfaces at the await below, or not at all if openSession throws

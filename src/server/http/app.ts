@@ -18,6 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { ApiClient } from '../../api/client.js';
+import type { AccessSource } from '../access.js';
 import { isWhataloError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { joinScopes } from '../../scopes.js';
@@ -45,6 +46,11 @@ export interface HttpAppOptions {
   retryAfterSeconds?: number;
   /** Readiness: the AS metadata and the RS credentials work. */
   ready(): Promise<boolean>;
+  /**
+   * Tests only (`--test-no-auth`, refused without the embedded sandbox): requests are served
+   * with no Bearer check, every call on this source's credentials.
+   */
+  unauthenticated?: AccessSource;
 }
 
 const METADATA_PREFIX = '/.well-known/oauth-protected-resource';
@@ -218,6 +224,11 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
       );
     }
 
+    if (options.unauthenticated) {
+      log.auth = 'none (--test-no-auth)';
+      return serveMcp(req, res, await readBody(req), undefined, options.unauthenticated);
+    }
+
     const header = req.headers.authorization;
     if (header === undefined || !/^bearer(\s|$)/i.test(header)) throw unauthorized();
     const token = BEARER.exec(header)?.[1];
@@ -272,6 +283,11 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
       resource: publicUrl,
       extra: { [VERIFIED]: verified },
     };
+    return serveMcp(req, res, body, authInfo, source);
+  }
+
+  /** The SDK's transport answers the checked request: a fresh server and transport each time (stateless). */
+  async function serveMcp(req: IncomingMessage, res: ServerResponse, body: unknown, authInfo: AuthInfo | undefined, source: AccessSource): Promise<void> {
     const { server } = createServer({ tools: options.tools, source, api: options.api, logger });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
@@ -280,7 +296,7 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     });
     for (const [k, v] of Object.entries(corsHeaders(req))) res.setHeader(k, v);
     await server.connect(transport);
-    await transport.handleRequest(Object.assign(req, { auth: authInfo }), res, body);
+    await transport.handleRequest(authInfo ? Object.assign(req, { auth: authInfo }) : req, res, body);
   }
 
   return (req, res) => {

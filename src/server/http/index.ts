@@ -11,6 +11,7 @@ import { registerClient } from '../../auth/registration.js';
 import { createApiClient } from '../../api/client.js';
 import { WhataloError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import type { AccessSource } from '../access.js';
 import type { CatalogEntry } from '../../tools/catalog.js';
 import { createHttpApp } from './app.js';
 import { TOKEN_EXCHANGE_GRANT, createTokenValidator } from './tokens.js';
@@ -31,6 +32,8 @@ export interface HttpServeOptions {
   allowedOrigins?: readonly string[];
   maxBodyBytes?: number;
   retryBaseMs?: number;
+  /** Tests only: serve without a Bearer check, every call on this source (see HttpAppOptions). */
+  unauthenticated?: AccessSource;
 }
 
 export interface RunningHttpServer {
@@ -105,6 +108,7 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
       allowedHosts: [...(options.allowedHosts ?? []), `${hostPart}:${address.port}`],
       allowedOrigins: options.allowedOrigins ?? [],
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      ...(options.unauthenticated ? { unauthenticated: options.unauthenticated } : {}),
       async ready() {
         await discoverAuthorizationServer(issuer);
         return true;
