@@ -14,6 +14,10 @@ import { ALL_SCOPES, isReadScope, isScope } from './scopes.js';
 export const DEFAULT_ISSUER = 'https://app.whatalo.com';
 export const DEFAULT_API_BASE = 'https://api.whatalo.com/v1';
 export const MAX_INTROSPECTION_TTL = 60;
+/** HTTP mode's rate limits: per client IP before auth, per store and client after (API v1's own budget per app and store). */
+export const DEFAULT_RATE_LIMITS = Object.freeze({ perIp: 1200, perTenant: 600, windowSeconds: 60 });
+/** AES-256-GCM: the cache key is exactly this many bytes. */
+export const CACHE_KEY_BYTES = 32;
 /** The shortest passphrase the encrypted-file store accepts (README "Configuration"). */
 export const MIN_CREDENTIAL_KEY_LENGTH = 12;
 
@@ -44,6 +48,14 @@ export interface Config {
   readonly clientMetadataUrl: URL | undefined;
   /** `--remote` / `WHATALO_REMOTE_URL`: a remote MCP server to forward to instead of calling API v1. */
   readonly remoteUrl: URL | undefined;
+  /** `WHATALO_REDIS_URL` (HTTP mode): what the replicas of one server share. May carry a password: never logged. */
+  readonly redisUrl: URL | undefined;
+  /** `WHATALO_CACHE_KEY`: 32 bytes that seal what is shared in Redis; without it exchanged tokens stay in each process. */
+  readonly cacheKey: Buffer | undefined;
+  /** HTTP mode: requests per window per client IP (before auth) and per store and client (after); 0 = no limit. */
+  readonly rateLimits: { readonly perIp: number; readonly perTenant: number; readonly windowSeconds: number };
+  /** `WHATALO_TRUST_PROXY_HOPS`: reverse proxies in front that append to X-Forwarded-For; 0 = the socket's address is the client. */
+  readonly trustProxyHops: number;
 }
 
 /** The flags any subcommand may pass through; each is optional. */
@@ -96,6 +108,45 @@ function intInRange(name: string, min: number, max: number, unit: string) {
       return z.NEVER;
     }
     return value;
+  });
+}
+
+/** A Redis URL may carry a password, so its messages never quote it. */
+function redisUrl(name: string) {
+  return z.string().transform((raw, ctx) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379/0 (value not shown)` });
+      return z.NEVER;
+    }
+    return url;
+  });
+}
+
+/** 32 random bytes as 64 hex digits or base64 (`openssl rand -base64 32`); a passphrase would be a weak AES key. */
+function cacheKey(name: string) {
+  return z.string().transform((raw, ctx) => {
+    const text = raw.trim();
+    const key = /^[0-9a-fA-F]{64}$/.test(text)
+      ? Buffer.from(text, 'hex')
+      : /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)
+        ? Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
+        : undefined;
+    if (!key || key.length !== CACHE_KEY_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `${name} must be ${CACHE_KEY_BYTES} random bytes as 64 hex digits or base64 (make one with: openssl rand -base64 32); ` +
+          `got ${key ? `${key.length} bytes` : 'neither hex nor base64'} (value not shown)`,
+      });
+      return z.NEVER;
+    }
+    return key;
   });
 }
 
@@ -164,6 +215,12 @@ const schema = z.object({
     })
     .optional(),
   remoteUrl: httpUrl('--remote / WHATALO_REMOTE_URL').optional(),
+  redisUrl: redisUrl('WHATALO_REDIS_URL').optional(),
+  cacheKey: cacheKey('WHATALO_CACHE_KEY').optional(),
+  rateLimitIp: intInRange('WHATALO_RATE_LIMIT_IP', 0, 1_000_000, 'requests').optional(),
+  rateLimitTenant: intInRange('WHATALO_RATE_LIMIT_TENANT', 0, 1_000_000, 'requests').optional(),
+  rateLimitWindowSeconds: intInRange('WHATALO_RATE_LIMIT_WINDOW', 1, 3600, 'seconds').optional(),
+  trustProxyHops: intInRange('WHATALO_TRUST_PROXY_HOPS', 0, 10, 'proxies').optional(),
 });
 
 /** The platform's per-user config directory, joined with the app name. */
@@ -199,6 +256,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     clientSecret: nonEmpty(env.WHATALO_CLIENT_SECRET),
     clientMetadataUrl: nonEmpty(env.WHATALO_CLIENT_METADATA_URL),
     remoteUrl: flags.remote ?? nonEmpty(env.WHATALO_REMOTE_URL),
+    redisUrl: nonEmpty(env.WHATALO_REDIS_URL),
+    cacheKey: nonEmpty(env.WHATALO_CACHE_KEY),
+    rateLimitIp: nonEmpty(env.WHATALO_RATE_LIMIT_IP),
+    rateLimitTenant: nonEmpty(env.WHATALO_RATE_LIMIT_TENANT),
+    rateLimitWindowSeconds: nonEmpty(env.WHATALO_RATE_LIMIT_WINDOW),
+    trustProxyHops: nonEmpty(env.WHATALO_TRUST_PROXY_HOPS),
   };
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
@@ -223,6 +286,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   if (v.clientSecret && !v.clientId) {
     throw new WhataloError('CONFIG_INVALID', 'WHATALO_CLIENT_SECRET needs WHATALO_CLIENT_ID, the client it belongs to');
   }
+  if (v.cacheKey && !v.redisUrl) {
+    throw new WhataloError(
+      'CONFIG_INVALID',
+      'WHATALO_CACHE_KEY needs WHATALO_REDIS_URL: it seals what replicas share there, and nothing is shared without Redis',
+    );
+  }
   return Object.freeze({
     issuer: v.issuer ?? new URL(DEFAULT_ISSUER),
     apiBase: v.apiBase ?? new URL(DEFAULT_API_BASE),
@@ -240,6 +309,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     clientSecret: v.clientSecret,
     clientMetadataUrl: v.clientMetadataUrl,
     remoteUrl: v.remoteUrl,
+    redisUrl: v.redisUrl,
+    cacheKey: v.cacheKey,
+    rateLimits: Object.freeze({
+      perIp: v.rateLimitIp ?? DEFAULT_RATE_LIMITS.perIp,
+      perTenant: v.rateLimitTenant ?? DEFAULT_RATE_LIMITS.perTenant,
+      windowSeconds: v.rateLimitWindowSeconds ?? DEFAULT_RATE_LIMITS.windowSeconds,
+    }),
+    trustProxyHops: v.trustProxyHops ?? 0,
   });
 }
 

@@ -125,6 +125,10 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
     allowedHosts: listOf(stringFlag(ctx, 'allowed-hosts') ?? ctx.env.WHATALO_HTTP_ALLOWED_HOSTS),
     allowedOrigins: listOf(stringFlag(ctx, 'allowed-origins') ?? ctx.env.WHATALO_HTTP_ALLOWED_ORIGINS),
     ...(unauthenticated ? { unauthenticated } : {}),
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    ...(config.cacheKey ? { cacheKey: config.cacheKey } : {}),
+    rateLimits: config.rateLimits,
+    trustProxyHops: config.trustProxyHops,
   });
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then exit.
   await new Promise<void>((resolve) => {

@@ -4,7 +4,8 @@
  *
  * Order of checks for each request: Host allowlist and Origin (403, DNS rebinding) → CORS
  * preflight (no auth) → route (metadata and health unauthenticated; 404; 405 with Allow) →
- * token in the query string (400) → Bearer token (401 with resource_metadata) → the body
+ * token in the query string (400) → the client address's rate limit (429) → Bearer token
+ * (401 with resource_metadata) → the store and client's rate limit (429) → the body
  * (413, 415, 400) → the scope the called tools need (403 insufficient_scope) → the AS
  * unreachable at any step: 503 with Retry-After, never 401 (a client would start a sign-in
  * loop). Then the SDK's transport answers, with the verified token in `authInfo`.
@@ -25,6 +26,7 @@ import { joinScopes } from '../../scopes.js';
 import type { CatalogEntry } from '../../tools/catalog.js';
 import { requiredScopes, initialScopes } from '../../tools/catalog.js';
 import { createServer } from '../server.js';
+import { type RateLimiter, clientAddress, rateLimitedBody } from './rate-limit.js';
 import { VERIFIED, httpSource } from './source.js';
 import type { TokenValidator, VerifiedToken } from './tokens.js';
 
@@ -51,6 +53,10 @@ export interface HttpAppOptions {
    * with no Bearer check, every call on this source's credentials.
    */
   unauthenticated?: AccessSource;
+  /** Per client address and per store and client; none = no limits. */
+  rateLimiter?: RateLimiter;
+  /** Reverse proxies in front whose X-Forwarded-For entry names the client (rate-limit.ts). */
+  trustProxyHops?: number;
 }
 
 const METADATA_PREFIX = '/.well-known/oauth-protected-resource';
@@ -101,6 +107,13 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
   const challengeScope = joinScopes(initialScopes(options.tools));
   const source = httpSource(tokens);
   const retryAfter = String(options.retryAfterSeconds ?? 5);
+  const limiter = options.rateLimiter;
+  async function spend(kind: 'ip' | 'tenant', subject: string, log: Record<string, unknown>): Promise<void> {
+    const decision = limiter ? await limiter.take(kind, subject) : ({ allowed: true } as const);
+    if (decision.allowed) return;
+    log.rate_limited = kind;
+    throw new HttpFailure(429, rateLimitedBody(kind, decision), { 'retry-after': String(decision.retryAfterSeconds) });
+  }
 
   const challenge = (extra: Record<string, string> = {}, scope = challengeScope) =>
     [
@@ -229,6 +242,7 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
       return serveMcp(req, res, await readBody(req), undefined, options.unauthenticated);
     }
 
+    await spend('ip', clientAddress(req, options.trustProxyHops ?? 0), log);
     const header = req.headers.authorization;
     if (header === undefined || !/^bearer(\s|$)/i.test(header)) throw unauthorized();
     const token = BEARER.exec(header)?.[1];
@@ -243,6 +257,7 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     if (!verified) throw unauthorized('the access token is inactive, expired, revoked or was issued for another resource');
     log.store = verified.storeId;
     log.client = verified.clientId;
+    await spend('tenant', `${verified.storeId}:${verified.clientId}`, log);
 
     const body = await readBody(req);
     const tools = (Array.isArray(body) ? body : [body]).flatMap((m) =>

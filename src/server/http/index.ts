@@ -2,10 +2,12 @@
  * `serve --http`: the resource server on a port. Discovers the AS, gets the RS's own
  * credentials (pre-provisioned, or DCR with `resource` = the public URL, CONTRACT A11),
  * refuses to start when the AS cannot exchange tokens for API v1 (unless the operator chose
- * to forward), and closes gracefully: in-flight requests finish, new ones are refused.
+ * to forward), and closes gracefully: in-flight requests finish, new ones are refused. With
+ * a Redis URL, the replicas of one deployment share their caches and rate limits there.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuthorizationServer } from 'oauth4webapi';
 import { discoverAuthorizationServer } from '../../auth/discovery.js';
 import { registerClient } from '../../auth/registration.js';
 import { createApiClient } from '../../api/client.js';
@@ -14,7 +16,10 @@ import type { Logger } from '../../log.js';
 import type { AccessSource } from '../access.js';
 import type { CatalogEntry } from '../../tools/catalog.js';
 import { createHttpApp } from './app.js';
-import { TOKEN_EXCHANGE_GRANT, createTokenValidator } from './tokens.js';
+import { type RateLimits, createRateLimiter } from './rate-limit.js';
+import { type SharedStore, connectRedis } from './redis.js';
+import { deploymentNamespace } from './shared-state.js';
+import { TOKEN_EXCHANGE_GRANT, createTokenValidator, tokenFleet } from './tokens.js';
 
 export interface HttpServeOptions {
   host: string;
@@ -34,6 +39,13 @@ export interface HttpServeOptions {
   retryBaseMs?: number;
   /** Tests only: serve without a Bearer check, every call on this source (see HttpAppOptions). */
   unauthenticated?: AccessSource;
+  /** WHATALO_REDIS_URL: share the introspection cache and rate limits with the other replicas. */
+  redisUrl?: URL;
+  /** WHATALO_CACHE_KEY (32 bytes): seal what is shared, and share exchanged tokens too. */
+  cacheKey?: Buffer;
+  /** None = no limits. */
+  rateLimits?: RateLimits;
+  trustProxyHops?: number;
 }
 
 export interface RunningHttpServer {
@@ -70,6 +82,25 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
       client_id: registered.client_id,
     });
   }
+  const store = options.redisUrl ? await connectRedis(options.redisUrl, logger) : undefined;
+  try {
+    return await listen(options, as, credentials, store);
+  } catch (error) {
+    await store?.close();
+    throw error;
+  }
+}
+
+async function listen(
+  options: HttpServeOptions,
+  as: AuthorizationServer,
+  credentials: { client_id: string; client_secret: string },
+  store: SharedStore | undefined,
+): Promise<RunningHttpServer> {
+  const { logger, issuer } = options;
+  const namespace = deploymentNamespace(issuer, options.publicUrl);
+  if (store && !options.cacheKey && options.upstream === 'exchange')
+    logger.info('exchanged tokens stay in each replica: set WHATALO_CACHE_KEY to share them, sealed, through Redis');
   const tokens = createTokenValidator(
     // The RS registers for, and is provisioned with, HTTP Basic.
     {
@@ -78,6 +109,7 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
       credentials: { ...credentials, token_endpoint_auth_method: 'client_secret_basic' },
       ttlSeconds: options.introspectionTtlSeconds,
       apiBase: options.apiBase,
+      fleet: tokenFleet({ store, cacheKey: options.cacheKey, namespace }),
     },
     options.upstream,
   );
@@ -109,6 +141,8 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
       allowedOrigins: options.allowedOrigins ?? [],
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
       ...(options.unauthenticated ? { unauthenticated: options.unauthenticated } : {}),
+      ...(options.rateLimits ? { rateLimiter: createRateLimiter(options.rateLimits, { store, namespace }) } : {}),
+      trustProxyHops: options.trustProxyHops ?? 0,
       async ready() {
         await discoverAuthorizationServer(issuer);
         return true;
@@ -127,7 +161,7 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
         server.close(() => resolve());
         // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
         server.closeIdleConnections();
-      });
+      }).then(() => store?.close());
       return closing;
     },
   };

@@ -6,17 +6,20 @@
  * Both caches are keyed by a digest of the token, never the token. `active:true` lives at
  * most min(TTL ≤ 60 s, exp − now) (A12); `active:false` and failures are never kept, so a
  * revoked token is refused at the next request after its entry ends. One request per token
- * is in flight at a time; a bounded number of entries is kept, oldest dropped first.
+ * is in flight at a time; a bounded number of entries is kept, oldest dropped first. With
+ * Redis, a replica looks in the fleet's caches (shared-state.ts) before asking the AS.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
  */
 import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
+import { z } from 'zod';
 import { WhataloError } from '../../errors.js';
 import { introspectToken } from '../../auth/introspection.js';
 import { type ClientCredentials, clientAuth, requestOptions } from '../../auth/oauth.js';
 import { splitScopes } from '../../scopes.js';
+import { type FleetCaches, type FleetOptions, createFleetCaches } from './shared-state.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -35,6 +38,29 @@ export interface VerifiedToken {
   exp: number;
 }
 
+/** The token API v1 gets for an inbound one, and its scopes. */
+export interface UpstreamToken {
+  accessToken: string;
+  scopes: string[];
+}
+
+/** Entries read back from Redis are checked like any remote answer. */
+const verifiedShape = z.object({ clientId: z.string(), storeId: z.string(), merchant: z.string(), scopes: z.array(z.string()), exp: z.number() });
+const upstreamShape = z.object({ accessToken: z.string().min(1), scopes: z.array(z.string()) });
+const parsed =
+  <T>(shape: z.ZodType<T>) =>
+  (value: unknown): T | null => {
+    const result = shape.safeParse(value);
+    return result.success ? result.data : null;
+  };
+
+/** What this replica shares with the others of its deployment: nothing, unless given Redis. */
+export type TokenFleet = FleetCaches<VerifiedToken, UpstreamToken>;
+
+export function tokenFleet(options: Omit<FleetOptions<VerifiedToken, UpstreamToken>, 'parseIntrospection' | 'parseExchange'>): TokenFleet {
+  return createFleetCaches({ ...options, parseIntrospection: parsed(verifiedShape), parseExchange: parsed(upstreamShape) });
+}
+
 export interface TokenDeps {
   as: oauth.AuthorizationServer;
   issuer: URL;
@@ -42,6 +68,8 @@ export interface TokenDeps {
   /** Seconds; already ≤ 60. */
   ttlSeconds: number;
   apiBase: URL;
+  /** The caches this replica shares with its fleet; none by default. */
+  fleet?: TokenFleet;
   now?: () => number;
   fetch?: typeof fetch;
 }
@@ -89,7 +117,7 @@ export interface TokenValidator {
   /** The token's facts, or null when it is inactive, unknown, expired or for another resource. Throws AS_UNREACHABLE. */
   verify(token: string): Promise<VerifiedToken | null>;
   /** The token to send API v1 for an inbound token that `verify` accepted. Throws AUTH_REQUIRED, AS_UNREACHABLE. */
-  upstreamToken(token: string, verified: VerifiedToken): Promise<{ accessToken: string; scopes: string[] }>;
+  upstreamToken(token: string, verified: VerifiedToken): Promise<UpstreamToken>;
   /** API v1 refused what upstreamToken gave: forget it (and the introspection), so the next call starts over. */
   forget(token: string): void;
   counts(): { introspections: number; exchanges: number };
@@ -103,7 +131,8 @@ export function createTokenValidator(deps: TokenDeps, upstream: 'exchange' | 'fo
   const now = deps.now ?? Date.now;
   const ttlMs = deps.ttlSeconds * 1000;
   const introspected = expiringCache<VerifiedToken>(now);
-  const exchanged = expiringCache<{ accessToken: string; scopes: string[] }>(now);
+  const exchanged = expiringCache<UpstreamToken>(now);
+  const fleet = deps.fleet ?? tokenFleet({ store: undefined, cacheKey: undefined, namespace: '' });
   const http = () => ({ fetch: deps.fetch, signal: AbortSignal.timeout(AS_TIMEOUT_MS) });
   let introspections = 0;
   let exchanges = 0;
@@ -158,10 +187,20 @@ export function createTokenValidator(deps: TokenDeps, upstream: 'exchange' | 'fo
       const key = tokenDigest(token);
       const hit = introspected.get(key);
       if (hit) return hit;
-      const verified = await introspected.once(key, () => introspect(token));
-      if (verified) introspected.set(key, verified, Math.min(now() + ttlMs, verified.exp * 1000));
-      // An inactive inbound token takes its exchanged token with it.
-      else exchanged.delete(key);
+      const verified = await introspected.once(key, async () => {
+        const got = await fleet.introspections.fetch(key, async () => {
+          const fresh = await introspect(token);
+          return fresh && { value: fresh, until: Math.min(now() + ttlMs, fresh.exp * 1000) };
+        });
+        // Another replica's deadline, bounded again by this one's clock and TTL.
+        if (got) introspected.set(key, got.value, Math.min(got.until, now() + ttlMs, got.value.exp * 1000));
+        return got?.value ?? null;
+      });
+      if (!verified) {
+        // An inactive inbound token takes its exchanged token with it, in every replica's reach.
+        exchanged.delete(key);
+        await fleet.exchanges.delete(key);
+      }
       return verified;
     },
     async upstreamToken(token, verified) {
@@ -169,20 +208,23 @@ export function createTokenValidator(deps: TokenDeps, upstream: 'exchange' | 'fo
       const key = tokenDigest(token);
       const hit = exchanged.get(key);
       if (hit) return hit;
-      let until = 0;
       const got = await exchanged.once(key, async () => {
-        const result = await exchange(token, verified);
-        until = result.expiresAt;
-        return { accessToken: result.accessToken, scopes: result.scopes };
+        const entry = await fleet.exchanges.fetch(key, async () => {
+          const result = await exchange(token, verified);
+          return { value: { accessToken: result.accessToken, scopes: result.scopes }, until: result.expiresAt };
+        });
+        if (entry) exchanged.set(key, entry.value, Math.min(entry.until, verified.exp * 1000));
+        return entry?.value ?? null;
       });
       if (!got) throw new WhataloError('AUTH_REQUIRED', 'Whatalo gave no token for API v1.');
-      if (until > 0) exchanged.set(key, got, until);
       return got;
     },
     forget(token) {
       const key = tokenDigest(token);
       introspected.delete(key);
       exchanged.delete(key);
+      void fleet.introspections.delete(key);
+      void fleet.exchanges.delete(key);
     },
     counts: () => ({ introspections, exchanges }),
   };
