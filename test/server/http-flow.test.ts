@@ -3,81 +3,17 @@
  * Client, StreamableHTTPClientTransport and OAuth client (discovery from the 401, RFC 9728
  * metadata, DCR, PKCE, refresh, step-up on 403) against the sandbox AS over real sockets.
  */
-import { randomBytes } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { UnauthorizedError, auth } from '@modelcontextprotocol/sdk/client/auth.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { OAuthClientInformationMixed } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHttpServer } from '../../src/server/http/index.js';
 import { clearFaults, setFaults } from '../helpers/faults.js';
 import { sweepForTokens } from '../helpers/leaks.js';
 import { startTestHttpServer } from '../helpers/http-server.js';
+import { TestProvider, connect } from '../helpers/sdk-http-client.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
-
-/** A host application's OAuth client, as the SDK asks one to be: it follows the auto-approving consent by itself. */
-class TestProvider implements OAuthClientProvider {
-  info: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = '';
-  code: string | undefined;
-  authorizations: URL[] = [];
-  get redirectUrl() {
-    return 'http://127.0.0.1/callback';
-  }
-  get clientMetadata() {
-    return {
-      client_name: 'SDK test host',
-      redirect_uris: ['http://127.0.0.1/callback'],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  state() {
-    return randomBytes(16).toString('base64url');
-  }
-  clientInformation() {
-    return this.info;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.info = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  async redirectToAuthorization(url: URL) {
-    this.authorizations.push(url);
-    const answer = await fetch(url, { redirect: 'manual' });
-    this.code = new URL(answer.headers.get('location')!).searchParams.get('code') ?? undefined;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}
-
-/** Connects the SDK client, signing in when the server says 401 (the SDK's documented pattern). */
-async function connect(url: URL, provider: TestProvider): Promise<Client> {
-  const client = new Client({ name: 'sdk-test-host', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(url, { authProvider: provider });
-  try {
-    await client.connect(transport);
-    return client;
-  } catch (error) {
-    if (!(error instanceof UnauthorizedError)) throw error;
-    await transport.finishAuth(provider.code!);
-    const again = new Client({ name: 'sdk-test-host', version: '1.0.0' });
-    await again.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
-    return again;
-  }
-}
 
 /**
  * Calls a tool; on 403 insufficient_scope the SDK's transport (1.32) first refreshes, which
