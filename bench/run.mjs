@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { coldStart } from './cold-start.mjs';
 import { context } from './context.mjs';
 import { economy } from './economy.mjs';
+import { httpFleet } from './http-fleet.mjs';
 import { directProductGetter } from './lib/direct.mjs';
 import { callTool, openSession } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
@@ -40,6 +41,8 @@ const PLANS = {
     economyBurst: 100,
     memoryWarmup: 5000,
     memoryCalls: 20_000,
+    fleetTokens: 20,
+    fleetRequestsPerToken: 60,
   },
   quick: {
     coldRuns: 3,
@@ -53,11 +56,13 @@ const PLANS = {
     economyBurst: 100,
     memoryWarmup: 300,
     memoryCalls: 1000,
+    fleetTokens: 3,
+    fleetRequestsPerToken: 6,
   },
 };
 
 // Economy runs last: it moves the sandbox clock past every token's lifetime.
-const BENCHMARKS = ['context', 'result_bytes', 'cold_start', 'overhead', 'throughput', 'memory', 'economy'];
+const BENCHMARKS = ['context', 'result_bytes', 'cold_start', 'overhead', 'throughput', 'memory', 'http_fleet', 'economy'];
 const NEEDS_CALLS = new Set(['overhead', 'throughput', 'memory', 'economy']);
 // High enough that no benchmark ever meets a 429 (the sandbox's maximum).
 const SANDBOX_RATE_LIMIT = 1_000_000;
@@ -114,7 +119,7 @@ async function main() {
   const sandbox = await startSandboxProcess(ROOT, { rateLimit: SANDBOX_RATE_LIMIT });
   const ctx = { sandbox };
   const rows = [];
-  const fns = { context, result_bytes: resultSize, cold_start: coldStart, overhead, throughput, memory, economy };
+  const fns = { context, result_bytes: resultSize, cold_start: coldStart, overhead, throughput, memory, http_fleet: httpFleet, economy };
   let calls; // one promise: a failed preparation is reported once per benchmark, not retried
   for (const name of BENCHMARKS.filter((b) => only.includes(b))) {
     progress(`${name}…`);

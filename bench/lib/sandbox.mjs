@@ -14,8 +14,11 @@ async function json(response, what) {
   return JSON.parse(text);
 }
 
-/** Signs the bench in as its own client; the sandbox must run with --auto-approve. */
-export async function directToken(issuer, scope) {
+/**
+ * Signs the bench in as its own client; the sandbox must run with --auto-approve. `resource`
+ * (RFC 8707) asks for a token for that server instead of for API v1.
+ */
+export async function directToken(issuer, scope, { resource } = {}) {
   const client = await json(
     await fetch(`${issuer}/oauth/register`, {
       method: 'POST',
@@ -41,6 +44,7 @@ export async function directToken(issuer, scope) {
     state,
     code_challenge: challenge,
     code_challenge_method: 'S256',
+    ...(resource ? { resource } : {}),
   })) {
     authorize.searchParams.set(k, v);
   }
@@ -62,6 +66,7 @@ export async function directToken(issuer, scope) {
         redirect_uri: REDIRECT_URI,
         code_verifier: verifier,
         client_id: client.client_id,
+        ...(resource ? { resource } : {}),
       }).toString(),
     }),
     'token exchange',
