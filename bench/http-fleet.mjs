@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { killPid, onCleanup } from './lib/proc.mjs';
+import { stopOnCleanup } from './lib/proc.mjs';
 import { directToken, resetStats, stats } from './lib/sandbox.mjs';
 import { ROOT } from './lib/servers.mjs';
 
@@ -30,14 +30,7 @@ async function freePort() {
 /** Spawns a child that is ready once its output matches `ready`; ended by the bench's cleanup. */
 async function startChild(name, command, args, env, ready) {
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = onCleanup(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => killPid(child.pid), 3000);
-    await exited;
-    clearTimeout(timer);
-  });
+  const stop = stopOnCleanup(child);
   let output = '';
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} was not ready within 30 s:\n${output.slice(-2000)}`)), 30_000);

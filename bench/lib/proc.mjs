@@ -57,6 +57,18 @@ export function rssOf(pid) {
   return Number(match[1]) * 1024;
 }
 
+/** Ends `child` with the bench's cleanup (SIGTERM, SIGKILL after 3 s); returns the function that ends it now. */
+export function stopOnCleanup(child) {
+  return onCleanup(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => killPid(child.pid), 3000);
+    await exited;
+    clearTimeout(timer);
+  });
+}
+
 /**
  * Starts `node dist/cli.js sandbox` in its own process, so neither the bench client nor
  * the server under test shares an event loop with the API they call. Resolves with the
@@ -68,14 +80,7 @@ export async function startSandboxProcess(root, { rateLimit }) {
     env: { ...process.env, WHATALO_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const stop = onCleanup(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => killPid(child.pid), 3000);
-    await exited;
-    clearTimeout(timer);
-  });
+  const stop = stopOnCleanup(child);
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);

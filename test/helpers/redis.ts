@@ -18,6 +18,10 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** Starts it again, empty, on the same port. */
   restart(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing is answered, as a server stuck in swap or a long fork would. */
+  pause(): void;
+  /** SIGCONT */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -63,6 +67,11 @@ export async function startRedis(): Promise<TestRedis> {
       await ended(child, 'SIGKILL');
       child = await launch(port);
     },
-    stop: () => ended(child, 'SIGTERM'),
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    async stop() {
+      child.kill('SIGCONT');
+      await ended(child, 'SIGTERM');
+    },
   };
 }

@@ -10,6 +10,7 @@
  * warning per replica (then one line when it is back). No token in any log line.
  */
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, type Socket, createServer as createNetServer } from 'node:net';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS, loadConfig } from '../../src/config.js';
@@ -263,8 +264,13 @@ describe.skipIf(!hasRedis)('serve --http: three replicas sharing one Redis', () 
   });
 });
 
-describe.skipIf(!hasRedis)('serve --http with Redis down from the start', () => {
+describe.skipIf(!hasRedis)('serve --http when Redis is down from the start, or hangs', () => {
   const sb = useTestSandbox();
+
+  async function signedIn(publicUrl: URL): Promise<string> {
+    const client = await register(sb, { client_name: 'Single-replica tenant' });
+    return (await signIn(sb, client, { scope: SCOPE, storeId: sb.stores[0]!.id, tokenExtra: { resource: publicUrl.href } })).access_token;
+  }
 
   it('starts, serves from its own caches with one warning, and still refuses what it must', async () => {
     const lines: string[] = [];
@@ -290,6 +296,56 @@ describe.skipIf(!hasRedis)('serve --http with Redis down from the start', () => 
     const warned = warnings(lines.join('\n'));
     expect(warned).toHaveLength(1);
     expect(warned[0]!.msg).toMatch(/^Redis unreachable/);
+  });
+
+  it('starts against a Redis that accepts connections and never answers, within its connect bound', async () => {
+    const sockets = new Set<Socket>();
+    const blackHole = createNetServer((socket) => sockets.add(socket.on('error', () => {})));
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const lines: string[] = [];
+    try {
+      const { server, publicUrl } = await startTestHttpServer(sb, {
+        redisUrl: new URL(`redis://127.0.0.1:${(blackHole.address() as AddressInfo).port}`),
+        log: (line) => lines.push(line),
+      });
+      try {
+        expect((await getStore(publicUrl.origin, await signedIn(publicUrl))).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => blackHole.close(() => resolve()));
+    }
+    expect(warnings(lines.join('\n')).map((w) => w.msg)).toEqual([expect.stringMatching(/^Redis unreachable/)]);
+  });
+
+  it('keeps answering while Redis hangs mid-run (every wait on it is bounded), drops it with one warning, and says when it is back', async () => {
+    const redis = await startRedis();
+    const lines: string[] = [];
+    const text = () => lines.join('\n');
+    try {
+      const { server, publicUrl } = await startTestHttpServer(sb, { redisUrl: new URL(redis.url), log: (line) => lines.push(line) });
+      try {
+        const base = publicUrl.origin;
+        const warm = await signedIn(publicUrl);
+        expect((await getStore(base, warm)).status).toBe(200);
+        redis.pause();
+        // A new token needs Redis first (lookup, lease): each of those waits gives up, and the replica asks the AS itself.
+        for (const token of [warm, await signedIn(publicUrl), await signedIn(publicUrl)]) expect((await getStore(base, token)).status).toBe(200);
+        await eventually('the replica to give the hung Redis up', () => /Redis unreachable/.test(text()));
+        expect((await getStore(base, await signedIn(publicUrl))).status).toBe(200);
+        redis.resume();
+        await eventually('the replica to reconnect', () => /Redis reconnected/.test(text()));
+        expect((await getStore(base, await signedIn(publicUrl))).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await redis.stop();
+    }
+    expect(warnings(text()).map((w) => w.msg)).toEqual([expect.stringMatching(/^Redis unreachable/)]);
+    expect(text().match(/Redis reconnected/g)).toHaveLength(1);
   });
 });
 
