@@ -10,11 +10,13 @@
  * warning per replica (then one line when it is back). No token in any log line.
  */
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { type AddressInfo, type Socket, createServer as createNetServer } from 'node:net';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS, loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
+import { clientAddress } from '../../src/server/http/rate-limit.js';
 import { connectRedis } from '../../src/server/http/redis.js';
 import { tokenDigest, tokenFleet } from '../../src/server/http/tokens.js';
 import { type CliRun, spawnCli } from '../helpers/cli.js';
@@ -419,7 +421,7 @@ describe.skipIf(!hasRedis)('what the fleet keeps in Redis', () => {
   });
 });
 
-describe('Redis and rate-limit configuration', () => {
+describe('Redis and rate-limit configuration, client addresses', () => {
   it('refuses a cache key of the wrong length, a non-Redis URL and a key without Redis, without echoing the values', () => {
     const short = randomBytes(16).toString('base64');
     expect(() => loadConfig({ WHATALO_REDIS_URL: 'redis://127.0.0.1:6379', WHATALO_CACHE_KEY: short })).toThrow(
@@ -439,5 +441,16 @@ describe('Redis and rate-limit configuration', () => {
     }
     expect(loadConfig({}).rateLimits).toEqual(DEFAULT_RATE_LIMITS);
     expect(loadConfig({}).redisUrl).toBeUndefined();
+  });
+
+  it('takes the client address from the socket, or that many X-Forwarded-For entries from the right as there are trusted proxies', () => {
+    const req = (forwarded?: string) =>
+      ({ socket: { remoteAddress: '10.0.0.2' }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } }) as unknown as IncomingMessage;
+    expect(clientAddress(req('203.0.113.9'), 0)).toBe('10.0.0.2');
+    // The left entries are whatever the client wrote: one trusted proxy means only its own entry counts.
+    expect(clientAddress(req('198.51.100.1, 203.0.113.9'), 1)).toBe('203.0.113.9');
+    expect(clientAddress(req('198.51.100.1, 203.0.113.9'), 2)).toBe('198.51.100.1');
+    expect(clientAddress(req(), 1)).toBe('10.0.0.2');
+    expect(clientAddress(req('not-an-address'), 1)).toBe('10.0.0.2');
   });
 });

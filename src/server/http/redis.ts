@@ -81,7 +81,7 @@ export async function connectRedis(url: URL, logger: Logger): Promise<SharedStor
     if (lost || closed) return;
     lost = true;
     const reason = cause instanceof Error ? cause.message : 'connection lost';
-    logger.warn('Redis unreachable: each replica uses its own caches and rate limits until it is back (auth is still checked)', {
+    logger.warn('Redis unreachable: this replica uses its own caches and rate limits until it is back (tokens are still checked)', {
       redis: where,
       reason,
     });
