@@ -6,11 +6,9 @@
  * redis-server (started here on a free loopback port, nothing saved) with a cache key, and
  * without Redis. Counts are exact: introspections and exchanges per token per TTL.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { stopOnCleanup } from './lib/proc.mjs';
+import { freePort, startChild } from './lib/proc.mjs';
 import { directToken, resetStats, stats } from './lib/sandbox.mjs';
 import { ROOT } from './lib/servers.mjs';
 
@@ -18,38 +16,6 @@ const REPLICAS = 3;
 const REDIS_SERVER = '/usr/bin/redis-server';
 const CONCURRENCY = 16;
 const SCOPE = 'read:store';
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Spawns a child that is ready once its output matches `ready`; ended by the bench's cleanup. */
-async function startChild(name, command, args, env, ready) {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = stopOnCleanup(child);
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} was not ready within 30 s:\n${output.slice(-2000)}`)), 30_000);
-    const onData = (chunk) => {
-      output = (output + chunk).slice(-20_000);
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before it was ready:\n${output.slice(-2000)}`));
-    });
-  });
-  return stop;
-}
 
 async function startRedis() {
   if (!existsSync(REDIS_SERVER)) throw new Error(`${REDIS_SERVER} is absent (apt-get install redis-server)`);

@@ -26,20 +26,24 @@ async function growth(spec, makeCall, plan) {
       await pool(Math.min(step, plan.memoryCalls - done), CONCURRENCY, call);
       samples.push(rssOf(session.pid));
     }
-    const half = Math.ceil(samples.length / 2);
-    const firstPeak = Math.max(...samples.slice(0, half));
-    const secondPeak = Math.max(...samples.slice(half));
-    return {
-      after_initialize: +(session.rssAfterInit / MB).toFixed(1),
-      after_warmup: +(start / MB).toFixed(1),
-      peak_first_half: +(firstPeak / MB).toFixed(1),
-      peak_second_half: +(secondPeak / MB).toFixed(1),
-      growth: secondPeak / firstPeak - 1,
-      samples_mb: samples.map((v) => +(v / MB).toFixed(1)),
-    };
+    return { after_initialize: +(session.rssAfterInit / MB).toFixed(1), ...envelope(samples) };
   } finally {
     await session.close();
   }
+}
+
+/** The RSS envelope of `samples` (bytes; the first is taken after the warm-up): second-half peak ÷ first-half peak. */
+export function envelope(samples) {
+  const half = Math.ceil(samples.length / 2);
+  const firstPeak = Math.max(...samples.slice(0, half));
+  const secondPeak = Math.max(...samples.slice(half));
+  return {
+    after_warmup: +(samples[0] / MB).toFixed(1),
+    peak_first_half: +(firstPeak / MB).toFixed(1),
+    peak_second_half: +(secondPeak / MB).toFixed(1),
+    growth: secondPeak / firstPeak - 1,
+    samples_mb: samples.map((v) => +(v / MB).toFixed(1)),
+  };
 }
 
 export async function memory(ctx, plan) {

@@ -17,6 +17,7 @@ import { coldStart } from './cold-start.mjs';
 import { context } from './context.mjs';
 import { economy } from './economy.mjs';
 import { httpFleet } from './http-fleet.mjs';
+import { http } from './http.mjs';
 import { directProductGetter } from './lib/direct.mjs';
 import { callTool, openSession } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
@@ -43,6 +44,9 @@ const PLANS = {
     memoryCalls: 20_000,
     fleetTokens: 20,
     fleetRequestsPerToken: 60,
+    httpThroughputCalls: 2000,
+    httpMemoryWarmup: 5000,
+    httpMemoryCalls: 100_000,
   },
   quick: {
     coldRuns: 3,
@@ -58,12 +62,16 @@ const PLANS = {
     memoryCalls: 1000,
     fleetTokens: 3,
     fleetRequestsPerToken: 6,
+    httpThroughputCalls: 300,
+    // The 100k-request RSS figure is for full runs only.
+    httpMemoryWarmup: 0,
+    httpMemoryCalls: 0,
   },
 };
 
 // Economy runs last: it moves the sandbox clock past every token's lifetime.
-const BENCHMARKS = ['context', 'result_bytes', 'cold_start', 'overhead', 'throughput', 'memory', 'http_fleet', 'economy'];
-const NEEDS_CALLS = new Set(['overhead', 'throughput', 'memory', 'economy']);
+const BENCHMARKS = ['context', 'result_bytes', 'cold_start', 'overhead', 'throughput', 'memory', 'http', 'http_fleet', 'economy'];
+const NEEDS_CALLS = new Set(['overhead', 'throughput', 'memory', 'http', 'economy']);
 // High enough that no benchmark ever meets a 429 (the sandbox's maximum).
 const SANDBOX_RATE_LIMIT = 1_000_000;
 const TOOL = 'get_product';
@@ -101,7 +109,7 @@ async function prepareCalls(sandbox) {
   const callMcp = callerFor(main);
   // The first call signs in (BROWSER follows the auto-approved consent) and fills the cache.
   await callMcp();
-  return { callDirect, callFloor, callMcp, callerFor };
+  return { callDirect, callFloor, callMcp, callerFor, direct: { token, storeId, productId } };
 }
 
 async function main() {
@@ -119,7 +127,7 @@ async function main() {
   const sandbox = await startSandboxProcess(ROOT, { rateLimit: SANDBOX_RATE_LIMIT });
   const ctx = { sandbox };
   const rows = [];
-  const fns = { context, result_bytes: resultSize, cold_start: coldStart, overhead, throughput, memory, http_fleet: httpFleet, economy };
+  const fns = { context, result_bytes: resultSize, cold_start: coldStart, overhead, throughput, memory, http, http_fleet: httpFleet, economy };
   let calls; // one promise: a failed preparation is reported once per benchmark, not retried
   for (const name of BENCHMARKS.filter((b) => only.includes(b))) {
     progress(`${name}…`);

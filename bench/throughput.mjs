@@ -14,7 +14,16 @@ const ORDERS = [
 ];
 
 export async function throughput(ctx, plan) {
-  const fns = { mcp: ctx.callMcp, floor: ctx.callFloor, direct: ctx.callDirect };
+  return throughputFigures({ mcp: ctx.callMcp, floor: ctx.callFloor, direct: ctx.callDirect }, plan, {
+    id: 'throughput',
+    figure: '3. Throughput',
+    unit: 'calls/s',
+    min: 0.95,
+  });
+}
+
+/** One row per concurrency for three callers (`mcp`, `floor`, `direct`): mcp ÷ floor, target ≥ `labels.min`. */
+export async function throughputFigures(fns, plan, labels) {
   const figures = [];
   for (const concurrency of plan.concurrencies) {
     const rate = { mcp: [], floor: [], direct: [] };
@@ -24,17 +33,17 @@ export async function throughput(ctx, plan) {
         rate[side].push((plan.throughputCalls / ms) * 1000);
       }
     }
-    // The floor is the yardstick: what the same SDK and stdio allow for one forwarding tool.
+    // The floor is the yardstick: what the same SDK and transport allow for one forwarding tool.
     const ratio = summary(rate.mcp.map((v, i) => v / rate.floor[i]));
     figures.push({
-      id: `throughput_c${concurrency}`,
-      figure: `3. Throughput at concurrency ${concurrency} (vs the floor server)`,
-      unit: 'calls/s',
+      id: `${labels.id}_c${concurrency}`,
+      figure: `${labels.figure} at concurrency ${concurrency} (vs the floor server)`,
+      unit: labels.unit,
       whatalo: summary(rate.mcp),
       baseline: summary(rate.floor),
       ratio,
-      target: { kind: 'ratio', min: 0.95, text: 'ratio ≥ 0.95' },
-      met: ratio.median >= 0.95,
+      target: { kind: 'ratio', min: labels.min, text: `ratio ≥ ${labels.min}` },
+      met: ratio.median >= labels.min,
       detail: {
         calls_per_run: plan.throughputCalls,
         runs: plan.throughputRuns,

@@ -4,9 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const cleanups = new Set();
 
@@ -93,4 +97,38 @@ export async function startSandboxProcess(root, { rateLimit }) {
   lines.close();
   const info = JSON.parse(first);
   return { issuer: info.issuer, apiBase: info.api_base, stores: info.stores, pid: child.pid, stop };
+}
+
+/** A port free on 127.0.0.1 right now. */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Spawns a child (from the repo root) that is ready once its output matches `ready`; ended by the bench's cleanup. */
+export async function startChild(name, command, args, env, ready) {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = stopOnCleanup(child);
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} was not ready within 30 s:\n${output.slice(-2000)}`)), 30_000);
+    const onData = (chunk) => {
+      output = (output + chunk).slice(-20_000);
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before it was ready:\n${output.slice(-2000)}`));
+    });
+  });
+  // The pid rides on the stop function, as the Redis URL does for startRedis.
+  return Object.assign(stop, { pid: child.pid });
 }

@@ -3,10 +3,9 @@
  * root with the same small environment, so the only difference is the code they load.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { tempDir } from './proc.mjs';
+import { ROOT, tempDir } from './proc.mjs';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { ROOT };
 const BROWSER = path.join(ROOT, 'bench', 'browser-follow.mjs');
 
 function baseEnv(home) {
