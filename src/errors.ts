@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'API_UNREACHABLE'
   /** API v1: any other error answer. */
   | 'API_ERROR'
+  /** Remote mode: the remote MCP server could not be reached, timed out or answered 5xx. Transient. */
+  | 'REMOTE_UNREACHABLE'
   /** The caller cancelled the request. */
   | 'CANCELLED';
 

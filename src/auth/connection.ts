@@ -14,7 +14,7 @@ import { discoverAuthorizationServer, requireEndpoint } from './discovery.js';
 import { type IntrospectionCache, type TokenInfo, createIntrospectionCache, introspectToken } from './introspection.js';
 import { type HttpDeps, isInvalidClient } from './oauth.js';
 import { revokeTokens } from './revocation.js';
-import { type Session, createSession, credentialsOf, directTarget } from './session.js';
+import { type AuthTarget, type Session, createSession, credentialsOf, directTarget } from './session.js';
 import { type SignInDeps, type SignInRequest, type SignInResult, signIn } from './signin.js';
 
 export interface ConnectionDeps {
@@ -30,6 +30,7 @@ export type ActiveToken = { token: string; info: Extract<TokenInfo, { active: tr
 
 export interface Connection {
   readonly config: Config;
+  readonly target: AuthTarget;
   readonly logger: Logger;
   readonly http: HttpDeps;
   readonly now: () => number;
@@ -43,25 +44,39 @@ export interface Connection {
   signIn(request: SignInRequest): Promise<SignInResult>;
 }
 
-export function createConnection(config: Config, deps: ConnectionDeps): Connection {
+/** Where a connection signs in: the direct mode's Whatalo by default, or a remote MCP server's AS. */
+export interface ConnectionTarget {
+  target: AuthTarget;
+  /** The AS metadata, found and checked by the caller. */
+  discover(http: HttpDeps): Promise<oauth.AuthorizationServer>;
+}
+
+/** Direct mode: Whatalo's AS from config.issuer, which must offer introspection. */
+function directConnectionTarget(config: Config): ConnectionTarget {
+  return {
+    target: directTarget(config),
+    async discover(http) {
+      const as = await discoverAuthorizationServer(config.issuer, http);
+      // The store a call addresses comes from introspection (CONTRACT A11): without it nothing is safe to call.
+      requireEndpoint(as, 'introspection_endpoint', 'tells this app which store a token is for');
+      return as;
+    },
+  };
+}
+
+export function createConnection(config: Config, deps: ConnectionDeps, place: ConnectionTarget = directConnectionTarget(config)): Connection {
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const http: HttpDeps = deps.fetch ? { fetch: deps.fetch } : {};
   const pending: SignInDeps['pending'] = { registration: null };
-  const target = directTarget(config);
+  const { target } = place;
 
   let discovered: Promise<oauth.AuthorizationServer> | null = null;
   function server(): Promise<oauth.AuthorizationServer> {
-    discovered ??= discoverAuthorizationServer(config.issuer, http)
-      .then((as) => {
-        // The store a call addresses comes from introspection (CONTRACT A11): without it nothing is safe to call.
-        requireEndpoint(as, 'introspection_endpoint', 'tells this app which store a token is for');
-        return as;
-      })
-      .catch((error: unknown) => {
-        discovered = null; // a failed discovery is retried by the next call
-        throw error;
-      });
+    discovered ??= place.discover(http).catch((error: unknown) => {
+      discovered = null; // a failed discovery is retried by the next call
+      throw error;
+    });
     return discovered;
   }
 
@@ -80,7 +95,7 @@ export function createConnection(config: Config, deps: ConnectionDeps): Connecti
     const state = session.peek();
     if (!state) throw new WhataloError('AUTH_REQUIRED', 'Not signed in to Whatalo.', { hint: SIGN_IN_HINT, details: { reason: 'not_signed_in' } });
     try {
-      return await introspectToken(await server(), config.issuer, credentialsOf(state), token, http);
+      return await introspectToken(await server(), target.issuer, credentialsOf(state), token, http);
     } catch (error) {
       if (isInvalidClient(error)) await session.forgetClient(state.client.client_id);
       throw error;
@@ -110,12 +125,13 @@ export function createConnection(config: Config, deps: ConnectionDeps): Connecti
     const fresh = result.state.grant.tokens;
     if (!old?.grant.tokens || old.grant.tokens.signed_in_at === fresh?.signed_in_at) return;
     introspection.invalidate(old.grant.tokens.access_token);
-    const outcome = await revokeTokens(await server(), config.issuer, old, http);
+    const outcome = await revokeTokens(await server(), target.issuer, old, http);
     if (!outcome.revoked) logger.warn(`the previous grant could not be revoked (${outcome.problem}); it expires on its own`);
   }
 
   return {
     config,
+    target,
     logger,
     http,
     now,

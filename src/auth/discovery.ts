@@ -20,10 +20,11 @@ const OPTIONAL_ENDPOINTS = ['registration_endpoint', 'introspection_endpoint', '
 
 export type EndpointName = (typeof REQUIRED_ENDPOINTS)[number] | (typeof OPTIONAL_ENDPOINTS)[number];
 
-function protocolError(issuer: URL, message: string): WhataloError {
+function protocolError(issuer: URL, message: string, details?: Record<string, unknown>): WhataloError {
   const where = issuer.pathname === '/' ? issuer.origin : issuer.href;
   return new WhataloError('AS_PROTOCOL', `The authorization server at ${where} cannot be used: ${message}.`, {
     hint: "Check WHATALO_ISSUER (or the remote server's metadata).",
+    ...(details ? { details } : {}),
   });
 }
 
@@ -136,7 +137,7 @@ export async function discoverAuthorizationServer(
     }
     throw oauthFailure(error, 'discovery', issuer);
   }
-  if (!as) throw protocolError(issuer, `it publishes no metadata (tried ${tried.join(', ')})`);
+  if (!as) throw protocolError(issuer, `it publishes no metadata (tried ${tried.join(', ')})`, { reason: 'no_metadata' });
   return checkMetadata(as, new URL(as.issuer));
 }
 

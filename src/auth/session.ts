@@ -57,11 +57,14 @@ export interface AuthTarget {
   resource: string | undefined;
   /** Names the session in clients.json, the credential store and the lock files (the issuer, in direct mode). */
   key: string;
+  /** Whether a sign-in asks introspection which store and merchant the new token is for: Whatalo's
+   *  direct mode needs both; a remote MCP server checks its own tokens. */
+  introspect: boolean;
 }
 
 /** The direct mode's target: Whatalo's AS, tokens for API v1. */
 export function directTarget(config: Pick<Config, 'issuer' | 'apiBase'>): AuthTarget {
-  return { issuer: config.issuer, resource: config.apiBase.href, key: config.issuer.href };
+  return { issuer: config.issuer, resource: config.apiBase.href, key: config.issuer.href, introspect: true };
 }
 
 /** The credentials a stored state authenticates with. */

@@ -418,10 +418,10 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
 
         try {
           const askedAt = deps.now();
-          const info = await introspectToken(as, target.issuer, registration, flow.response.access_token, deps.http);
-          if (!info.active)
+          const info = target.introspect ? await introspectToken(as, target.issuer, registration, flow.response.access_token, deps.http) : null;
+          if (info && !info.active)
             throw new WhataloError('AS_PROTOCOL', `Whatalo at ${target.issuer.origin} issued an access token that introspection calls inactive.`);
-          if (request.storeId && info.storeId !== request.storeId) {
+          if (info && request.storeId && info.storeId !== request.storeId) {
             // The AS ignored the store we asked for (or the person chose another): this grant
             // must not replace the one the call was for, nor stay alive unused at the AS.
             await revokeUnwanted(as, deps, registration, flow.response);
@@ -430,8 +430,8 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           const now = deps.now();
           const fresh: StoredTokens = {
             ...tokensFromResponse(flow.response, now, { scope }),
-            store_id: info.storeId,
-            merchant: info.merchant,
+            store_id: info?.storeId ?? null,
+            merchant: info?.merchant ?? null,
             signed_in_at: now,
           };
           const previous = await session.storeSignIn(registration, fresh);
@@ -442,7 +442,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             message: 'whatalo-mcp is now connected to your store. You can close this tab and return to your app.',
           });
           progress('Whatalo approved the sign-in; the grant is stored.');
-          return { state: session.peek()!, previous, reused: false, introspected: { info, at: askedAt } };
+          return { state: session.peek()!, previous, reused: false, ...(info ? { introspected: { info, at: askedAt } } : {}) };
         } catch (error) {
           flow.respond({ ok: false, title: FAILED_TITLE, message: isWhataloError(error) ? error.message : 'The sign-in could not be completed.' });
           throw error;

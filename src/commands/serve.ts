@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import type { CatalogEntry } from '../tools/catalog.js';
 import type { WhataloServer } from '../server/server.js';
 import { HTTP_FLAGS_HELP, HTTP_OPTIONS } from './serve-http.js';
+import { REMOTE_FLAGS_HELP } from './serve-remote.js';
 import { CONNECTION_OPTIONS, type Command, type CommandContext, type ParseArgsOptionsConfig, stringFlag } from './command.js';
 
 export const SERVE_OPTIONS = {
@@ -20,6 +21,7 @@ export const SERVE_OPTIONS = {
   toolsets: { type: 'string' },
   scopes: { type: 'string' },
   sandbox: { type: 'boolean' },
+  remote: { type: 'string' },
   ...HTTP_OPTIONS,
 } as const satisfies ParseArgsOptionsConfig;
 
@@ -158,6 +160,7 @@ export const serveCommand: Command = {
   usage: `whatalo-mcp [serve] [flags]
 
 ${SERVE_FLAGS_HELP}
+${REMOTE_FLAGS_HELP}
 ${HTTP_FLAGS_HELP}
 
 stdout carries the MCP protocol; logs go to stderr (WHATALO_LOG_LEVEL). Sign-in happens on the
@@ -166,6 +169,10 @@ first tool call, in the browser (BROWSER=none prints the URL instead).`,
   async run(ctx) {
     if (ctx.values.http === true) return (await import('./serve-http.js')).runHttp(ctx);
     if (ctx.values['test-no-auth'] === true) throw new WhataloError('CONFIG_INVALID', '--test-no-auth applies to --http --sandbox only');
+    if (ctx.values.remote !== undefined || (ctx.env.WHATALO_REMOTE_URL ?? '') !== '') {
+      if (ctx.values.sandbox === true) throw new WhataloError('CONFIG_INVALID', '--remote relays to a remote MCP server; drop --sandbox');
+      return (await import('./serve-remote.js')).runRemote(ctx);
+    }
     // The transport loads while the session is wired, not after it: start-up time is what a host waits for.
     const stdio = import('../server/stdio.js');
     stdio.catch(() => {}); // a failure surfaces at the await below, or not at all if openSession throws

@@ -12,6 +12,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../log.js';
@@ -70,7 +71,15 @@ class SharedDrainTransport extends StdioServerTransport {
 }
 
 /** Serves `server` over this process's stdio; resolves once the connection is over. */
-export async function serveStdio(server: Server, options: { signal: AbortSignal; logger: Logger }): Promise<void> {
+export function serveStdio(server: Server, options: { signal: AbortSignal; logger: Logger }): Promise<void> {
+  return runStdio((transport) => server.connect(transport), options);
+}
+
+/**
+ * This process's stdio as a transport, handed to `connect` (which starts it), with the line
+ * gate and the shared drain; resolves once the host side is over (stdin ended, or `signal`).
+ */
+export async function runStdio(connect: (transport: Transport) => Promise<void>, options: { signal: AbortSignal; logger: Logger }): Promise<void> {
   const lines = process.stdin.pipe(
     lineGate(MAX_LINE_BYTES, (bytes) =>
       options.logger.warn(`ignored a stdin message of ${bytes} bytes: longer than the ${MAX_LINE_BYTES}-byte limit for one line`),
@@ -96,7 +105,7 @@ export async function serveStdio(server: Server, options: { signal: AbortSignal;
     const reason = error.message.replace(/\s+/g, ' ');
     options.logger.warn(`ignored a stdin line that is not a valid MCP message: ${reason.length > 160 ? reason.slice(0, 160) + '…' : reason}`);
   };
-  await server.connect(transport);
+  await connect(transport);
   if (options.signal.aborted) await transport.close();
   await closed;
 }
