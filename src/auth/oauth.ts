@@ -106,9 +106,28 @@ export function clientAuth(client: ClientCredentials): oauth.ClientAuth {
       },
     );
   }
-  return client.token_endpoint_auth_method === 'client_secret_post'
-    ? oauth.ClientSecretPost(client.client_secret)
-    : oauth.ClientSecretBasic(client.client_secret);
+  return client.token_endpoint_auth_method === 'client_secret_post' ? oauth.ClientSecretPost(client.client_secret) : clientSecretBasic(client.client_secret);
+}
+
+/** One value as application/x-www-form-urlencoded writes it (WHATWG URL §5.2: `*-._` and alphanumerics stay as they are, space is `+`). */
+function formEncoded(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/**
+ * HTTP Basic client authentication: client_id and secret each form-urlencoded, joined by a
+ * colon, in base64 (RFC 6749 §2.3.1, Appendix B). oauth4webapi's own helper also
+ * percent-encodes `-`, `_`, `.` and `~`, which a correct decoder undoes but many servers never
+ * decode: an id such as `pre-registered-client` then reaches them as `pre%2Dregistered%2Dclient`
+ * and is refused. The standard serializer leaves those characters alone, so both kinds of
+ * server read the same id.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function clientSecretBasic(secret: string): oauth.ClientAuth {
+  return (_as, client, _body, headers) => {
+    const credentials = Buffer.from(`${formEncoded(client.client_id)}:${formEncoded(secret)}`).toString('base64');
+    headers.set('authorization', `Basic ${credentials}`);
+  };
 }
 
 /** The OAuth error code behind a mapped error (`invalid_grant`, `invalid_client`, …), if any. */
