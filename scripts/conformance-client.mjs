@@ -33,6 +33,12 @@ if (!serverUrl || !/^https?:\/\//.test(serverUrl)) {
   process.exit(2);
 }
 
+/**
+ * The Client ID Metadata Document URL the suite's CIMD scenario expects as the client_id (it
+ * does not fetch it); the scenario passes it in no variable, so it is named here.
+ */
+const CIMD_SCENARIO_URL = 'https://conformance-test.local/client-metadata.json';
+
 /** A pre-registered client, when the scenario gives one. */
 function preRegistered() {
   const raw = process.env.MCP_CONFORMANCE_CONTEXT;
@@ -66,6 +72,7 @@ const transport = new StdioClientTransport({
     WHATALO_LOGIN_TIMEOUT: '20',
     BROWSER: `${process.execPath} ${path.join(repo, 'test/fixtures/browser-fetch.mjs')}`,
     ...preRegistered(),
+    ...(process.env.MCP_CONFORMANCE_SCENARIO === 'auth/basic-cimd' ? { WHATALO_CLIENT_METADATA_URL: CIMD_SCENARIO_URL } : {}),
   },
   stderr: 'inherit',
 });
