@@ -269,7 +269,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     throw new WhataloError('CONFIG_INVALID', reasons.join('; '));
   }
   const v = parsed.data;
-  if (v.scopes) checkScopes(v.scopes, flags.scopes !== undefined ? '--scopes' : 'WHATALO_SCOPES', v.readOnly ?? false);
+  // A remote MCP server names scopes of its own; Whatalo's catalog applies to the direct mode only.
+  if (v.scopes && !v.remoteUrl) checkScopes(v.scopes, flags.scopes !== undefined ? '--scopes' : 'WHATALO_SCOPES', v.readOnly ?? false);
   const credentialStore = v.credentialStore ?? 'keychain';
   if (credentialStore === 'file' && !v.credentialKey) {
     throw new WhataloError('CONFIG_INVALID', 'WHATALO_CREDENTIAL_STORE=file needs WHATALO_CREDENTIAL_KEY, the passphrase that encrypts the credential file');

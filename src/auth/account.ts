@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { WhataloError, isWhataloError } from '../errors.js';
 import { escapeControls } from '../safe-text.js';
 import { type Scope, joinScopes, splitScopes } from '../scopes.js';
-import { type ActiveToken, type ConnectionDeps, createConnection } from './connection.js';
+import { type ActiveToken, type Connection, type ConnectionDeps, createConnection } from './connection.js';
 import type { CredentialStore } from './credentials/index.js';
 import { grantsAll, readStoredGrant } from './grant.js';
 import { preferredAuthMethod } from './registration.js';
@@ -20,7 +20,10 @@ import type { PasteIO } from './signin.js';
 
 export interface StatusReport {
   signed_in: boolean;
+  /** The authorization server the grant is from. */
   issuer: string;
+  /** Remote mode: the remote MCP server's resource identifier the grant is for; null in the direct mode. */
+  resource: string | null;
   store_id: string | null;
   store_name: string | null;
   merchant: string | null;
@@ -47,8 +50,9 @@ export interface LoginOptions {
 }
 
 export interface LoginReport {
-  store_id: string;
-  merchant: string;
+  /** Null in remote mode: the remote server, not this app, knows which store a token is for. */
+  store_id: string | null;
+  merchant: string | null;
   merchant_name: string | null;
   scopes: string[];
   credential_store: string;
@@ -76,16 +80,33 @@ export interface Account {
 }
 
 export interface AccountDeps extends ConnectionDeps {
-  /** What `login` asks for when neither its options nor config.scopes name scopes. */
-  requestedScopes: readonly Scope[];
+  /** What `login` asks for when neither its options nor config.scopes name scopes (a remote server's own, in remote mode). */
+  requestedScopes: readonly string[];
+}
+
+/** What the stored grant says of itself: its scope and when its access token expires (local clock). */
+function grantedNow(state: SessionState | null): Pick<StatusReport, 'scopes' | 'expires_at'> {
+  const tokens = state?.grant.tokens;
+  return {
+    scopes: splitScopes(tokens?.scope),
+    expires_at: typeof tokens?.expires_at === 'number' ? new Date(tokens.expires_at).toISOString() : null,
+  };
 }
 
 /** The store name is a nicety for `status`; it must never hold the command up for long. */
 const STORE_NAME_TIMEOUT_MS = 5_000;
 
-export function createAccount(config: Config, deps: AccountDeps): Account {
-  const connection = createConnection(config, deps);
-  const { logger, http, open, introspection, activeInfo, server } = connection;
+/**
+ * The account commands over `connect`'s connection: by default the direct mode's, to Whatalo;
+ * in remote mode the one to the remote server's AS, found once the server is asked.
+ */
+export function createAccount(config: Config, deps: AccountDeps, connect?: () => Promise<Connection>): Account {
+  const { logger } = deps;
+  let connected: Connection | undefined;
+  async function connection(): Promise<Connection> {
+    connected ??= connect ? await connect() : createConnection(config, deps);
+    return connected;
+  }
   // GET /store once, bounded, no retries: a slow API costs `status` a name, never a wait.
   const api = createApiClient({
     apiBase: config.apiBase,
@@ -111,11 +132,11 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
    * names each grant of this issuer by its client (`issuer client_id`), so every readable one
    * is revoked and each is removed; the report says exactly what could not be done.
    */
-  async function logoutUnreadable(store: CredentialStore, unreadable: WhataloError): Promise<LogoutReport> {
+  async function logoutUnreadable(store: CredentialStore, unreadable: WhataloError, { target, server, http }: Connection): Promise<LogoutReport> {
     const base = { credential_store: store.description };
     let accounts: string[];
     try {
-      accounts = (await store.accounts()).filter((account) => account.startsWith(`${config.issuer.href} `));
+      accounts = (await store.accounts()).filter((account) => account.startsWith(`${target.key} `));
     } catch (error) {
       const why = isWhataloError(error) ? error.message : unreadable.message;
       return { ...base, had_grant: true, revoked: false, removed: false, problem: `nothing was removed or revoked: ${why}` };
@@ -124,18 +145,18 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
     const problems: string[] = [];
     let revoked = true;
     for (const account of accounts) {
-      const clientId = account.slice(config.issuer.href.length + 1);
+      const clientId = account.slice(target.key.length + 1);
       try {
         const grant = await readStoredGrant(store, account);
         if (grant?.tokens) {
           // clients.json is what recorded the method: without it, the one the AS would give a client like this.
-          const method = grant.client_secret === null ? 'none' : preferredAuthMethod(await server(), config.issuer, false);
+          const method = grant.client_secret === null ? 'none' : preferredAuthMethod(await server(), target.issuer, false);
           const state: SessionState = {
             client: { client_id: clientId, token_endpoint_auth_method: method, client_id_issued_at: null, client_secret_expires_at: null },
             account,
             grant,
           };
-          const outcome = await revokeTokens(await server(), config.issuer, state, http);
+          const outcome = await revokeTokens(await server(), target.issuer, state, http);
           if (!outcome.revoked) {
             revoked = false;
             problems.push(outcome.problem ?? 'revocation failed');
@@ -152,10 +173,12 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
 
   return {
     async status() {
-      const { store, session } = await open();
+      const c = await connection();
+      const { store, session } = await c.open();
       const base: StatusReport = {
         signed_in: false,
-        issuer: config.issuer.href,
+        issuer: c.target.issuer.href,
+        resource: c.target.introspect ? null : (c.target.resource ?? null),
         store_id: null,
         store_name: null,
         merchant: null,
@@ -166,7 +189,10 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
       };
       let active: ActiveToken;
       try {
-        active = await activeInfo(await session.getAccessToken());
+        const token = await session.getAccessToken();
+        // A remote server checks its own tokens; a live grant (refreshed when due) is what can be said here.
+        if (!c.target.introspect) return { ...base, signed_in: true, ...grantedNow(session.peek()) };
+        active = await c.activeInfo(token);
       } catch (error) {
         if (!isWhataloError(error, 'AUTH_REQUIRED')) throw error;
         return { ...base, reason: error.toUserText() };
@@ -185,9 +211,11 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
     },
 
     async login(options = {}) {
-      const { store, session } = await open();
+      const c = await connection();
+      const { store, session } = await c.open();
       const scopes = splitScopes(joinScopes(options.scopes ?? config.scopes ?? deps.requestedScopes));
-      if (scopes.length === 0) throw new WhataloError('CONFIG_INVALID', 'No scopes to ask for; pass --scopes.');
+      // A remote server may name no scope at all: the AS's default is then what it wants.
+      if (scopes.length === 0 && c.target.introspect) throw new WhataloError('CONFIG_INVALID', 'No scopes to ask for; pass --scopes.');
       let before: number | undefined;
       let storeId: string | null | undefined;
       try {
@@ -197,7 +225,7 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
       } catch {
         before = undefined; // an unreadable record: this sign-in replaces it
       }
-      const result = await connection.signIn({
+      const result = await c.signIn({
         scopes,
         // Signed in already: a new sign-in changes store only when asked to, never as a side effect.
         ...(storeId && !options.switchStore ? { storeId } : {}),
@@ -208,7 +236,12 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
         onProgress: options.onProgress,
         paste: options.paste,
       });
-      const { info } = await activeInfo(await session.getAccessToken());
+      const token = await session.getAccessToken();
+      if (!c.target.introspect) {
+        const { scopes: granted } = grantedNow(session.peek());
+        return { store_id: null, merchant: null, merchant_name: null, scopes: granted, credential_store: store.description, reused: result.reused };
+      }
+      const { info } = await c.activeInfo(token);
       return {
         store_id: info.storeId,
         merchant: info.merchant,
@@ -221,21 +254,22 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
 
     /** Revokes and removes the grant; with clients.json or the record unreadable, see logoutUnreadable. */
     async logout() {
-      const { store, session } = await open();
-      introspection.clear();
+      const c = await connection();
+      const { store, session } = await c.open();
+      c.introspection.clear();
       return session.exclusive(async () => {
         let state: SessionState | null;
         try {
           state = await session.load();
         } catch (error) {
           if (!isWhataloError(error, 'CREDENTIAL_STORE')) throw error;
-          return logoutUnreadable(store, error);
+          return logoutUnreadable(store, error, c);
         }
         if (!state) return { had_grant: false, revoked: false, removed: false, credential_store: store.description };
         let outcome: { revoked: boolean; problem?: string } = { revoked: false, problem: 'no tokens were stored' };
         if (state.grant.tokens) {
           try {
-            outcome = await revokeTokens(await server(), config.issuer, state, http);
+            outcome = await revokeTokens(await c.server(), c.target.issuer, state, c.http);
           } catch (error) {
             // Discovery failed: the AS is out of reach; the local copy goes anyway.
             outcome = { revoked: false, problem: isWhataloError(error) ? error.message : 'the authorization server could not be reached' };
@@ -253,7 +287,7 @@ export function createAccount(config: Config, deps: AccountDeps): Account {
     },
 
     async close() {
-      introspection.clear();
+      connected?.introspection.clear();
     },
   };
 }

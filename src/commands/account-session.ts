@@ -22,10 +22,24 @@ export async function withAccount<T>(
   run: (session: AccountSession) => Promise<T>,
 ): Promise<T> {
   const [{ loadConfig }, { createLogger }, { createAccount }] = await Promise.all([import('../config.js'), import('../log.js'), import('../auth/account.js')]);
-  const config = loadConfig(ctx.env, { issuer: stringFlag(ctx, 'issuer'), apiBase: stringFlag(ctx, 'api-base'), ...options.flags });
+  const config = loadConfig(ctx.env, {
+    issuer: stringFlag(ctx, 'issuer'),
+    apiBase: stringFlag(ctx, 'api-base'),
+    remote: stringFlag(ctx, 'remote'),
+    ...options.flags,
+  });
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
-  const requestedScopes = options.requestedScopes ? await options.requestedScopes(config) : [];
-  const account = createAccount(config, { logger, requestedScopes });
+  let account: Account;
+  if (config.remoteUrl) {
+    // Remote mode: the grant for the remote server, from its AS; login asks for what the server names.
+    const { createRemoteAuthorizer } = await import('../remote/authorizer.js');
+    const authorizer = createRemoteAuthorizer(config, config.remoteUrl, { logger });
+    const requestedScopes = options.requestedScopes ? await authorizer.requestedScopes() : [];
+    account = createAccount(config, { logger, requestedScopes }, () => authorizer.connect());
+  } else {
+    const requestedScopes = options.requestedScopes ? await options.requestedScopes(config) : [];
+    account = createAccount(config, { logger, requestedScopes });
+  }
   try {
     return await run({ config, logger, account });
   } finally {

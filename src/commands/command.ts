@@ -38,6 +38,12 @@ export const CONNECTION_OPTIONS = {
   'api-base': { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
+/** The account commands (login, status, logout) also manage a remote MCP server's grant. */
+export const ACCOUNT_OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  remote: { type: 'string' },
+} as const satisfies ParseArgsOptionsConfig;
+
 /** A string flag's value, or undefined when it was not given. */
 export function stringFlag(ctx: Pick<CommandContext, 'values'>, name: string): string | undefined {
   const value = ctx.values[name];

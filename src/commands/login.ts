@@ -5,7 +5,7 @@
  */
 import { WhataloError } from '../errors.js';
 import { withAccount } from './account-session.js';
-import { CONNECTION_OPTIONS, type Command, printResult, stringFlag } from './command.js';
+import { ACCOUNT_OPTIONS, type Command, printResult, stringFlag } from './command.js';
 import { merchantLabel, storeLabel } from './labels.js';
 
 /** A person at a terminal may need a while to find a password. */
@@ -30,9 +30,10 @@ export const loginCommand: Command = {
   --paste    do not listen for the browser; paste the address it ends on instead
              (for machines whose browser cannot reach this one)
   --switch-store  signed in already: allow choosing another store (without it, the same store only)
-  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE`,
+  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
+  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)`,
   options: {
-    ...CONNECTION_OPTIONS,
+    ...ACCOUNT_OPTIONS,
     scopes: { type: 'string' },
     timeout: { type: 'string' },
     paste: { type: 'boolean' },
@@ -60,10 +61,22 @@ export const loginCommand: Command = {
             ...(ctx.values.paste === true ? { paste: { input: process.stdin, write: (text: string) => void ctx.stderr.write(text) } } : {}),
           });
           const status = await account.status();
+          if (status.resource !== null) {
+            printResult(
+              ctx,
+              [
+                `Signed in for the MCP server at ${status.resource} (authorization server ${status.issuer}).`,
+                `Scopes: ${report.scopes.join(' ') || '(the server default)'}`,
+                `Credentials are kept in ${report.credential_store}.`,
+              ].join('\n'),
+            );
+            return 0;
+          }
           printResult(
             ctx,
             [
-              `Signed in to Whatalo as ${merchantLabel(report.merchant, report.merchant_name)} for store ${storeLabel(report.store_id, status.store_name)}.`,
+              `Signed in to Whatalo as ${merchantLabel(report.merchant ?? '', report.merchant_name)} ` +
+                `for store ${storeLabel(report.store_id ?? '', status.store_name)}.`,
               `Scopes: ${report.scopes.join(' ')}`,
               `Credentials are kept in ${report.credential_store}.`,
             ].join('\n'),

@@ -5,15 +5,16 @@
  */
 import { escapeControls } from '../safe-text.js';
 import { withAccount } from './account-session.js';
-import { CONNECTION_OPTIONS, type Command, printResult } from './command.js';
+import { ACCOUNT_OPTIONS, type Command, printResult } from './command.js';
 
 export const logoutCommand: Command = {
   name: 'logout',
   summary: 'Revoke the Whatalo grant and remove it from the credential store',
   usage: `whatalo-mcp logout
 
-  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE`,
-  options: { ...CONNECTION_OPTIONS },
+  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
+  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)`,
+  options: { ...ACCOUNT_OPTIONS },
   run: (ctx) =>
     withAccount(ctx, {}, async ({ config, account }) => {
       const report = await account.logout();
@@ -22,9 +23,13 @@ export const logoutCommand: Command = {
         return 1;
       }
       if (!report.had_grant) {
-        printResult(ctx, `Not signed in to Whatalo at ${config.issuer.origin}; nothing to sign out of.`);
+        const where = config.remoteUrl ? `for the MCP server at ${config.remoteUrl.href}` : `to Whatalo at ${config.issuer.origin}`;
+        printResult(ctx, `Not signed in ${where}; nothing to sign out of.`);
       } else if (report.revoked) {
-        printResult(ctx, `Signed out: the tokens were revoked at Whatalo and removed from ${report.credential_store}.`);
+        printResult(
+          ctx,
+          `Signed out: the tokens were revoked at ${config.remoteUrl ? 'its authorization server' : 'Whatalo'} and removed from ${report.credential_store}.`,
+        );
       } else {
         printResult(
           ctx,

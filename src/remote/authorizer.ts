@@ -15,9 +15,11 @@ import { joinScopes, splitScopes } from '../scopes.js';
 import { type Connection, type ConnectionDeps, createConnection } from '../auth/connection.js';
 import { discoverAuthorizationServer } from '../auth/discovery.js';
 import { grantsAll } from '../auth/grant.js';
-import type { HttpDeps } from '../auth/oauth.js';
+import { type HttpDeps, REQUEST_TIMEOUT_MS } from '../auth/oauth.js';
+import { AS_MAX_BYTES, fetchBounded } from '../net/bounded.js';
 import type { AuthTarget } from '../auth/session.js';
-import { type BearerChallenge, type RemoteAuthorization, discoverProtectedResource } from './protected-resource.js';
+import { type BearerChallenge, type RemoteAuthorization, bearerChallenge, discoverProtectedResource } from './protected-resource.js';
+import { fetchFailure } from './unreachable.js';
 
 export interface RemoteAuthorizer {
   /** The remote server's URL, as configured. */
@@ -28,8 +30,34 @@ export interface RemoteAuthorizer {
   onUnauthorized(challenge: BearerChallenge, failed: string | undefined): Promise<string>;
   /** After a 403 insufficient_scope: a new sign-in for the granted scopes plus the challenge's. */
   onInsufficientScope(challenge: BearerChallenge, failed: string | undefined): Promise<string>;
-  /** The connection to the server's AS, finding it first when needed (status, logout, login). */
-  connect(challenge?: BearerChallenge): Promise<Connection>;
+  /** The connection to the server's AS, asking the server for its challenge first (login, status, logout have no 401 of their own). */
+  connect(): Promise<Connection>;
+  /** What a sign-in from `login` asks for: the challenge's scope, else the metadata's scopes_supported, else none. */
+  requestedScopes(): Promise<string[]>;
+}
+
+const NO_CHALLENGE: BearerChallenge = { resourceMetadata: undefined, scope: undefined, error: undefined };
+
+/** The server's challenge to a request without a token: a ping, which any MCP server answers or refuses cheaply. */
+async function probeChallenge(server: URL, http: HttpDeps): Promise<BearerChallenge> {
+  const init: RequestInit = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 'whatalo-mcp-probe', method: 'ping' }),
+  };
+  let response: Response;
+  try {
+    response = await fetchBounded(server, init, {
+      what: `the MCP server at ${server.href}`,
+      maxBytes: AS_MAX_BYTES,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      fetch: http.fetch,
+      signal: http.signal,
+    });
+  } catch (error) {
+    throw fetchFailure(server, error, REQUEST_TIMEOUT_MS);
+  }
+  return response.status === 401 ? bearerChallenge(response) : NO_CHALLENGE;
 }
 
 /**
@@ -159,8 +187,13 @@ export function createRemoteAuthorizer(config: Config, server: URL, deps: Remote
       return signIn(connection, splitScopes(joinScopes([...granted, ...wanted])), failed);
     },
 
-    async connect(challenge = { resourceMetadata: undefined, scope: undefined, error: undefined }) {
-      return (await connectTo(challenge)).connection;
+    async connect() {
+      return (await connectTo(found ? NO_CHALLENGE : await probeChallenge(server, http))).connection;
+    },
+
+    async requestedScopes() {
+      const challenge = await probeChallenge(server, http);
+      return firstScopes(challenge, (await connectTo(challenge)).place);
     },
   };
 }

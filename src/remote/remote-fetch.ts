@@ -13,6 +13,7 @@ import { WhataloError } from '../errors.js';
 import { seconds } from '../net/bounded.js';
 import type { RemoteAuthorizer } from './authorizer.js';
 import { bearerChallenge } from './protected-resource.js';
+import { fetchFailure, remoteUnreachable } from './unreachable.js';
 
 /** Sign-in or step-up attempts for one request (MCP: clients must bound scope step-up retries). */
 export const MAX_AUTH_ATTEMPTS = 3;
@@ -27,13 +28,6 @@ export interface RemoteFetchOptions {
   authorizer: RemoteAuthorizer;
   fetch?: typeof fetch;
   headersTimeoutMs?: number;
-}
-
-function unreachable(server: URL, why: string, cause?: unknown): WhataloError {
-  return new WhataloError('REMOTE_UNREACHABLE', `The MCP server at ${server.href} ${why}.`, {
-    hint: 'Check the network connection and --remote / WHATALO_REMOTE_URL, then try again.',
-    ...(cause === undefined ? {} : { cause }),
-  });
 }
 
 /** Passes the body on, failing it once it passes its cap: in total (JSON), or per line (an event stream). */
@@ -85,9 +79,7 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
     response = await Promise.race([(options.fetch ?? fetch)(url, { ...init, headers, signal: controller.signal, redirect: 'manual' }), deadline]);
   } catch (error) {
     if (callerSignal?.aborted) throw error; // the transport closing or a cancelled request: not ours to explain
-    if (error instanceof DOMException && error.name === 'TimeoutError') throw unreachable(server, `did not answer within ${seconds(timeoutMs)}`, error);
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    throw unreachable(server, `cannot be reached (${typeof code === 'string' ? code : 'network error'})`, error);
+    throw fetchFailure(server, error, timeoutMs);
   } finally {
     clearTimeout(timer);
   }
@@ -108,6 +100,13 @@ export function remoteFetch(options: RemoteFetchOptions): typeof fetch {
     let token = await authorizer.currentToken();
     for (let attempt = 0; ; attempt++) {
       const response = await sendOnce(url, init, token, server, options);
+      if (response.status >= 500) {
+        // Said here rather than by the transport, whose message would quote the server's body.
+        await response.body?.cancel().catch(() => {});
+        const retryAfter = Number(response.headers.get('retry-after') ?? '');
+        const later = Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 3600 ? `; it asks to try again in ${retryAfter} s` : '';
+        throw remoteUnreachable(server, `is unavailable (HTTP ${response.status}${later})`);
+      }
       if (response.status !== 401 && response.status !== 403) return response;
       const challenge = await bearerChallenge(response);
       if (response.status === 403 && challenge.error !== 'insufficient_scope') return response;

@@ -27,6 +27,8 @@ export interface McpOptions {
   /** Client capabilities (e.g. elicitation) and the client itself, before connecting. */
   clientOptions?: ClientOptions;
   setup?: (client: Client) => void;
+  /** Sees each chunk of the server's stderr as it comes, before the session is connected too. */
+  onStderr?: (chunk: string) => void;
   /** Reuse this config dir (e.g. a file credential store shared by two processes); it is then not removed on close. */
   configDir?: string;
 }
@@ -65,7 +67,10 @@ export async function startMcp(options: McpOptions = {}): Promise<McpSession> {
   }
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI_PATH, 'serve', ...(options.args ?? [])], env, stderr: 'pipe' });
   let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    options.onStderr?.(chunk.toString('utf8'));
+  });
   const client = new Client({ name: 'whatalo-mcp-test', version: '0.0.0' }, options.clientOptions);
   options.setup?.(client);
   try {

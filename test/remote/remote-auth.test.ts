@@ -1,0 +1,113 @@
+/**
+ * Remote mode against a small hostile MCP server (node:http, real sockets) whose AS is the
+ * sandbox: a server whose metadata names another resource is refused before any sign-in; a
+ * server that answers 403 insufficient_scope forever gets at most 3 sign-ins per request, then
+ * a clear tool error; a 503 is a clear tool error. Each time the stdio session stays alive.
+ */
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FETCH_BROWSER, type McpSession, startMcp, textOf } from '../helpers/mcp.js';
+import { useTestSandbox } from '../helpers/sandbox.js';
+
+type Mode = 'mismatch' | 'always-403' | 'unavailable';
+
+describe('serve --remote against a hostile server', () => {
+  const sb = useTestSandbox({ autoApprove: 'first' });
+  let mode: Mode = 'mismatch';
+  let forbidden = 0;
+  let base = '';
+  const server = createServer((req, res) => void handle(req, res));
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', base);
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/.well-known/oauth-protected-resource/mcp') {
+      const resource = mode === 'mismatch' ? 'https://evil.example.com/mcp' : `${base}/mcp`;
+      return json(200, { resource, authorization_servers: [sb.issuer], scopes_supported: ['read:store'] });
+    }
+    if (url.pathname !== '/mcp' || req.method !== 'POST') return json(405, { error: 'method_not_allowed' });
+    const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: number; method?: string };
+    const challenge = (extra = '') => `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp", scope="read:store"${extra}`;
+    // Like many servers, this one lets a client initialize before it signs in.
+    if (message.method === 'initialize' && mode !== 'mismatch') {
+      return json(200, {
+        jsonrpc: '2.0',
+        id: message.id,
+        result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'hostile', version: '1' } },
+      });
+    }
+    if (message.method?.startsWith('notifications/') || message.method === 'ping') {
+      if (message.id === undefined) return void res.writeHead(202).end();
+      return json(200, { jsonrpc: '2.0', id: message.id, result: {} });
+    }
+    if (!req.headers.authorization) return json(401, { error: 'invalid_token' }, { 'www-authenticate': challenge() });
+    if (mode === 'unavailable') {
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '7' });
+      return void res.end('down \u001b[2J for maintenance');
+    }
+    forbidden++;
+    return json(403, { error: 'insufficient_scope' }, { 'www-authenticate': challenge(', error="insufficient_scope"') });
+  }
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    forbidden = 0;
+  });
+
+  function relay(): Promise<McpSession> {
+    return startMcp({ args: ['--remote', `${base}/mcp`], env: { BROWSER: FETCH_BROWSER, WHATALO_LOG_LEVEL: 'debug' } });
+  }
+
+  it('refuses metadata whose resource is not the server, before any sign-in', async () => {
+    mode = 'mismatch';
+    const before = (await sb.stats()).requests['GET /oauth/authorize'] ?? 0;
+    const failed = await relay().then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(failed).toContain('names the resource "https://evil.example.com/mcp", not this server; no sign-in was started');
+    expect(failed).not.toContain('open this URL');
+    expect((await sb.stats()).requests['GET /oauth/authorize'] ?? 0).toBe(before);
+  });
+
+  it('stops after 3 sign-ins for a request the server keeps refusing with insufficient_scope, and the session goes on', async () => {
+    mode = 'always-403';
+    const session = await relay();
+    try {
+      const before = (await sb.stats()).grants.authorization_code;
+      const result = await session.call('get_store');
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(`The MCP server at ${base}/mcp still asks for more access (read:store) after 3 sign-ins; giving up on this request.`);
+      expect((await sb.stats()).grants.authorization_code - before).toBe(3);
+      expect(forbidden).toBe(3);
+      await expect(session.client.ping()).resolves.toBeDefined();
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('a 503 is a clear tool error naming the retry delay, with none of the body, and the session goes on', async () => {
+    mode = 'unavailable';
+    const session = await relay();
+    try {
+      const result = await session.call('get_store');
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(`The MCP server at ${base}/mcp is unavailable (HTTP 503; it asks to try again in 7 s).`);
+      expect(textOf(result)).not.toContain('maintenance');
+      expect(session.stderr()).not.toContain('\u001b');
+      await expect(session.client.ping()).resolves.toBeDefined();
+    } finally {
+      await session.close();
+    }
+  });
+});
