@@ -26,6 +26,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Under the suite's own 30 s limit per scenario, so a hang is reported here with its step. */
 const REQUEST_TIMEOUT_MS = 20_000;
+/** Longer than the sse-retry scenario's `retry` (500 ms) and its lateness tolerance (200 ms). */
+const SSE_RETRY_LINGER_MS = 1_500;
 
 const serverUrl = process.argv.at(-1);
 if (!serverUrl || !/^https?:\/\//.test(serverUrl)) {
@@ -88,6 +90,12 @@ try {
     step = `tools/call ${tools[0].name}`;
     const result = await client.callTool({ name: tools[0].name, arguments: argumentsFor(tools[0].inputSchema) }, undefined, { timeout: REQUEST_TIMEOUT_MS });
     if (result.isError) throw new Error(result.content.map((c) => c.text ?? '').join(' '));
+  }
+  if (process.env.MCP_CONFORMANCE_SCENARIO === 'sse-retry') {
+    // That scenario answers the call on another stream, then checks the reconnection of the
+    // stream it closed, which the transport makes `retry` ms later, after the call returned: a
+    // host stays connected that long, so does the driver.
+    await new Promise((resolve) => setTimeout(resolve, SSE_RETRY_LINGER_MS));
   }
   console.error(`conformance driver (${process.env.MCP_CONFORMANCE_SCENARIO ?? 'no scenario'}): initialize, tools/list and tools/call succeeded`);
 } catch (error) {
