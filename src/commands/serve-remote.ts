@@ -3,6 +3,7 @@
  * that only launch processes, relaying to a remote MCP server over Streamable HTTP and
  * signing in to it as an MCP client (src/remote/). stdout carries only the relayed protocol.
  */
+import { WhataloError } from '../errors.js';
 import type { CommandContext } from './command.js';
 import { stringFlag } from './command.js';
 
@@ -20,16 +21,26 @@ export async function runRemote(ctx: CommandContext): Promise<number> {
       import('../server/stdio.js'),
       import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
     ]);
+  // The remote server decides which tools exist, which AS signs in and what to ask for (its
+  // challenge): the direct mode's choices would be silently ignored. `login --remote --scopes` asks for more up front.
+  const directOnly = ['sandbox', 'read-only', 'toolsets', 'scopes', 'issuer', 'api-base'].filter((flag) => ctx.values[flag] !== undefined);
+  if (directOnly.length > 0) {
+    throw new WhataloError(
+      'CONFIG_INVALID',
+      `${directOnly.map((flag) => `--${flag}`).join(', ')} ${directOnly.length === 1 ? 'applies' : 'apply'} to the direct mode, not to --remote ` +
+        '(the remote server decides its tools and its authorization server)',
+    );
+  }
   const config = loadConfig(ctx.env, { remote: stringFlag(ctx, 'remote') });
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => ctx.stderr.write(line + '\n') });
   const server = config.remoteUrl!;
   const authorizer = createRemoteAuthorizer(config, server, { logger, onProgress: (message) => logger.info(message) });
-  const remote = new StreamableHTTPClientTransport(server, { fetch: remoteFetch({ authorizer }) });
+  const fetchRemote = remoteFetch({ authorizer });
   logger.info(`relaying to the MCP server at ${server.href}`);
   let relay: { close(): Promise<void> } | undefined;
   await runStdio(
     async (host) => {
-      relay = await startRelay({ host, remote, logger });
+      relay = await startRelay({ host, connectRemote: () => new StreamableHTTPClientTransport(server, { fetch: fetchRemote }), logger });
     },
     { signal: ctx.signal, logger },
   );

@@ -170,7 +170,6 @@ first tool call, in the browser (BROWSER=none prints the URL instead).`,
     if (ctx.values.http === true) return (await import('./serve-http.js')).runHttp(ctx);
     if (ctx.values['test-no-auth'] === true) throw new WhataloError('CONFIG_INVALID', '--test-no-auth applies to --http --sandbox only');
     if (ctx.values.remote !== undefined || (ctx.env.WHATALO_REMOTE_URL ?? '') !== '') {
-      if (ctx.values.sandbox === true) throw new WhataloError('CONFIG_INVALID', '--remote relays to a remote MCP server; drop --sandbox');
       return (await import('./serve-remote.js')).runRemote(ctx);
     }
     // The transport loads while the session is wired, not after it: start-up time is what a host waits for.

@@ -8,16 +8,26 @@
  * received (unreachable, 5xx, sign-in failed) is answered to the host with an error for that
  * request, so the host's session stays alive; and the protocol version the remote chose at
  * `initialize` is handed to the HTTP transport, which must send it on every later request.
+ * A server that forgets the session (404, after a restart) gets a new one, opened with the
+ * host's own initialize, and the request that met the 404 is sent again.
  */
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { type JSONRPCMessage, type JSONRPCRequest, isJSONRPCRequest, isJSONRPCResultResponse } from '@modelcontextprotocol/sdk/types.js';
+import { StreamableHTTPError, type StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+} from '@modelcontextprotocol/sdk/types.js';
 import { isWhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { escapeControls } from '../safe-text.js';
 
 /** JSON-RPC's "internal error": the request could not be served, through no fault of its own. */
 const INTERNAL_ERROR = -32603;
+/** How long a new session's initialize may take before the request that needed it fails. */
+const RENEW_TIMEOUT_MS = 60_000;
 /** Remote text is shown to a person or a model: one line, this long at most. */
 const MAX_REASON_CHARS = 500;
 
@@ -38,7 +48,8 @@ export function failedAnswer(request: JSONRPCRequest, reason: string): JSONRPCMe
 
 export interface RelayOptions {
   host: Transport;
-  remote: StreamableHTTPClientTransport;
+  /** Makes the HTTP transport to the remote server; called again when the server has forgotten the session. */
+  connectRemote: () => StreamableHTTPClientTransport;
   logger: Logger;
 }
 
@@ -47,23 +58,87 @@ export interface Relay {
   close(): Promise<void>;
 }
 
+/** The server no longer knows the session (it restarted, or expired it): MCP says start a new one. */
+function sessionGone(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && error.code === 404;
+}
+
 /** Starts both transports and passes messages until close(). */
-export async function startRelay({ host, remote, logger }: RelayOptions): Promise<Relay> {
+export async function startRelay({ host, connectRemote, logger }: RelayOptions): Promise<Relay> {
   const initializeIds = new Set<string | number>();
+  /** The host's own initialize, replayed to open a new session when the server forgot the old one. */
+  let hostInitialize: JSONRPCRequest | undefined;
+  /** Answers to the relay's own initialize requests, which the host never sees. */
+  const own = new Map<string | number, (message: JSONRPCMessage) => void>();
+  let renewals = 0;
+  let remote = connectRemote();
 
-  remote.onmessage = (message) => {
-    if (isJSONRPCResultResponse(message) && initializeIds.delete(message.id)) {
-      const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
+  function wire(transport: StreamableHTTPClientTransport): void {
+    transport.onmessage = (message) => {
+      if ((isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) && message.id !== undefined && own.has(message.id)) {
+        own.get(message.id)!(message);
+        own.delete(message.id);
+        return;
+      }
+      if (isJSONRPCResultResponse(message) && initializeIds.delete(message.id)) {
+        const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
+        if (typeof version === 'string') transport.setProtocolVersion(version);
+      }
+      host.send(message).catch((error: unknown) => logger.debug('could not write to the host', { error }));
+    };
+    // The transport reports each failure here and also rejects the send it belongs to (answered below).
+    transport.onerror = (error) => logger.debug(`remote transport: ${deliveryFailure(error)}`);
+  }
+
+  let renewing: Promise<void> | null = null;
+  /** A new session with the host's initialize, once for all requests that met the 404. */
+  function renewSession(): Promise<void> {
+    renewing ??= (async () => {
+      const old = remote;
+      old.onmessage = undefined;
+      old.onerror = undefined;
+      await old.close().catch(() => {});
+      remote = connectRemote();
+      wire(remote);
+      await remote.start();
+      const id = `whatalo-mcp-renew-${++renewals}`;
+      const answered = new Promise<JSONRPCMessage>((resolve) => own.set(id, resolve));
+      await remote.send({ ...hostInitialize!, id });
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('the remote MCP server did not answer the new initialize')), RENEW_TIMEOUT_MS);
+      });
+      const answer = await Promise.race([answered, late]).finally(() => {
+        clearTimeout(timer);
+        own.delete(id);
+      });
+      if (!isJSONRPCResultResponse(answer)) throw new Error('the remote MCP server refused to start a new session');
+      const version = (answer.result as { protocolVersion?: unknown }).protocolVersion;
       if (typeof version === 'string') remote.setProtocolVersion(version);
-    }
-    host.send(message).catch((error: unknown) => logger.debug('could not write to the host', { error }));
-  };
-  // The transport reports each failure here and also rejects the send it belongs to (answered below).
-  remote.onerror = (error) => logger.debug(`remote transport: ${deliveryFailure(error)}`);
+      await remote.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      logger.info('the remote MCP server had forgotten the session; a new one was started');
+    })().finally(() => (renewing = null));
+    return renewing;
+  }
 
+  async function forward(message: JSONRPCMessage): Promise<void> {
+    try {
+      await remote.send(message);
+    } catch (error) {
+      const isInitialize = isJSONRPCRequest(message) && message.method === 'initialize';
+      if (!sessionGone(error) || !hostInitialize || isInitialize) throw error;
+      await renewSession();
+      await remote.send(message);
+    }
+  }
+
+  wire(remote);
   host.onmessage = (message) => {
-    if (isJSONRPCRequest(message) && message.method === 'initialize') initializeIds.add(message.id);
-    remote.send(message).catch((error: unknown) => {
+    if (isJSONRPCRequest(message) && message.method === 'initialize') {
+      initializeIds.add(message.id);
+      hostInitialize = message;
+    }
+    forward(message).catch((error: unknown) => {
       const reason = deliveryFailure(error);
       if (isJSONRPCRequest(message)) {
         initializeIds.delete(message.id);

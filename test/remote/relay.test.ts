@@ -58,6 +58,8 @@ describe('the relay', () => {
     const id = req.headers['mcp-session-id'];
     const known = typeof id === 'string' ? transports.get(id) : undefined;
     if (known) return void known.handleRequest(req, res);
+    // A session this server does not know (it restarted): 404, as the transport spec says.
+    if (typeof id === 'string') return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"unknown session"}');
     if (req.method !== 'POST') return void res.writeHead(400).end();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
@@ -121,5 +123,15 @@ describe('the relay', () => {
     expect((await session.call('add_tool')).isError).toBeFalsy();
     await expect.poll(() => listChanged, { timeout: 10_000 }).toBeGreaterThan(0);
     expect((await session.client.listTools()).tools.map((t) => t.name)).toContain('late');
+  });
+
+  it('opens a new session when the server has forgotten the old one (404), and the call that met it succeeds', async () => {
+    for (const transport of transports.values()) await transport.close();
+    const forgotten = new Set(transports.keys());
+    transports.clear();
+    const result = await session.call('ask');
+    expect(textOf(result)).toBe('hello Ada (accept)');
+    expect([...transports.keys()].some((id) => !forgotten.has(id))).toBe(true);
+    expect(session.stderr()).toContain('a new one was started');
   });
 });

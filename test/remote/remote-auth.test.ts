@@ -7,6 +7,7 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { FETCH_BROWSER, type McpSession, startMcp, textOf } from '../helpers/mcp.js';
 import { useTestSandbox } from '../helpers/sandbox.js';
 
@@ -109,5 +110,15 @@ describe('serve --remote against a hostile server', () => {
     } finally {
       await session.close();
     }
+  });
+
+  it('refuses the direct mode flags and a plain-http remote that is not loopback, before starting', async () => {
+    const flags = await runCli(['serve', '--remote', `${base}/mcp`, '--read-only', '--scopes', 'read:store']);
+    expect(flags.code).toBe(2);
+    expect(flags.stderr).toContain('--read-only, --scopes apply to the direct mode, not to --remote');
+    expect(flags.stdout).toBe('');
+    const insecure = await runCli(['serve', '--remote', 'http://mcp.example.com/mcp']);
+    expect(insecure.code).toBe(2);
+    expect(insecure.stderr).toContain('--remote / WHATALO_REMOTE_URL must use https');
   });
 });
