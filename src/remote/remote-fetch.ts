@@ -12,7 +12,9 @@
 import { WhataloError } from '../errors.js';
 import { seconds } from '../net/bounded.js';
 import type { RemoteAuthorizer } from './authorizer.js';
+import { type JSONRPCRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { bearerChallenge } from './protected-resource.js';
+import { failedAnswer } from './relay.js';
 import { fetchFailure, remoteUnreachable } from './unreachable.js';
 
 /** Sign-in or step-up attempts for one request (MCP: clients must bound scope step-up retries). */
@@ -30,26 +32,53 @@ export interface RemoteFetchOptions {
   headersTimeoutMs?: number;
 }
 
-/** Passes the body on, failing it once it passes its cap: in total (JSON), or per line (an event stream). */
-function capped(body: ReadableStream<Uint8Array>, limit: number, perLine: boolean, what: string): ReadableStream<Uint8Array> {
+/**
+ * Passes the body on, failing it once it passes its cap: in total (JSON), or per line (an
+ * event stream). An event stream that answers `request` ends instead with an error answer to
+ * it: a failed stream alone would leave the host's request waiting for ever.
+ */
+function capped(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+  perLine: boolean,
+  what: string,
+  request: JSONRPCRequest | undefined,
+): ReadableStream<Uint8Array> {
   let count = 0;
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
-        if (perLine) {
-          const lastNewline = chunk.lastIndexOf(0x0a);
-          count = lastNewline === -1 ? count + chunk.byteLength : chunk.byteLength - lastNewline - 1;
-        } else {
-          count += chunk.byteLength;
-        }
-        if (count > limit) {
-          controller.error(new Error(`${what} sent ${perLine ? 'an event line' : 'an answer'} over ${limit} bytes; it was dropped`));
-          return;
+        // Per line: every line of the chunk counts, the one continued from the last chunk included.
+        let start = 0;
+        for (;;) {
+          const newline = perLine ? chunk.indexOf(0x0a, start) : -1;
+          count += (newline === -1 ? chunk.byteLength : newline) - start;
+          if (count > limit) {
+            const reason = `${what} sent ${perLine ? 'an event line' : 'an answer'} over ${limit} bytes; it was dropped`;
+            if (!perLine || !request) return controller.error(new Error(reason));
+            // A blank line ends whatever event was cut short; then the answer the host waits for.
+            controller.enqueue(new TextEncoder().encode(`\n\nevent: message\ndata: ${JSON.stringify(failedAnswer(request, reason))}\n\n`));
+            return controller.terminate();
+          }
+          if (newline === -1) break;
+          count = 0;
+          start = newline + 1;
         }
         controller.enqueue(chunk);
       },
     }),
   );
+}
+
+/** The JSON-RPC request a POST carries, if it carries one. */
+function requestIn(init: RequestInit): JSONRPCRequest | undefined {
+  if (typeof init.body !== 'string') return undefined;
+  try {
+    const message: unknown = JSON.parse(init.body);
+    return isJSONRPCRequest(message) ? message : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sends one request; the headers must arrive within the deadline, the caller's signal ends it at once. */
@@ -87,7 +116,7 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
   if (!response.body) return response;
   const type = response.headers.get('content-type') ?? '';
   const stream = /^text\/event-stream/i.test(type);
-  const body = capped(response.body, stream ? MAX_LINE_BYTES : MAX_JSON_BYTES, stream, `The MCP server at ${server.href}`);
+  const body = capped(response.body, stream ? MAX_LINE_BYTES : MAX_JSON_BYTES, stream, `The MCP server at ${server.href}`, requestIn(init));
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 

@@ -2,7 +2,8 @@
  * Remote mode against a small hostile MCP server (node:http, real sockets) whose AS is the
  * sandbox: a server whose metadata names another resource is refused before any sign-in; a
  * server that answers 403 insufficient_scope forever gets at most 3 sign-ins per request, then
- * a clear tool error; a 503 is a clear tool error. Each time the stdio session stays alive.
+ * a clear tool error; a 503, and an answer past the size cap, are clear tool errors. Each time
+ * the stdio session stays alive.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,7 @@ import { runCli } from '../helpers/cli.js';
 import { FETCH_BROWSER, type McpSession, startMcp, textOf } from '../helpers/mcp.js';
 import { useTestSandbox } from '../helpers/sandbox.js';
 
-type Mode = 'mismatch' | 'always-403' | 'unavailable';
+type Mode = 'mismatch' | 'always-403' | 'unavailable' | 'huge' | 'huge-event';
 
 describe('serve --remote against a hostile server', () => {
   const sb = useTestSandbox({ autoApprove: 'first' });
@@ -48,6 +49,22 @@ describe('serve --remote against a hostile server', () => {
       return json(200, { jsonrpc: '2.0', id: message.id, result: {} });
     }
     if (!req.headers.authorization) return json(401, { error: 'invalid_token' }, { 'www-authenticate': challenge() });
+    if (mode === 'huge') {
+      // A JSON answer past the relay's 8 MiB cap, sent in pieces as a stream would be.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(`{"jsonrpc":"2.0","id":${message.id},"result":{"content":[{"type":"text","text":"`);
+      const piece = 'x'.repeat(1024 * 1024);
+      for (let i = 0; i < 9 && !res.destroyed; i++) res.write(piece);
+      return void res.end('"}]}}');
+    }
+    if (mode === 'huge-event') {
+      // An event stream whose one line never ends: it must not hold the host's request for ever.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('event: message\ndata: ');
+      const piece = 'x'.repeat(1024 * 1024);
+      for (let i = 0; i < 5 && !res.destroyed; i++) res.write(piece);
+      return;
+    }
     if (mode === 'unavailable') {
       res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '7' });
       return void res.end('down \u001b[2J for maintenance');
@@ -106,6 +123,32 @@ describe('serve --remote against a hostile server', () => {
       expect(textOf(result)).toContain(`The MCP server at ${base}/mcp is unavailable (HTTP 503; it asks to try again in 7 s).`);
       expect(textOf(result)).not.toContain('maintenance');
       expect(session.stderr()).not.toContain('\u001b');
+      await expect(session.client.ping()).resolves.toBeDefined();
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('drops an answer past 8 MiB with a tool error naming the cap, and the session goes on', async () => {
+    mode = 'huge';
+    const session = await relay();
+    try {
+      const result = await session.call('get_store');
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(`sent an answer over ${8 * 1024 * 1024} bytes`);
+      await expect(session.client.ping()).resolves.toBeDefined();
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('ends an event stream whose line passes 4 MiB with a tool error for the request it was answering', async () => {
+    mode = 'huge-event';
+    const session = await relay();
+    try {
+      const result = await session.call('get_store');
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(`sent an event line over ${4 * 1024 * 1024} bytes; it was dropped`);
       await expect(session.client.ping()).resolves.toBeDefined();
     } finally {
       await session.close();
