@@ -6,6 +6,7 @@
  */
 import type { Account } from '../auth/account.js';
 import type { Config, ConfigFlags } from '../config.js';
+import { isWhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Scope } from '../scopes.js';
 import { type CommandContext, stringFlag } from './command.js';
@@ -18,7 +19,12 @@ export interface AccountSession {
 
 export async function withAccount<T>(
   ctx: CommandContext,
-  options: { flags?: ConfigFlags; requestedScopes?: (config: Config) => Promise<readonly Scope[]> },
+  options: {
+    flags?: ConfigFlags;
+    requestedScopes?: (config: Config) => Promise<readonly Scope[]>;
+    /** Remote mode: a server out of reach still lets the stored grant be found (logout removes it). */
+    offlineRemote?: boolean;
+  },
   run: (session: AccountSession) => Promise<T>,
 ): Promise<T> {
   const [{ loadConfig }, { createLogger }, { createAccount }] = await Promise.all([import('../config.js'), import('../log.js'), import('../auth/account.js')]);
@@ -35,7 +41,16 @@ export async function withAccount<T>(
     const { createRemoteAuthorizer } = await import('../remote/authorizer.js');
     const authorizer = createRemoteAuthorizer(config, config.remoteUrl, { logger });
     const requestedScopes = options.requestedScopes ? await authorizer.requestedScopes() : [];
-    account = createAccount(config, { logger, requestedScopes }, () => authorizer.connect());
+    const connect = async () => {
+      try {
+        return await authorizer.connect();
+      } catch (error) {
+        if (!options.offlineRemote || !isWhataloError(error, 'REMOTE_UNREACHABLE')) throw error;
+        logger.warn(`${error.message} Only the copy kept here can be removed.`);
+        return authorizer.offline(error);
+      }
+    };
+    account = createAccount(config, { logger, requestedScopes }, connect);
   } else {
     const requestedScopes = options.requestedScopes ? await options.requestedScopes(config) : [];
     account = createAccount(config, { logger, requestedScopes });

@@ -16,7 +16,7 @@ export const logoutCommand: Command = {
   --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)`,
   options: { ...ACCOUNT_OPTIONS },
   run: (ctx) =>
-    withAccount(ctx, {}, async ({ config, account }) => {
+    withAccount(ctx, { offlineRemote: true }, async ({ config, account }) => {
       const report = await account.logout();
       if (report.had_grant && !report.removed) {
         ctx.stderr.write(`Not signed out: ${escapeControls(report.problem ?? 'the stored credentials could not be read')}.\n`);

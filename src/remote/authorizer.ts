@@ -34,6 +34,12 @@ export interface RemoteAuthorizer {
   connect(): Promise<Connection>;
   /** What a sign-in from `login` asks for: the challenge's scope, else the metadata's scopes_supported, else none. */
   requestedScopes(): Promise<string[]>;
+  /**
+   * The stored grant of a server that cannot be reached, keyed by its URL (what the resource
+   * is when the metadata agrees), whose AS cannot be found: for `logout`, which must be able to
+   * remove a grant for a server that is gone. Every request to the AS fails with `why`.
+   */
+  offline(why: WhataloError): Connection;
 }
 
 const NO_CHALLENGE: BearerChallenge = { resourceMetadata: undefined, scope: undefined, error: undefined };
@@ -189,6 +195,16 @@ export function createRemoteAuthorizer(config: Config, server: URL, deps: Remote
 
     async connect() {
       return (await connectTo(found ? NO_CHALLENGE : await probeChallenge(server, http))).connection;
+    },
+
+    offline(why) {
+      const target: AuthTarget = { issuer: new URL(server.origin), resource: server.href, key: remoteKey(server), introspect: false };
+      return createConnection(config, deps, {
+        target,
+        discover: async () => {
+          throw why;
+        },
+      });
     },
 
     async requestedScopes() {

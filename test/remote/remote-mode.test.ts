@@ -61,8 +61,8 @@ describe('serve --remote against serve --http', () => {
   }
 
   /** A command (status, logout) for the remote grant, from the same config dir and store. */
-  async function command(args: string[], dir = configDir) {
-    const result = await runCli([...args, '--remote', remoteUrl], { env: { ...FILE_STORE, WHATALO_CONFIG_DIR: dir, HOME: dir } });
+  async function command(args: string[], dir = configDir, url = remoteUrl) {
+    const result = await runCli([...args, '--remote', url], { env: { ...FILE_STORE, WHATALO_CONFIG_DIR: dir, HOME: dir } });
     outputs[`${args.join(' ')} stdout`] = (outputs[`${args.join(' ')} stdout`] ?? '') + result.stdout;
     outputs[`${args.join(' ')} stderr`] = (outputs[`${args.join(' ')} stderr`] ?? '') + result.stderr;
     return result;
@@ -156,7 +156,7 @@ describe('serve --remote against serve --http', () => {
     }
   });
 
-  it('answers a tool call with a clear error while the remote is down, and serves again once it is back', async () => {
+  it('answers a tool call with a clear error while the remote is down, serves again once it is back; logout works once it is gone', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/mcp`;
     let own = await startHttp(port);
@@ -179,6 +179,13 @@ describe('serve --remote against serve --http', () => {
       own.kill();
       await own.result;
     }
+    // A server that is gone for good: logout still removes the grant kept here, and says it could not revoke it.
+    const out = await command(['logout'], configDir, url);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('Signed out here: the tokens were removed');
+    expect(out.stdout).toContain(`The MCP server at ${url} cannot be reached (ECONNREFUSED)`);
+    const clients = JSON.parse(await readFile(path.join(configDir, 'clients.json'), 'utf8')) as { clients: Record<string, unknown> };
+    expect(Object.keys(clients.clients)).not.toContain(url);
   });
 
   it('logout revokes the grant at the AS and removes it; status then says not signed in', async () => {
@@ -194,9 +201,8 @@ describe('serve --remote against serve --http', () => {
     const grants = (await sb.grants()).filter((g) => g.client_id === clientId);
     expect(grants.length).toBeGreaterThan(0);
     expect(grants.filter((g) => g.tokens.some((t) => t.active))).toEqual([]);
-    // The server the down-and-back test used keeps its own grant; only this one's entry is gone.
-    const left = JSON.parse(await readFile(path.join(configDir, 'clients.json'), 'utf8')) as { clients: Record<string, unknown> };
-    expect(Object.keys(left.clients)).not.toContain(remoteUrl);
+    // The last grant kept here is gone, and clients.json with it.
+    expect(existsSync(path.join(configDir, 'clients.json'))).toBe(false);
   });
 
   it('left no token in the clear: not in any output, not in any file of the config dir', async () => {
