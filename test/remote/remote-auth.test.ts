@@ -86,6 +86,20 @@ describe('serve --remote against a hostile server', () => {
     return startMcp({ args: ['--remote', `${base}/mcp`], env: { BROWSER: FETCH_BROWSER, WHATALO_LOG_LEVEL: 'debug' } });
   }
 
+  /** One tool call in `as` mode: its failed result's text and the relay's stderr; the session must still answer a ping after it. */
+  async function failedCall(as: Mode): Promise<{ text: string; stderr: string }> {
+    mode = as;
+    const session = await relay();
+    try {
+      const result = await session.call('get_store');
+      expect(result.isError).toBe(true);
+      await expect(session.client.ping()).resolves.toBeDefined();
+      return { text: textOf(result), stderr: session.stderr() };
+    } finally {
+      await session.close();
+    }
+  }
+
   it('refuses metadata whose resource is not the server, before any sign-in', async () => {
     mode = 'mismatch';
     const before = (await sb.stats()).requests['GET /oauth/authorize'] ?? 0;
@@ -99,60 +113,26 @@ describe('serve --remote against a hostile server', () => {
   });
 
   it('stops after 3 sign-ins for a request the server keeps refusing with insufficient_scope, and the session goes on', async () => {
-    mode = 'always-403';
-    const session = await relay();
-    try {
-      const before = (await sb.stats()).grants.authorization_code;
-      const result = await session.call('get_store');
-      expect(result.isError).toBe(true);
-      expect(textOf(result)).toContain(`The MCP server at ${base}/mcp still asks for more access (read:store) after 3 sign-ins; giving up on this request.`);
-      expect((await sb.stats()).grants.authorization_code - before).toBe(3);
-      expect(forbidden).toBe(3);
-      await expect(session.client.ping()).resolves.toBeDefined();
-    } finally {
-      await session.close();
-    }
+    const before = (await sb.stats()).grants.authorization_code;
+    const { text } = await failedCall('always-403');
+    expect(text).toContain(`The MCP server at ${base}/mcp still asks for more access (read:store) after 3 sign-ins; giving up on this request.`);
+    expect((await sb.stats()).grants.authorization_code - before).toBe(3);
+    expect(forbidden).toBe(3);
   });
 
   it('a 503 is a clear tool error naming the retry delay, with none of the body, and the session goes on', async () => {
-    mode = 'unavailable';
-    const session = await relay();
-    try {
-      const result = await session.call('get_store');
-      expect(result.isError).toBe(true);
-      expect(textOf(result)).toContain(`The MCP server at ${base}/mcp is unavailable (HTTP 503; it asks to try again in 7 s).`);
-      expect(textOf(result)).not.toContain('maintenance');
-      expect(session.stderr()).not.toContain('\u001b');
-      await expect(session.client.ping()).resolves.toBeDefined();
-    } finally {
-      await session.close();
-    }
+    const { text, stderr } = await failedCall('unavailable');
+    expect(text).toContain(`The MCP server at ${base}/mcp is unavailable (HTTP 503; it asks to try again in 7 s).`);
+    expect(text).not.toContain('maintenance');
+    expect(stderr).not.toContain('\u001b');
   });
 
   it('drops an answer past 8 MiB with a tool error naming the cap, and the session goes on', async () => {
-    mode = 'huge';
-    const session = await relay();
-    try {
-      const result = await session.call('get_store');
-      expect(result.isError).toBe(true);
-      expect(textOf(result)).toContain(`sent an answer over ${8 * 1024 * 1024} bytes`);
-      await expect(session.client.ping()).resolves.toBeDefined();
-    } finally {
-      await session.close();
-    }
+    expect((await failedCall('huge')).text).toContain(`sent an answer over ${8 * 1024 * 1024} bytes`);
   });
 
   it('ends an event stream whose line passes 4 MiB with a tool error for the request it was answering', async () => {
-    mode = 'huge-event';
-    const session = await relay();
-    try {
-      const result = await session.call('get_store');
-      expect(result.isError).toBe(true);
-      expect(textOf(result)).toContain(`sent an event line over ${4 * 1024 * 1024} bytes; it was dropped`);
-      await expect(session.client.ping()).resolves.toBeDefined();
-    } finally {
-      await session.close();
-    }
+    expect((await failedCall('huge-event')).text).toContain(`sent an event line over ${4 * 1024 * 1024} bytes; it was dropped`);
   });
 
   it('refuses the direct mode flags and a plain-http remote that is not loopback, before starting', async () => {
