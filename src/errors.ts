@@ -42,21 +42,82 @@ export type ErrorCode =
   /** The caller cancelled the request. */
   | 'CANCELLED';
 
-export interface WhataloErrorOptions {
+/** Why the local session ended: sign in (again) from scratch, or register again first. */
+export type SignedOutReason = 'not_signed_in' | 'revoked' | 'client_invalid';
+
+/** What API v1 said in an error answer, kept for results and logs (`requestId` above all). Never holds a token. */
+export interface ApiErrorDetails {
+  status: number;
+  apiCode: string | undefined;
+  requestId: string | undefined;
+  fieldErrors?: { field: string; message: string }[];
+  currentQuantity?: number;
+  requiredScope?: string;
+  retryAfterSeconds?: number;
+}
+
+/** An OAuth error answer's code (RFC 6749 §5.2), so callers can react to `invalid_grant` and `invalid_client`. */
+export interface OAuthErrorDetails {
+  oauth_error: string;
+  reason?: SignedOutReason;
+}
+
+/** The local session ended (no grant, revoked, the AS forgot this client). */
+export interface SignedOutDetails {
+  reason: SignedOutReason;
+  oauth_error?: string;
+}
+
+/** Which store or record of the credential store failed, and why when it is not plain unavailability. */
+export interface CredentialStoreDetails {
+  reason?: 'corrupt_record' | 'corrupt_clients_file' | 'lock_timeout';
+  account?: string;
+  file?: string;
+  lockPath?: string;
+  holderPid?: number | undefined;
+}
+
+/**
+ * What `details` carries for each code; `never` where a code carries none. The compiler holds
+ * every `new WhataloError(code, …, { details })` to this map, so a reader of an error knows its
+ * fields without finding where it was made.
+ */
+export interface ErrorDetailsByCode {
+  CONFIG_INVALID: never;
+  AUTH_REQUIRED: SignedOutDetails | ApiErrorDetails;
+  SIGN_IN_FAILED: OAuthErrorDetails | { reason: 'interference' };
+  STORE_MISMATCH: { reason: 'store_mismatch'; wanted_store_id: string; granted_store_id: string };
+  /** The link the merchant was given, so a timeout can say which one went unused. */
+  SIGN_IN_TIMEOUT: { authorization_url: string };
+  /** From API v1's 403, or from the local check before the call (with the command that grants it). */
+  INSUFFICIENT_SCOPE: ApiErrorDetails | { scope: string; command: string };
+  AS_UNREACHABLE: OAuthErrorDetails;
+  AS_PROTOCOL: OAuthErrorDetails;
+  CREDENTIAL_STORE: CredentialStoreDetails;
+  NOT_FOUND: ApiErrorDetails;
+  /** From API v1's 409/422, or a tool argument checked before the call. */
+  VALIDATION: ApiErrorDetails | { field: string };
+  RATE_LIMITED: ApiErrorDetails;
+  API_UNREACHABLE: ApiErrorDetails;
+  API_ERROR: ApiErrorDetails;
+  CANCELLED: never;
+}
+
+export interface WhataloErrorOptions<C extends ErrorCode = ErrorCode> {
   cause?: unknown;
   /** The next step for the merchant, e.g. "run `whatalo-mcp login`". */
   hint?: string;
-  /** Extra machine-readable context (never a token). */
-  details?: Record<string, unknown>;
+  /** Extra machine-readable context (never a token), as ErrorDetailsByCode lists it for `code`. */
+  details?: ErrorDetailsByCode[C];
 }
 
-export class WhataloError extends Error {
+export class WhataloError<C extends ErrorCode = ErrorCode> extends Error {
   override readonly name = 'WhataloError';
-  readonly code: ErrorCode;
+  readonly code: C;
   readonly hint: string | undefined;
-  readonly details: Record<string, unknown> | undefined;
+  readonly details: ErrorDetailsByCode[C] | undefined;
 
-  constructor(code: ErrorCode, message: string, options: WhataloErrorOptions = {}) {
+  constructor(code: C, message: string, options: WhataloErrorOptions<C> = {}) {
     // Messages quote what the AS or the API said; one line, no control sequence, whoever shows it.
     super(escapeControls(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
@@ -72,8 +133,22 @@ export class WhataloError extends Error {
   }
 }
 
-export function isWhataloError(error: unknown, code?: ErrorCode): error is WhataloError {
+export function isWhataloError<C extends ErrorCode = ErrorCode>(error: unknown, code?: C): error is WhataloError<C> {
   return error instanceof WhataloError && (code === undefined || error.code === code);
+}
+
+/** Why the session ended, when `error` says it did. */
+export function signedOutReason(error: unknown): SignedOutReason | undefined {
+  if (!isWhataloError(error, 'AUTH_REQUIRED') || !error.details || !('reason' in error.details)) return undefined;
+  return error.details.reason;
+}
+
+/** What API v1 said, when `error` comes from an API v1 error answer. */
+export function apiDetails(error: WhataloError): ApiErrorDetails | undefined {
+  const details: unknown = error.details;
+  return details !== null && typeof details === 'object' && 'status' in details && typeof details.status === 'number'
+    ? (details as ApiErrorDetails)
+    : undefined;
 }
 
 /** The one hint for every path that ends signed out. */

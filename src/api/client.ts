@@ -255,8 +255,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         return value;
       }
 
-      const body = readErrorBody(safeJson(text));
-      logger.debug('API v1 error', { method: req.method, path: req.path, status: response.status, code: body.code, requestId: body.requestId ?? requestId });
+      const { body, ignored } = readErrorBody(safeJson(text));
+      logger.debug('API v1 error', {
+        method: req.method,
+        path: req.path,
+        status: response.status,
+        code: body.code,
+        requestId: body.requestId ?? requestId,
+        ...(ignored.length > 0 ? { ignoredFields: ignored.join(', ') } : {}),
+      });
 
       if (response.status === 429) {
         const wait = retryAfterMs(response, body.retryAfter);
@@ -287,7 +294,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   function parseSuccess<T>(text: string, status: number, requestId: string | undefined): T {
     const value = safeJson(text);
     if (value === undefined || value === null || typeof value !== 'object') {
-      throw new WhataloError('API_ERROR', `Whatalo answered HTTP ${status} with a body that is not a JSON object.`, { details: { status, requestId } });
+      throw new WhataloError('API_ERROR', `Whatalo answered HTTP ${status} with a body that is not a JSON object.`, {
+        details: { status, apiCode: undefined, requestId },
+      });
     }
     return value as T;
   }

@@ -5,49 +5,56 @@
  *
  * @see ../../docs/design.md "API v1" (errors); CONTRACT V6
  */
-import { SIGN_IN_HINT, WhataloError, isWhataloError } from '../errors.js';
+import { z } from 'zod';
+import { type ApiErrorDetails, SIGN_IN_HINT, WhataloError, apiDetails, isWhataloError } from '../errors.js';
 import type { ApiErrorBody } from './types.js';
 
-/** What the API said, kept for results and logs. Never holds a token. */
-export interface ApiErrorDetails {
-  status: number;
-  apiCode: string | undefined;
-  requestId: string | undefined;
-  fieldErrors?: { field: string; message: string }[];
-  currentQuantity?: number;
-  requiredScope?: string;
-  retryAfterSeconds?: number;
+const anyText = z.unknown().transform((v) => (v === undefined || v === null ? '' : String(v)));
+const fieldError = z.object({ field: anyText, message: anyText });
+
+/**
+ * API v1's error body (CONTRACT V6), every field optional as a proxy may send none. `lenient`
+ * drops each field on its own when it has the wrong type, so one bad field does not hide the rest.
+ */
+function errorBodySchema(lenient: boolean) {
+  const optional = <T extends z.ZodType>(schema: T) => (lenient ? schema.optional().catch(undefined) : schema.optional());
+  const text = () => optional(z.string());
+  const count = () => optional(z.number().finite());
+  return z.object({
+    statusCode: count(),
+    code: text(),
+    requestId: text(),
+    message: text(),
+    requiredScope: text(),
+    resourceType: text(),
+    resourceId: text(),
+    fieldErrors: optional(z.array(fieldError)),
+    retryAfter: count(),
+    currentQuantity: count(),
+    expectedQuantity: count(),
+  });
+}
+
+const strictBody = errorBodySchema(false);
+const lenientBody = errorBodySchema(true);
+
+/** An error body and the fields it sent in a shape API v1 does not use (named, for the debug log). */
+export interface ReadErrorBody {
+  body: ApiErrorBody;
+  ignored: string[];
 }
 
 /** Reads an error body defensively: a proxy or a crashed server may answer anything. */
-export function readErrorBody(value: unknown): ApiErrorBody {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
-  const v = value as Record<string, unknown>;
-  const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
-  const num = (key: string) => (typeof v[key] === 'number' && Number.isFinite(v[key]) ? (v[key] as number) : undefined);
-  const fieldErrors = Array.isArray(v.fieldErrors)
-    ? v.fieldErrors
-        .filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object')
-        .map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }))
-    : undefined;
-  return {
-    statusCode: num('statusCode'),
-    code: str('code'),
-    requestId: str('requestId'),
-    message: str('message'),
-    requiredScope: str('requiredScope'),
-    resourceType: str('resourceType'),
-    resourceId: str('resourceId'),
-    fieldErrors,
-    retryAfter: num('retryAfter'),
-    currentQuantity: num('currentQuantity'),
-    expectedQuantity: num('expectedQuantity'),
-  };
+export function readErrorBody(value: unknown): ReadErrorBody {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { body: {}, ignored: [] };
+  const strict = strictBody.safeParse(value);
+  if (strict.success) return { body: strict.data as ApiErrorBody, ignored: [] };
+  const ignored = [...new Set(strict.error.issues.map((issue) => issue.path.map(String).join('.')))];
+  return { body: lenientBody.parse(value) as ApiErrorBody, ignored };
 }
 
-function details(status: number, body: ApiErrorBody, requestId: string | undefined, extra: Partial<ApiErrorDetails> = {}): Record<string, unknown> {
-  const d: ApiErrorDetails = { status, apiCode: body.code, requestId: body.requestId ?? requestId, ...extra };
-  return d as unknown as Record<string, unknown>;
+function details(status: number, body: ApiErrorBody, requestId: string | undefined, extra: Partial<ApiErrorDetails> = {}): ApiErrorDetails {
+  return { status, apiCode: body.code, requestId: body.requestId ?? requestId, ...extra };
 }
 
 /**
@@ -104,7 +111,7 @@ export function apiErrorFromAnswer(status: number, body: ApiErrorBody, storeId: 
 
 /** True for API v1's 401: the token was refused, so fresh credentials may succeed where it failed. */
 export function isUnauthorized(error: unknown): error is WhataloError {
-  return isWhataloError(error, 'AUTH_REQUIRED') && error.details?.status === 401;
+  return isWhataloError(error, 'AUTH_REQUIRED') && apiDetails(error)?.status === 401;
 }
 
 /** Said when a change was sent once and its answer was lost: "try again" could make it twice. */
@@ -112,12 +119,7 @@ export const OUTCOME_UNKNOWN_HINT =
   'The change may or may not have been made: read the item back (or list recent ones) before trying again, so it is not made twice.';
 
 /** 5xx, timeouts and network failures: transient, and said as such. */
-export function unreachable(
-  why: string,
-  cause?: unknown,
-  extra?: Record<string, unknown>,
-  hint = 'This is usually temporary; try again in a minute.',
-): WhataloError {
+export function unreachable(why: string, cause?: unknown, extra?: ApiErrorDetails, hint = 'This is usually temporary; try again in a minute.'): WhataloError {
   return new WhataloError('API_UNREACHABLE', `Whatalo is unreachable (${why}).`, {
     cause,
     hint,

@@ -7,7 +7,7 @@
  * @see ../../docs/design.md "The broker, as the tools use it"
  */
 import type { Config } from '../config.js';
-import { WhataloError, isWhataloError } from '../errors.js';
+import { WhataloError, isWhataloError, signedOutReason } from '../errors.js';
 import { type Scope, hasScope, joinScopes, splitScopes } from '../scopes.js';
 import { type ActiveToken, type ConnectionDeps, createConnection } from './connection.js';
 import { grantsAll } from './grant.js';
@@ -76,7 +76,7 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
     if (result.introspected && fresh) introspection.prime(fresh, result.introspected.info, result.introspected.at);
   }
 
-  function signInTimeout(error: WhataloError, what: string): WhataloError {
+  function signInTimeout(error: WhataloError<'SIGN_IN_TIMEOUT'>, what: string): WhataloError {
     const url = error.details?.authorization_url;
     return new WhataloError(
       'SIGN_IN_TIMEOUT',
@@ -91,7 +91,7 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
     try {
       return await session.getAccessToken();
     } catch (error) {
-      const reason = isWhataloError(error, 'AUTH_REQUIRED') ? error.details?.reason : undefined;
+      const reason = signedOutReason(error);
       if (reason !== 'not_signed_in' && reason !== 'client_invalid') throw error;
     }
     const scopes = splitScopes(joinScopes([...(config.scopes ?? deps.requestedScopes), scope]));
@@ -131,7 +131,7 @@ export function createBroker(config: Config, deps: BrokerDeps): Broker {
         active = await activeInfo(await tokenOrFirstUse(scope, ctx));
       } catch (error) {
         // The AS forgot this app (registration expired): the grant died with it, so this is first use again.
-        if (!isWhataloError(error, 'AUTH_REQUIRED') || error.details?.reason !== 'client_invalid') throw error;
+        if (signedOutReason(error) !== 'client_invalid') throw error;
         active = await activeInfo(await tokenOrFirstUse(scope, ctx));
       }
       let { token, info } = active;

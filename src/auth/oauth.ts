@@ -6,7 +6,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { isLoopbackHost } from '../config.js';
-import { type ErrorCode, SIGN_IN_HINT, WhataloError, isWhataloError } from '../errors.js';
+import { type ErrorCode, type ErrorDetailsByCode, SIGN_IN_HINT, type SignedOutDetails, WhataloError, isWhataloError } from '../errors.js';
 import { AS_MAX_BYTES, fetchBounded, isRefusedAnswer } from '../net/bounded.js';
 
 /** A slow authorization server must not hold a tool call forever. */
@@ -36,9 +36,6 @@ const DOING: Record<OAuthStep, string> = {
   introspection: 'checking the access token',
   revocation: 'revoking tokens',
 };
-
-/** Why the local session ended; `details.reason` of AUTH_REQUIRED. */
-export type SignedOutReason = 'not_signed_in' | 'revoked' | 'client_invalid';
 
 /**
  * Request options for an endpoint of `issuer`. Plain http is allowed only when the issuer is
@@ -133,8 +130,8 @@ export function clientSecretBasic(secret: string): oauth.ClientAuth {
 /** The OAuth error code behind a mapped error (`invalid_grant`, `invalid_client`, …), if any. */
 export function oauthErrorOf(error: unknown): string | undefined {
   if (!isWhataloError(error)) return undefined;
-  const value = error.details?.oauth_error;
-  return typeof value === 'string' ? value : undefined;
+  const details = error.details;
+  return details && 'oauth_error' in details && typeof details.oauth_error === 'string' ? details.oauth_error : undefined;
 }
 
 /** True when the AS no longer knows this client (expired or deleted registration, RFC 7591 §3.2.1). */
@@ -142,8 +139,8 @@ export function isInvalidClient(error: unknown): boolean {
   return oauthErrorOf(error) === 'invalid_client';
 }
 
-function fail(code: ErrorCode, message: string, cause: unknown, details: Record<string, unknown> = {}, hint?: string): WhataloError {
-  return new WhataloError(code, message, { cause, details, ...(hint ? { hint } : {}) });
+function fail<C extends ErrorCode>(code: C, message: string, cause: unknown, details?: ErrorDetailsByCode[C], hint?: string): WhataloError<C> {
+  return new WhataloError(code, message, { cause, ...(details ? { details } : {}), ...(hint ? { hint } : {}) });
 }
 
 const TRANSIENT = new Set(['temporarily_unavailable', 'server_error']);
@@ -222,20 +219,14 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
       });
     }
     if (error.error === 'invalid_grant') {
-      return fail(
-        'AUTH_REQUIRED',
-        'Whatalo access was revoked or has expired.',
-        error,
-        { oauth_error: error.error, reason: 'revoked' satisfies SignedOutReason },
-        SIGN_IN_HINT,
-      );
+      return fail('AUTH_REQUIRED', 'Whatalo access was revoked or has expired.', error, { oauth_error: error.error, reason: 'revoked' as const }, SIGN_IN_HINT);
     }
     return fail('AS_PROTOCOL', `Whatalo at ${at} refused ${doing}: ${error.error}${description}.`, error, { oauth_error: error.error });
   }
   if (error instanceof oauth.OperationProcessingError) {
     const status = error.cause instanceof Response ? error.cause.status : undefined;
     if (status !== undefined && status >= 500) {
-      return fail('AS_UNREACHABLE', `Whatalo at ${at} failed while ${doing} (HTTP ${status}).`, error, {}, 'Try again in a moment.');
+      return fail('AS_UNREACHABLE', `Whatalo at ${at} failed while ${doing} (HTTP ${status}).`, error, undefined, 'Try again in a moment.');
     }
     if (step === 'authorization') return fail('SIGN_IN_FAILED', responseCheckText(error.message, issuer), error);
     return fail(
@@ -249,7 +240,7 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
   }
   if (isAbortError(error)) {
     if (error.name === 'TimeoutError') {
-      return fail('AS_UNREACHABLE', `Whatalo at ${at} timed out while ${doing} (${error.message}).`, error, {}, 'Try again in a moment.');
+      return fail('AS_UNREACHABLE', `Whatalo at ${at} timed out while ${doing} (${error.message}).`, error, undefined, 'Try again in a moment.');
     }
     return fail('CANCELLED', `Cancelled while ${doing}.`, error);
   }
@@ -258,7 +249,7 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
       'AS_UNREACHABLE',
       `Could not reach Whatalo at ${at} while ${doing} (${networkReason(error)}).`,
       error,
-      {},
+      undefined,
       'Check the network connection and WHATALO_ISSUER, then try again.',
     );
   }
@@ -270,7 +261,7 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
 }
 
 function clientFailure(step: OAuthStep, at: string, cause: unknown): WhataloError {
-  const details = { oauth_error: 'invalid_client', reason: 'client_invalid' satisfies SignedOutReason };
+  const details = { oauth_error: 'invalid_client', reason: 'client_invalid' as const } satisfies SignedOutDetails;
   if (step === 'code') {
     return fail(
       'SIGN_IN_FAILED',

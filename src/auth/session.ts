@@ -15,21 +15,12 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as oauth from 'oauth4webapi';
 import type { Config } from '../config.js';
-import { SIGN_IN_HINT, WhataloError } from '../errors.js';
+import { SIGN_IN_HINT, type SignedOutReason, WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { CredentialStore } from './credentials/index.js';
 import { type StoredGrant, type StoredTokens, grantAccount, needsRefresh, readStoredGrant, tokensFromResponse, writeStoredGrant } from './grant.js';
 import { withLock } from './lock.js';
-import {
-  type ClientCredentials,
-  type HttpDeps,
-  type SignedOutReason,
-  clientAuth,
-  isInvalidClient,
-  oauthErrorOf,
-  oauthFailure,
-  requestOptions,
-} from './oauth.js';
+import { type ClientCredentials, type HttpDeps, clientAuth, isInvalidClient, oauthErrorOf, oauthFailure, requestOptions } from './oauth.js';
 import {
   type RegisteredClient,
   type Registration,

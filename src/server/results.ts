@@ -9,7 +9,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ZodError } from 'zod';
 import type { ApiAnswer } from '../api/client.js';
-import { isWhataloError, type WhataloError } from '../errors.js';
+import { apiDetails, isWhataloError, type WhataloError } from '../errors.js';
 import { type Logger, redact } from '../log.js';
 import { escapeControls } from '../safe-text.js';
 import type { ToolOutput, ToolRecord } from '../tools/define.js';
@@ -73,10 +73,10 @@ export function invalidArguments(error: ZodError, tool: ToolRecord): CallToolRes
 
 /** 422 field errors, with API field names turned back into the tool's argument names. */
 function refusedFields(error: WhataloError, tool: ToolRecord): string | undefined {
-  const fieldErrors = error.details?.fieldErrors;
-  if (!Array.isArray(fieldErrors) || fieldErrors.length === 0) return undefined;
+  const fieldErrors = apiDetails(error)?.fieldErrors;
+  if (!fieldErrors || fieldErrors.length === 0) return undefined;
   const aliases = tool.fieldAliases ?? {};
-  const listed = (fieldErrors as { field: string; message: string }[]).map((e) => `${aliases[e.field] ?? e.field} ${e.message}`);
+  const listed = fieldErrors.map((e) => `${aliases[e.field] ?? e.field} ${e.message}`);
   return `Whatalo refused the values: ${listed.join('; ')}.`;
 }
 
@@ -88,8 +88,8 @@ function refusedFields(error: WhataloError, tool: ToolRecord): string | undefine
  */
 export function errorResult(error: unknown, tool: ToolRecord, logger: Logger, answered?: ApiAnswer): CallToolResult {
   if (isWhataloError(error)) {
-    const requestId = error.details?.requestId;
-    logger.debug(`tool ${tool.name} failed`, { code: error.code, ...(typeof requestId === 'string' ? { requestId } : {}) });
+    const requestId = apiDetails(error)?.requestId;
+    logger.debug(`tool ${tool.name} failed`, { code: error.code, ...(requestId === undefined ? {} : { requestId }) });
     if (error.code === 'VALIDATION') return failed(refusedFields(error, tool) ?? error.toUserText());
     return failed(error.toUserText());
   }

@@ -7,7 +7,7 @@
 import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, type Credentials, createApiClient } from '../../src/api/client.js';
-import { isWhataloError, type WhataloError } from '../../src/errors.js';
+import { apiDetails, isWhataloError, type WhataloError } from '../../src/errors.js';
 import { ALL_SCOPES } from '../../src/scopes.js';
 import type { AccessSource } from '../../src/server/access.js';
 import { boundApi } from '../../src/server/call.js';
@@ -96,13 +96,15 @@ describe('errors a person can act on', () => {
     const error = await failure(client.bind(good).getProduct('prd_missing'));
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toBe(`product 'prd_missing' not found in store ${good.storeId}`);
-    expect(error.details?.requestId).toEqual(expect.any(String));
+    expect(apiDetails(error)?.requestId).toEqual(expect.any(String));
   });
 
   it('422 lists each refused field', async () => {
     const error = await failure(client.bind(good).createProduct({ name: '', price: 1.234 }));
     expect(error.code).toBe('VALIDATION');
-    const fields = (error.details?.fieldErrors as { field: string }[]).map((e) => e.field).sort();
+    const fields = apiDetails(error)!
+      .fieldErrors!.map((e) => e.field)
+      .sort();
     expect(fields).toEqual(['name', 'price']);
     expect(error.message).toMatch(/^Whatalo refused the request: .*price must have at most two decimals/);
   });
@@ -113,7 +115,7 @@ describe('errors a person can act on', () => {
     const before = await api.getInventory(product.id);
     const error = await failure(api.adjustInventory(product.id, { quantity: 1, reason: 'test', expected_quantity: before.quantity + 7 }));
     expect(error.code).toBe('VALIDATION');
-    expect(error.details?.currentQuantity).toBe(before.quantity);
+    expect(apiDetails(error)?.currentQuantity).toBe(before.quantity);
     expect(error.message).toBe(`Stock is ${before.quantity}, not the expected ${before.quantity + 7}; nothing was adjusted.`);
     expect((await api.getInventory(product.id)).quantity).toBe(before.quantity);
   });

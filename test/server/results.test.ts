@@ -15,7 +15,10 @@ describe('errorResult', () => {
   it('a WhataloError is its message and hint; the requestId goes to the debug log', () => {
     const { lines, logger } = collector();
     const result = errorResult(
-      new WhataloError('AUTH_REQUIRED', 'Not signed in.', { hint: 'Run `whatalo-mcp login`.', details: { requestId: 'req_1' } }),
+      new WhataloError('AUTH_REQUIRED', 'Not signed in.', {
+        hint: 'Run `whatalo-mcp login`.',
+        details: { status: 401, apiCode: undefined, requestId: 'req_1' },
+      }),
       adjustInventory,
       logger,
     );
@@ -27,6 +30,9 @@ describe('errorResult', () => {
     const { logger } = collector();
     const error = new WhataloError('VALIDATION', 'refused', {
       details: {
+        status: 422,
+        apiCode: 'validation_failed',
+        requestId: undefined,
         fieldErrors: [
           { field: 'quantity', message: 'would leave -3 in stock' },
           { field: 'reason', message: 'is required' },
