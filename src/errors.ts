@@ -92,7 +92,8 @@ export interface ErrorDetailsByCode {
   /** From API v1's 403, or from the local check before the call (with the command that grants it). */
   INSUFFICIENT_SCOPE: ApiErrorDetails | { scope: string; command: string };
   AS_UNREACHABLE: OAuthErrorDetails;
-  AS_PROTOCOL: OAuthErrorDetails;
+  /** An OAuth error answer, or an AS that publishes no metadata (so a remote server's own may stand in). */
+  AS_PROTOCOL: OAuthErrorDetails | { reason: 'no_metadata' };
   CREDENTIAL_STORE: CredentialStoreDetails;
   NOT_FOUND: ApiErrorDetails;
   /** From API v1's 409/422, or a tool argument checked before the call. */
@@ -100,6 +101,7 @@ export interface ErrorDetailsByCode {
   RATE_LIMITED: ApiErrorDetails;
   API_UNREACHABLE: ApiErrorDetails;
   API_ERROR: ApiErrorDetails;
+  REMOTE_UNREACHABLE: never;
   CANCELLED: never;
 }
 

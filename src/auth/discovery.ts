@@ -10,7 +10,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { isLoopbackHost } from '../config.js';
-import { WhataloError } from '../errors.js';
+import { type ErrorDetailsByCode, WhataloError } from '../errors.js';
 import { type HttpDeps, type RequestOptions, oauthFailure, requestOptions } from './oauth.js';
 
 /** The endpoints every flow calls. */
@@ -20,7 +20,7 @@ const OPTIONAL_ENDPOINTS = ['registration_endpoint', 'introspection_endpoint', '
 
 export type EndpointName = (typeof REQUIRED_ENDPOINTS)[number] | (typeof OPTIONAL_ENDPOINTS)[number];
 
-function protocolError(issuer: URL, message: string, details?: Record<string, unknown>): WhataloError {
+function protocolError(issuer: URL, message: string, details?: ErrorDetailsByCode['AS_PROTOCOL']): WhataloError {
   const where = issuer.pathname === '/' ? issuer.origin : issuer.href;
   return new WhataloError('AS_PROTOCOL', `The authorization server at ${where} cannot be used: ${message}.`, {
     hint: "Check WHATALO_ISSUER (or the remote server's metadata).",

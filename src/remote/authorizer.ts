@@ -90,7 +90,8 @@ async function authorizationServerOf(place: RemoteAuthorization, http: HttpDeps)
     // Known only by its origin, the AS may name an issuer with a path there.
     return await discoverAuthorizationServer(place.issuer, http, (named) => named.origin === place.issuer.origin);
   } catch (error) {
-    if (isWhataloError(error, 'AS_PROTOCOL') && error.details?.reason === 'no_metadata') return fallbackMetadata(place.issuer);
+    if (isWhataloError(error, 'AS_PROTOCOL') && error.details && 'reason' in error.details && error.details.reason === 'no_metadata')
+      return fallbackMetadata(place.issuer);
     throw error;
   }
 }
