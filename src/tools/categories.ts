@@ -6,7 +6,7 @@ import { defineTool, idArg } from './define.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
 // The fields a model keys on; the others (description, product_count, created_at) pass
-// through a loose object unlisted, to keep tools/list small (issue 6, figure 6).
+// through a loose object unlisted, to keep tools/list small: a host pays for each byte in its context window.
 export const categorySchema = z.looseObject({ id: z.string(), name: z.string() });
 
 const name = z.string().trim().min(1, 'must not be empty').max(100).describe('Unique in the store, ignoring case and accents.');

@@ -5,7 +5,7 @@ import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
 // The fields a model keys on; the others (named in get_customer's description) pass through
-// a loose object unlisted, to keep tools/list small (issue 6, figure 6).
+// a loose object unlisted, to keep tools/list small: a host pays for each byte in its context window.
 export const customerSchema = z.looseObject({ id: z.string(), name: z.string() });
 
 export const listCustomers = defineTool({

@@ -8,7 +8,7 @@ import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './
 
 // Output records declare the fields a model keys on; the others (named in the get tool's
 // description) pass through a loose object unlisted: each typed nullable field cost ~30 bytes
-// of every tools/list, on every tool that returns the record (issue 6, figure 6).
+// of every tools/list, on every tool that returns the record: a host pays for each byte in its context window.
 export const productSchema = z.looseObject({ id: z.string(), name: z.string(), price: z.number(), status: z.string() });
 
 const productId = idArg('product', 'prd_…', 'list_products');

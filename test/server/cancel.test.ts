@@ -1,5 +1,5 @@
 /**
- * `notifications/cancelled` aborts the HTTP request (issue 4): a create the host cancels while
+ * `notifications/cancelled` aborts the HTTP request, so a call the host gave up on changes nothing: a create the host cancels while
  * the API is slow never reaches the API, so the product is never made. The sandbox's latency
  * fault drops a request whose client went away before it is handled.
  */

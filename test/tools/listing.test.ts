@@ -2,7 +2,7 @@
  * The build-time listing (dist/tools/listing.json, written by scripts/listing.mjs) is what
  * `serve` answers tools/list with, without loading the records: it must be exactly what the
  * records make, and a build that no longer matches it must not be served from it. Also the
- * trimming rules of the listing (issue 6, figure 6), over every tool.
+ * trimming rules of the listing, over every tool: a host pays for every tools/list byte in its context window.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -72,7 +72,7 @@ describe('the listing carries nothing a model cannot use', () => {
     });
   });
 
-  it('averages at most 900 bytes per tool in a tools/list answer (issue 6, figure 6)', () => {
+  it('averages at most 900 bytes per tool in a tools/list answer', () => {
     expect(Buffer.byteLength(JSON.stringify({ tools: listed })) / listed.length).toBeLessThanOrEqual(900);
   });
 });
