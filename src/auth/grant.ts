@@ -9,6 +9,7 @@
  */
 import type { TokenEndpointResponse } from 'oauth4webapi';
 import { z } from 'zod';
+import { recordIssue } from './records.js';
 import { WhataloError } from '../errors.js';
 import { splitScopes } from '../scopes.js';
 import type { CredentialStore } from './credentials/index.js';
@@ -93,7 +94,7 @@ export function parseStoredGrant(text: string, where: string): StoredGrant {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     if (issue.path[0] === 'version') throw corrupt(where, `unknown version ${JSON.stringify((value as { version?: unknown }).version)}`);
-    throw corrupt(where, `"${issue.path.join('.')}": ${issue.message}`);
+    throw corrupt(where, recordIssue(parsed.error));
   }
   const grant: StoredGrant = parsed.data;
   return grant;

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { WhataloError } from '../errors.js';
 
 export interface LockOptions {
@@ -20,12 +21,14 @@ export interface LockOptions {
   pollMs?: number;
 }
 
-interface LockRecord {
-  pid: number;
-  host: string;
-  created_at: string;
-  nonce: string;
-}
+/** A lock file's record: who holds it, and the nonce that tells our own record from a successor's. */
+const lockRecord = z.object({
+  pid: z.number().int().refine(Number.isSafeInteger),
+  host: z.string(),
+  created_at: z.unknown().transform((v) => String(v ?? '')),
+  nonce: z.string(),
+});
+type LockRecord = z.output<typeof lockRecord>;
 
 /** A lock file that cannot be parsed is only judged stale once it is this old: its writer may be mid-write. */
 const GARBAGE_GRACE_MS = 5_000;
@@ -194,15 +197,13 @@ async function readRecord(lockPath: string): Promise<LockRecord | undefined> {
 }
 
 function parseRecord(raw: string): LockRecord | undefined {
+  // Garbage (half-written, or not ours) is no record: its age alone then decides whether it is stale.
   try {
-    const value = JSON.parse(raw) as Partial<LockRecord> | null;
-    if (value && typeof value === 'object' && Number.isSafeInteger(value.pid) && typeof value.host === 'string' && typeof value.nonce === 'string') {
-      return { pid: value.pid!, host: value.host, created_at: String(value.created_at ?? ''), nonce: value.nonce };
-    }
+    const parsed = lockRecord.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    // fall through: garbage
+    return undefined;
   }
-  return undefined;
 }
 
 function isAlive(pid: number): boolean {

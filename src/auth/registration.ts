@@ -19,7 +19,9 @@ import * as oauth from 'oauth4webapi';
 import { WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { readPrivateFile } from './credentials/private-file.js';
-import { type ClientAuthMethod, type HttpDeps, isClientAuthMethod, oauthFailure, requestOptions } from './oauth.js';
+import { z } from 'zod';
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type HttpDeps, isClientAuthMethod, oauthFailure, requestOptions } from './oauth.js';
+import { recordIssue } from './records.js';
 
 /** Where RFC 8252 §7.3 lets us come back to: 127.0.0.1 (never localhost, §8.3), any port. */
 export const REGISTERED_REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -166,21 +168,17 @@ function unreadable(file: string, why: string): WhataloError {
   });
 }
 
-function parseClient(value: unknown): RegisteredClient | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (typeof v.client_id !== 'string' || v.client_id === '') return undefined;
-  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-  // Entries written before the method was recorded were all client_secret_basic.
-  const method = v.token_endpoint_auth_method === undefined ? 'client_secret_basic' : v.token_endpoint_auth_method;
-  if (!isClientAuthMethod(method)) return undefined;
-  return {
-    client_id: v.client_id,
-    token_endpoint_auth_method: method,
-    client_id_issued_at: num(v.client_id_issued_at),
-    client_secret_expires_at: num(v.client_secret_expires_at),
-  };
-}
+const maybeSeconds = z.number().finite().nullable().optional().catch(null);
+
+/** One clients.json entry; entries written before the method was recorded were all client_secret_basic. */
+const storedClient = z.object({
+  client_id: z.string().min(1),
+  token_endpoint_auth_method: z.enum(CLIENT_AUTH_METHODS).default('client_secret_basic'),
+  client_id_issued_at: maybeSeconds,
+  client_secret_expires_at: maybeSeconds,
+});
+
+const clientsFile = z.object({ clients: z.record(z.string(), z.unknown()) });
 
 async function readClientsFile(configDir: string): Promise<ClientsFile> {
   const file = clientsFilePath(configDir);
@@ -193,13 +191,17 @@ async function readClientsFile(configDir: string): Promise<ClientsFile> {
   } catch {
     throw unreadable(file, 'not JSON');
   }
-  const clients = (value as { clients?: unknown } | null)?.clients;
-  if (typeof clients !== 'object' || clients === null || Array.isArray(clients)) throw unreadable(file, 'no "clients" object');
+  const outer = clientsFile.safeParse(value);
+  if (!outer.success) throw unreadable(file, 'no "clients" object');
   const parsed: Record<string, RegisteredClient> = {};
-  for (const [issuer, entry] of Object.entries(clients)) {
-    const client = parseClient(entry);
-    if (!client) throw unreadable(file, `the entry for ${issuer} has no client_id or an unknown token_endpoint_auth_method`);
-    parsed[issuer] = client;
+  for (const [issuer, entry] of Object.entries(outer.data.clients)) {
+    const client = storedClient.safeParse(entry);
+    if (!client.success) throw unreadable(file, `the entry for ${issuer}: ${recordIssue(client.error)}`);
+    parsed[issuer] = {
+      ...client.data,
+      client_id_issued_at: client.data.client_id_issued_at ?? null,
+      client_secret_expires_at: client.data.client_secret_expires_at ?? null,
+    };
   }
   return { version: 1, clients: parsed };
 }

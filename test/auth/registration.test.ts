@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { createBroker } from '../../src/auth/broker.js';
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
-import { CLIENT_METADATA, registerClient } from '../../src/auth/registration.js';
+import { CLIENT_METADATA, readRegisteredClient, registerClient } from '../../src/auth/registration.js';
 import { silentLogger } from '../../src/log.js';
 import { runCli } from '../helpers/cli.js';
 import { FETCH_BROWSER, approvingPerson, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
@@ -105,4 +105,16 @@ it('a pre-registered client (WHATALO_CLIENT_ID / WHATALO_CLIENT_SECRET) is used 
   expect(clients).toContain(made.client_id);
   expect(clients).not.toContain(made.client_secret!);
   expect((await runCli(['status'], { env })).code).toBe(0);
+});
+
+it('a clients.json entry with a bad field is refused with that field named, and the way out', async () => {
+  const dir = await tempDir();
+  const issuer = new URL(sandbox.issuer).href;
+  const entry = { client_id: 'cli_1', token_endpoint_auth_method: 'magic', client_id_issued_at: 1, client_secret_expires_at: 0 };
+  await fs.writeFile(path.join(dir, 'clients.json'), JSON.stringify({ version: 1, clients: { [issuer]: entry } }), { mode: 0o600 });
+  await expect(readRegisteredClient(dir, issuer)).rejects.toMatchObject({
+    code: 'CREDENTIAL_STORE',
+    message: expect.stringContaining(`the entry for ${issuer}: "token_endpoint_auth_method"`),
+    hint: expect.stringContaining('Delete'),
+  });
 });
