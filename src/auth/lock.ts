@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { WhataloError } from '../errors.js';
 
@@ -232,23 +233,17 @@ function timeoutError(lockPath: string, holder: LockRecord | undefined): Whatalo
 /** Waits for the holder ahead of us in this process, bounded by the deadline and the signal. */
 async function waitInProcess(ahead: Promise<void>, lockPath: string, deadline: number, signal: AbortSignal | undefined): Promise<void> {
   throwIfAborted(signal, lockPath);
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => {
-        void readRecord(lockPath).then((holder) => reject(timeoutError(lockPath, holder)));
-      },
-      Math.max(0, deadline - Date.now()),
-    );
-    onAbort = () => reject(cancelledError(lockPath));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  // `done` ends the deadline timer once the holder ahead is out, so no timer outlives the wait.
+  const done = new AbortController();
+  const timer = delay(Math.max(0, deadline - Date.now()), 'timeout' as const, { signal: signal ? AbortSignal.any([signal, done.signal]) : done.signal });
   try {
-    await Promise.race([ahead, stop]);
+    const first = await Promise.race([ahead, timer]);
+    if (first === 'timeout') throw timeoutError(lockPath, await readRecord(lockPath));
+  } catch (error) {
+    if (signal?.aborted) throw cancelledError(lockPath);
+    throw error;
   } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    done.abort();
   }
 }
 
@@ -261,18 +256,12 @@ function cancelledError(lockPath: string): WhataloError {
 }
 
 /** Resolves after ms, or rejects with CANCELLED as soon as the signal aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined, lockPath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelledError(lockPath));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+async function sleep(ms: number, signal: AbortSignal | undefined, lockPath: string): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch {
+    throw cancelledError(lockPath);
+  }
 }
 
 async function ensureDir(dir: string): Promise<void> {
