@@ -173,7 +173,10 @@ function createRateLimiter(deps: ApiDeps) {
   };
 }
 
-/** Builds the API v1 handler; the router passes every request under /api/v1 with the rest of the path. */
+/**
+ * Builds the API v1 handler; the router passes every request under /api/v1 with the rest of the
+ * path. A failure leaves as an HttpError already in API v1's shape, for the router to send.
+ */
 export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse, subpath: string) => Promise<void> {
   const limiter = createRateLimiter(deps);
 
@@ -251,10 +254,10 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
         failure = apiError(500, 'internal_error', 'the sandbox failed to answer this request; see its log');
       }
       status = failure.status;
-      // Headers of the failure (e.g. Retry-After, X-RateLimit-* of a 429) override the defaults.
+      // Thrown on to the router's one error handler (server.ts), in API v1's envelope. Headers
+      // of the failure (e.g. Retry-After, X-RateLimit-* of a 429) override the defaults.
       const { statusCode, code, message, ...rest } = failure.body;
-      sendJson(
-        res,
+      throw new HttpError(
         status,
         { statusCode, code, requestId, message, ...rest },
         {

@@ -3,6 +3,7 @@
  * Nothing a client sends can end the process: every handler runs inside one catch.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from '../log.js';
 import { HttpError, sendJson } from './http.js';
 import { handleAuthorize, handleDecision } from './as/authorize.js';
 import { DECISION_PATH } from './as/consent.js';
@@ -56,7 +57,7 @@ const LOOPBACK_HOST_HEADER = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
 /** The request listener: routes, counts, and answers every failure with a clean response. */
 export function createRouter(ctx: SandboxContext, api: ApiHandler): RequestListener {
   return (req, res) => {
-    void dispatch(ctx, api, req, res).catch((error: unknown) => fail(ctx, res, error));
+    void dispatch(ctx, api, req, res).catch((error: unknown) => answerError(ctx.logger, res, error));
   };
 }
 
@@ -95,9 +96,13 @@ async function dispatch(ctx: SandboxContext, api: ApiHandler, req: IncomingMessa
   ctx.logger.debug(`${method} ${path} ${res.statusCode}`);
 }
 
-function fail(ctx: SandboxContext, res: ServerResponse, error: unknown): void {
+/**
+ * The sandbox's one error handler: an HttpError (AS, API v1 or controls, each already in its
+ * protocol's shape) is sent as it is; anything else is a bug, logged and answered generically.
+ */
+export function answerError(logger: Logger, res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
-    ctx.logger.error('handler failed after answering', { error });
+    logger.error('handler failed after answering', { error });
     res.destroy();
     return;
   }
@@ -106,6 +111,6 @@ function fail(ctx: SandboxContext, res: ServerResponse, error: unknown): void {
     return;
   }
   // A bug: logged here, answered generically, never with internals.
-  ctx.logger.error('unexpected error', { error });
+  logger.error('unexpected error', { error });
   sendJson(res, 500, { error: 'server_error', error_description: 'the sandbox failed; see its log' });
 }

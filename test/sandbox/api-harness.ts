@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { ALL_SCOPES } from '../../src/scopes.js';
 import { createApiHandler, type TokenGrant } from '../../src/sandbox/api.js';
+import { answerError } from '../../src/sandbox/server.js';
 import { SEED_EPOCH_MS, createSeedData, type SandboxData, type StoreData } from '../../src/sandbox/data.js';
 
 export interface ApiHarness {
@@ -43,7 +44,7 @@ export async function startApi(rateLimit = { limit: 100_000, windowSeconds: 60 }
       res.writeHead(404).end();
       return;
     }
-    void handler(req, res, path.slice('/api/v1'.length));
+    void handler(req, res, path.slice('/api/v1'.length)).catch((error: unknown) => answerError(silentLogger, res, error));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

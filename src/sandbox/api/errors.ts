@@ -1,6 +1,6 @@
 /**
  * API v1 error answers. Route code throws these; the handler in ../api.ts adds `requestId`
- * and the rate-limit headers, so every error leaves in one shape.
+ * and the rate-limit headers, and the router's one error handler sends them.
  *
  * @see ../../../docs/design.md "API v1" (errors), CONTRACT V6
  */
