@@ -137,6 +137,8 @@ export function remoteFetch(options: RemoteFetchOptions): typeof fetch {
         throw remoteUnreachable(server, `is unavailable (HTTP ${response.status}${later})`);
       }
       if (response.status !== 401 && response.status !== 403) return response;
+      // Ending the session on the way out must never open a browser: a refused DELETE is left as it is.
+      if (init.method === 'DELETE') return response;
       const challenge = await bearerChallenge(response);
       if (response.status === 403 && challenge.error !== 'insufficient_scope') return response;
       await response.body?.cancel().catch(() => {});

@@ -18,6 +18,7 @@ describe('serve --remote against a hostile server', () => {
   const sb = useTestSandbox({ autoApprove: 'first' });
   let mode: Mode = 'mismatch';
   let forbidden = 0;
+  let deletes = 0;
   let base = '';
   const server = createServer((req, res) => void handle(req, res));
 
@@ -33,16 +34,25 @@ describe('serve --remote against a hostile server', () => {
       const resource = mode === 'mismatch' ? 'https://evil.example.com/mcp' : `${base}/mcp`;
       return json(200, { resource, authorization_servers: [sb.issuer], scopes_supported: ['read:store'] });
     }
+    if (url.pathname === '/mcp' && req.method === 'DELETE') {
+      deletes++;
+      return json(401, { error: 'invalid_token' }, { 'www-authenticate': `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"` });
+    }
     if (url.pathname !== '/mcp' || req.method !== 'POST') return json(405, { error: 'method_not_allowed' });
     const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: number; method?: string };
     const challenge = (extra = '') => `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp", scope="read:store"${extra}`;
     // Like many servers, this one lets a client initialize before it signs in.
     if (message.method === 'initialize' && mode !== 'mismatch') {
-      return json(200, {
-        jsonrpc: '2.0',
-        id: message.id,
-        result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'hostile', version: '1' } },
-      });
+      return json(
+        200,
+        {
+          jsonrpc: '2.0',
+          id: message.id,
+          result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'hostile', version: '1' } },
+        },
+        // A session id, so the relay ends the session with a DELETE on its way out (which this server refuses).
+        { 'mcp-session-id': 'hostile-session' },
+      );
     }
     if (message.method?.startsWith('notifications/') || message.method === 'ping') {
       if (message.id === undefined) return void res.writeHead(202).end();
@@ -121,7 +131,13 @@ describe('serve --remote against a hostile server', () => {
   });
 
   it('a 503 is a clear tool error naming the retry delay, with none of the body, and the session goes on', async () => {
+    const before = (await sb.stats()).grants;
     const { text, stderr } = await failedCall('unavailable');
+    // One sign-in for the call; the refused DELETE at shutdown started neither a refresh nor a sign-in.
+    expect(deletes).toBeGreaterThan(0);
+    const after = (await sb.stats()).grants;
+    expect(after.authorization_code - before.authorization_code).toBe(1);
+    expect(after.refresh_token).toBe(before.refresh_token);
     expect(text).toContain(`The MCP server at ${base}/mcp is unavailable (HTTP 503; it asks to try again in 7 s).`);
     expect(text).not.toContain('maintenance');
     expect(stderr).not.toContain('\u001b');
