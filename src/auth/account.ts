@@ -7,7 +7,7 @@
  */
 import { createApiClient } from '../api/client.js';
 import type { Config } from '../config.js';
-import { WhataloError, isWhataloError } from '../errors.js';
+import { WhataloError, isWhataloError, signedOutReason } from '../errors.js';
 import { escapeControls } from '../safe-text.js';
 import { type Scope, joinScopes, splitScopes } from '../scopes.js';
 import { type ActiveToken, type Connection, type ConnectionDeps, createConnection } from './connection.js';
@@ -195,7 +195,9 @@ export function createAccount(config: Config, deps: AccountDeps, connect?: () =>
         active = await c.activeInfo(token);
       } catch (error) {
         if (!isWhataloError(error, 'AUTH_REQUIRED')) throw error;
-        return { ...base, reason: error.toUserText() };
+        // "Not signed in" is what the report already says; only the way out is worth adding.
+        const reason = signedOutReason(error) === 'not_signed_in' ? (error.hint ?? '') : error.toUserText();
+        return { ...base, reason };
       }
       const { info } = active;
       return {

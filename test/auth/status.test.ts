@@ -20,6 +20,9 @@ it('when never signed in: exit 1, signed_in false, the command that fixes it', a
   const human = await runCli(['status'], { env });
   expect(human.stdout).toContain('Not signed in');
   expect(human.stderr).not.toContain('Not signed in');
+  // Said once: the heading names the issuer, the next line only the way out.
+  expect(human.stdout.match(/Not signed in/g)).toHaveLength(1);
+  expect(human.stdout).toContain('Run `whatalo-mcp login` to sign in.');
 });
 
 it('shows the store without its name when the API cannot be reached (best effort), and the credential store', async () => {
