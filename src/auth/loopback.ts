@@ -199,7 +199,9 @@ export async function startCallbackServer(options: {
           if (signal?.aborted) throw cancelled();
           if (timeout.aborted) {
             throw new WhataloError('SIGN_IN_TIMEOUT', `The sign-in was not completed within ${Math.round(timeoutMs / 1000)} seconds.`, {
-              hint: 'Start the sign-in again and finish it in the browser, or raise WHATALO_LOGIN_TIMEOUT.',
+              hint:
+                'Start the sign-in again and finish it in the browser, or allow more time ' +
+                '(`whatalo-mcp login --timeout SECONDS`, or WHATALO_LOGIN_TIMEOUT for the server).',
             });
           }
           throw error; // the interference, emitted as 'error'

@@ -34,6 +34,7 @@ import { type Session, type SessionDeps, type SessionState, lockPath } from './s
  * loopback redirects on any port (RFC 8252 §7.3).
  */
 export const PASTE_REDIRECT_URI = 'http://127.0.0.1:1/callback';
+const WAITING = 'Waiting for you to approve access in the browser…';
 
 /** How the person pastes the final address (the `login --paste` command). */
 export interface PasteIO {
@@ -392,7 +393,6 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           logger,
           http: deps.http,
           present: async (url) => {
-            progress('Waiting for you to approve access in the browser…');
             if (request.paste) {
               await presentAuthorizationUrl(url, { browser: 'none', logger, write: (line) => request.paste!.write(line + '\n') });
               request.paste.write(
@@ -404,6 +404,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             if (request.presentUrl) {
               try {
                 await request.presentUrl(url);
+                progress(WAITING);
                 return;
               } catch (error) {
                 // The person said no: opening a browser behind their back would overrule them.
@@ -413,6 +414,8 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             }
             if (deps.openBrowser) await deps.openBrowser(url);
             else await presentAuthorizationUrl(url, { browser: config.browser, logger });
+            // After the URL, so the person reads what to open before being told to wait for it.
+            progress(WAITING);
           },
         });
 
