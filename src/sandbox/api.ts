@@ -2,9 +2,11 @@
  * The sandbox's API v1: every endpoint of the docs/design.md table, behind Bearer
  * authentication, per-scope authorization, store isolation and a rate limit.
  *
- * Order of checks for each request: route (404/405) → Bearer token (401) → rate limit (429)
- * → store header (403 store_mismatch) → scope (403 insufficient_scope) → the route itself.
- * The token's store is the only store a request can see; ids of any other store are 404.
+ * The router (server.ts) finds the row in the one route table (routes.ts) and calls this
+ * chain for every path under /api/v1. Order of checks for each request: route (404/405) →
+ * Bearer token (401) → rate limit (429) → store header (403 store_mismatch) → scope (403
+ * insufficient_scope) → the row's handler. The token's store is the only store a request can
+ * see; ids of any other store are 404.
  *
  * @see ../../docs/design.md "API v1"; CONTRACT §4; RFC 6750 §2.1, §3
  */
@@ -13,14 +15,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { SandboxData } from './data.js';
 import { apiError, asApiError } from './api/errors.js';
+import { API_PREFIX } from './context.js';
 import { HttpError, readJson, sendJson } from './http.js';
-import { categoryRoutes } from './api/categories.js';
-import { customerRoutes } from './api/customers.js';
-import { inventoryRoutes } from './api/inventory.js';
-import { orderRoutes } from './api/orders.js';
-import { productRoutes } from './api/products.js';
-import type { Method, Route } from './api/route.js';
-import { storeRoutes } from './api/store.js';
+import type { ApiRoute, Match } from './routes.js';
 
 /** What a valid access token stands for. */
 export interface TokenGrant {
@@ -42,50 +39,9 @@ export interface ApiDeps {
   logger: Logger;
 }
 
-/** The whole API, one route per row of the docs/design.md table. */
-export const API_ROUTES: readonly Route[] = [...storeRoutes, ...productRoutes, ...categoryRoutes, ...inventoryRoutes, ...customerRoutes, ...orderRoutes];
-
 const REALM = 'Bearer realm="whatalo"';
 // RFC 6750 §2.1: b64token, after the scheme and one or more spaces.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
-interface Resolved {
-  route?: Route;
-  params: Record<string, string>;
-  /** Methods the path supports, for 405's Allow header. */
-  methods: Method[];
-  /** The pattern the path matched, whatever the method (the stats key of a 405). */
-  pattern?: string;
-}
-
-/** Matches `path` against the route patterns; `:name` takes one non-empty segment. */
-function resolve(routes: readonly Route[], method: string, path: string): Resolved {
-  const segments = path.split('/');
-  const methods: Method[] = [];
-  let found: { route: Route; params: Record<string, string> } | undefined;
-  let matched: string | undefined;
-  for (const route of routes) {
-    const pattern = route.pattern.split('/');
-    if (pattern.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    const ok = pattern.every((part, i) => {
-      const segment = segments[i]!;
-      if (!part.startsWith(':')) return part === segment;
-      if (segment === '') return false;
-      try {
-        params[part.slice(1)] = decodeURIComponent(segment);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (!ok) continue;
-    matched ??= route.pattern;
-    methods.push(route.method);
-    if (route.method === method) found = { route, params };
-  }
-  return found ? { ...found, methods, pattern: matched } : { params: {}, methods, pattern: matched };
-}
 
 /** Reads the Bearer token from the Authorization header only (RFC 6750 §2.1). */
 function bearerToken(req: IncomingMessage, url: URL): string {
@@ -173,38 +129,27 @@ function createRateLimiter(deps: ApiDeps) {
   };
 }
 
+/** The API v1 chain, called by the router with the request's match among the API rows. */
+export type ApiChain = (req: IncomingMessage, res: ServerResponse, url: URL, match: Match<ApiRoute>) => Promise<void>;
+
 /**
- * Builds the API v1 handler; the router passes every request under /api/v1 with the rest of the
- * path. A failure leaves as an HttpError already in API v1's shape, for the router to send.
+ * Builds the API v1 chain. A failure, the router's 404/405 included, leaves as an HttpError
+ * already in API v1's envelope (requestId, rate-limit headers), for the router to send.
  */
-export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse, subpath: string) => Promise<void> {
+export function createApiHandler(deps: ApiDeps): ApiChain {
   const limiter = createRateLimiter(deps);
 
-  return async (req, res, subpath) => {
+  return async (req, res, url, match) => {
     const requestId = `req_${randomUUID().replaceAll('-', '')}`;
-    const method = (req.method ?? 'GET').toUpperCase();
+    const method = req.method ?? 'GET';
     let rateHeaders = limiter.idle();
-    let key = `${method} /api/v1(no route)`;
+    // Counted whatever the answer, 401s included; a 405 under the pattern it missed by method.
+    const key = `${method} ${match.pattern ?? `${API_PREFIX}(no route)`}`;
     let status = 500;
     try {
-      const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
-      const path = subpath.split('?')[0]!;
-      const resolved = resolve(API_ROUTES, method, path);
-      const route = resolved.route;
-      if (resolved.pattern) key = `${method} /api/v1${resolved.pattern}`;
       deps.count(key);
-      if (!route) {
-        if (resolved.methods.length > 0) {
-          throw apiError(
-            405,
-            'method_not_allowed',
-            `${method} is not allowed on ${path}; use ${resolved.methods.join(', ')}`,
-            {},
-            { allow: resolved.methods.join(', ') },
-          );
-        }
-        throw apiError(404, 'not_found', `no API v1 endpoint at ${path}`, { resourceType: 'endpoint', resourceId: path });
-      }
+      if (!match.route) throw match.miss;
+      const route = match.route;
 
       const grant = deps.authenticate(bearerToken(req, url));
       if (!grant) throw invalidToken();
@@ -232,7 +177,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       const answer = await route.handle({
         req,
         url,
-        params: resolved.params,
+        params: match.params,
         data: deps.data,
         store,
         nowIso: () => new Date(deps.now()).toISOString(),

@@ -26,6 +26,4 @@ export interface SandboxContext {
 
 export type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
-export type ApiHandler = (req: IncomingMessage, res: ServerResponse, subpath: string) => Promise<void>;
-
 export const API_PREFIX = '/api/v1';

@@ -4,8 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES, type Scope } from '../../src/scopes.js';
-import { API_ROUTES } from '../../src/sandbox/api.js';
-import { call, expectError, startApi, type ApiHarness } from './api-harness.js';
+import { API_ROUTES, call, expectError, startApi, type ApiHarness } from './api-harness.js';
 
 let api: ApiHarness;
 let storeA: string;

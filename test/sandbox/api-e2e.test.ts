@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES, joinScopes, type Scope } from '../../src/scopes.js';
-import { API_ROUTES } from '../../src/sandbox/api.js';
 import { ORDER_TRANSITIONS } from '../../src/sandbox/data.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { register, revoke, signIn, type RegisteredClient } from './as-kit.js';
-import { call, expectError } from './api-harness.js';
+import { API_ROUTES, call, expectError } from './api-harness.js';
 
 let sb: TestSandbox;
 let client: RegisteredClient;

@@ -1,7 +1,7 @@
 /**
- * Mounts the real API v1 handler on a real node:http server on 127.0.0.1:0, with a token
- * table standing in for the authorization server. The end-to-end suite (api-e2e.test.ts)
- * gets its tokens from the sandbox AS instead.
+ * Mounts the sandbox's real router and API v1 chain on a real node:http server on 127.0.0.1:0,
+ * with a token table standing in for the authorization server. The end-to-end suite
+ * (api-e2e.test.ts) gets its tokens from the sandbox AS instead.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -10,8 +10,15 @@ import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { ALL_SCOPES } from '../../src/scopes.js';
 import { createApiHandler, type TokenGrant } from '../../src/sandbox/api.js';
-import { answerError } from '../../src/sandbox/server.js';
+import { API_PREFIX, type SandboxContext } from '../../src/sandbox/context.js';
 import { SEED_EPOCH_MS, createSeedData, type SandboxData, type StoreData } from '../../src/sandbox/data.js';
+import { createFaultState } from '../../src/sandbox/faults.js';
+import { ROUTES, type ApiRoute } from '../../src/sandbox/routes.js';
+import { createRouter } from '../../src/sandbox/server.js';
+import { createState } from '../../src/sandbox/state.js';
+
+/** The API v1 rows of the route table, with their paths under /api/v1 as `pattern`. */
+export const API_ROUTES = ROUTES.filter((r): r is ApiRoute => r.kind === 'api').map((r) => ({ ...r, pattern: r.path.slice(API_PREFIX.length) }));
 
 export interface ApiHarness {
   base: string;
@@ -38,18 +45,21 @@ export async function startApi(rateLimit = { limit: 100_000, windowSeconds: 60 }
     rateLimit,
     logger: silentLogger,
   });
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (!path.startsWith('/api/v1/')) {
-      res.writeHead(404).end();
-      return;
-    }
-    void handler(req, res, path.slice('/api/v1'.length)).catch((error: unknown) => answerError(silentLogger, res, error));
-  });
+  const ctx: SandboxContext = {
+    state: createState(),
+    data,
+    issuer: '',
+    logger: silentLogger,
+    autoApproveStoreId: undefined,
+    storeHint: 'honour',
+    faults: createFaultState([]),
+  };
+  const server: Server = createServer(createRouter(ctx, handler));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  ctx.issuer = `http://127.0.0.1:${port}`;
   return {
-    base: `http://127.0.0.1:${port}/api/v1`,
+    base: `${ctx.issuer}${API_PREFIX}`,
     data,
     counts,
     token(scopes = ALL_SCOPES, store = 0, clientId = 'client_test') {

@@ -2,7 +2,7 @@
 import { categoryView, newId, type CategoryRecord, type StoreData } from '../data.js';
 import { notFound } from './errors.js';
 import { fold, paginate, readQuery } from './list.js';
-import { param, type Route, type RouteContext } from './route.js';
+import { param, type RouteContext } from './route.js';
 import { check, done, reject, requireSome, text, type Checker } from './validate.js';
 
 const FIELDS = ['name', 'description'] as const;
@@ -21,7 +21,7 @@ function readCategoryFields(c: Checker, store: StoreData, creating: boolean, sel
   return fields;
 }
 
-async function createCategory(ctx: RouteContext) {
+export async function createCategory(ctx: RouteContext) {
   const c = check(await ctx.json(), FIELDS);
   const fields = readCategoryFields(c, ctx.store, true);
   done(c);
@@ -30,7 +30,7 @@ async function createCategory(ctx: RouteContext) {
   return { status: 201, body: { data: categoryView(ctx.store, category) } };
 }
 
-async function updateCategory(ctx: RouteContext) {
+export async function updateCategory(ctx: RouteContext) {
   const id = param(ctx, 'id');
   const category = ctx.store.categories.get(id);
   if (!category) throw notFound('category', id);
@@ -42,18 +42,9 @@ async function updateCategory(ctx: RouteContext) {
   return { body: { data: categoryView(ctx.store, category) } };
 }
 
-export const categoryRoutes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/categories',
-    scope: 'read:categories',
-    handle(ctx) {
-      const query = readQuery(ctx.url, []);
-      const sorted = [...ctx.store.categories.values()].sort((a, b) => a.name.localeCompare(b.name, 'es') || a.id.localeCompare(b.id));
-      const page = paginate(query, sorted);
-      return { body: { ...page, data: page.data.map((c) => categoryView(ctx.store, c)) } };
-    },
-  },
-  { method: 'POST', pattern: '/categories', scope: 'write:categories', handle: createCategory },
-  { method: 'PATCH', pattern: '/categories/:id', scope: 'write:categories', handle: updateCategory },
-];
+export function listCategories(ctx: RouteContext) {
+  const query = readQuery(ctx.url, []);
+  const sorted = [...ctx.store.categories.values()].sort((a, b) => a.name.localeCompare(b.name, 'es') || a.id.localeCompare(b.id));
+  const page = paginate(query, sorted);
+  return { body: { ...page, data: page.data.map((c) => categoryView(ctx.store, c)) } };
+}

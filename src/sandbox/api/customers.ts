@@ -2,30 +2,19 @@
 import { customerView } from '../data.js';
 import { notFound } from './errors.js';
 import { matches, newestFirst, paginate, readQuery, stringParam } from './list.js';
-import { param, type Route } from './route.js';
+import { param, type RouteContext } from './route.js';
 
-export const customerRoutes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/customers',
-    scope: 'read:customers',
-    handle(ctx) {
-      const query = readQuery(ctx.url, ['q']);
-      const q = stringParam(query, 'q');
-      const found = [...ctx.store.customers.values()].filter((c) => matches(q, c.name, c.email)).sort(newestFirst);
-      const page = paginate(query, found);
-      return { body: { ...page, data: page.data.map((c) => customerView(ctx.store, c)) } };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/customers/:id',
-    scope: 'read:customers',
-    handle(ctx) {
-      const id = param(ctx, 'id');
-      const customer = ctx.store.customers.get(id);
-      if (!customer) throw notFound('customer', id);
-      return { body: { data: customerView(ctx.store, customer) } };
-    },
-  },
-];
+export function listCustomers(ctx: RouteContext) {
+  const query = readQuery(ctx.url, ['q']);
+  const q = stringParam(query, 'q');
+  const found = [...ctx.store.customers.values()].filter((c) => matches(q, c.name, c.email)).sort(newestFirst);
+  const page = paginate(query, found);
+  return { body: { ...page, data: page.data.map((c) => customerView(ctx.store, c)) } };
+}
+
+export function getCustomer(ctx: RouteContext) {
+  const id = param(ctx, 'id');
+  const customer = ctx.store.customers.get(id);
+  if (!customer) throw notFound('customer', id);
+  return { body: { data: customerView(ctx.store, customer) } };
+}

@@ -5,7 +5,7 @@
  */
 import { apiError } from './errors.js';
 import { findProduct } from './products.js';
-import { param, type Route, type RouteContext } from './route.js';
+import { param, type RouteContext } from './route.js';
 import { check, done, integer, reject, text } from './validate.js';
 
 const MAX_STOCK = 1_000_000_000;
@@ -18,7 +18,9 @@ function findInventory(ctx: RouteContext) {
   return inventory;
 }
 
-async function adjust(ctx: RouteContext) {
+export const getInventory = (ctx: RouteContext) => ({ body: { data: findInventory(ctx) } });
+
+export async function adjustInventory(ctx: RouteContext) {
   const inventory = findInventory(ctx);
   const c = check(await ctx.json(), ['quantity', 'reason', 'expected_quantity']);
   const quantity = integer(c, 'quantity', { min: -MAX_STOCK, max: MAX_STOCK, nonZero: true }, { required: true });
@@ -45,8 +47,3 @@ async function adjust(ctx: RouteContext) {
   inventory.updated_at = ctx.nowIso();
   return { body: { data: { ...inventory, previous_quantity } } };
 }
-
-export const inventoryRoutes: Route[] = [
-  { method: 'GET', pattern: '/inventory/:product_id', scope: 'read:inventory', handle: (ctx) => ({ body: { data: findInventory(ctx) } }) },
-  { method: 'POST', pattern: '/inventory/:product_id/adjustments', scope: 'write:inventory', handle: adjust },
-];

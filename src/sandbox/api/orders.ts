@@ -5,7 +5,7 @@
 import { ORDER_STATUSES, ORDER_TRANSITIONS, PAYMENT_STATUSES, type Order, type OrderStatus, type PaymentStatus } from '../data.js';
 import { notFound } from './errors.js';
 import { dateParam, enumParam, newestFirst, paginate, readQuery, stringParam } from './list.js';
-import { param, type Route, type RouteContext } from './route.js';
+import { param, type RouteContext } from './route.js';
 import { check, done, oneOf, reject } from './validate.js';
 
 function findOrder(ctx: RouteContext): Order {
@@ -27,7 +27,7 @@ function paymentAfter(order: Order, next: OrderStatus): PaymentStatus {
   return order.payment_status;
 }
 
-async function updateStatus(ctx: RouteContext) {
+export async function updateOrderStatus(ctx: RouteContext) {
   const order = findOrder(ctx);
   const c = check(await ctx.json(), ['status']);
   const next = oneOf(c, 'status', ORDER_STATUSES, { required: true });
@@ -44,37 +44,30 @@ async function updateStatus(ctx: RouteContext) {
   return { body: { data: order } };
 }
 
-export const orderRoutes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/orders',
-    scope: 'read:orders',
-    handle(ctx) {
-      const query = readQuery(ctx.url, ['status', 'payment_status', 'customer_id', 'created_after', 'created_before']);
-      const status = enumParam(query, 'status', ORDER_STATUSES);
-      const payment = enumParam(query, 'payment_status', PAYMENT_STATUSES);
-      const customer = stringParam(query, 'customer_id');
-      // Half-open range [created_after, created_before): consecutive ranges never double-count.
-      const after = dateParam(query, 'created_after');
-      const before = dateParam(query, 'created_before');
-      if (after !== undefined && before !== undefined && before <= after) {
-        query.errors.push({ field: 'created_before', message: 'must be later than created_after' });
-      }
-      const found = [...ctx.store.orders.values()]
-        .filter((o) => {
-          const created = Date.parse(o.created_at);
-          return (
-            (status === undefined || o.status === status) &&
-            (payment === undefined || o.payment_status === payment) &&
-            (customer === undefined || o.customer_id === customer) &&
-            (after === undefined || created >= after) &&
-            (before === undefined || created < before)
-          );
-        })
-        .sort(newestFirst);
-      return { body: paginate(query, found) };
-    },
-  },
-  { method: 'GET', pattern: '/orders/:id', scope: 'read:orders', handle: (ctx) => ({ body: { data: findOrder(ctx) } }) },
-  { method: 'PATCH', pattern: '/orders/:id/status', scope: 'write:orders', handle: updateStatus },
-];
+export function listOrders(ctx: RouteContext) {
+  const query = readQuery(ctx.url, ['status', 'payment_status', 'customer_id', 'created_after', 'created_before']);
+  const status = enumParam(query, 'status', ORDER_STATUSES);
+  const payment = enumParam(query, 'payment_status', PAYMENT_STATUSES);
+  const customer = stringParam(query, 'customer_id');
+  // Half-open range [created_after, created_before): consecutive ranges never double-count.
+  const after = dateParam(query, 'created_after');
+  const before = dateParam(query, 'created_before');
+  if (after !== undefined && before !== undefined && before <= after) {
+    query.errors.push({ field: 'created_before', message: 'must be later than created_after' });
+  }
+  const found = [...ctx.store.orders.values()]
+    .filter((o) => {
+      const created = Date.parse(o.created_at);
+      return (
+        (status === undefined || o.status === status) &&
+        (payment === undefined || o.payment_status === payment) &&
+        (customer === undefined || o.customer_id === customer) &&
+        (after === undefined || created >= after) &&
+        (before === undefined || created < before)
+      );
+    })
+    .sort(newestFirst);
+  return { body: paginate(query, found) };
+}
+
+export const getOrder = (ctx: RouteContext) => ({ body: { data: findOrder(ctx) } });

@@ -5,7 +5,7 @@
 import { PRODUCT_STATUSES, newId, type Product, type StoreData } from '../data.js';
 import { notFound } from './errors.js';
 import { enumParam, matches, newestFirst, paginate, readQuery, stringParam } from './list.js';
-import { param, type Route, type RouteContext } from './route.js';
+import { param, type RouteContext } from './route.js';
 import { check, done, money, oneOf, reject, requireSome, text, type Checker } from './validate.js';
 
 const FIELDS = ['name', 'price', 'sku', 'description', 'status', 'category_id', 'compare_at_price'] as const;
@@ -45,7 +45,7 @@ function readProductFields(c: Checker, store: StoreData, creating: boolean, self
   return fields;
 }
 
-async function createProduct(ctx: RouteContext) {
+export async function createProduct(ctx: RouteContext) {
   const c = check(await ctx.json(), FIELDS);
   const fields = readProductFields(c, ctx.store, true);
   done(c);
@@ -68,7 +68,7 @@ async function createProduct(ctx: RouteContext) {
   return { status: 201, body: { data: product } };
 }
 
-async function updateProduct(ctx: RouteContext) {
+export async function updateProduct(ctx: RouteContext) {
   const product = findProduct(ctx.store, param(ctx, 'id'));
   const c = check(await ctx.json(), FIELDS);
   requireSome(c, FIELDS);
@@ -81,39 +81,22 @@ async function updateProduct(ctx: RouteContext) {
   return { body: { data: product } };
 }
 
-export const productRoutes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/products',
-    scope: 'read:products',
-    handle(ctx) {
-      const query = readQuery(ctx.url, ['status', 'category_id', 'q']);
-      const status = enumParam(query, 'status', PRODUCT_STATUSES);
-      const category = stringParam(query, 'category_id');
-      const q = stringParam(query, 'q');
-      const found = [...ctx.store.products.values()]
-        .filter((p) => (status === undefined || p.status === status) && (category === undefined || p.category_id === category) && matches(q, p.name, p.sku))
-        .sort(newestFirst);
-      return { body: paginate(query, found) };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/products/:id',
-    scope: 'read:products',
-    handle: (ctx) => ({ body: { data: findProduct(ctx.store, param(ctx, 'id')) } }),
-  },
-  { method: 'POST', pattern: '/products', scope: 'write:products', handle: createProduct },
-  { method: 'PATCH', pattern: '/products/:id', scope: 'write:products', handle: updateProduct },
-  {
-    method: 'DELETE',
-    pattern: '/products/:id',
-    scope: 'write:products',
-    handle(ctx) {
-      const product = findProduct(ctx.store, param(ctx, 'id'));
-      ctx.store.products.delete(product.id);
-      ctx.store.inventory.delete(product.id);
-      return { body: { data: { id: product.id, deleted: true } } };
-    },
-  },
-];
+export function listProducts(ctx: RouteContext) {
+  const query = readQuery(ctx.url, ['status', 'category_id', 'q']);
+  const status = enumParam(query, 'status', PRODUCT_STATUSES);
+  const category = stringParam(query, 'category_id');
+  const q = stringParam(query, 'q');
+  const found = [...ctx.store.products.values()]
+    .filter((p) => (status === undefined || p.status === status) && (category === undefined || p.category_id === category) && matches(q, p.name, p.sku))
+    .sort(newestFirst);
+  return { body: paginate(query, found) };
+}
+
+export const getProduct = (ctx: RouteContext) => ({ body: { data: findProduct(ctx.store, param(ctx, 'id')) } });
+
+export function deleteProduct(ctx: RouteContext) {
+  const product = findProduct(ctx.store, param(ctx, 'id'));
+  ctx.store.products.delete(product.id);
+  ctx.store.inventory.delete(product.id);
+  return { body: { data: { id: product.id, deleted: true } } };
+}

@@ -1,12 +1,9 @@
 /**
- * A route of API v1 as data: method, path pattern, required scope, handler. The flat list
- * in ../api.ts is the whole API; the docs/design.md table can be read off it line by line.
+ * What an API v1 handler is given and answers. Its row (method, path, scope) is in the
+ * sandbox's one route table, ../routes.ts; the checks before it run in ../api.ts.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Scope } from '../../scopes.js';
 import type { SandboxData, StoreData } from '../data.js';
-
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -27,13 +24,8 @@ export interface Answer {
   body: unknown;
 }
 
-export interface Route {
-  method: Method;
-  /** Path under /api/v1, e.g. '/products/:id'; also the stats key. */
-  pattern: string;
-  scope: Scope;
-  handle(ctx: RouteContext): Answer | Promise<Answer>;
-}
+/** An API v1 endpoint: called once the token, rate limit, store and scope have passed. */
+export type ApiHandler = (ctx: RouteContext) => Answer | Promise<Answer>;
 
 /** The value of `:name`; the router guarantees it exists for the route's own pattern. */
 export function param(ctx: RouteContext, name: string): string {
