@@ -1,12 +1,11 @@
 /**
- * The sandbox's API v1: every endpoint of the docs/design.md table, behind Bearer
- * authentication, per-scope authorization, store isolation and a rate limit.
+ * The sandbox's API v1 chain: Bearer authentication, a rate limit, store isolation and
+ * per-scope authorization in front of every API endpoint (the `api` rows of routes.ts).
  *
- * The router (server.ts) finds the row in the one route table (routes.ts) and calls this
- * chain for every path under /api/v1. Order of checks for each request: route (404/405) →
- * Bearer token (401) → rate limit (429) → store header (403 store_mismatch) → scope (403
- * insufficient_scope) → the row's handler. The token's store is the only store a request can
- * see; ids of any other store are 404.
+ * The router (server.ts) resolves the row and calls this chain for every path under /api/v1.
+ * Order of checks for each request: route (404/405) → Bearer token (401) → rate limit (429)
+ * → store header (403 store_mismatch) → scope (403 insufficient_scope) → the row's handler.
+ * The token's store is the only store a request can see; ids of any other store are 404.
  *
  * @see ../../docs/design.md "API v1"; CONTRACT §4; RFC 6750 §2.1, §3
  */
