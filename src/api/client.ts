@@ -17,7 +17,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { WhataloError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
-import { API_MAX_BYTES, fetchBounded, isRefusedAnswer, seconds } from '../net/bounded.js';
+import { API_MAX_BYTES, type BoundedAnswer, isRefusedAnswer, readBounded, seconds } from '../net/bounded.js';
 import { VERSION } from '../version.js';
 import { OUTCOME_UNKNOWN_HINT, apiErrorFromAnswer, readErrorBody, unreachable } from './errors.js';
 import type {
@@ -130,6 +130,8 @@ export interface StoreApi {
   updateOrderStatus(id: string, status: OrderStatus): Promise<Order>;
 }
 
+const UTF8 = new TextDecoder();
+
 const SAFE_TO_REPEAT: ReadonlySet<HttpMethod> = new Set(['GET', 'PATCH', 'DELETE']);
 
 function cancelled(cause?: unknown): WhataloError {
@@ -137,7 +139,7 @@ function cancelled(cause?: unknown): WhataloError {
 }
 
 /** Retry-After in ms: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); the body's `retryAfter` as a fallback. */
-function retryAfterMs(response: Response, bodySeconds: number | undefined): number | undefined {
+function retryAfterMs(response: BoundedAnswer, bodySeconds: number | undefined): number | undefined {
   const header = response.headers.get('retry-after')?.trim();
   if (header) {
     if (/^\d+$/.test(header)) return Number(header) * 1000;
@@ -205,9 +207,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
     for (;;) {
       if (signal?.aborted) throw cancelled(signal.reason);
-      let response: Response;
+      let response: BoundedAnswer;
       try {
-        response = await fetchBounded(
+        response = await readBounded(
           url,
           {
             method: req.method,
@@ -245,11 +247,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         }
         throw repeatable ? unreachable(why, error) : unreachable(why, error, undefined, OUTCOME_UNKNOWN_HINT);
       }
-      // Already in memory (fetchBounded read it within the cap), so this cannot wait or fail.
-      const text = await response.text();
+      // Already in memory (readBounded read it within the cap); decoded as Response.text() would (a BOM dropped).
+      const text = response.body ? UTF8.decode(response.body) : '';
 
       const requestId = response.headers.get('x-request-id') ?? undefined;
-      if (response.ok) {
+      if (response.status >= 200 && response.status < 300) {
         const value = parseSuccess<T>(text, response.status, requestId);
         answered?.({ method: req.method, path: req.path, requestId });
         return value;

@@ -14,7 +14,8 @@
  * redirects by design, and following one would send the request, and its credentials,
  * somewhere nobody configured.
  *
- * The result is a new `Response` over the bytes read, so callers that parse with
+ * `readBounded` gives the answer as bytes already in memory (what API v1's client reads);
+ * `fetchBounded` wraps them in a new `Response`, so callers that parse with
  * `response.json()` (oauth4webapi above all) read the capped copy, never the network.
  */
 
@@ -57,6 +58,15 @@ export function seconds(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
 }
 
+/** A whole answer, read within its bounds: nothing of it is still on the network. */
+export interface BoundedAnswer {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  /** null for 204 and 205, which have no content by definition (RFC 9110 §15.3.5). */
+  body: Buffer | null;
+}
+
 /**
  * Sends one request and reads its whole answer within `bounds`. Rejects with a
  * `TimeoutError` DOMException past the deadline, an `AbortError` when the caller aborts, a
@@ -64,6 +74,12 @@ export function seconds(ms: number): string {
  * network fails.
  */
 export async function fetchBounded(url: string | URL, init: RequestInit, bounds: AnswerBounds): Promise<Response> {
+  const answer = await readBounded(url, init, bounds);
+  return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
+}
+
+/** fetchBounded without the new `Response`: for a caller that reads the bytes itself, which spares a stream per request. */
+export async function readBounded(url: string | URL, init: RequestInit, bounds: AnswerBounds): Promise<BoundedAnswer> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -105,7 +121,7 @@ export async function fetchBounded(url: string | URL, init: RequestInit, bounds:
     }
     const empty = response.status === 204 || response.status === 205;
     complete = true;
-    return new Response(empty ? null : Buffer.concat(chunks, total), { status: response.status, statusText: response.statusText, headers: response.headers });
+    return { status: response.status, statusText: response.statusText, headers: response.headers, body: empty ? null : Buffer.concat(chunks, total) };
   } finally {
     clearTimeout(timer);
     if (onAbort) bounds.signal?.removeEventListener('abort', onAbort);
