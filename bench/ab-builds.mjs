@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * `node bench/ab-builds.mjs DIR [DIR …] [--calls 1000] [--concurrency 16] [--rounds 30]`: builds
+ * of whatalo-mcp side by side with the floor server, each its own `serve` process on one
+ * sandbox, in interleaved rounds (the order rotates), so a change is judged against the build
+ * before it in the same minutes of a noisy machine. A DIR holds a `dist/` and its
+ * `package.json` (e.g. `git stash; npm run build; cp -r dist package.json /tmp/before/`).
+ * Prints per build: calls/s, the server's CPU per call (utime + stime from /proc), and the
+ * median ratio to the floor. Server CPU is the steadier figure: the three processes share
+ * two cores, so calls/s also moves with the client and the sandbox.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { callTool, openSession, pool } from './lib/mcp.mjs';
+import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
+import { directToken } from './lib/sandbox.mjs';
+import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
+
+const { values, positionals } = parseArgs({
+  options: { calls: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' } },
+  allowPositionals: true,
+});
+const calls = Number(values.calls ?? 1000);
+const concurrency = Number(values.concurrency ?? 16);
+const rounds = Number(values.rounds ?? 30);
+
+/** CPU time of a process so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+async function main() {
+  if (positionals.length === 0) throw new Error('name at least one build directory (holding dist/ and package.json)');
+  const sandbox = await startSandboxProcess(ROOT, { rateLimit: 1_000_000 });
+  const { ALL_SCOPES } = await import('../dist/scopes.js');
+  const token = await directToken(sandbox.issuer, ALL_SCOPES.join(' '));
+  const storeId = sandbox.stores[0].id;
+  const list = await (
+    await fetch(`${sandbox.apiBase}/products?per_page=1`, { headers: { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId } })
+  ).json();
+  const args = { product_id: list.data[0].id };
+
+  const specs = { floor: floorServer(sandbox, { token, storeId }) };
+  for (const dir of positionals) specs[path.basename(path.resolve(dir))] = { ...whataloServer(sandbox), args: [path.resolve(dir, 'dist/cli.js'), 'serve'] };
+  const sessions = {};
+  for (const [name, spec] of Object.entries(specs)) sessions[name] = await openSession(spec);
+  const names = Object.keys(sessions);
+  // The first calls sign in and warm the JIT; they are not counted.
+  for (const name of names) await pool(2000, concurrency, () => callTool(sessions[name], 'get_product', args));
+
+  const runs = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length];
+      const before = cpuMs(sessions[name].pid);
+      const ms = await pool(calls, concurrency, () => callTool(sessions[name], 'get_product', args));
+      runs[name].push({ rate: (calls / ms) * 1000, cpuUs: ((cpuMs(sessions[name].pid) - before) / calls) * 1000 });
+    }
+  }
+  console.log(`${rounds} rounds of ${calls} get_product calls at concurrency ${concurrency}, medians:`);
+  for (const name of names) {
+    const ratio = median(runs[name].map((run, i) => run.rate / runs.floor[i].rate));
+    console.log(
+      `  ${name.padEnd(12)} ${median(runs[name].map((r) => r.rate))
+        .toFixed(0)
+        .padStart(6)} calls/s  server ${median(runs[name].map((r) => r.cpuUs))
+        .toFixed(0)
+        .padStart(4)} µs CPU/call  ${ratio.toFixed(3)}× the floor`,
+    );
+  }
+  for (const session of Object.values(sessions)) await session.close();
+}
+
+main()
+  .catch((error) => {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    process.exitCode = 1;
+  })
+  .finally(cleanupAll);
