@@ -4,7 +4,7 @@
  * of whatalo-mcp side by side with the floor server, each its own `serve` process on one
  * sandbox, in interleaved rounds (the order rotates), so a change is judged against the build
  * before it in the same minutes of a noisy machine. A DIR holds a `dist/` and its
- * `package.json` (e.g. `git stash; npm run build; cp -r dist package.json /tmp/before/`).
+ * `package.json` (e.g. `git stash; npm run build; cp -r dist package.json .tmp/before/`).
  * Prints per build: calls/s, the server's CPU per call (utime + stime from /proc), and the
  * median ratio to the floor. Server CPU is the steadier figure: the three processes share
  * two cores, so calls/s also moves with the client and the sandbox.
