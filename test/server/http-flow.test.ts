@@ -151,6 +151,54 @@ describe('serve --http with the SDK client', () => {
     expect(denied.headers.get('access-control-expose-headers')).toContain('www-authenticate');
   });
 
+  it('frames JSON-RPC as Streamable HTTP does: a batch answered in request order, notifications 202, Accept, one initialize, bad messages', async () => {
+    const provider = new TestProvider();
+    const client = await connect(publicUrl, provider);
+    await client.close();
+    const headers = {
+      authorization: `Bearer ${provider.saved!.access_token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-11-25',
+    };
+    const post = async (body: unknown, extra: Record<string, string> = {}) => {
+      const answer = await fetch(publicUrl, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify(body) });
+      const text = await answer.text();
+      return { status: answer.status, type: answer.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
+    };
+
+    const batch = await post([
+      { jsonrpc: '2.0', id: 'b', method: 'tools/call', params: { name: 'get_store', arguments: {} } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 'a', method: 'ping' },
+      { jsonrpc: '2.0', id: 'c', method: 'no/such/method' },
+    ]);
+    expect(batch.status).toBe(200);
+    expect(batch.type).toBe('application/json');
+    expect(batch.body.map((m: { id: string }) => m.id)).toEqual(['b', 'a', 'c']);
+    expect(batch.body[0].result.structuredContent.store.id).toBe(sb.stores[0]!.id);
+    expect(batch.body[1].result).toEqual({});
+    expect(batch.body[2].error.code).toBe(-32601);
+
+    expect(await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).toEqual({ status: 202, type: null, body: undefined });
+    const wrongAccept = await post({ jsonrpc: '2.0', id: 1, method: 'ping' }, { accept: 'application/json' });
+    expect({ status: wrongAccept.status, code: wrongAccept.body.error.code }).toEqual({ status: 406, code: -32000 });
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    };
+    const twoInits = await post([init, { ...init, id: 2 }]);
+    expect({ status: twoInits.status, code: twoInits.body.error.code }).toEqual({ status: 400, code: -32600 });
+    const one = await post(init);
+    expect(one.body.result.serverInfo.name).toBe('whatalo-mcp');
+    const notJsonRpc = await post({ id: 1, method: 'ping' });
+    expect({ status: notJsonRpc.status, code: notJsonRpc.body.error.code }).toEqual({ status: 400, code: -32700 });
+    const tooMany = await post(Array.from({ length: 101 }, (_, id) => ({ jsonrpc: '2.0', id, method: 'ping' })));
+    expect({ status: tooMany.status, code: tooMany.body.error.code }).toEqual({ status: 400, code: -32600 });
+  });
+
   it('an unknown token is 401 invalid_token; the AS unreachable is 503 with Retry-After, never 401', async () => {
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });

@@ -8,7 +8,7 @@
  * (401 with resource_metadata) → the store and client's rate limit (429) → the body
  * (413, 415, 400) → the scope the called tools need (403 insufficient_scope) → the AS
  * unreachable at any step: 503 with Retry-After, never 401 (a client would start a sign-in
- * loop). Then the SDK's transport answers, with the verified token in `authInfo`.
+ * loop). Then json-rpc.ts answers, with the verified token in `authInfo`.
  *
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
  * @see https://www.rfc-editor.org/rfc/rfc9728 (protected resource metadata)
@@ -17,7 +17,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { ApiClient } from '../../api/client.js';
 import type { AccessSource } from '../access.js';
 import { isWhataloError } from '../../errors.js';
@@ -26,6 +25,7 @@ import { joinScopes } from '../../scopes.js';
 import type { CatalogEntry } from '../../tools/catalog.js';
 import { requiredScopes, initialScopes } from '../../tools/catalog.js';
 import { createServer } from '../server.js';
+import { answerJsonRpc } from './json-rpc.js';
 import { type RateLimiter, clientAddress, rateLimitedBody } from './rate-limit.js';
 import { VERIFIED, httpSource } from './source.js';
 import type { TokenValidator, VerifiedToken } from './tokens.js';
@@ -301,17 +301,10 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     return serveMcp(req, res, body, authInfo, source);
   }
 
-  /** The SDK's transport answers the checked request: a fresh server and transport each time (stateless). */
+  /** The checked request, answered by a fresh server (stateless: any replica answers any request). */
   async function serveMcp(req: IncomingMessage, res: ServerResponse, body: unknown, authInfo: AuthInfo | undefined, source: AccessSource): Promise<void> {
     const { server } = createServer({ tools: options.tools, source, api: options.api, logger });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close().catch(() => {});
-      void server.close().catch(() => {});
-    });
-    for (const [k, v] of Object.entries(corsHeaders(req))) res.setHeader(k, v);
-    await server.connect(transport);
-    await transport.handleRequest(authInfo ? Object.assign(req, { auth: authInfo }) : req, res, body);
+    await answerJsonRpc(server, req, res, body, authInfo, corsHeaders(req));
   }
 
   return (req, res) => {
