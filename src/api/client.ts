@@ -17,7 +17,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { WhataloError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
-import { API_MAX_BYTES, type BoundedAnswer, isRefusedAnswer, readBounded, seconds } from '../net/bounded.js';
+import { API_MAX_BYTES, type BoundedAnswer, isRefusedAnswer, requestBounded, seconds } from '../net/bounded.js';
 import { VERSION } from '../version.js';
 import { OUTCOME_UNKNOWN_HINT, apiErrorFromAnswer, readErrorBody, unreachable } from './errors.js';
 import type {
@@ -81,7 +81,6 @@ const MIN_ATTEMPT_MS = 250;
 export interface ApiClientOptions {
   apiBase: URL;
   logger?: Logger;
-  fetch?: typeof fetch;
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
 }
@@ -181,7 +180,6 @@ function queryString(query: object | undefined): string {
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.apiBase.href.replace(/\/+$/, '');
   const logger = options.logger ?? silentLogger;
-  const doFetch = options.fetch ?? fetch;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
@@ -194,7 +192,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   async function request<T>(req: ApiRequest, credentials: Credentials, signal?: AbortSignal, answered?: (answer: ApiAnswer) => void): Promise<T> {
-    const url = `${base}${req.path}${queryString(req.query)}`;
+    const url = new URL(`${base}${req.path}${queryString(req.query)}`);
     const repeatable = SAFE_TO_REPEAT.has(req.method);
     let serverRetries = 0;
     let rateRetries = 0;
@@ -209,7 +207,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (signal?.aborted) throw cancelled(signal.reason);
       let response: BoundedAnswer;
       try {
-        response = await readBounded(
+        response = await requestBounded(
           url,
           {
             method: req.method,
@@ -228,7 +226,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
             maxBytes: API_MAX_BYTES,
             timeoutMs: Math.min(timeoutMs, Math.max(MIN_ATTEMPT_MS, deadline - Date.now())),
             signal,
-            fetch: doFetch,
           },
         );
       } catch (error) {

@@ -113,7 +113,6 @@ export function createAccount(config: Config, deps: AccountDeps, connect?: () =>
     logger,
     timeoutMs: STORE_NAME_TIMEOUT_MS,
     retry: { maxServerRetries: 0, maxRateLimitRetries: 0 },
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
 
   async function storeName({ token, info }: ActiveToken): Promise<string | null> {

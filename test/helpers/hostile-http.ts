@@ -7,11 +7,14 @@
  * - `drip`: sends 200 and JSON headers, then one byte per second, forever;
  * - `endless`: sends 200 and a chunked body as fast as the socket takes it, forever;
  * - `huge`: declares a 100 MiB Content-Length and streams it;
- * - `redirect`: answers 302 to another path of itself.
+ * - `redirect`: answers 302 to another path of itself;
+ * - `inflate`: a 32 KiB gzip body that decodes to 32 MiB, past every cap (the cap must count
+ *   the decoded bytes, not the ones on the wire).
  */
 import { type Server, createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 
-export const HOSTILE_BEHAVIOURS = ['hang', 'drip', 'endless', 'huge', 'redirect'] as const;
+export const HOSTILE_BEHAVIOURS = ['hang', 'drip', 'endless', 'huge', 'redirect', 'inflate'] as const;
 export type HostileBehaviour = (typeof HOSTILE_BEHAVIOURS)[number];
 
 export interface HostileServer {
@@ -24,6 +27,7 @@ export interface HostileServer {
 
 const CHUNK = Buffer.alloc(64 * 1024, 0x20);
 const HUGE_BYTES = 100 * 1024 * 1024;
+let inflating: Buffer | undefined;
 
 /** Writes CHUNK until `remaining` is spent (Infinity: forever), waiting for drain, until the socket closes. */
 function pour(res: import('node:http').ServerResponse, remaining: number): void {
@@ -67,6 +71,11 @@ export async function startHostileServer(): Promise<HostileServer> {
         return pour(res, HUGE_BYTES);
       case 'redirect':
         res.writeHead(302, { location: '/elsewhere' }).end();
+        return;
+      case 'inflate':
+        inflating ??= gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(inflating.length) });
+        res.end(inflating);
         return;
     }
   });
