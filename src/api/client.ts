@@ -244,7 +244,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         }
         throw repeatable ? unreachable(why, error) : unreachable(why, error, undefined, OUTCOME_UNKNOWN_HINT);
       }
-      // Already in memory (readBounded read it within the cap); decoded as Response.text() would (a BOM dropped).
+      // Already in memory (requestBounded read it within the cap); decoded as Response.text() would (a BOM dropped).
       const text = response.body ? UTF8.decode(response.body) : '';
 
       const requestId = response.headers.get('x-request-id') ?? undefined;

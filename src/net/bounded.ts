@@ -16,10 +16,10 @@
  *
  * `readBounded` gives the answer as bytes already in memory; `fetchBounded` wraps them in a
  * new `Response`, so callers that parse with `response.json()` (oauth4webapi above all) read
- * the capped copy, never the network. `requestBounded` is readBounded on `node:http` instead
- * of fetch, for API v1's client: one request per tool call, where fetch's web objects
- * (Request, Headers, streams, Response) cost about 100 µs of CPU per request on these
- * machines against about 30 µs for `node:http` (a loopback echo, client and server in one process).
+ * the capped copy, never the network. `requestBounded` does the same on `node:http` and gives
+ * the bytes, for API v1's client: one request per tool call, where fetch's web objects
+ * (Request, Headers, streams, Response) cost 130–200 µs of CPU per request on these machines
+ * against 35–55 µs for `node:http` (a loopback echo, client and server in one process).
  */
 import type http from 'node:http';
 import { createRequire } from 'node:module';
@@ -77,6 +77,16 @@ export interface BoundedAnswer<H extends AnswerHeaders = AnswerHeaders> {
   body: Buffer | null;
 }
 
+/** What the status line and Content-Length alone refuse: a redirect, or a body declared past the cap. */
+function refusedHead(status: number, contentLength: string | null | undefined, bounds: AnswerBounds): RefusedAnswerError | undefined {
+  if (status >= 300 && status < 400) {
+    return new RefusedAnswerError('redirect', `the answer from ${bounds.what} was a redirect (HTTP ${status}), which this app does not follow`);
+  }
+  const declared = Number(contentLength ?? '');
+  if (Number.isFinite(declared) && declared > bounds.maxBytes) return tooLarge(bounds);
+  return undefined;
+}
+
 /**
  * Sends one request and reads its whole answer within `bounds`. Rejects with a
  * `TimeoutError` DOMException past the deadline, an `AbortError` when the caller aborts, a
@@ -88,8 +98,8 @@ export async function fetchBounded(url: string | URL, init: RequestInit, bounds:
   return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
 }
 
-/** fetchBounded without the new `Response`: for a caller that reads the bytes itself, which spares a stream per request. */
-export async function readBounded(url: string | URL, init: RequestInit, bounds: AnswerBounds): Promise<BoundedAnswer<Headers>> {
+/** The answer fetchBounded wraps, read into memory within its bounds. */
+async function readBounded(url: string | URL, init: RequestInit, bounds: AnswerBounds): Promise<BoundedAnswer<Headers>> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -111,11 +121,8 @@ export async function readBounded(url: string | URL, init: RequestInit, bounds: 
   let complete = false;
   try {
     response = await Promise.race([(bounds.fetch ?? fetch)(url, { ...init, signal: controller.signal, redirect: 'manual' }), stopped]);
-    if (response.status >= 300 && response.status < 400) {
-      throw new RefusedAnswerError('redirect', `the answer from ${bounds.what} was a redirect (HTTP ${response.status}), which this app does not follow`);
-    }
-    const declared = Number(response.headers.get('content-length') ?? '');
-    if (Number.isFinite(declared) && declared > bounds.maxBytes) throw tooLarge(bounds);
+    const refused = refusedHead(response.status, response.headers.get('content-length'), bounds);
+    if (refused) throw refused;
     const chunks: Uint8Array[] = [];
     let total = 0;
     if (response.body) {
@@ -233,11 +240,8 @@ export function requestBounded(url: URL, init: PlainRequest, bounds: AnswerBound
     }
     function onResponse(response: http.IncomingMessage): void {
       const status = response.statusCode ?? 0;
-      if (status >= 300 && status < 400) {
-        return finish(new RefusedAnswerError('redirect', `the answer from ${bounds.what} was a redirect (HTTP ${status}), which this app does not follow`));
-      }
-      const declared = Number(response.headers['content-length'] ?? '');
-      if (Number.isFinite(declared) && declared > bounds.maxBytes) return finish(tooLarge(bounds));
+      const refused = refusedHead(status, response.headers['content-length'], bounds);
+      if (refused) return finish(refused);
       const coding = response.headers['content-encoding']?.trim().toLowerCase();
       const decoder = coding && coding !== 'identity' ? decoders[coding] : undefined;
       if (coding && coding !== 'identity' && !decoder) {
@@ -261,7 +265,9 @@ export function requestBounded(url: URL, init: PlainRequest, bounds: AnswerBound
         });
       });
       stream.on('error', (error: Error) => finish(new TypeError('the answer could not be read', { cause: error })));
-      response.on('aborted', () => finish(new TypeError('the connection closed before the answer was complete', { cause: { code: 'UND_ERR_SOCKET' } })));
+      response.on('close', () => {
+        if (!response.complete) finish(new TypeError('the connection closed before the answer was complete', { cause: { code: 'UND_ERR_SOCKET' } }));
+      });
     }
     request.on('error', (error) => finish(new TypeError('the request failed', { cause: error })));
     if (bounds.signal?.aborted) onAbort();
