@@ -5,9 +5,10 @@
  * sandbox, in interleaved rounds (the order rotates), so a change is judged against the build
  * before it in the same minutes of a noisy machine. A DIR holds a `dist/` and its
  * `package.json` (e.g. `git stash; npm run build; cp -r dist package.json .tmp/before/`).
- * Prints per build: calls/s, the server's CPU per call (utime + stime from /proc), and the
- * median ratio to the floor. Server CPU is the steadier figure: the three processes share
- * two cores, so calls/s also moves with the client and the sandbox.
+ * Prints per build: calls/s, the CPU per call of the server, the sandbox and this client
+ * (utime + stime from /proc), and the median ratio to the floor. Server CPU is the steadier
+ * figure; the three processes share two cores, so calls/s also moves with what a build makes
+ * the client (bytes to parse) and the sandbox (requests to answer) spend.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -56,21 +57,24 @@ async function main() {
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length];
-      const before = cpuMs(sessions[name].pid);
+      const pids = [sessions[name].pid, sandbox.pid, process.pid];
+      const before = pids.map(cpuMs);
       const ms = await pool(calls, concurrency, () => callTool(sessions[name], 'get_product', args));
-      runs[name].push({ rate: (calls / ms) * 1000, cpuUs: ((cpuMs(sessions[name].pid) - before) / calls) * 1000 });
+      const [server, sandboxCpu, client] = pids.map((pid, j) => ((cpuMs(pid) - before[j]) / calls) * 1000);
+      runs[name].push({ rate: (calls / ms) * 1000, server, sandbox: sandboxCpu, client });
     }
   }
   console.log(`${rounds} rounds of ${calls} get_product calls at concurrency ${concurrency}, medians:`);
   for (const name of names) {
     const ratio = median(runs[name].map((run, i) => run.rate / runs.floor[i].rate));
-    console.log(
-      `  ${name.padEnd(12)} ${median(runs[name].map((r) => r.rate))
+    const us = (key) =>
+      `${key} ${median(runs[name].map((r) => r[key]))
         .toFixed(0)
-        .padStart(6)} calls/s  server ${median(runs[name].map((r) => r.cpuUs))
-        .toFixed(0)
-        .padStart(4)} µs CPU/call  ${ratio.toFixed(3)}× the floor`,
-    );
+        .padStart(4)}`;
+    const rate = median(runs[name].map((r) => r.rate))
+      .toFixed(0)
+      .padStart(6);
+    console.log(`  ${name.padEnd(12)} ${rate} calls/s  µs CPU/call: ${us('server')} ${us('sandbox')} ${us('client')}  ${ratio.toFixed(3)}× the floor`);
   }
   for (const session of Object.values(sessions)) await session.close();
 }

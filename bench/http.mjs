@@ -3,8 +3,8 @@
  * RFC 8693 exchange, Host/Origin checks, per-process rate limits, a JSON log line per
  * request) against bench/http-floor-server.mjs (the bare stateless SDK HTTP server forwarding
  * the same get_product, no auth) and the direct API request, side by side in one run. Both MCP servers are separate processes driven by
- * plain JSON-RPC POSTs from this process over keep-alive connections, so the client costs
- * the same on both sides and stays small.
+ * plain JSON-RPC POSTs from this process over keep-alive connections (bench/lib/request-json.mjs,
+ * as the direct request), so the client costs the same on every side and stays small.
  *
  * The caches are warm: one call before measuring fills the introspection and exchange
  * entries of the bench's token (60 s TTL; a longer run re-introspects once a minute).
@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { envelope } from './memory.mjs';
 import { pool } from './lib/mcp.mjs';
+import { requestJson } from './lib/request-json.mjs';
 import { freePort, rssOf, startChild, tempDir } from './lib/proc.mjs';
 import { directToken } from './lib/sandbox.mjs';
 import { overheadFigures } from './overhead.mjs';
@@ -53,9 +54,8 @@ function caller(url, productId, token) {
   let id = 0;
   return async function callOverHttp() {
     const body = JSON.stringify({ jsonrpc: '2.0', id: ++id, method: 'tools/call', params: { name: 'get_product', arguments: { product_id: productId } } });
-    const response = await fetch(url, { method: 'POST', headers, body });
-    const answer = await response.json();
-    if (!response.ok || answer.error || answer.result?.isError) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(answer).slice(0, 200)}`);
+    const { status, body: answer } = await requestJson(url, { method: 'POST', headers, body });
+    if (status !== 200 || answer.error || answer.result?.isError) throw new Error(`${url} answered ${status}: ${JSON.stringify(answer).slice(0, 200)}`);
     return answer;
   };
 }

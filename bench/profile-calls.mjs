@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node bench/profile-calls.mjs [--calls N] [--concurrency C] [--floor]`: where whatalo-mcp
+ * `node bench/profile-calls.mjs [--calls N] [--concurrency C] [--top N] [--floor]`: where whatalo-mcp
  * (or, with --floor, bench/floor-server.mjs) spends CPU per tool call. Signs a server in against a sandbox process, runs N get_product calls
  * under `node --cpu-prof`, lets it exit on stdin end, and prints the top functions by
  * self time and self time per package or file. Needs a built dist/.
@@ -13,9 +13,10 @@ import { cleanupAll, startSandboxProcess, tempDir } from './lib/proc.mjs';
 import { directToken } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
 
-const { values } = parseArgs({ options: { calls: { type: 'string' }, concurrency: { type: 'string' }, floor: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { calls: { type: 'string' }, concurrency: { type: 'string' }, top: { type: 'string' }, floor: { type: 'boolean' } } });
 const calls = Number(values.calls ?? 10_000);
 const concurrency = Number(values.concurrency ?? 16);
+const top = Number(values.top ?? 25);
 
 function where(url) {
   if (!url) return '(native)';
@@ -64,7 +65,7 @@ async function main() {
   console.log('by package or file:');
   for (const [k, v] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${per(v)}  ${k}`);
   console.log('top functions (self time):');
-  for (const [k, v] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${per(v)}  ${k}`);
+  for (const [k, v] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${per(v)}  ${k}`);
 }
 
 main()

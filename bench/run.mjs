@@ -152,7 +152,7 @@ async function main() {
     duration_s: +((performance.now() - started) / 1000).toFixed(1),
     layout:
       'sandbox (fake Whatalo API + AS) in its own process; the bench process is both the MCP client (SDK Client over stdio) ' +
-      'and the direct-API client (fetch, its own token from the same OAuth flow); the server under test is a child of the bench.',
+      'and the direct-API client (node:http like the server, its own token from the same OAuth flow); the server under test is a child of the bench.',
     plan,
     figures: rows,
   };
