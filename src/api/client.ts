@@ -17,7 +17,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { WhataloError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
-import { API_MAX_BYTES, type BoundedAnswer, isRefusedAnswer, requestBounded, seconds } from '../net/bounded.js';
+import { API_MAX_BYTES, type BoundedAnswer, isRefusedAnswer, originOf, requestBounded, seconds } from '../net/bounded.js';
 import { VERSION } from '../version.js';
 import { OUTCOME_UNKNOWN_HINT, apiErrorFromAnswer, readErrorBody, unreachable } from './errors.js';
 import type {
@@ -178,7 +178,8 @@ function queryString(query: object | undefined): string {
 
 /** Creates the client; `apiBase` keeps its path (`…/api/v1`, `…/v1`). */
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const base = options.apiBase.href.replace(/\/+$/, '');
+  const origin = originOf(options.apiBase);
+  const basePath = options.apiBase.pathname.replace(/\/+$/, '');
   const logger = options.logger ?? silentLogger;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -192,7 +193,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   async function request<T>(req: ApiRequest, credentials: Credentials, signal?: AbortSignal, answered?: (answer: ApiAnswer) => void): Promise<T> {
-    const url = new URL(`${base}${req.path}${queryString(req.query)}`);
+    const path = `${basePath}${req.path}${queryString(req.query)}`;
     const repeatable = SAFE_TO_REPEAT.has(req.method);
     let serverRetries = 0;
     let rateRetries = 0;
@@ -208,7 +209,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       let response: BoundedAnswer;
       try {
         response = await requestBounded(
-          url,
+          origin,
+          path,
           {
             method: req.method,
             headers: {

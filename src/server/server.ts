@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import {
@@ -27,6 +27,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import * as z from 'zod/v4';
 import type { ApiClient } from '../api/client.js';
 import { WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -53,6 +54,9 @@ export interface WhataloServer {
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** Only what the SDK's dispatcher needs to route a request to the tools/call handler; the handler checks the rest. */
+const TOOLS_CALL_METHOD = z.looseObject({ method: z.literal('tools/call') });
 
 // Facts for the model about how this server behaves; no instructions to it.
 export const INSTRUCTIONS = [
@@ -142,8 +146,20 @@ export function createServer(deps: ServerDeps): WhataloServer {
 
   server.setRequestHandler(ListToolsRequestSchema, () => listing);
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const { name, arguments: args } = request.params;
+  // Installed beneath Server's own tools/call wrapper, which parses each request a second time
+  // and then parses the result against CallToolResultSchema and answers with zod's copy of it:
+  // ~5 µs of a call's ~70 µs of server CPU at concurrency 16 (bench/ab-builds.mjs), for results
+  // that only results.ts builds, whose structuredContent call.ts has checked against the
+  // tool's output schema, and that the host parses again on arrival. The request is still
+  // checked once, with the SDK's schema and the SDK's error (-32602); the wrapper's other branch
+  // is for task-augmented calls, which this server does not offer (no `tasks` capability).
+  Protocol.prototype.setRequestHandler.call(server, TOOLS_CALL_METHOD, async (raw, extra) => {
+    const checked = CallToolRequestSchema.safeParse(raw);
+    if (!checked.success) {
+      const issues = checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      throw new McpError(ErrorCode.InvalidParams, `Invalid tools/call request: ${issues.join('; ')}`);
+    }
+    const { name, arguments: args } = checked.data.params;
     // MCP 2025-11-25: an unknown tool is a protocol error, not a tool result.
     if (!enabled.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     return (await loadCall())(name, args, callContext(extra));

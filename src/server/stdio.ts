@@ -6,8 +6,9 @@
  * - stdin passes a line gate: a line longer than MAX_LINE_BYTES is dropped with a warning,
  *   never buffered. The SDK's own buffer gives up at 10 MiB by closing the session, so one
  *   oversized message would stop a host's server from answering anything after it.
- * - writes that meet a full stdout pipe share one wait for `drain`, instead of one listener
- *   per pending answer (a thousand concurrent calls set off MaxListenersExceededWarning).
+ * - answers are written in batches: those that become ready in one turn of the event loop go
+ *   out in one write, and once the pipe is full every sender shares one wait for `drain`
+ *   (one listener per pending answer set off MaxListenersExceededWarning at a thousand calls).
  */
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -86,22 +87,43 @@ class GatedInput extends EventEmitter {
   }
 }
 
-/** The SDK's transport, with every write that meets a full pipe waiting on one shared `drain`. */
-class SharedDrainTransport extends StdioServerTransport {
+/**
+ * The SDK's transport, writing the answers that become ready in one turn of the event loop
+ * with one write. With many calls in flight several API answers arrive per turn, and each
+ * write is a system call that also wakes the host to read; batched, the stdio bench's server
+ * CPU per call at concurrency 16 went from ~83 to ~76 µs and the host's from ~28 to ~24 µs.
+ * A lone answer waits for nothing: the batch goes out in the same turn's check phase.
+ */
+class BatchingTransport extends StdioServerTransport {
+  private batch: string[] = [];
   private drained: Promise<void> | undefined;
 
   constructor(
     stdin: GatedInput,
-    private readonly out: NodeJS.WritableStream,
+    private readonly out: NodeJS.WritableStream & { writableNeedDrain?: boolean },
   ) {
     super(stdin as unknown as Readable, out as typeof process.stdout);
   }
 
   override send(message: JSONRPCMessage): Promise<void> {
-    if (this.out.write(serializeMessage(message))) return Promise.resolve();
+    if (this.batch.push(serializeMessage(message)) === 1) setImmediate(this.flush);
+    if (!this.out.writableNeedDrain) return Promise.resolve();
     this.drained ??= new Promise((resolve) => this.out.once('drain', () => ((this.drained = undefined), resolve())));
     return this.drained;
   }
+
+  /** Answers already sent must not be lost when the connection closes before the batch goes out. */
+  override async close(): Promise<void> {
+    this.flush();
+    await super.close();
+  }
+
+  private readonly flush = (): void => {
+    if (this.batch.length === 0) return;
+    const text = this.batch.length === 1 ? this.batch[0]! : this.batch.join('');
+    this.batch = [];
+    this.out.write(text);
+  };
 }
 
 /** Serves `server` over this process's stdio; resolves once the connection is over. */
@@ -111,7 +133,7 @@ export function serveStdio(server: Server, options: { signal: AbortSignal; logge
 
 /**
  * This process's stdio as a transport, handed to `connect` (which starts it), with the line
- * gate and the shared drain; resolves once the host side is over (stdin ended, or `signal`).
+ * gate and batched writes; resolves once the host side is over (stdin ended, or `signal`).
  */
 export async function runStdio(connect: (transport: Transport) => Promise<void>, options: { signal: AbortSignal; logger: Logger }): Promise<void> {
   const lines = new GatedInput(process.stdin);
@@ -122,7 +144,7 @@ export async function runStdio(connect: (transport: Transport) => Promise<void>,
   );
   process.stdin.on('data', feed);
   process.stdin.on('error', (error) => lines.emit('error', error));
-  const transport = new SharedDrainTransport(lines, process.stdout);
+  const transport = new BatchingTransport(lines, process.stdout);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => {
       // The SDK pauses what it reads, which is the gate's emitter: stdin itself must stop

@@ -5,7 +5,7 @@
  * server still answering. The SDK Client checks each structuredContent against the listed
  * outputSchema, so a shape mismatch fails here too.
  */
-import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpSession, sandboxEnv, startMcp, textOf } from '../helpers/mcp.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
@@ -250,6 +250,21 @@ describe('bad arguments never crash the server', () => {
     );
     expect(error).toBeInstanceOf(McpError);
     expect(error).toMatchObject({ code: ErrorCode.InvalidParams, message: expect.stringContaining('Unknown tool: refund_order') });
+    expect((await ok('get_store')).store.id).toBe(storeId);
+  });
+
+  it('a tools/call request without a tool name is the protocol error -32602, and the server still answers', async () => {
+    const error = await mcp.client.request({ method: 'tools/call', params: { arguments: {} } } as never, CallToolResultSchema).then(
+      (result) => {
+        throw new Error(`expected a JSON-RPC error, got ${JSON.stringify(result)}`);
+      },
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(McpError);
+    expect(error).toMatchObject({
+      code: ErrorCode.InvalidParams,
+      message: expect.stringContaining('Invalid tools/call request: params.name: Invalid input: expected string'),
+    });
     expect((await ok('get_store')).store.id).toBe(storeId);
   });
 
