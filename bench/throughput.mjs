@@ -27,6 +27,9 @@ export async function throughputFigures(fns, plan, labels) {
   const figures = [];
   for (const concurrency of plan.concurrencies) {
     const rate = { mcp: [], floor: [], direct: [] };
+    // Untimed calls first, on every side, at this concurrency: steady-state throughput is the
+    // figure, not how fast each process's JIT gets to it (ours has more code to warm up).
+    for (const side of ORDERS[0]) await pool(plan.throughputWarmup, concurrency, fns[side]);
     for (let run = 0; run < plan.throughputRuns; run++) {
       for (const side of ORDERS[run % ORDERS.length]) {
         const ms = await pool(plan.throughputCalls, concurrency, fns[side]);
@@ -46,6 +49,7 @@ export async function throughputFigures(fns, plan, labels) {
       met: ratio.median >= labels.min,
       detail: {
         calls_per_run: plan.throughputCalls,
+        warmup_calls: plan.throughputWarmup,
         runs: plan.throughputRuns,
         direct: summary(rate.direct),
         direct_ratio: summary(rate.mcp.map((v, i) => v / rate.direct[i])),
