@@ -3,7 +3,7 @@
  * model can send: one 11 MiB line is dropped with a warning and the next request is still
  * answered (the SDK alone closes the session past its 10 MiB buffer); a thousand requests
  * answered into a stdout pipe nobody reads for a while all arrive, without a
- * MaxListenersExceededWarning for `drain`.
+ * MaxListenersExceededWarning for `drain`; answers already made are written when the host closes stdin.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../helpers/cli.js';
@@ -78,5 +78,22 @@ describe('serve over stdio stays up and quiet under hostile input', () => {
       run.child.stdin!.end();
       await run.result;
     }
+  });
+
+  it('a host that sends its requests and closes stdin at once still gets every answer, in order', async () => {
+    const run = spawnCli(['serve'], { env: offline });
+    const ids = Array.from({ length: 50 }, (_, i) => i + 10);
+    let out = '';
+    run.child.stdout!.on('data', (chunk: string) => (out += chunk));
+    // Answers are written in batches, one per event-loop turn: closing must not drop a batch.
+    run.write(INITIALIZE + INITIALIZED + ids.map((id) => message({ id, method: 'ping' })).join(''));
+    run.child.stdin!.end();
+    const { code } = await run.result;
+    expect(code).toBe(0);
+    const answered = out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { id: number }).id);
+    expect(answered).toEqual([1, ...ids]);
   });
 });
