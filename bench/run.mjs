@@ -35,7 +35,7 @@ const PLANS = {
     overheadWarmup: 300,
     overheadBlocks: 5,
     overheadPairs: 400,
-    throughputRuns: 3,
+    throughputRuns: 5,
     throughputWarmup: 1000,
     throughputCalls: 5000,
     concurrencies: [1, 16, 64],
