@@ -5,6 +5,8 @@
  * counted by how many requests reached it (`matched`), never by time.
  */
 import { getEventListeners } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, type Credentials, createApiClient } from '../../src/api/client.js';
 import { apiDetails, isWhataloError, type WhataloError } from '../../src/errors.js';
@@ -80,6 +82,24 @@ describe('typed endpoints', () => {
     const error = await failure(api.getStore());
     expect(error.code).toBe('API_ERROR');
     expect(error.details).toMatchObject({ status: 403, apiCode: 'store_mismatch' });
+  });
+
+  it('reaches an API base on an IPv6 literal, under its own path, with the query encoded', async () => {
+    const seen: { url?: string; host?: string } = {};
+    const server = createHttpServer((req, res) => {
+      Object.assign(seen, { url: req.url, host: req.headers.host });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ data: [], pagination: { page: 1, per_page: 5, total: 0, total_pages: 0 } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const v6 = createApiClient({ apiBase: new URL(`http://[::1]:${port}/whatalo/api/v1/`) });
+      await v6.bind(good).listProducts({ per_page: 5, q: 'chile & café' });
+      expect(seen).toEqual({ url: '/whatalo/api/v1/products?per_page=5&q=chile+%26+caf%C3%A9', host: `[::1]:${port}` });
+    } finally {
+      server.close();
+    }
   });
 
   it('keeps an id inside its collection: "..", slashes and query characters are encoded', async () => {
