@@ -23,6 +23,7 @@
  */
 import type http from 'node:http';
 import { createRequire } from 'node:module';
+import { urlToHttpOptions } from 'node:url';
 
 /** API v1 pages are at most 100 items; 8 MiB is far above any honest answer. */
 export const API_MAX_BYTES = 8 * 1024 * 1024;
@@ -164,10 +165,11 @@ export interface RequestOrigin {
   port: number | undefined;
 }
 
-/** `url`'s origin, or a TypeError for a scheme this module does not send to. */
+/** `url`'s origin, taken apart as node:http itself does (urlToHttpOptions); a TypeError for a scheme this module does not send to. */
 export function originOf(url: URL): RequestOrigin {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`cannot send a request to a ${url.protocol} URL`);
-  return { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? undefined : Number(url.port) };
+  const { hostname, port } = urlToHttpOptions(url);
+  return { protocol: url.protocol, hostname: hostname ?? url.hostname, port: port === undefined ? undefined : Number(port) };
 }
 
 /** What requestBounded sends: API v1 requests are a method, string headers and a JSON text. */
