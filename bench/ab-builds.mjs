@@ -6,11 +6,12 @@
  * before it in the same minutes of a noisy machine. A DIR holds a `dist/` and its
  * `package.json` (e.g. `git stash; npm run build; cp -r dist package.json .tmp/before/`).
  * Prints per build: calls/s, the CPU per call of the server, the sandbox and this client
- * (utime + stime from /proc), and the median ratio to the floor. Server CPU is the steadier
+ * (from /proc, per thread), the server's over the floor's in the same round, and the median
+ * ratio to the floor. Server CPU is the steadier
  * figure; the three processes share two cores, so calls/s also moves with what a build makes
  * the client (bytes to parse) and the sandbox (requests to answer) spend.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { callTool, openSession, pool } from './lib/mcp.mjs';
@@ -26,10 +27,21 @@ const calls = Number(values.calls ?? 1000);
 const concurrency = Number(values.concurrency ?? 16);
 const rounds = Number(values.rounds ?? 30);
 
-/** CPU time of a process so far, in ms (clock ticks of 10 ms). */
+/**
+ * CPU time of a process so far, in ms: the sum over its threads (JS, GC helpers, libuv pool)
+ * of /proc/PID/task/TID/schedstat's run time, which counts nanoseconds; /proc/PID/stat counts
+ * 10 ms clock ticks, ±2 % of a round's CPU at concurrency 1.
+ */
 function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended between the listing and the read; its time is in no later reading either
+    }
+  }
+  return ns / 1e6;
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
@@ -74,7 +86,12 @@ async function main() {
     const rate = median(runs[name].map((r) => r.rate))
       .toFixed(0)
       .padStart(6);
-    console.log(`  ${name.padEnd(12)} ${rate} calls/s  µs CPU/call: ${us('server')} ${us('sandbox')} ${us('client')}  ${ratio.toFixed(3)}× the floor`);
+    // Against the floor's server in the same round: what the machine did to both cancels out.
+    const added = median(runs[name].map((run, i) => run.server - runs.floor[i].server));
+    console.log(
+      `  ${name.padEnd(12)} ${rate} calls/s  µs CPU/call: ${us('server')} ${us('sandbox')} ${us('client')}  ` +
+        `server ${added >= 0 ? '+' : ''}${added.toFixed(1)} over the floor's  ${ratio.toFixed(3)}× the floor`,
+    );
   }
   for (const session of Object.values(sessions)) await session.close();
 }

@@ -37,6 +37,8 @@ export interface Connection {
   /** The authorization server's metadata. */
   server(): Promise<oauth.AuthorizationServer>;
   open(): Promise<{ store: CredentialStore; session: Session }>;
+  /** The session once open() has resolved; undefined before. */
+  openedSession(): Session | undefined;
   readonly introspection: IntrospectionCache;
   /** Introspects `token`; an inactive one gets one refresh and one more look (CONTRACT B6). */
   activeInfo(token: string): Promise<ActiveToken>;
@@ -81,11 +83,13 @@ export function createConnection(config: Config, deps: ConnectionDeps, place: Co
   }
 
   let opened: Promise<{ store: CredentialStore; session: Session }> | null = null;
+  let openSession: Session | undefined;
   function open(): Promise<{ store: CredentialStore; session: Session }> {
-    opened ??= openCredentialStore(config, { logger }).then((store) => ({
-      store,
-      session: createSession({ config, target, logger, store, http, now, server }),
-    }));
+    opened ??= openCredentialStore(config, { logger }).then((store) => {
+      const session = createSession({ config, target, logger, store, http, now, server });
+      openSession = session;
+      return { store, session };
+    });
     opened.catch(() => (opened = null));
     return opened;
   }
@@ -137,6 +141,7 @@ export function createConnection(config: Config, deps: ConnectionDeps, place: Co
     now,
     server,
     open,
+    openedSession: () => openSession,
     introspection,
     activeInfo,
     async signIn(request) {

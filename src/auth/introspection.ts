@@ -88,6 +88,8 @@ function displayName(value: unknown): string | null {
 export interface IntrospectionCache {
   /** The token's state: from the cache when fresh, else from one shared request. */
   check(token: string): Promise<TokenInfo>;
+  /** The cached active answer for `token` when it is still fresh; no request. */
+  peek(token: string): Extract<TokenInfo, { active: true }> | undefined;
   /**
    * Remembers an answer obtained elsewhere (the sign-in introspects its new token) under the
    * same rules as a fetched one: inactive is not kept, and active lasts the TTL from `at`
@@ -135,6 +137,10 @@ export function createIntrospectionCache(options: IntrospectionCacheOptions): In
   }
 
   return {
+    peek(token) {
+      const hit = cache.get(keyFor(token));
+      return hit && hit.until > now() && hit.info.active ? hit.info : undefined;
+    },
     check(token) {
       const key = keyFor(token);
       const hit = cache.get(key);

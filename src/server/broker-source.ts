@@ -27,13 +27,12 @@ export function brokerSource(config: Config, deps: BrokerSourceDeps): BrokerSour
     return opening;
   };
   return {
-    async ensureAccess(scope, context) {
-      try {
-        return await (await open()).ensureAccess(scope, context);
-      } catch (error) {
+    ensureAccess(scope, context) {
+      const granted = broker ? broker.ensureAccess(scope, context) : open().then((b) => b.ensureAccess(scope, context));
+      return granted.catch((error: unknown) => {
         if (isWhataloError(error, 'CREDENTIAL_STORE')) deps.onStoreProblem?.(error);
         throw error;
-      }
+      });
     },
     invalidate(access) {
       // Only access the broker granted can be invalidated, so it exists by now.
