@@ -236,6 +236,16 @@ describe('retry policy (CONTRACT V7), bounded', () => {
     expect(await attempts()).toBe(1);
   });
 
+  it('an abort in the first moments of a request, before it is watched (src/net/watch.ts), still ends it as CANCELLED', async () => {
+    await setFaults(sb.issuer, [{ path: '/api/v1/store', latency_ms: 20_000 }]);
+    const controller = new AbortController();
+    const pending = failure(client.bind(good, controller.signal).getStore());
+    setTimeout(() => controller.abort(), 5);
+    const error = await pending;
+    expect(error.code).toBe('CANCELLED');
+    expect(await attempts()).toBe(1);
+  });
+
   it('an attempt with no answer within the bound is retried for a GET, then "no answer within N s"', async () => {
     await setFaults(sb.issuer, [{ path: '/api/v1/store', latency_ms: 20_000 }]);
     const slow = createApiClient({ apiBase: new URL(sb.apiBase), timeoutMs: 1000, retry: { baseMs: 1, maxServerRetries: 1 } });
