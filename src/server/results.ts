@@ -10,7 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ZodError } from 'zod';
 import type { ApiAnswer } from '../api/client.js';
 import { apiDetails, isWhataloError, type WhataloError } from '../errors.js';
-import { type Logger, redact } from '../log.js';
+import { isPlainText, type Logger, redact } from '../log.js';
 import { escapeControls } from '../safe-text.js';
 import type { ToolOutput, ToolRecord } from '../tools/define.js';
 
@@ -25,7 +25,7 @@ export function toolResult(output: ToolOutput<unknown>): CallToolResult {
   return {
     content: [
       { type: 'text', text: shown(output.text) },
-      { type: 'text', text: redact(jsonText(output.data)) },
+      { type: 'text', text: jsonText(output.data) },
     ],
     structuredContent: output.data as Record<string, unknown>,
   };
@@ -33,16 +33,18 @@ export function toolResult(output: ToolOutput<unknown>): CallToolResult {
 
 /** Tool texts are ours and may span lines; what they quote (names, messages) may not add control characters. */
 function shown(text: string): string {
-  return redact(escapeControls(text, { keepNewlines: true }));
+  return isPlainText(text) ? text : redact(escapeControls(text, { keepNewlines: true }));
 }
 
 /**
- * Compact JSON whose text holds no control character raw: JSON.stringify escapes C0 itself;
- * DEL, C1 and the bidirectional overrides become `\uXXXX` escapes, which parse back to the
- * same value, so the text still equals structuredContent.
+ * Compact JSON whose text holds no control character raw and no token: JSON.stringify escapes
+ * C0 itself; DEL, C1 and the bidirectional overrides become `\uXXXX` escapes, which parse back
+ * to the same value, so the text still equals structuredContent.
  */
 function jsonText(data: unknown): string {
-  return JSON.stringify(data).replace(/[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(data);
+  if (isPlainText(json)) return json;
+  return redact(json.replace(/[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 function failed(text: string): CallToolResult {
