@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
- * `node bench/ab-builds.mjs DIR [DIR …] [--calls 1000] [--concurrency 16] [--rounds 30]`: builds
+ * `node bench/ab-builds.mjs DIR [DIR …] [--calls 1000] [--concurrency 16] [--rounds 30] [--fresh 5]`: builds
  * of whatalo-mcp side by side with the floor server, each its own `serve` process on one
  * sandbox, in interleaved rounds (the order rotates), so a change is judged against the build
  * before it in the same minutes of a noisy machine. A DIR holds a `dist/` and its
  * `package.json` (e.g. `git stash; npm run build; cp -r dist package.json .tmp/before/`).
  * Prints per build: calls/s, the CPU per call of the server, the sandbox and this client
  * (from /proc, per thread), the server's over the floor's in the same round, and the median
- * ratio to the floor. Server CPU is the steadier
+ * ratio to the floor. Every server process is replaced by a new one every `--fresh` rounds:
+ * a process keeps the JIT's and the allocator's luck for its whole life (two processes of one
+ * build differed by 7 µs of CPU per call and 0.026 in the ratio over 24 rounds), so a change
+ * is only judged over several of each. Server CPU is the steadier
  * figure; the three processes share two cores, so calls/s also moves with what a build makes
  * the client (bytes to parse) and the sandbox (requests to answer) spend.
  */
@@ -20,12 +23,13 @@ import { directToken } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
 
 const { values, positionals } = parseArgs({
-  options: { calls: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' } },
+  options: { calls: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, fresh: { type: 'string' } },
   allowPositionals: true,
 });
 const calls = Number(values.calls ?? 1000);
 const concurrency = Number(values.concurrency ?? 16);
 const rounds = Number(values.rounds ?? 30);
+const fresh = Number(values.fresh ?? 5);
 
 /**
  * CPU time of a process so far, in ms: the sum over its threads (JS, GC helpers, libuv pool)
@@ -59,14 +63,18 @@ async function main() {
 
   const specs = { floor: floorServer(sandbox, { token, storeId }) };
   for (const dir of positionals) specs[path.basename(path.resolve(dir))] = { ...whataloServer(sandbox), args: [path.resolve(dir, 'dist/cli.js'), 'serve'] };
+  const names = Object.keys(specs);
   const sessions = {};
-  for (const [name, spec] of Object.entries(specs)) sessions[name] = await openSession(spec);
-  const names = Object.keys(sessions);
-  // The first calls sign in and warm the JIT; they are not counted.
-  for (const name of names) await pool(2000, concurrency, () => callTool(sessions[name], 'get_product', args));
+  /** New server processes for every build; their first calls sign in and warm the JIT, and are not counted. */
+  async function openAll() {
+    for (const session of Object.values(sessions)) await session.close();
+    for (const name of names) sessions[name] = await openSession(specs[name]);
+    for (const name of names) await pool(2000, concurrency, () => callTool(sessions[name], 'get_product', args));
+  }
 
   const runs = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
+    if (round % fresh === 0) await openAll();
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length];
       const pids = [sessions[name].pid, sandbox.pid, process.pid];
@@ -76,7 +84,7 @@ async function main() {
       runs[name].push({ rate: (calls / ms) * 1000, server, sandbox: sandboxCpu, client });
     }
   }
-  console.log(`${rounds} rounds of ${calls} get_product calls at concurrency ${concurrency}, medians:`);
+  console.log(`${rounds} rounds of ${calls} get_product calls at concurrency ${concurrency}, new processes every ${fresh}, medians:`);
   for (const name of names) {
     const ratio = median(runs[name].map((run, i) => run.rate / runs.floor[i].rate));
     const us = (key) =>

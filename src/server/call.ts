@@ -59,7 +59,8 @@ export function createCall(deps: CallDeps): RunCall {
 /** Access carrying `scope`, from the source, with the scope check named and done here. */
 async function accessFor(source: AccessSource, scope: Scope, context: CallContext): Promise<Access> {
   const access = requireScope(await source.ensureAccess(scope, context), scope);
-  await context.onAccessGranted?.();
+  // Only when there is something to wait for: an await of nothing still costs a turn.
+  if (context.onAccessGranted) await context.onAccessGranted();
   return access;
 }
 

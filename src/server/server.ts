@@ -137,11 +137,12 @@ export function createServer(deps: ServerDeps): WhataloServer {
   const enabled = new Set(deps.tools.map((entry) => entry.name));
   const listing = { tools: deps.tools.map((entry) => entry.listed) };
   // The call path loads once, on the first call; a failed import is tried again on the next.
-  let runCall: Promise<RunCall> | undefined;
+  let runCall: RunCall | undefined;
+  let loading: Promise<RunCall> | undefined;
   const loadCall = () => {
-    runCall ??= import('./call.js').then(({ createCall }) => createCall(deps));
-    runCall.catch(() => (runCall = undefined));
-    return runCall;
+    loading ??= import('./call.js').then(({ createCall }) => (runCall = createCall(deps)));
+    loading.catch(() => (loading = undefined));
+    return loading;
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => listing);
@@ -153,7 +154,10 @@ export function createServer(deps: ServerDeps): WhataloServer {
   // tool's output schema, and that the host parses again on arrival. The request is still
   // checked once, with the SDK's schema and the SDK's error (-32602); the wrapper's other branch
   // is for task-augmented calls, which this server does not offer (no `tasks` capability).
-  Protocol.prototype.setRequestHandler.call(server, TOOLS_CALL_METHOD, async (raw, extra) => {
+  // Not an async function: once the call path is loaded the handler hands back runCall's own
+  // promise, without an await and a second promise around it (the SDK turns a throw here into
+  // the error answer, as it does a rejection).
+  Protocol.prototype.setRequestHandler.call(server, TOOLS_CALL_METHOD, (raw, extra) => {
     const checked = CallToolRequestSchema.safeParse(raw);
     if (!checked.success) {
       const issues = checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -162,7 +166,8 @@ export function createServer(deps: ServerDeps): WhataloServer {
     const { name, arguments: args } = checked.data.params;
     // MCP 2025-11-25: an unknown tool is a protocol error, not a tool result.
     if (!enabled.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    return (await loadCall())(name, args, callContext(extra));
+    const context = callContext(extra);
+    return runCall ? runCall(name, args, context) : loadCall().then((run) => run(name, args, context));
   });
 
   return {
