@@ -30,6 +30,7 @@ const calls = Number(values.calls ?? 1000);
 const concurrency = Number(values.concurrency ?? 16);
 const rounds = Number(values.rounds ?? 30);
 const fresh = Number(values.fresh ?? 5);
+if (!Number.isInteger(fresh) || fresh < 1) throw new Error(`--fresh takes a whole number of rounds of at least 1, not ${values.fresh}`);
 
 /**
  * CPU time of a process so far, in ms: the sum over its threads (JS, GC helpers, libuv pool)

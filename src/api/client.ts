@@ -343,62 +343,24 @@ async function page<T>(send: Send, req: ApiRequest): Promise<Page<T>> {
 // Dots too: an id of '..' must not climb out of its collection once the URL is normalised.
 const seg = (id: string) => encodeURIComponent(id).replace(/\./g, '%2E');
 
-/**
- * The typed endpoints over any `send`. Methods of a class rather than an object literal of
- * arrows: call.ts makes one per tool call, and this is one object instead of seventeen.
- */
+/** The typed endpoints over any `send`. */
 export function storeApi(send: Send): StoreApi {
-  return new Endpoints(send);
-}
-
-class Endpoints implements StoreApi {
-  constructor(private readonly send: Send) {}
-  getStore() {
-    return one<Store>(this.send, { method: 'GET', path: '/store' });
-  }
-  listProducts(query?: ProductQuery) {
-    return page<Product>(this.send, { method: 'GET', path: '/products', query });
-  }
-  getProduct(id: string) {
-    return one<Product>(this.send, { method: 'GET', path: `/products/${seg(id)}` });
-  }
-  createProduct(fields: NewProduct) {
-    return one<Product>(this.send, { method: 'POST', path: '/products', body: fields });
-  }
-  updateProduct(id: string, fields: ProductFields) {
-    return one<Product>(this.send, { method: 'PATCH', path: `/products/${seg(id)}`, body: fields });
-  }
-  deleteProduct(id: string) {
-    return one<Deleted>(this.send, { method: 'DELETE', path: `/products/${seg(id)}` });
-  }
-  listCategories(query?: PageQuery) {
-    return page<Category>(this.send, { method: 'GET', path: '/categories', query });
-  }
-  createCategory(fields: NewCategory) {
-    return one<Category>(this.send, { method: 'POST', path: '/categories', body: fields });
-  }
-  updateCategory(id: string, fields: CategoryFields) {
-    return one<Category>(this.send, { method: 'PATCH', path: `/categories/${seg(id)}`, body: fields });
-  }
-  getInventory(productId: string) {
-    return one<Inventory>(this.send, { method: 'GET', path: `/inventory/${seg(productId)}` });
-  }
-  adjustInventory(productId: string, adjustment: AdjustmentRequest) {
-    return one<InventoryAdjustment>(this.send, { method: 'POST', path: `/inventory/${seg(productId)}/adjustments`, body: adjustment });
-  }
-  listCustomers(query?: CustomerQuery) {
-    return page<Customer>(this.send, { method: 'GET', path: '/customers', query });
-  }
-  getCustomer(id: string) {
-    return one<Customer>(this.send, { method: 'GET', path: `/customers/${seg(id)}` });
-  }
-  listOrders(query?: OrderQuery) {
-    return page<Order>(this.send, { method: 'GET', path: '/orders', query });
-  }
-  getOrder(id: string) {
-    return one<Order>(this.send, { method: 'GET', path: `/orders/${seg(id)}` });
-  }
-  updateOrderStatus(id: string, status: OrderStatus) {
-    return one<Order>(this.send, { method: 'PATCH', path: `/orders/${seg(id)}/status`, body: { status } });
-  }
+  return {
+    getStore: () => one(send, { method: 'GET', path: '/store' }),
+    listProducts: (query) => page(send, { method: 'GET', path: '/products', query }),
+    getProduct: (id) => one(send, { method: 'GET', path: `/products/${seg(id)}` }),
+    createProduct: (fields) => one(send, { method: 'POST', path: '/products', body: fields }),
+    updateProduct: (id, fields) => one(send, { method: 'PATCH', path: `/products/${seg(id)}`, body: fields }),
+    deleteProduct: (id) => one(send, { method: 'DELETE', path: `/products/${seg(id)}` }),
+    listCategories: (query) => page(send, { method: 'GET', path: '/categories', query }),
+    createCategory: (fields) => one(send, { method: 'POST', path: '/categories', body: fields }),
+    updateCategory: (id, fields) => one(send, { method: 'PATCH', path: `/categories/${seg(id)}`, body: fields }),
+    getInventory: (productId) => one(send, { method: 'GET', path: `/inventory/${seg(productId)}` }),
+    adjustInventory: (productId, adjustment) => one(send, { method: 'POST', path: `/inventory/${seg(productId)}/adjustments`, body: adjustment }),
+    listCustomers: (query) => page(send, { method: 'GET', path: '/customers', query }),
+    getCustomer: (id) => one(send, { method: 'GET', path: `/customers/${seg(id)}` }),
+    listOrders: (query) => page(send, { method: 'GET', path: '/orders', query }),
+    getOrder: (id) => one(send, { method: 'GET', path: `/orders/${seg(id)}` }),
+    updateOrderStatus: (id, status) => one(send, { method: 'PATCH', path: `/orders/${seg(id)}/status`, body: { status } }),
+  };
 }

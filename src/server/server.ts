@@ -137,12 +137,11 @@ export function createServer(deps: ServerDeps): WhataloServer {
   const enabled = new Set(deps.tools.map((entry) => entry.name));
   const listing = { tools: deps.tools.map((entry) => entry.listed) };
   // The call path loads once, on the first call; a failed import is tried again on the next.
-  let runCall: RunCall | undefined;
-  let loading: Promise<RunCall> | undefined;
+  let runCall: Promise<RunCall> | undefined;
   const loadCall = () => {
-    loading ??= import('./call.js').then(({ createCall }) => (runCall = createCall(deps)));
-    loading.catch(() => (loading = undefined));
-    return loading;
+    runCall ??= import('./call.js').then(({ createCall }) => createCall(deps));
+    runCall.catch(() => (runCall = undefined));
+    return runCall;
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => listing);
@@ -154,10 +153,7 @@ export function createServer(deps: ServerDeps): WhataloServer {
   // tool's output schema, and that the host parses again on arrival. The request is still
   // checked once, with the SDK's schema and the SDK's error (-32602); the wrapper's other branch
   // is for task-augmented calls, which this server does not offer (no `tasks` capability).
-  // Not an async function: once the call path is loaded the handler hands back runCall's own
-  // promise, without an await and a second promise around it (the SDK turns a throw here into
-  // the error answer, as it does a rejection).
-  Protocol.prototype.setRequestHandler.call(server, TOOLS_CALL_METHOD, (raw, extra) => {
+  Protocol.prototype.setRequestHandler.call(server, TOOLS_CALL_METHOD, async (raw, extra) => {
     const checked = CallToolRequestSchema.safeParse(raw);
     if (!checked.success) {
       const issues = checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -166,8 +162,7 @@ export function createServer(deps: ServerDeps): WhataloServer {
     const { name, arguments: args } = checked.data.params;
     // MCP 2025-11-25: an unknown tool is a protocol error, not a tool result.
     if (!enabled.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    const context = callContext(extra);
-    return runCall ? runCall(name, args, context) : loadCall().then((run) => run(name, args, context));
+    return (await loadCall())(name, args, callContext(extra));
   });
 
   return {
