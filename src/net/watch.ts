@@ -22,9 +22,11 @@ export const WATCH_AFTER_MS = 50;
 interface Unwatched {
   /** performance.now() when the request started. */
   since: number;
-  /** Sets up the waits, `elapsed` ms into the request. */
+  /** Sets up the waits, `elapsed` ms into the request; a no-op once the request is over. */
   watch(elapsed: number): void;
 }
+
+const over = (): void => {};
 
 /** In the order the requests started, so the first one is the next to need watching. */
 const unwatched = new Set<Unwatched>();
@@ -69,6 +71,12 @@ export function watchRequest(timeoutMs: number, signal: AbortSignal | undefined,
   }
   return () => {
     unwatched.delete(entry);
+    // The entry lets go of the request (its closure holds the request, its answer and its
+    // callbacks): deleted from the set, an entry still stays reachable in V8 for a while, long
+    // enough to be promoted with all it holds. Measured with --trace-gc-nvp at concurrency 16
+    // in the stdio bench: 6.6 KB promoted per call instead of the floor server's 2.1 KB, and
+    // scavenges twice as long; without the set, or with this line, both are the floor's.
+    entry.watch = over;
     clearTimeout(timer);
     if (listening) signal?.removeEventListener('abort', onAbort);
   };
