@@ -35,7 +35,8 @@ const PLANS = {
     overheadWarmup: 300,
     overheadBlocks: 5,
     overheadPairs: 400,
-    throughputRuns: 5,
+    throughputProcesses: 4,
+    throughputRuns: 3,
     throughputWarmup: 1000,
     throughputCalls: 5000,
     concurrencies: [1, 16, 64],
@@ -46,6 +47,7 @@ const PLANS = {
     fleetTokens: 20,
     fleetRequestsPerToken: 60,
     httpThroughputCalls: 2000,
+    httpThroughputRuns: 5,
     httpMemoryWarmup: 5000,
     httpMemoryCalls: 100_000,
   },
@@ -54,6 +56,7 @@ const PLANS = {
     overheadWarmup: 30,
     overheadBlocks: 2,
     overheadPairs: 50,
+    throughputProcesses: 1,
     throughputRuns: 1,
     throughputWarmup: 50,
     throughputCalls: 300,
@@ -65,6 +68,7 @@ const PLANS = {
     fleetTokens: 3,
     fleetRequestsPerToken: 6,
     httpThroughputCalls: 300,
+    httpThroughputRuns: 1,
     // The 100k-request RSS figure is for full runs only.
     httpMemoryWarmup: 0,
     httpMemoryCalls: 0,
@@ -111,7 +115,19 @@ async function prepareCalls(sandbox) {
   const callMcp = callerFor(main);
   // The first call signs in (BROWSER follows the auto-approved consent) and fills the cache.
   await callMcp();
-  return { callDirect, callFloor, callMcp, callerFor, direct: { token, storeId, productId } };
+  /** Both servers as new processes, for a figure that must not hang on one process's luck. */
+  async function openCallers() {
+    const floorSession = await openSession(floorServer(sandbox, { token, storeId }));
+    const mainSession = await openSession(whataloServer(sandbox));
+    const mcp = callerFor(mainSession);
+    // As above: the first call of a new server signs in, and is not counted.
+    await mcp();
+    return {
+      fns: { mcp, floor: () => callTool(floorSession, TOOL, { product_id: productId }), direct: callDirect },
+      close: () => Promise.all([floorSession.close(), mainSession.close()]),
+    };
+  }
+  return { callDirect, callFloor, callMcp, callerFor, openCallers, direct: { token, storeId, productId } };
 }
 
 async function main() {

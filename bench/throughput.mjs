@@ -3,6 +3,11 @@
  * bare-SDK floor server at the same concurrency in the same run (what the SDK and stdio alone
  * allow for one forwarding tool), with direct API requests alongside. Runs rotate which side
  * goes first.
+ *
+ * The runs are spread over `plan.throughputProcesses` pairs of new server processes: a process
+ * keeps the JIT's and the allocator's luck for its whole life (two processes of one identical
+ * build differed by 7 µs of CPU per call and 0.026 in this ratio, bench/ab-builds.mjs), so
+ * runs on one pair of processes measure that pair, not the two servers.
  */
 import { pool } from './lib/mcp.mjs';
 import { summary } from './lib/stats.mjs';
@@ -14,7 +19,7 @@ const ORDERS = [
 ];
 
 export async function throughput(ctx, plan) {
-  return throughputFigures({ mcp: ctx.callMcp, floor: ctx.callFloor, direct: ctx.callDirect }, plan, {
+  return throughputFigures(ctx.openCallers, plan, {
     id: 'throughput',
     figure: '3. Throughput',
     unit: 'calls/s',
@@ -22,23 +27,38 @@ export async function throughput(ctx, plan) {
   });
 }
 
-/** One row per concurrency for three callers (`mcp`, `floor`, `direct`): mcp ÷ floor, target ≥ `labels.min`. */
-export async function throughputFigures(fns, plan, labels) {
-  const figures = [];
-  for (const concurrency of plan.concurrencies) {
-    const rate = { mcp: [], floor: [], direct: [] };
-    // Untimed calls first, on every side, at this concurrency: steady-state throughput is the
-    // figure, not how fast each process's JIT gets to it (ours has more code to warm up).
-    for (const side of ORDERS[0]) await pool(plan.throughputWarmup, concurrency, fns[side]);
-    for (let run = 0; run < plan.throughputRuns; run++) {
-      for (const side of ORDERS[run % ORDERS.length]) {
-        const ms = await pool(plan.throughputCalls, concurrency, fns[side]);
-        rate[side].push((plan.throughputCalls / ms) * 1000);
+/**
+ * One row per concurrency for three callers (`mcp`, `floor`, `direct`): mcp ÷ floor, target ≥
+ * `labels.min`. `open()` resolves to `{ fns, close }`: the callers on new server processes, and
+ * how to stop them; it is called `plan.throughputProcesses` times (once when that is unset).
+ */
+export async function throughputFigures(open, plan, labels) {
+  const processes = plan.throughputProcesses ?? 1;
+  const rates = new Map(plan.concurrencies.map((c) => [c, { mcp: [], floor: [], direct: [] }]));
+  for (let generation = 0; generation < processes; generation++) {
+    const { fns, close } = await open();
+    try {
+      for (const concurrency of plan.concurrencies) {
+        const rate = rates.get(concurrency);
+        // Untimed calls first, on every side, at this concurrency: steady-state throughput is
+        // the figure, not how fast each process's JIT gets to it (ours has more code to warm up).
+        for (const side of ORDERS[0]) await pool(plan.throughputWarmup, concurrency, fns[side]);
+        for (let run = 0; run < plan.throughputRuns; run++) {
+          for (const side of ORDERS[(generation * plan.throughputRuns + run) % ORDERS.length]) {
+            const ms = await pool(plan.throughputCalls, concurrency, fns[side]);
+            rate[side].push((plan.throughputCalls / ms) * 1000);
+          }
+        }
       }
+    } finally {
+      await close();
     }
+  }
+  return plan.concurrencies.map((concurrency) => {
+    const rate = rates.get(concurrency);
     // The floor is the yardstick: what the same SDK and transport allow for one forwarding tool.
     const ratio = summary(rate.mcp.map((v, i) => v / rate.floor[i]));
-    figures.push({
+    return {
       id: `${labels.id}_c${concurrency}`,
       figure: `${labels.figure} at concurrency ${concurrency} (vs the floor server)`,
       unit: labels.unit,
@@ -50,12 +70,12 @@ export async function throughputFigures(fns, plan, labels) {
       detail: {
         calls_per_run: plan.throughputCalls,
         warmup_calls: plan.throughputWarmup,
-        runs: plan.throughputRuns,
+        runs: rate.mcp.length,
+        server_processes: processes,
         direct: summary(rate.direct),
         direct_ratio: summary(rate.mcp.map((v, i) => v / rate.direct[i])),
         floor_direct_ratio: summary(rate.floor.map((v, i) => v / rate.direct[i])),
       },
-    });
-  }
-  return figures;
+    };
+  });
 }
