@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { coldStart } from './cold-start.mjs';
 import { context } from './context.mjs';
 import { economy } from './economy.mjs';
+import { gc } from './gc.mjs';
 import { httpFleet } from './http-fleet.mjs';
 import { http } from './http.mjs';
 import { directProductGetter } from './lib/direct.mjs';
@@ -42,6 +43,8 @@ const PLANS = {
     concurrencies: [1, 16, 64],
     economyCalls: 1000,
     economyBurst: 100,
+    gcWarmup: 3000,
+    gcCalls: 20_000,
     memoryWarmup: 5000,
     memoryCalls: 20_000,
     fleetTokens: 20,
@@ -63,6 +66,8 @@ const PLANS = {
     concurrencies: [1, 16, 64],
     economyCalls: 1000,
     economyBurst: 100,
+    gcWarmup: 300,
+    gcCalls: 2000,
     memoryWarmup: 300,
     memoryCalls: 1000,
     fleetTokens: 3,
@@ -76,8 +81,8 @@ const PLANS = {
 };
 
 // Economy runs last: it moves the sandbox clock past every token's lifetime.
-const BENCHMARKS = ['context', 'result_bytes', 'cold_start', 'overhead', 'throughput', 'memory', 'http', 'http_fleet', 'economy'];
-const NEEDS_CALLS = new Set(['overhead', 'throughput', 'memory', 'http', 'economy']);
+const BENCHMARKS = ['context', 'result_bytes', 'cold_start', 'overhead', 'throughput', 'gc', 'memory', 'http', 'http_fleet', 'economy'];
+const NEEDS_CALLS = new Set(['overhead', 'throughput', 'gc', 'memory', 'http', 'economy']);
 // High enough that no benchmark ever meets a 429 (the sandbox's maximum).
 const SANDBOX_RATE_LIMIT = 1_000_000;
 const TOOL = 'get_product';
@@ -145,7 +150,7 @@ async function main() {
   const sandbox = await startSandboxProcess(ROOT, { rateLimit: SANDBOX_RATE_LIMIT });
   const ctx = { sandbox };
   const rows = [];
-  const fns = { context, result_bytes: resultSize, cold_start: coldStart, overhead, throughput, memory, http, http_fleet: httpFleet, economy };
+  const fns = { context, result_bytes: resultSize, cold_start: coldStart, overhead, throughput, gc, memory, http, http_fleet: httpFleet, economy };
   let calls; // one promise: a failed preparation is reported once per benchmark, not retried
   for (const name of BENCHMARKS.filter((b) => only.includes(b))) {
     progress(`${name}…`);
