@@ -1,8 +1,8 @@
 /**
  * A request's two waits, its deadline and its caller's abort, set up only once the request
- * has lasted WATCH_AFTER_MS. Until then it is one entry in a set that a single shared timer
- * looks at, so a request that is over sooner costs an insertion and a deletion instead of its
- * own timer and its own EventTarget listener.
+ * has lasted WATCH_AFTER_MS. Until then it is one entry in a list that a single shared timer
+ * looks at, so a request that is over sooner costs linking and unlinking an entry instead of
+ * its own timer and its own EventTarget listener.
  *
  * Why: at concurrency 1 in the stdio bench, a tool call's API request is over in well under a
  * millisecond, and its abort listener (added to and removed from the SDK's per-request
@@ -19,30 +19,58 @@
 
 export const WATCH_AFTER_MS = 50;
 
+/**
+ * A request not yet watched: a node of a doubly linked list in the order the requests
+ * started, so the first one is the next to need watching.
+ *
+ * A list, not a Set: once a Set's backing table is in the old generation, V8 allocates each
+ * table the set grows into there too, and a table it has replaced keeps pointing at the
+ * entries it held (v8/src/objects/ordered-hash-table.cc, Rehash) until the next full
+ * collection. A young object that an old one points at survives every scavenge, so each entry,
+ * with the request its closure holds, was promoted: at concurrency 16 and 64 in the stdio
+ * bench the server promoted 6.6–7.4 KB per call against the floor server's 2.1 KB and spent
+ * twice its time in scavenges (bench figure 3b, bench/gc-calls.mjs). An unlinked node points
+ * at nothing, and nothing old points at it.
+ */
 interface Unwatched {
   /** performance.now() when the request started. */
   since: number;
-  /** Sets up the waits, `elapsed` ms into the request; a no-op once the request is over. */
+  /** Sets up the waits, `elapsed` ms into the request. */
   watch(elapsed: number): void;
+  prev: Unwatched | undefined;
+  next: Unwatched | undefined;
 }
 
-const over = (): void => {};
-
-/** In the order the requests started, so the first one is the next to need watching. */
-const unwatched = new Set<Unwatched>();
+/** The list's sentinel: `first.next` is the oldest request, `first.prev` the newest. */
+const first: Unwatched = { since: 0, watch: () => {}, prev: undefined, next: undefined };
+first.prev = first.next = first;
 let sweep: NodeJS.Timeout | undefined;
+
+function link(entry: Unwatched): void {
+  entry.prev = first.prev;
+  entry.next = first;
+  first.prev!.next = entry;
+  first.prev = entry;
+}
+
+function unlink(entry: Unwatched): void {
+  if (!entry.next) return;
+  entry.prev!.next = entry.next;
+  entry.next.prev = entry.prev;
+  entry.prev = entry.next = undefined;
+}
 
 function sweepUnwatched(): void {
   sweep = undefined;
   const now = performance.now();
-  for (const entry of unwatched) {
+  for (let entry = first.next!; entry !== first; entry = first.next!) {
     const wait = entry.since + WATCH_AFTER_MS - now;
     if (wait > 0) {
       // Unreferenced: a request in flight keeps the process alive by its socket, not by this timer.
       sweep = setTimeout(sweepUnwatched, wait).unref();
       return;
     }
-    unwatched.delete(entry);
+    unlink(entry);
     entry.watch(now - entry.since);
   }
 }
@@ -63,21 +91,14 @@ export function watchRequest(timeoutMs: number, signal: AbortSignal | undefined,
     }
     timer = setTimeout(onDeadline, Math.max(0, timeoutMs - elapsed));
   };
-  const entry: Unwatched = { since: performance.now(), watch };
+  const entry: Unwatched = { since: performance.now(), watch, prev: undefined, next: undefined };
   if (timeoutMs <= 2 * WATCH_AFTER_MS) watch(0);
   else {
-    unwatched.add(entry);
+    link(entry);
     sweep ??= setTimeout(sweepUnwatched, WATCH_AFTER_MS).unref();
   }
   return () => {
-    unwatched.delete(entry);
-    // The entry drops its closure, which holds the request, its answer and its callbacks.
-    // Measured with --trace-gc-nvp at concurrency 16 in the stdio bench: with entries added to
-    // and deleted from the set but keeping their closures, the server promoted 6.6 KB per call
-    // (the floor server 2.1 KB) and spent twice the floor's time in scavenges; without the set,
-    // or with this line, both are the floor's. Why a deleted entry lives that long is V8's
-    // business: a small script adding and deleting such entries did not reproduce it.
-    entry.watch = over;
+    unlink(entry);
     clearTimeout(timer);
     if (listening) signal?.removeEventListener('abort', onAbort);
   };
