@@ -44,7 +44,7 @@ const PLANS = {
     economyCalls: 1000,
     economyBurst: 100,
     gcWarmup: 3000,
-    gcCalls: 20_000,
+    gcCalls: 15_000,
     memoryWarmup: 5000,
     memoryCalls: 20_000,
     fleetTokens: 20,
