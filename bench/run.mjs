@@ -46,7 +46,7 @@ const PLANS = {
     gcWarmup: 3000,
     gcCalls: 15_000,
     memoryWarmup: 5000,
-    memoryCalls: 20_000,
+    memoryCalls: 100_000,
     fleetTokens: 20,
     fleetRequestsPerToken: 60,
     httpThroughputCalls: 2000,
