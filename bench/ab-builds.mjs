@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { callTool, openSession, pool } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
-import { directToken } from './lib/sandbox.mjs';
+import { benchProduct } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
 
 const { values, positionals } = parseArgs({
@@ -54,13 +54,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
 async function main() {
   if (positionals.length === 0) throw new Error('name at least one build directory (holding dist/ and package.json)');
   const sandbox = await startSandboxProcess(ROOT, { rateLimit: 1_000_000 });
-  const { ALL_SCOPES } = await import('../dist/scopes.js');
-  const token = await directToken(sandbox.issuer, ALL_SCOPES.join(' '));
-  const storeId = sandbox.stores[0].id;
-  const list = await (
-    await fetch(`${sandbox.apiBase}/products?per_page=1`, { headers: { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId } })
-  ).json();
-  const args = { product_id: list.data[0].id };
+  const { token, storeId, productId } = await benchProduct(sandbox);
+  const args = { product_id: productId };
 
   const specs = { floor: floorServer(sandbox, { token, storeId }) };
   for (const dir of positionals) specs[path.basename(path.resolve(dir))] = { ...whataloServer(sandbox), args: [path.resolve(dir, 'dist/cli.js'), 'serve'] };

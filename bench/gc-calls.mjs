@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { traceGc } from './lib/gc-trace.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
-import { directToken } from './lib/sandbox.mjs';
+import { benchProduct } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
 
 const { values } = parseArgs({ options: { concurrency: { type: 'string' }, calls: { type: 'string' }, cli: { type: 'string' } } });
@@ -22,11 +22,7 @@ for (const [name, n] of [
 
 async function main() {
   const sandbox = await startSandboxProcess(ROOT, { rateLimit: 1_000_000 });
-  const { ALL_SCOPES } = await import('../dist/scopes.js');
-  const token = await directToken(sandbox.issuer, ALL_SCOPES.join(' '));
-  const storeId = sandbox.stores[0].id;
-  const headers = { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId };
-  const productId = (await (await fetch(`${sandbox.apiBase}/products?per_page=1`, { headers })).json()).data[0].id;
+  const { token, storeId, productId } = await benchProduct(sandbox);
   const ours = { ...whataloServer(sandbox), args: [values.cli ?? 'dist/cli.js', 'serve'] };
   console.log(`${calls} get_product calls at concurrency ${concurrency}, per call (V8 --trace-gc-nvp, scavenges only):`);
   for (const spec of [floorServer(sandbox, { token, storeId }), ours]) {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { callTool, openSession, pool } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess, tempDir } from './lib/proc.mjs';
-import { directToken } from './lib/sandbox.mjs';
+import { benchProduct } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
 
 const { values } = parseArgs({ options: { calls: { type: 'string' }, concurrency: { type: 'string' }, top: { type: 'string' }, floor: { type: 'boolean' } } });
@@ -29,12 +29,10 @@ function where(url) {
 async function main() {
   const dir = tempDir('whatalo-bench-prof-');
   const sandbox = await startSandboxProcess(ROOT, { rateLimit: 1_000_000 });
-  const { ALL_SCOPES } = await import('../dist/scopes.js');
-  const token = await directToken(sandbox.issuer, ALL_SCOPES.join(' '));
-  const list = await (await fetch(`${sandbox.apiBase}/products?per_page=1`, { headers: { authorization: `Bearer ${token}` } })).json();
-  const spec = values.floor ? floorServer(sandbox, { token, storeId: sandbox.stores[0].id }) : whataloServer(sandbox);
+  const { token, storeId, productId } = await benchProduct(sandbox);
+  const spec = values.floor ? floorServer(sandbox, { token, storeId }) : whataloServer(sandbox);
   const session = await openSession({ ...spec, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...spec.args] });
-  const call = () => callTool(session, 'get_product', { product_id: list.data[0].id });
+  const call = () => callTool(session, 'get_product', { product_id: productId });
   await pool(1000, concurrency, call);
   const ms = await pool(calls, concurrency, call);
   await session.close();

@@ -23,7 +23,7 @@ import { directProductGetter } from './lib/direct.mjs';
 import { callTool, openSession } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
 import { contextBreakdown, resultBreakdown, table } from './lib/report.mjs';
-import { directToken } from './lib/sandbox.mjs';
+import { benchProduct } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
 import { memory } from './memory.mjs';
 import { overhead } from './overhead.mjs';
@@ -100,16 +100,10 @@ function productArgs(tool, productId) {
 }
 
 async function prepareCalls(sandbox) {
-  const { ALL_SCOPES } = await import('../dist/scopes.js');
-  const token = await directToken(sandbox.issuer, ALL_SCOPES.join(' '));
-  const storeId = sandbox.stores[0].id;
-  const headers = { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId };
-  const list = await (await fetch(`${sandbox.apiBase}/products?per_page=1`, { headers })).json();
-  const productId = list.data?.[0]?.id;
-  if (!productId) throw new Error(`the sandbox listed no product: ${JSON.stringify(list).slice(0, 200)}`);
+  const { token, storeId, productId } = await benchProduct(sandbox);
   const callDirect = directProductGetter({ apiBase: sandbox.apiBase, token, storeId, productId });
-  const floor = await openSession(floorServer(sandbox, { token, storeId }));
-  const callFloor = () => callTool(floor, TOOL, { product_id: productId });
+  const floorCallerFor = (session) => () => callTool(session, TOOL, { product_id: productId });
+  const callFloor = floorCallerFor(await openSession(floorServer(sandbox, { token, storeId })));
   await callFloor();
 
   const main = await openSession(whataloServer(sandbox));
@@ -128,7 +122,7 @@ async function prepareCalls(sandbox) {
     // As above: the first call of a new server signs in, and is not counted.
     await mcp();
     return {
-      fns: { mcp, floor: () => callTool(floorSession, TOOL, { product_id: productId }), direct: callDirect },
+      fns: { mcp, floor: floorCallerFor(floorSession), direct: callDirect },
       close: () => Promise.all([floorSession.close(), mainSession.close()]),
     };
   }

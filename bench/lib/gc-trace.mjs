@@ -8,17 +8,23 @@
  * JSON-RPC client of its own that sets aside every stdout line that is not a JSON message.
  */
 import { spawn } from 'node:child_process';
+import { pool } from './mcp.mjs';
 import { onCleanup } from './proc.mjs';
 
 /** A server under --trace-gc-nvp: `rpc()` for requests, and the trace lines seen while `tracing`. */
 function startTraced(spec) {
   const child = spawn(spec.command, ['--trace-gc-nvp', ...spec.args], { cwd: spec.cwd, env: spec.env, stdio: ['pipe', 'pipe', 'ignore'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const waiting = new Map();
+  const exited = new Promise((resolve) =>
+    child.once('exit', () => {
+      for (const { reject, method } of waiting.values()) reject(new Error(`${spec.name} exited before answering ${method}`));
+      resolve();
+    }),
+  );
   const stop = onCleanup(() => {
     child.kill();
     return exited;
   });
-  const waiting = new Map();
   const trace = [];
   let tracing = false;
   let buffered = '';
@@ -30,7 +36,7 @@ function startTraced(spec) {
     for (const line of lines) {
       if (line.startsWith('{')) {
         const message = JSON.parse(line);
-        waiting.get(message.id)?.(message);
+        waiting.get(message.id)?.resolve(message);
         waiting.delete(message.id);
       } else if (tracing) trace.push(line);
     }
@@ -39,9 +45,8 @@ function startTraced(spec) {
   const rpc = (method, params) =>
     new Promise((resolve, reject) => {
       const id = ++nextId;
-      waiting.set(id, resolve);
+      waiting.set(id, { resolve, reject, method });
       send({ id, method, params });
-      exited.then(() => reject(new Error(`${spec.name} exited before answering ${method}`)));
     });
   return { rpc, send, trace, stop, setTracing: (on) => (tracing = on) };
 }
@@ -71,19 +76,13 @@ export async function traceGc(spec, { productId, concurrency, warmup, calls }) {
   try {
     await server.rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'gc-trace', version: '1' } });
     server.send({ method: 'notifications/initialized' });
-    const pool = async (total) => {
-      let left = total;
-      const worker = async () => {
-        while (left-- > 0) {
-          const answer = await server.rpc('tools/call', { name: 'get_product', arguments: { product_id: productId } });
-          if (answer.error || answer.result?.isError) throw new Error(`${spec.name}: ${JSON.stringify(answer).slice(0, 300)}`);
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, worker));
+    const call = async () => {
+      const answer = await server.rpc('tools/call', { name: 'get_product', arguments: { product_id: productId } });
+      if (answer.error || answer.result?.isError) throw new Error(`${spec.name}: ${JSON.stringify(answer).slice(0, 300)}`);
     };
-    await pool(warmup);
+    await pool(warmup, concurrency, call);
     server.setTracing(true);
-    await pool(calls);
+    await pool(calls, concurrency, call);
     server.setTracing(false);
   } finally {
     await server.stop();

@@ -92,3 +92,18 @@ export async function advanceClock(issuer, seconds) {
     'POST /sandbox/clock',
   );
 }
+
+/**
+ * What every get_product benchmark starts from: a token with every scope (directToken), the
+ * sandbox's first store, and the id of its first product; throws when the sandbox lists none.
+ */
+export async function benchProduct(sandbox) {
+  const { ALL_SCOPES } = await import('../../dist/scopes.js');
+  const token = await directToken(sandbox.issuer, ALL_SCOPES.join(' '));
+  const storeId = sandbox.stores[0].id;
+  const headers = { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId };
+  const list = await json(await fetch(`${sandbox.apiBase}/products?per_page=1`, { headers }), 'product list');
+  const productId = list.data?.[0]?.id;
+  if (!productId) throw new Error(`the sandbox listed no product: ${JSON.stringify(list).slice(0, 200)}`);
+  return { token, storeId, productId };
+}

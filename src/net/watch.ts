@@ -41,16 +41,16 @@ interface Unwatched {
   next: Unwatched | undefined;
 }
 
-/** The list's sentinel: `first.next` is the oldest request, `first.prev` the newest. */
-const first: Unwatched = { since: 0, watch: () => {}, prev: undefined, next: undefined };
-first.prev = first.next = first;
+/** The list's sentinel, linked to itself when empty: `ring.next` is the oldest request, `ring.prev` the newest. */
+const ring: Unwatched = { since: 0, watch: () => {}, prev: undefined, next: undefined };
+ring.prev = ring.next = ring;
 let sweep: NodeJS.Timeout | undefined;
 
 function link(entry: Unwatched): void {
-  entry.prev = first.prev;
-  entry.next = first;
-  first.prev!.next = entry;
-  first.prev = entry;
+  entry.prev = ring.prev;
+  entry.next = ring;
+  ring.prev!.next = entry;
+  ring.prev = entry;
 }
 
 function unlink(entry: Unwatched): void {
@@ -63,7 +63,7 @@ function unlink(entry: Unwatched): void {
 function sweepUnwatched(): void {
   sweep = undefined;
   const now = performance.now();
-  for (let entry = first.next!; entry !== first; entry = first.next!) {
+  for (let entry = ring.next!; entry !== ring; entry = ring.next!) {
     const wait = entry.since + WATCH_AFTER_MS - now;
     if (wait > 0) {
       // Unreferenced: a request in flight keeps the process alive by its socket, not by this timer.

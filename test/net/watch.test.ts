@@ -24,7 +24,8 @@ describe('watchRequest', () => {
       ),
     );
     for (const i of [0, 2, 4]) stops[i]!();
-    // Request 3 listens for its caller's abort once it is watched; 1 has no signal, so its deadline fires.
+    // Only 3 of those left has the signal: it listens once it is watched. Both 1 and 3 reach their
+    // deadlines, since these onAbort callbacks do not stop the watch as requestBounded's does.
     await until(() => getEventListeners(controller.signal, 'abort').length === 1);
     controller.abort();
     await until(() => deadlines.has(1) && aborts.has(3));
