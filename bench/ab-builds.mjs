@@ -17,6 +17,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { warmJit } from './lib/jit-warmup.mjs';
 import { callTool, openSession, pool } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
 import { benchProduct } from './lib/sandbox.mjs';
@@ -65,7 +66,7 @@ async function main() {
   async function openAll() {
     for (const session of Object.values(sessions)) await session.close();
     for (const name of names) sessions[name] = await openSession(specs[name]);
-    for (const name of names) await pool(2000, concurrency, () => callTool(sessions[name], 'get_product', args));
+    for (const name of names) await warmJit(() => callTool(sessions[name], 'get_product', args));
   }
 
   const runs = Object.fromEntries(names.map((name) => [name, []]));

@@ -2,10 +2,10 @@
 /**
  * `node bench/gc-calls.mjs [--concurrency 16] [--calls 20000] [--cli dist/cli.js]`: KB allocated,
  * KB promoted and µs of scavenge per `get_product` call, for the floor server and for a build
- * of whatalo-mcp, from V8's own trace (bench/lib/gc-trace.mjs). 351ebb2 was found this way.
+ * of whatalo-mcp, from V8's own trace (bench/lib/v8-trace.mjs). 351ebb2 was found this way.
  */
 import { parseArgs } from 'node:util';
-import { traceGc } from './lib/gc-trace.mjs';
+import { traceGc } from './lib/v8-trace.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
 import { benchProduct } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';

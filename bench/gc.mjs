@@ -1,11 +1,11 @@
 /**
  * Figure 3b: KB promoted into the old generation per `get_product` call at each concurrency of
- * figure 3, for a new whatalo-mcp and a new floor server (bench/lib/gc-trace.mjs). Objects that
+ * figure 3, for a new whatalo-mcp and a new floor server (bench/lib/v8-trace.mjs). Objects that
  * outlive their call cost every later scavenge, on the main thread and on V8's helper threads:
  * at concurrency 16 and 64 that was most of the throughput gap to the floor until the requests
  * not yet watched left a Set for a linked list (src/net/watch.ts; 6.6–7.4 against 2.1 KB).
  */
-import { traceGc } from './lib/gc-trace.mjs';
+import { traceGc } from './lib/v8-trace.mjs';
 import { floorServer, whataloServer } from './lib/servers.mjs';
 
 const MAX_RATIO = 1.25;

@@ -20,6 +20,7 @@ import { gc } from './gc.mjs';
 import { httpFleet } from './http-fleet.mjs';
 import { http } from './http.mjs';
 import { directProductGetter } from './lib/direct.mjs';
+import { JIT_WARMUP_CALLS } from './lib/jit-warmup.mjs';
 import { callTool, openSession } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
 import { contextBreakdown, resultBreakdown, table } from './lib/report.mjs';
@@ -38,6 +39,7 @@ const PLANS = {
     overheadPairs: 400,
     throughputProcesses: 4,
     throughputRuns: 3,
+    jitWarmup: JIT_WARMUP_CALLS,
     throughputWarmup: 1000,
     throughputCalls: 5000,
     concurrencies: [1, 16, 64],

@@ -9,6 +9,7 @@
  * build differed by 7 µs of CPU per call and 0.026 in this ratio, bench/ab-builds.mjs), so
  * runs on one pair of processes measure that pair, not the two servers.
  */
+import { warmJit } from './lib/jit-warmup.mjs';
 import { pool } from './lib/mcp.mjs';
 import { summary } from './lib/stats.mjs';
 
@@ -38,6 +39,8 @@ export async function throughputFigures(open, plan, labels) {
   for (let generation = 0; generation < processes; generation++) {
     const { fns, close } = await open();
     try {
+      // New processes first run until V8 has compiled what the call runs hot (lib/jit-warmup.mjs).
+      for (const side of ORDERS[0]) await warmJit(fns[side], plan.jitWarmup ?? 0);
       for (const concurrency of plan.concurrencies) {
         const rate = rates.get(concurrency);
         // Untimed calls first, on every side, at this concurrency: steady-state throughput is
@@ -70,6 +73,7 @@ export async function throughputFigures(open, plan, labels) {
       detail: {
         calls_per_run: plan.throughputCalls,
         warmup_calls: plan.throughputWarmup,
+        jit_warmup_calls: plan.jitWarmup ?? 0,
         runs: rate.mcp.length,
         server_processes: processes,
         direct: summary(rate.direct),
