@@ -343,24 +343,78 @@ async function page<T>(send: Send, req: ApiRequest): Promise<Page<T>> {
 // Dots too: an id of '..' must not climb out of its collection once the URL is normalised.
 const seg = (id: string) => encodeURIComponent(id).replace(/\./g, '%2E');
 
-/** The typed endpoints over any `send`. */
+/**
+ * The typed endpoints over any `send`. Methods on a prototype rather than sixteen closures: a
+ * call binds a new StoreApi to its access, and the closures were sixteen objects per call.
+ */
 export function storeApi(send: Send): StoreApi {
-  return {
-    getStore: () => one(send, { method: 'GET', path: '/store' }),
-    listProducts: (query) => page(send, { method: 'GET', path: '/products', query }),
-    getProduct: (id) => one(send, { method: 'GET', path: `/products/${seg(id)}` }),
-    createProduct: (fields) => one(send, { method: 'POST', path: '/products', body: fields }),
-    updateProduct: (id, fields) => one(send, { method: 'PATCH', path: `/products/${seg(id)}`, body: fields }),
-    deleteProduct: (id) => one(send, { method: 'DELETE', path: `/products/${seg(id)}` }),
-    listCategories: (query) => page(send, { method: 'GET', path: '/categories', query }),
-    createCategory: (fields) => one(send, { method: 'POST', path: '/categories', body: fields }),
-    updateCategory: (id, fields) => one(send, { method: 'PATCH', path: `/categories/${seg(id)}`, body: fields }),
-    getInventory: (productId) => one(send, { method: 'GET', path: `/inventory/${seg(productId)}` }),
-    adjustInventory: (productId, adjustment) => one(send, { method: 'POST', path: `/inventory/${seg(productId)}/adjustments`, body: adjustment }),
-    listCustomers: (query) => page(send, { method: 'GET', path: '/customers', query }),
-    getCustomer: (id) => one(send, { method: 'GET', path: `/customers/${seg(id)}` }),
-    listOrders: (query) => page(send, { method: 'GET', path: '/orders', query }),
-    getOrder: (id) => one(send, { method: 'GET', path: `/orders/${seg(id)}` }),
-    updateOrderStatus: (id, status) => one(send, { method: 'PATCH', path: `/orders/${seg(id)}/status`, body: { status } }),
-  };
+  return new SendingStoreApi(send);
+}
+
+class SendingStoreApi implements StoreApi {
+  constructor(private readonly send: Send) {}
+
+  getStore(): Promise<Store> {
+    return one(this.send, { method: 'GET', path: '/store' });
+  }
+
+  listProducts(query?: ProductQuery): Promise<Page<Product>> {
+    return page(this.send, { method: 'GET', path: '/products', query });
+  }
+
+  getProduct(id: string): Promise<Product> {
+    return one(this.send, { method: 'GET', path: `/products/${seg(id)}` });
+  }
+
+  createProduct(fields: NewProduct): Promise<Product> {
+    return one(this.send, { method: 'POST', path: '/products', body: fields });
+  }
+
+  updateProduct(id: string, fields: ProductFields): Promise<Product> {
+    return one(this.send, { method: 'PATCH', path: `/products/${seg(id)}`, body: fields });
+  }
+
+  deleteProduct(id: string): Promise<Deleted> {
+    return one(this.send, { method: 'DELETE', path: `/products/${seg(id)}` });
+  }
+
+  listCategories(query?: PageQuery): Promise<Page<Category>> {
+    return page(this.send, { method: 'GET', path: '/categories', query });
+  }
+
+  createCategory(fields: NewCategory): Promise<Category> {
+    return one(this.send, { method: 'POST', path: '/categories', body: fields });
+  }
+
+  updateCategory(id: string, fields: CategoryFields): Promise<Category> {
+    return one(this.send, { method: 'PATCH', path: `/categories/${seg(id)}`, body: fields });
+  }
+
+  getInventory(productId: string): Promise<Inventory> {
+    return one(this.send, { method: 'GET', path: `/inventory/${seg(productId)}` });
+  }
+
+  adjustInventory(productId: string, adjustment: AdjustmentRequest): Promise<InventoryAdjustment> {
+    return one(this.send, { method: 'POST', path: `/inventory/${seg(productId)}/adjustments`, body: adjustment });
+  }
+
+  listCustomers(query?: CustomerQuery): Promise<Page<Customer>> {
+    return page(this.send, { method: 'GET', path: '/customers', query });
+  }
+
+  getCustomer(id: string): Promise<Customer> {
+    return one(this.send, { method: 'GET', path: `/customers/${seg(id)}` });
+  }
+
+  listOrders(query?: OrderQuery): Promise<Page<Order>> {
+    return page(this.send, { method: 'GET', path: '/orders', query });
+  }
+
+  getOrder(id: string): Promise<Order> {
+    return one(this.send, { method: 'GET', path: `/orders/${seg(id)}` });
+  }
+
+  updateOrderStatus(id: string, status: OrderStatus): Promise<Order> {
+    return one(this.send, { method: 'PATCH', path: `/orders/${seg(id)}/status`, body: { status } });
+  }
 }
