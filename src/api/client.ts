@@ -206,22 +206,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
     for (;;) {
       if (signal?.aborted) throw cancelled(signal.reason);
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        authorization: `Bearer ${credentials.accessToken}`,
+        'x-whatalo-store-id': credentials.storeId,
+        'user-agent': USER_AGENT,
+      };
+      if (req.body !== undefined) headers['content-type'] = 'application/json';
       let response: BoundedAnswer;
       try {
         response = await requestBounded(
           origin,
           path,
-          {
-            method: req.method,
-            headers: {
-              accept: 'application/json',
-              authorization: `Bearer ${credentials.accessToken}`,
-              'x-whatalo-store-id': credentials.storeId,
-              'user-agent': USER_AGENT,
-              ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            body: req.body === undefined ? undefined : JSON.stringify(req.body),
-          },
+          { method: req.method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) },
           // The bound covers the body too: a drip or an endless answer ends like a hang.
           {
             what: `Whatalo's API (${req.method} ${req.path})`,
@@ -341,7 +338,10 @@ async function page<T>(send: Send, req: ApiRequest): Promise<Page<T>> {
 }
 
 // Dots too: an id of '..' must not climb out of its collection once the URL is normalised.
-const seg = (id: string) => encodeURIComponent(id).replace(/\./g, '%2E');
+function seg(id: string): string {
+  const encoded = encodeURIComponent(id);
+  return encoded.includes('.') ? encoded.replaceAll('.', '%2E') : encoded;
+}
 
 /**
  * The typed endpoints over any `send`. Methods on a prototype rather than sixteen closures: a
