@@ -17,6 +17,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { wholeNumber } from './lib/args.mjs';
 import { warmJit } from './lib/jit-warmup.mjs';
 import { callTool, openSession, pool } from './lib/mcp.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
@@ -27,11 +28,10 @@ const { values, positionals } = parseArgs({
   options: { calls: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, fresh: { type: 'string' } },
   allowPositionals: true,
 });
-const calls = Number(values.calls ?? 1000);
-const concurrency = Number(values.concurrency ?? 16);
-const rounds = Number(values.rounds ?? 30);
-const fresh = Number(values.fresh ?? 5);
-if (!Number.isInteger(fresh) || fresh < 1) throw new Error(`--fresh takes a whole number of rounds of at least 1, not ${values.fresh}`);
+const calls = wholeNumber(values, 'calls', 1000);
+const concurrency = wholeNumber(values, 'concurrency', 16);
+const rounds = wholeNumber(values, 'rounds', 30);
+const fresh = wholeNumber(values, 'fresh', 5);
 
 /**
  * CPU time of a process so far, in ms: the sum over its threads (JS, GC helpers, libuv pool)

@@ -5,20 +5,15 @@
  * of whatalo-mcp, from V8's own trace (bench/lib/v8-trace.mjs). 351ebb2 was found this way.
  */
 import { parseArgs } from 'node:util';
+import { wholeNumber } from './lib/args.mjs';
 import { traceGc } from './lib/v8-trace.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
 import { benchProduct } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
 
 const { values } = parseArgs({ options: { concurrency: { type: 'string' }, calls: { type: 'string' }, cli: { type: 'string' } } });
-const concurrency = Number(values.concurrency ?? 16);
-const calls = Number(values.calls ?? 20_000);
-for (const [name, n] of [
-  ['--concurrency', concurrency],
-  ['--calls', calls],
-]) {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a whole number of at least 1`);
-}
+const concurrency = wholeNumber(values, 'concurrency', 16);
+const calls = wholeNumber(values, 'calls', 20_000);
 
 async function main() {
   const sandbox = await startSandboxProcess(ROOT, { rateLimit: 1_000_000 });

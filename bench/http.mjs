@@ -74,7 +74,8 @@ export async function http(ctx, plan) {
     const rows = [
       ...(await overheadFigures(fns, plan, { id: 'http_overhead', figure: 'H2. HTTP call latency added' })),
       // Fewer requests per run than the stdio figure: an HTTP request costs several times a stdio call.
-      // One pair of HTTP servers for every run (their ratio meets its target with room to spare).
+      // One pair of HTTP servers for every run (their ratio meets its target with room to spare),
+      // warmed for plan.jitWarmup calls first like figure 3's (lib/jit-warmup.mjs).
       ...(await throughputFigures(
         async () => ({ fns, close: async () => {} }),
         { ...plan, throughputCalls: plan.httpThroughputCalls, throughputRuns: plan.httpThroughputRuns, throughputProcesses: 1 },

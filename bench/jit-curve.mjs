@@ -7,6 +7,7 @@
  * state that figure 3 times; its JIT warm-up (throughput.mjs) is sized from this.
  */
 import { parseArgs } from 'node:util';
+import { wholeNumber } from './lib/args.mjs';
 import { cleanupAll, startSandboxProcess } from './lib/proc.mjs';
 import { benchProduct } from './lib/sandbox.mjs';
 import { ROOT, floorServer, whataloServer } from './lib/servers.mjs';
@@ -15,16 +16,9 @@ import { traceJit } from './lib/v8-trace.mjs';
 const { values } = parseArgs({
   options: { concurrency: { type: 'string' }, windows: { type: 'string' }, 'window-calls': { type: 'string' }, cli: { type: 'string' } },
 });
-const concurrency = Number(values.concurrency ?? 1);
-const windows = Number(values.windows ?? 20);
-const windowCalls = Number(values['window-calls'] ?? 1000);
-for (const [name, n] of [
-  ['--concurrency', concurrency],
-  ['--windows', windows],
-  ['--window-calls', windowCalls],
-]) {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a whole number of at least 1`);
-}
+const concurrency = wholeNumber(values, 'concurrency', 1);
+const windows = wholeNumber(values, 'windows', 20);
+const windowCalls = wholeNumber(values, 'window-calls', 1000);
 
 async function main() {
   const sandbox = await startSandboxProcess(ROOT, { rateLimit: 1_000_000 });

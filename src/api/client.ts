@@ -204,21 +204,23 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const mayRetry = () => repeatable && serverRetries < retry.maxServerRetries && deadline - Date.now() - nextBackoff() >= MIN_ATTEMPT_MS;
     const backoff = () => retry.baseMs * 2 ** serverRetries++;
 
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${credentials.accessToken}`,
+      'x-whatalo-store-id': credentials.storeId,
+      'user-agent': USER_AGENT,
+    };
+    if (req.body !== undefined) headers['content-type'] = 'application/json';
+    const json = req.body === undefined ? undefined : JSON.stringify(req.body);
+
     for (;;) {
       if (signal?.aborted) throw cancelled(signal.reason);
-      const headers: Record<string, string> = {
-        accept: 'application/json',
-        authorization: `Bearer ${credentials.accessToken}`,
-        'x-whatalo-store-id': credentials.storeId,
-        'user-agent': USER_AGENT,
-      };
-      if (req.body !== undefined) headers['content-type'] = 'application/json';
       let response: BoundedAnswer;
       try {
         response = await requestBounded(
           origin,
           path,
-          { method: req.method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) },
+          { method: req.method, headers, body: json },
           // The bound covers the body too: a drip or an endless answer ends like a hang.
           {
             what: `Whatalo's API (${req.method} ${req.path})`,

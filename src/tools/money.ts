@@ -27,7 +27,8 @@ export function currencyDecimals(currency: string | null | undefined): number {
 /** `2,891.53 MXN`; an amount with no currency is still grouped and rounded. */
 export function formatMoney(amount: number | null | undefined, currency: string | null | undefined): string {
   const decimals = currencyDecimals(currency);
-  const number = exactlyWritten(amount ?? 0, decimals) ?? formatterFor(decimals).format(amount ?? 0);
+  const value = amount ?? 0;
+  const number = exactlyWritten(value, decimals) ?? formatterFor(decimals).format(value);
   return currency ? `${number} ${currency}` : number;
 }
 
@@ -49,9 +50,9 @@ function formatterFor(decimals: number): Intl.NumberFormat {
  * answer is undefined and Intl does the rounding (test/tools/money.test.ts holds the two equal).
  */
 function exactlyWritten(amount: number, decimals: number): string | undefined {
-  if (Object.is(amount, -0)) return undefined;
+  if (!Number.isFinite(amount) || Object.is(amount, -0)) return undefined;
   const text = String(amount);
-  if (text.includes('e') || !Number.isFinite(amount)) return undefined;
+  if (text.includes('e')) return undefined;
   const dot = text.indexOf('.');
   const fraction = dot === -1 ? '' : text.slice(dot + 1);
   if (fraction.length > decimals) return undefined;
