@@ -19,7 +19,7 @@ export const listCategories = defineTool({
     "Lists the store's product categories in name order, with how many products each holds, one page at a time. " +
     'Their ids filter list_products and file products in create_product or update_product.',
   toolset: 'categories',
-  scope: 'read:categories',
+  scope: 'read:products',
   inputSchema: z.strictObject({ ...pageArgs }),
   outputSchema: listOutput(categorySchema),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -36,7 +36,7 @@ export const createCategory = defineTool({
   title: 'Create category',
   description: 'Creates a product category. Names are unique in the store ignoring case and accents; a twin name is refused and names the existing category.',
   toolset: 'categories',
-  scope: 'write:categories',
+  scope: 'write:products',
   inputSchema: z.strictObject({ name, description: description.optional() }),
   outputSchema: z.object({ category: categorySchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -52,7 +52,7 @@ export const updateCategory = defineTool({
   description:
     'Renames a category or changes its description; fields left out stay as they are, and a null description clears it. Products keep their category.',
   toolset: 'categories',
-  scope: 'write:categories',
+  scope: 'write:products',
   inputSchema: z.strictObject({
     category_id: idArg('category', 'cat_…', 'list_categories'),
     name: name.optional(),

@@ -52,22 +52,22 @@ describe('step-up through auto-approval', () => {
   it('names the store of the grant, and an AS that honours it approves that store', async () => {
     const broker = await signedInBroker();
     await sandbox.authorization({ auto_approve: storeB().id });
-    const access = await broker.ensureAccess('write:categories');
+    const access = await broker.ensureAccess('write:customers');
     expect(access.storeId).toBe(storeA().id);
-    expect(access.scopes).toContain('write:categories');
+    expect(access.scopes).toContain('write:customers');
   });
 
   it('refuses a grant for another store from an AS that ignores the hint, and keeps the old grant', async () => {
     const broker = await signedInBroker();
     const since = (await sandbox.grants()).length;
     await sandbox.authorization({ auto_approve: storeB().id, store_hint: 'ignore' });
-    const error = await broker.ensureAccess('write:categories').catch((e: unknown) => e);
+    const error = await broker.ensureAccess('write:customers').catch((e: unknown) => e);
     expectRefusal(error);
     figures.add('storeSwitchesRefused');
     // The connection is still to store A, read-only, and the grant for B is gone at the AS.
     const access = await broker.ensureAccess('read:store');
     expect(access.storeId).toBe(storeA().id);
-    expect(access.scopes).not.toContain('write:categories');
+    expect(access.scopes).not.toContain('write:customers');
     expect(await liveGrantsFor(storeB().id, since)).toEqual([]);
   });
 
@@ -75,7 +75,7 @@ describe('step-up through auto-approval', () => {
     const broker = await signedInBroker();
     const before = await sandbox.stats();
     await sandbox.authorization({ auto_approve: storeB().id, store_hint: 'ignore' });
-    const writes = await Promise.allSettled([1, 2, 3, 4].map(() => broker.ensureAccess('write:categories')));
+    const writes = await Promise.allSettled([1, 2, 3, 4].map(() => broker.ensureAccess('write:customers')));
     const read = await broker.ensureAccess('read:store');
     for (const outcome of writes) {
       expect(outcome.status).toBe('rejected');
@@ -148,7 +148,7 @@ describe.skipIf(chromiumMissing && !requireChromium)('step-up through the real c
     expect(call.code, call.stderr).toBe(0);
     expect(JSON.parse((await runCli(['status', '--json'], { env })).stdout)).toMatchObject({
       store_id: storeA().id,
-      scopes: expect.arrayContaining(['write:categories']),
+      scopes: expect.arrayContaining(['write:customers']),
     });
   }, 60_000);
 

@@ -20,6 +20,18 @@ export interface Figures {
   forgedCallbacksIgnored: number;
   /** Sign-ins for another store than the call's that were refused. */
   storeSwitchesRefused: number;
+  /** CONTRACT rows (A1…A15, V1…V6, each resource's table) checked against the sandbox. */
+  contractRows: number;
+  /** Remote grants kept apart by issuer: credentials never shown to an AS that did not issue them. */
+  remoteCredentialsPerIssuer: number;
+  /** Remote SSE events or answers cut off at their cap, answered with a failed result. */
+  eventsCapped: number;
+  /** Times the relay paused reading a remote because the host's stdout needed to drain. */
+  relayBackpressure: number;
+  /** Idle, slow-header or slow-body sockets the HTTP server timed out and closed. */
+  idleSocketsClosed: number;
+  /** Tool calls inside JSON-RPC batches charged one by one against the tenant budget. */
+  batchCallsCharged: number;
 }
 
 export const FIGURE_KINDS = [
@@ -31,6 +43,12 @@ export const FIGURE_KINDS = [
   'timeoutsFiredUnderGc',
   'forgedCallbacksIgnored',
   'storeSwitchesRefused',
+  'contractRows',
+  'remoteCredentialsPerIssuer',
+  'eventsCapped',
+  'relayBackpressure',
+  'idleSocketsClosed',
+  'batchCallsCharged',
 ] as const satisfies readonly (keyof Figures)[];
 
 export function emptyFigures(): Figures {
@@ -58,6 +76,12 @@ export function describeFigures(f: Figures): string {
     `timeouts fired under GC ${f.timeoutsFiredUnderGc}`,
     `forged callbacks ignored ${f.forgedCallbacksIgnored}`,
     `store switches refused ${f.storeSwitchesRefused}`,
+    `contract rows covered ${f.contractRows}`,
+    `remote credentials per issuer ${f.remoteCredentialsPerIssuer}`,
+    `events capped ${f.eventsCapped}`,
+    `relay backpressure ${f.relayBackpressure}`,
+    `idle sockets closed ${f.idleSocketsClosed}`,
+    `batch calls charged ${f.batchCallsCharged}`,
   ].join(', ');
 }
 
