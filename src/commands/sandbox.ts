@@ -46,6 +46,7 @@ const FLAG_OPTIONS = {
   'public-introspection': 'publicIntrospection',
   'iss-parameter': 'issParameter',
   'reference-metadata': 'referenceMetadata',
+  'localhost-only': 'localhostOnly',
 } as const;
 
 /** The AS rate limits a test run may raise (Whatalo's: 10 registrations/h, 60 and 30 token requests/min). */
@@ -78,6 +79,7 @@ The authorization server is Whatalo as documented unless a flag below says other
   --public-introspection    let a public client introspect its own tokens
   --iss-parameter           send iss on the redirect and advertise RFC 9207
   --reference-metadata      omit the token exchange from grant_types_supported
+  --localhost-only          refuse http://127.0.0.1 and [::1] redirect URIs (only localhost)
   --registration-limit N    registrations per IP per hour (Whatalo: 10)
   --token-limit-ip N        token requests per IP per minute (Whatalo: 60)
   --token-limit-client N    token requests per client_id per minute (Whatalo: 30)

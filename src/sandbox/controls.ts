@@ -62,6 +62,7 @@ const FLAG_NAMES = {
   public_introspection: 'publicIntrospection',
   iss_parameter: 'issParameter',
   reference_metadata: 'referenceMetadata',
+  localhost_only: 'localhostOnly',
 } as const satisfies Record<string, keyof AsFlags>;
 const LIMIT_NAMES = {
   registrations_per_hour: 'registrationsPerHour',
@@ -77,7 +78,7 @@ function flagsView(ctx: SandboxContext) {
 
 /**
  * GET /sandbox/flags, and POST /sandbox/flags {any_loopback_port?, store_hint?,
- * public_introspection?, iss_parameter?, reference_metadata?: boolean, limits?:
+ * public_introspection?, iss_parameter?, reference_metadata?, localhost_only?: boolean, limits?:
  * {registrations_per_hour?, token_per_minute_per_ip?, token_per_minute_per_client?}}: the
  * AS's generous flags and rate limits (as/flags.ts, CONTRACT AC6). Answers the whole set.
  */

@@ -19,6 +19,7 @@ export interface SandboxFlags {
   public_introspection: boolean;
   iss_parameter: boolean;
   reference_metadata: boolean;
+  localhost_only: boolean;
   limits: { registrations_per_hour: number; token_per_minute_per_ip: number; token_per_minute_per_client: number };
 }
 

@@ -150,6 +150,25 @@ describe('dynamic client registration (RFC 7591, CONTRACT A5)', () => {
   });
 });
 
+describe('registration under the localhostOnly flag (for CONTRACT AC3’s fallback)', () => {
+  it('refuses http on 127.0.0.1 and [::1] with invalid_redirect_uri, and takes http://localhost with its port', async () => {
+    const sb = await startTestSandbox({ flags: { localhostOnly: true } });
+    try {
+      for (const uri of ['http://127.0.0.1:5000/callback', 'http://[::1]:5000/callback']) {
+        const answer = await registerRaw(sb, { client_name: 'App', redirect_uris: [uri] });
+        expect({ uri, status: answer.status, error: ((await answer.json()) as { error: string }).error }).toEqual({
+          uri,
+          status: 400,
+          error: 'invalid_redirect_uri',
+        });
+      }
+      expect((await registerRaw(sb, { client_name: 'App', redirect_uris: ['http://localhost:5000/callback'] })).status).toBe(201);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
 describe('registration rate limit (CONTRACT A5: 10 per IP per hour)', () => {
   it('the eleventh registration within an hour is 429 rate_limit_exceeded with Retry-After; an hour later it works again', async () => {
     const sb = await startTestSandbox();

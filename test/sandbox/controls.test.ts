@@ -179,6 +179,7 @@ describe('/sandbox/ controls', () => {
       public_introspection: false,
       iss_parameter: false,
       reference_metadata: false,
+      localhost_only: false,
       limits: { registrations_per_hour: 10, token_per_minute_per_ip: 60, token_per_minute_per_client: 30 },
     });
     const changed = await sb.flags({ iss_parameter: true, limits: { token_per_minute_per_client: 500 } });

@@ -8,7 +8,7 @@
  * @see ../../../../shared/spec/CONTRACT.md AC6
  */
 
-/** Generous or variant behaviours Whatalo does not promise; all false by default. */
+/** Generous or variant behaviours Whatalo does not promise (and one stricter reading); all false by default. */
 export interface AsFlags {
   /**
    * RFC 8252 §7.3: a registered `http://127.0.0.1/cb` (or `[::1]`) matches the same URI on any
@@ -38,6 +38,12 @@ export interface AsFlags {
    * exchange (A2); the exchange itself still works. A client must not refuse to start on it.
    */
   referenceMetadata: boolean;
+  /**
+   * Stricter, not more generous: refuse `http://127.0.0.1` and `http://[::1]` redirect URIs at
+   * registration, reading Whatalo's "https except localhost" literally, so a client's fallback
+   * to `http://localhost:PORT/callback` (CONTRACT AC3) can be tested.
+   */
+  localhostOnly: boolean;
 }
 
 export const DEFAULT_FLAGS: Readonly<AsFlags> = Object.freeze({
@@ -46,6 +52,7 @@ export const DEFAULT_FLAGS: Readonly<AsFlags> = Object.freeze({
   publicIntrospection: false,
   issParameter: false,
   referenceMetadata: false,
+  localhostOnly: false,
 });
 
 /** The AS's rate limits (CONTRACT A5, A8). Raise them for tests that register or sign in many times. */

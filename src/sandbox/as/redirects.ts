@@ -30,8 +30,11 @@ export function resourceProblem(value: string): string | undefined {
   return `resource "${value}" must be an https URI (http only for localhost)`;
 }
 
-/** Why a redirect URI may not be registered, or undefined when it may. */
-export function redirectUriProblem(raw: string): string | undefined {
+/**
+ * Why a redirect URI may not be registered, or undefined when it may. `localhostOnly` (a
+ * sandbox flag) takes Whatalo's "except localhost" literally: no plain http on an IP literal.
+ */
+export function redirectUriProblem(raw: string, localhostOnly = false): string | undefined {
   let url: URL;
   try {
     url = new URL(raw);
@@ -42,7 +45,8 @@ export function redirectUriProblem(raw: string): string | undefined {
   if (url.username || url.password) return `redirect_uri "${raw}" must not contain credentials`;
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
-    return isLoopbackHost(url.hostname) ? undefined : `redirect_uri "${raw}" must be https (http only for localhost)`;
+    const allowed = localhostOnly ? url.hostname === 'localhost' : isLoopbackHost(url.hostname);
+    return allowed ? undefined : `redirect_uri "${raw}" must be https (http only for localhost)`;
   }
   return `redirect_uri "${raw}" must be https (http only for localhost)`;
 }

@@ -52,7 +52,7 @@ function optionalString(value: unknown, name: string): string | undefined {
 type Metadata = Omit<Client, 'client_id' | 'secretDigest' | 'issuedAt' | 'expiresAt'>;
 
 /** Validates Whatalo's registration fields into a client record (without its identifiers). */
-export function validateMetadata(body: unknown): Metadata {
+export function validateMetadata(body: unknown, localhostOnly = false): Metadata {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw metadataError('invalid_client_metadata', 'the body must be a JSON object of client metadata');
   }
@@ -70,7 +70,7 @@ export function validateMetadata(body: unknown): Metadata {
     throw metadataError('invalid_redirect_uri', `at most ${MAX_REDIRECT_URIS} redirect_uris may be registered`);
   }
   for (const uri of redirectUris) {
-    const problem = redirectUriProblem(uri);
+    const problem = redirectUriProblem(uri, localhostOnly);
     if (problem) throw metadataError('invalid_redirect_uri', problem);
   }
 
@@ -145,7 +145,7 @@ export async function handleRegister(ctx: SandboxContext, req: IncomingMessage, 
   } catch {
     throw metadataError('invalid_client_metadata', 'the body is not valid JSON');
   }
-  const metadata = validateMetadata(body);
+  const metadata = validateMetadata(body, ctx.flags.localhostOnly);
   const issuedAt = now(ctx.state);
   const secret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomToken();
   const client: Client = {
