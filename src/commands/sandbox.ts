@@ -60,7 +60,7 @@ export const sandboxCommand: Command = {
   name: 'sandbox',
   summary: 'Run a local fake Whatalo (OAuth server, consent page, API v1) on 127.0.0.1',
   usage: `whatalo-mcp sandbox [--port N] [--host 127.0.0.1] [--auto-approve STORE_ID|first] [--rate-limit N] [--faults FILE]
-                    [AS flags] [AS limits]
+                           [AS flags] [AS limits]
 
   --port N                  port to listen on; 0 (default) picks a free one
   --host H                  loopback address to bind (127.0.0.1 default, ::1, localhost)

@@ -97,7 +97,7 @@ function validateRequest(ctx: SandboxContext, client: Client, params: URLSearchP
   if (problem) throw new RedirectError('invalid_target', problem);
   // Under the storeHint flag only: a re-authorization for more scope names the store of the
   // grant it extends, and the consent page offers that store alone.
-  let storeId = ctx.flags.storeHint ? one(parsed, STORE_HINT_PARAM) : undefined;
+  const storeId = ctx.flags.storeHint ? one(parsed, STORE_HINT_PARAM) : undefined;
   if (storeId !== undefined && !ctx.data.stores.some((s) => s.id === storeId)) {
     throw new RedirectError('invalid_request', `${STORE_HINT_PARAM} names no store of this merchant`);
   }
