@@ -193,17 +193,13 @@ export interface Tokens {
   token_type: string;
 }
 
-/**
- * Authorizes (through the consent form, choosing `storeId` and granting `grant` or every
- * scope asked for) and exchanges the code.
- */
+/** Authorizes (through the consent form, choosing `storeId` and granting every scope asked for) and exchanges the code. */
 export async function signIn(
   sb: TestSandbox,
   client: RegisteredClient,
   opts: {
     scope?: string;
     storeId?: string;
-    grant?: string[];
     extra?: Record<string, string | string[]>;
     tokenExtra?: Record<string, string | string[]>;
   } = {},
@@ -218,7 +214,7 @@ export async function signIn(
       csrf_token: form.csrf,
       decision: 'approve',
       store_id: opts.storeId ?? sb.stores[0]!.id,
-      scope: opts.grant ?? form.scopes,
+      scope: form.scopes,
     });
     params = redirectParams(decision);
   } else {
