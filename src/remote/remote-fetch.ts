@@ -5,69 +5,35 @@
  * again), so the transport above never sees an authorization failure it cannot act on.
  *
  * Bounded like every other answer from outside, but shaped for streams: the status and
- * headers within HEADERS_TIMEOUT_MS, a JSON body within MAX_JSON_BYTES, and an event stream
- * (which may rightly stay open for hours) in lines of at most MAX_LINE_BYTES. Redirects are
- * never followed here; the transport follows same-origin ones itself, through this fetch.
+ * headers within HEADERS_TIMEOUT_MS, then the body as body.ts guards it (one message at most
+ * MAX_MESSAGE_BYTES, a JSON answer within BODY_TIMEOUT_MS, nothing read while the host is
+ * behind). Redirects are never followed here; the transport follows same-origin ones itself,
+ * through this fetch.
  */
 import { WhataloError } from '../errors.js';
 import { seconds } from '../net/bounded.js';
 import type { RemoteAuthorizer } from './authorizer.js';
 import { type JSONRPCRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { MAX_MESSAGE_BYTES, guardBody } from './body.js';
 import { bearerChallenge } from './protected-resource.js';
-import { failedAnswer } from './relay.js';
 import { fetchFailure, remoteUnreachable } from './unreachable.js';
 
 /** Sign-in or step-up attempts for one request (MCP: clients must bound scope step-up retries). */
 export const MAX_AUTH_ATTEMPTS = 3;
 /** A server that does not even start its answer in this long is not going to. */
 export const HEADERS_TIMEOUT_MS = 60_000;
-/** A JSON-RPC answer far above any honest one (the stdio side drops lines past 4 MiB anyway). */
-export const MAX_JSON_BYTES = 8 * 1024 * 1024;
-/** One SSE line (one event's data) at most this long; the stdio side cannot carry more. */
-export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+/** A JSON answer (not a stream) still unfinished this long after its headers is given up. */
+export const BODY_TIMEOUT_MS = 60_000;
 
 export interface RemoteFetchOptions {
   authorizer: RemoteAuthorizer;
   fetch?: typeof fetch;
   headersTimeoutMs?: number;
-}
-
-/**
- * Passes the body on, failing it once it passes its cap: in total (JSON), or per line (an
- * event stream). An event stream that answers `request` ends instead with an error answer to
- * it: a failed stream alone would leave the host's request waiting for ever.
- */
-function capped(
-  body: ReadableStream<Uint8Array>,
-  limit: number,
-  perLine: boolean,
-  what: string,
-  request: JSONRPCRequest | undefined,
-): ReadableStream<Uint8Array> {
-  let count = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        // Per line: every line of the chunk counts, the one continued from the last chunk included.
-        let start = 0;
-        for (;;) {
-          const newline = perLine ? chunk.indexOf(0x0a, start) : -1;
-          count += (newline === -1 ? chunk.byteLength : newline) - start;
-          if (count > limit) {
-            const reason = `${what} sent ${perLine ? 'an event line' : 'an answer'} over ${limit} bytes; it was dropped`;
-            if (!perLine || !request) return controller.error(new Error(reason));
-            // A blank line ends whatever event was cut short; then the answer the host waits for.
-            controller.enqueue(new TextEncoder().encode(`\n\nevent: message\ndata: ${JSON.stringify(failedAnswer(request, reason))}\n\n`));
-            return controller.terminate();
-          }
-          if (newline === -1) break;
-          count = 0;
-          start = newline + 1;
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
+  bodyTimeoutMs?: number;
+  /** Resolves when the host has taken what was written to it; undefined when it has (relay.ts's HostFlow). */
+  hostReady?: () => Promise<void> | undefined;
+  /** Told each time an answer or event passed its cap. */
+  onCapped?: (reason: string) => void;
 }
 
 /** The JSON-RPC request a POST carries, if it carries one. */
@@ -81,7 +47,11 @@ function requestIn(init: RequestInit): JSONRPCRequest | undefined {
   }
 }
 
-/** Sends one request; the headers must arrive within the deadline, the caller's signal ends it at once. */
+/**
+ * Sends one request; the headers must arrive within the deadline, the caller's signal ends it
+ * at once, and goes on ending it while the body is read. Its listener is removed once the body
+ * is over: the transport passes one signal to every request of a session.
+ */
 async function sendOnce(url: string, init: RequestInit, token: string | undefined, server: URL, options: RemoteFetchOptions): Promise<Response> {
   const headers = new Headers(init.headers);
   // The token goes to the configured server only, never to another origin a redirect names.
@@ -91,6 +61,7 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
   const timeoutMs = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const callerSignal = init.signal ?? undefined;
   const onAbort = () => controller.abort(callerSignal?.reason);
+  const release = () => callerSignal?.removeEventListener('abort', onAbort);
   if (callerSignal?.aborted) onAbort();
   else callerSignal?.addEventListener('abort', onAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
@@ -107,16 +78,29 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
   try {
     response = await Promise.race([(options.fetch ?? fetch)(url, { ...init, headers, signal: controller.signal, redirect: 'manual' }), deadline]);
   } catch (error) {
+    release();
     if (callerSignal?.aborted) throw error; // the transport closing or a cancelled request: not ours to explain
     throw fetchFailure(server, error, timeoutMs);
   } finally {
     clearTimeout(timer);
   }
-  // The connection stays the caller's until the body ends; its signal must still end it.
-  if (!response.body) return response;
-  const type = response.headers.get('content-type') ?? '';
-  const stream = /^text\/event-stream/i.test(type);
-  const body = capped(response.body, stream ? MAX_LINE_BYTES : MAX_JSON_BYTES, stream, `The MCP server at ${server.href}`, requestIn(init));
+  if (!response.body) {
+    release();
+    return response;
+  }
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+  const body = guardBody(response.body, {
+    stream: /^text\/event-stream/i.test(response.headers.get('content-type') ?? ''),
+    limit: MAX_MESSAGE_BYTES,
+    what: `The MCP server at ${server.href}`,
+    request: requestIn(init),
+    deadlineMs: bodyTimeoutMs,
+    late: () => remoteUnreachable(server, `did not finish its answer within ${seconds(bodyTimeoutMs)}`),
+    abort: (reason) => controller.abort(reason),
+    hostReady: options.hostReady,
+    onCapped: options.onCapped,
+    onEnd: release,
+  });
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
@@ -136,7 +120,10 @@ export function remoteFetch(options: RemoteFetchOptions): typeof fetch {
         const later = Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 3600 ? `; it asks to try again in ${retryAfter} s` : '';
         throw remoteUnreachable(server, `is unavailable (HTTP ${response.status}${later})`);
       }
-      if (response.status !== 401 && response.status !== 403) return response;
+      if (response.status !== 401 && response.status !== 403) {
+        authorizer.accepted(token);
+        return response;
+      }
       // Ending the session on the way out must never open a browser: a refused DELETE is left as it is.
       if (init.method === 'DELETE') return response;
       const challenge = await bearerChallenge(response);
