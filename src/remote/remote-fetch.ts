@@ -14,7 +14,7 @@ import { WhataloError } from '../errors.js';
 import { seconds } from '../net/bounded.js';
 import type { RemoteAuthorizer } from './authorizer.js';
 import { type JSONRPCRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { MAX_MESSAGE_BYTES, guardBody } from './body.js';
+import { MAX_MESSAGE_BYTES, MAX_PENDING_BYTES, type PendingBudget, guardBody, pendingBudget } from './body.js';
 import { bearerChallenge } from './protected-resource.js';
 import { fetchFailure, remoteUnreachable } from './unreachable.js';
 
@@ -47,12 +47,51 @@ function requestIn(init: RequestInit): JSONRPCRequest | undefined {
   }
 }
 
+/** The requests each caller signal must end, behind one listener per signal. */
+const followers = new WeakMap<AbortSignal, Set<AbortController>>();
+
+/**
+ * Makes `signal` abort `controller` too, until the returned function is called. The transport
+ * passes one signal to every request of a session: one listener per request on it set off
+ * MaxListenersExceededWarning after ten calls and stayed for good; this is one listener for
+ * all of them, and each request leaves the set when it is over.
+ */
+function follow(signal: AbortSignal | undefined, controller: AbortController): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return () => {};
+  }
+  let set = followers.get(signal);
+  if (!set) {
+    const created = new Set<AbortController>();
+    set = created;
+    followers.set(signal, created);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const follower of created) follower.abort(signal.reason);
+        created.clear();
+      },
+      { once: true },
+    );
+  }
+  set.add(controller);
+  return () => void set.delete(controller);
+}
+
 /**
  * Sends one request; the headers must arrive within the deadline, the caller's signal ends it
- * at once, and goes on ending it while the body is read. Its listener is removed once the body
- * is over: the transport passes one signal to every request of a session.
+ * at once, and goes on ending it while the body is read, until the body is over.
  */
-async function sendOnce(url: string, init: RequestInit, token: string | undefined, server: URL, options: RemoteFetchOptions): Promise<Response> {
+async function sendOnce(
+  url: string,
+  init: RequestInit,
+  token: string | undefined,
+  server: URL,
+  options: RemoteFetchOptions,
+  budget: PendingBudget,
+): Promise<Response> {
   const headers = new Headers(init.headers);
   // The token goes to the configured server only, never to another origin a redirect names.
   if (token !== undefined && new URL(url).origin === server.origin) headers.set('authorization', `Bearer ${token}`);
@@ -60,10 +99,7 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
   const controller = new AbortController();
   const timeoutMs = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const callerSignal = init.signal ?? undefined;
-  const onAbort = () => controller.abort(callerSignal?.reason);
-  const release = () => callerSignal?.removeEventListener('abort', onAbort);
-  if (callerSignal?.aborted) onAbort();
-  else callerSignal?.addEventListener('abort', onAbort, { once: true });
+  const release = follow(callerSignal, controller);
   let timer: NodeJS.Timeout | undefined;
   // Raced as well as aborted: Node 20's fetch can lose an abort listener, and the deadline must hold anyway.
   const deadline = new Promise<never>((_resolve, reject) => {
@@ -98,6 +134,7 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
     late: () => remoteUnreachable(server, `did not finish its answer within ${seconds(bodyTimeoutMs)}`),
     abort: (reason) => controller.abort(reason),
     hostReady: options.hostReady,
+    budget,
     onCapped: options.onCapped,
     onEnd: release,
   });
@@ -108,11 +145,12 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
 export function remoteFetch(options: RemoteFetchOptions): typeof fetch {
   const { authorizer } = options;
   const server = authorizer.server;
+  const budget = pendingBudget(MAX_PENDING_BYTES);
   return async (input, init = {}) => {
     const url = input instanceof Request ? input.url : String(input);
     let token = await authorizer.currentToken();
     for (let attempt = 0; ; attempt++) {
-      const response = await sendOnce(url, init, token, server, options);
+      const response = await sendOnce(url, init, token, server, options, budget);
       if (response.status >= 500) {
         // Said here rather than by the transport, whose message would quote the server's body.
         await response.body?.cancel().catch(() => {});
