@@ -25,6 +25,8 @@ export interface LastSeenStore {
   read(): Promise<LastSeen>;
   /** Keeps one answer (written in the background; a failure is only logged). */
   keep(kind: keyof LastSeen, result: unknown): void;
+  /** Resolves once every answer kept so far is written (before the process exits). */
+  settled(): Promise<void>;
 }
 
 const NOTHING: LastSeen = { initialize: null, tools: null };
@@ -67,5 +69,6 @@ export function lastSeenStore(configDir: string, server: URL, logger: Logger): L
       });
       writing = writing.catch((error: unknown) => logger.debug(`could not keep the remote server's ${kind} answer`, { error }));
     },
+    settled: () => writing,
   };
 }

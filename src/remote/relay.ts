@@ -301,6 +301,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         await remote.terminateSession().catch((error: unknown) => logger.debug(`ending the remote session failed: ${deliveryFailure(error)}`));
       }
       await remote.close().catch(() => {});
+      await lastSeen?.settled();
     },
   };
 }

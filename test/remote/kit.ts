@@ -102,8 +102,11 @@ export interface RecordingAs extends LoopbackServer {
   accessTokens: Set<string>;
 }
 
-/** An authorization server that approves at once, registers anyone and records every request it gets. */
-export async function recordingAs(name: string): Promise<RecordingAs> {
+/**
+ * An authorization server that approves at once, registers anyone and records every request
+ * it gets; `refreshTokens: false` issues none (every refused token then means a new sign-in).
+ */
+export async function recordingAs(name: string, options: { refreshTokens?: boolean } = {}): Promise<RecordingAs> {
   const requests: RecordedRequest[] = [];
   const secrets: string[] = [];
   const accessTokens = new Set<string>();
@@ -154,7 +157,13 @@ export async function recordingAs(name: string): Promise<RecordingAs> {
         return sendJson(
           res,
           200,
-          { access_token: access, token_type: 'Bearer', expires_in: 3600, refresh_token: mint('refresh'), scope: 'mcp' },
+          {
+            access_token: access,
+            token_type: 'Bearer',
+            expires_in: 3600,
+            ...(options.refreshTokens === false ? {} : { refresh_token: mint('refresh') }),
+            scope: 'mcp',
+          },
           { 'cache-control': 'no-store' },
         );
       }
