@@ -98,6 +98,8 @@ export interface RecordingAs extends LoopbackServer {
   requests: RecordedRequest[];
   /** Every secret this AS handed out: client secrets, access and refresh tokens. */
   secrets: string[];
+  /** The client ids it registered. */
+  clientIds: string[];
   /** Access tokens it issued. */
   accessTokens: Set<string>;
 }
@@ -109,6 +111,7 @@ export interface RecordingAs extends LoopbackServer {
 export async function recordingAs(name: string, options: { refreshTokens?: boolean } = {}): Promise<RecordingAs> {
   const requests: RecordedRequest[] = [];
   const secrets: string[] = [];
+  const clientIds: string[] = [];
   const accessTokens = new Set<string>();
   const mint = (kind: string) => {
     const value = `${name}-${kind}-${randomBytes(16).toString('hex')}`;
@@ -136,13 +139,16 @@ export async function recordingAs(name: string, options: { refreshTokens?: boole
           token_endpoint_auth_methods_supported: ['client_secret_basic'],
           authorization_response_iss_parameter_supported: true,
         });
-      case '/register':
+      case '/register': {
+        const clientId = `${name}-client-${randomBytes(4).toString('hex')}`;
+        clientIds.push(clientId);
         return sendJson(res, 201, {
           ...(JSON.parse(body || '{}') as object),
-          client_id: `${name}-client-${randomBytes(4).toString('hex')}`,
+          client_id: clientId,
           client_secret: mint('secret'),
           client_secret_expires_at: 0,
         });
+      }
       case '/authorize': {
         const back = new URL(url.searchParams.get('redirect_uri')!);
         back.searchParams.set('code', `${name}-code-${randomBytes(8).toString('hex')}`);
@@ -177,7 +183,7 @@ export async function recordingAs(name: string, options: { refreshTokens?: boole
     }
   });
   issuer = server.base;
-  return { ...server, issuer, requests, secrets, accessTokens };
+  return { ...server, issuer, requests, secrets, clientIds, accessTokens };
 }
 
 /** A host process: the real relay spawned with piped stdio, JSON-RPC written and read by hand. */
