@@ -165,6 +165,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         } else if (toolListIds.delete(message.id)) {
           lastSeen?.keep('tools', message.result);
         }
+      } else if (isJSONRPCErrorResponse(message) && message.id !== undefined) {
+        initializeIds.delete(message.id);
+        toolListIds.delete(message.id);
       }
       if (hostTooFarBehind(message)) return;
       toHost(message);
@@ -223,6 +226,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     clearTimeout(retryTimer);
     retryTimer = setTimeout(() => {
       reconnect().catch((error: unknown) => {
+        if (!unreachable(error)) {
+          // Reached but refused (a sign-in not completed, a protocol error): trying on a timer could open
+          // browser tab after browser tab. The host's next request tries again, in sight of the user.
+          logger.warn(`the MCP server at ${server.href} answers again but the session could not be opened: ${deliveryFailure(error)}`);
+          return;
+        }
         logger.debug(`the MCP server is still out of reach: ${deliveryFailure(error)}`);
         retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
         scheduleRetry();
