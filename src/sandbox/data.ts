@@ -645,7 +645,8 @@ function seedOrders(rng: Rng, used: Set<string>, seed: StoreSeed, data: StoreDat
 }
 
 function seedDiscounts(rng: Rng, used: Set<string>, seed: StoreSeed, data: StoreData): void {
-  const step = seed.moneyStep / 100;
+  // Fixed amounts in the store's own money: free shipping is worth its dearest shipping rate.
+  const step = Math.max(...seed.shipping);
   const someProducts = [...data.products.keys()].slice(0, 3);
   const firstCategory = [...data.categories.keys()][0]!;
   const day = (n: number) => iso(SEED_EPOCH_MS + n * DAY_MS);
@@ -670,8 +671,8 @@ function seedDiscounts(rng: Rng, used: Set<string>, seed: StoreSeed, data: Store
     {
       code: 'ENVIOGRATIS',
       type: 'fixed_amount',
-      value: step * 4,
-      min_order_amount: step * 20,
+      value: step,
+      min_order_amount: step * 10,
       max_uses: 500,
       current_uses: 212,
       starts_at: day(-60),
@@ -726,8 +727,8 @@ function seedDiscounts(rng: Rng, used: Set<string>, seed: StoreSeed, data: Store
     {
       code: 'NAVIDAD',
       type: 'fixed_amount',
-      value: step * 6,
-      min_order_amount: step * 40,
+      value: step * 2,
+      min_order_amount: step * 20,
       max_uses: 100,
       current_uses: 0,
       starts_at: day(80),

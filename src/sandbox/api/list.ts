@@ -168,19 +168,23 @@ export function dateParam(q: Query, name: string, end: 'start' | 'end'): number 
   const raw = q.params.get(name);
   if (raw === null) return undefined;
   let ms = Number.NaN;
-  if (DATE.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().startsWith(raw)) {
+  if (DATE.test(raw) && isCalendarDate(raw)) {
     const start = startOfDay(raw, q.timezone);
     ms = end === 'start' ? start : startOfDay(new Date(Date.parse(`${raw}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10), q.timezone) - 1;
-  } else if (DATE_TIME.test(raw)) {
+  } else if (DATE_TIME.test(raw) && isCalendarDate(raw.slice(0, 10))) {
     ms = Date.parse(raw);
-    // Date.parse rolls 2026-02-31 over to March; the date part must survive a round trip.
-    if (!Number.isNaN(ms) && !new Date(Date.parse(`${raw.slice(0, 10)}T00:00:00Z`)).toISOString().startsWith(raw.slice(0, 10))) ms = Number.NaN;
   }
   if (Number.isNaN(ms)) {
     q.errors.push({ field: name, message: 'must be an ISO 8601 date or date-time with a zone, e.g. 2026-09-01 or 2026-09-01T12:00:00Z' });
     return undefined;
   }
   return ms;
+}
+
+/** True for a real YYYY-MM-DD day: Date.parse would roll 2026-02-31 over to March. */
+function isCalendarDate(date: string): boolean {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(date);
 }
 
 /** `name[gte]` and `name[lte]` as instants (inclusive). */
