@@ -20,7 +20,10 @@ import { createState } from '../../src/sandbox/state.js';
 /** The API v1 rows of the route table, with their paths under /api/v1 as `pattern`. */
 export const API_ROUTES = ROUTES.filter((r): r is ApiRoute => r.kind === 'api').map((r) => ({ ...r, pattern: r.path.slice(API_PREFIX.length) }));
 
-/** The seed's stores: 0 La Milpa Mercado (MXN, 540 orders), 1 Colmado Doña Carmen (DOP), 2 Tostadores del Quindío (COP, plan without inventory and discounts). */
+/**
+ * The seed's stores: 0 La Milpa Mercado (MXN, 540 orders), 1 Colmado Doña Carmen (DOP),
+ * 2 Tostadores del Quindío (COP, on a plan without inventory control and discounts).
+ */
 export type StoreIndex = 0 | 1 | 2;
 
 export interface ApiHarness {
