@@ -436,6 +436,7 @@ describe('discounts', () => {
     [{ code: 'FIJO', type: 'fixed', value: 10 }, ['type']],
     [{ code: 'FECHAS', type: 'percentage', value: 5, starts_at: '2026-12-01T00:00:00Z', expires_at: '2026-11-01T00:00:00Z' }, ['expires_at']],
     [{ code: 'PROD', type: 'percentage', value: 5, applicable_product_ids: ['999999999999'] }, ['applicable_product_ids']],
+    [{ code: 'FEB31', type: 'percentage', value: 5, expires_at: '2027-02-31T00:00:00Z' }, ['expires_at']],
   ])('refuses %j', async (body, expected) => {
     expect(fields(expectError(await send('POST', '/discounts', body), 422, 'VALIDATION_ERROR'))).toEqual(expected);
   });

@@ -139,9 +139,12 @@ export function stringList(c: Checker, name: string, max: number, opts: FieldOpt
 /** An ISO 8601 date-time with a zone, returned normalised (toISOString). */
 export function dateTime(c: Checker, name: string, opts: FieldOptions = {}): string | null | undefined {
   return field(c, name, opts, (value) => {
-    const ok = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value);
-    const ms = ok ? Date.parse(value) : Number.NaN;
-    if (Number.isNaN(ms)) fail('must be an ISO 8601 date-time, e.g. 2026-12-24T00:00:00Z');
+    const message = 'must be an ISO 8601 date-time, e.g. 2026-12-24T00:00:00Z';
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) fail(message);
+    const ms = Date.parse(value);
+    // Date.parse rolls 2026-02-31 over to March: the calendar date must survive a round trip.
+    const day = Date.parse(`${value.slice(0, 10)}T00:00:00Z`);
+    if (Number.isNaN(ms) || Number.isNaN(day) || !new Date(day).toISOString().startsWith(value.slice(0, 10))) fail(message);
     return new Date(ms).toISOString();
   });
 }
