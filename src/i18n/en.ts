@@ -21,7 +21,8 @@ export const en = {
   'page.done.bodyNoStore': (p: { app: string }) => `${p.app} is connected to your Whatalo store. You can close this tab and return to your app.`,
   'page.denied.title': 'Nothing was shared',
   'page.denied.body': (p: { app: string }) =>
-    `You declined, so ${p.app} cannot see or change anything in your store. To connect later, ask your app to use a Whatalo tool again, or run "whatalo-mcp login".`,
+    `You declined, so ${p.app} cannot see or change anything in your store. ` +
+    `To connect later, ask your app to use a Whatalo tool again, or run "whatalo-mcp login".`,
   'page.failed.title': 'Sign-in to Whatalo failed',
   'page.failed.body': (p: { reason: string }) => `${p.reason} You can close this tab and start the sign-in again from your app.`,
   'page.close': 'You can close this tab.',

@@ -6,7 +6,8 @@ export const es: Catalog = {
   'page.neutral.body': 'Tu aplicación recibió la respuesta del inicio de sesión. Puedes cerrar esta pestaña y volver a tu aplicación.',
   'page.foreign.title': 'Este no es el inicio de sesión en curso',
   'page.foreign.body':
-    'Esta dirección no pertenece al inicio de sesión que tu aplicación está esperando, así que se ignoró. Termina el inicio de sesión en la pestaña que abrió tu aplicación.',
+    'Esta dirección no pertenece al inicio de sesión que tu aplicación está esperando, así que se ignoró. ' +
+    'Termina el inicio de sesión en la pestaña que abrió tu aplicación.',
   'page.used.title': 'Este enlace de inicio de sesión ya se usó',
   'page.used.body': 'Este enlace de inicio de sesión ya se usó. Si todavía no has iniciado sesión, vuelve a empezar desde tu aplicación.',
   'page.done.title': 'Conectado a Whatalo',
@@ -15,7 +16,8 @@ export const es: Catalog = {
   'page.done.bodyNoStore': (p: { app: string }) => `${p.app} está conectado a tu tienda de Whatalo. Puedes cerrar esta pestaña y volver a tu aplicación.`,
   'page.denied.title': 'No se compartió nada',
   'page.denied.body': (p: { app: string }) =>
-    `Rechazaste el acceso, así que ${p.app} no puede ver ni cambiar nada de tu tienda. Para conectarte más tarde, pide a tu aplicación que vuelva a usar una herramienta de Whatalo, o ejecuta "whatalo-mcp login".`,
+    `Rechazaste el acceso, así que ${p.app} no puede ver ni cambiar nada de tu tienda. ` +
+    `Para conectarte más tarde, pide a tu aplicación que vuelva a usar una herramienta de Whatalo, o ejecuta "whatalo-mcp login".`,
   'page.failed.title': 'No se pudo iniciar sesión en Whatalo',
   'page.failed.body': (p: { reason: string }) => `${p.reason} Puedes cerrar esta pestaña y volver a iniciar sesión desde tu aplicación.`,
   'page.close': 'Puedes cerrar esta pestaña.',
