@@ -14,8 +14,10 @@
  *   MAX_PENDING_BYTES (past it, every body but the one whose message began first waits), so
  *   many giant events at once cost what a few do.
  *
- * An event stream that answers a request and passes the cap ends with a failed answer to
- * that request, so the host's call is answered instead of waiting for ever.
+ * An event is held here until its blank line and handed on whole: the SDK's parser never holds
+ * part of one, and an event past the cap is dropped before it reaches the parser at all. An
+ * event stream that answers a request and passes the cap ends with a failed answer to that
+ * request, so the host's call is answered instead of waiting for ever.
  */
 import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { failedAnswer } from './relay.js';

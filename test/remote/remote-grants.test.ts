@@ -32,15 +32,16 @@ describe('remote grants against hostile servers', () => {
   let current: RecordingAs;
   /** Whether the server accepts a token of the current AS, or none at all. */
   let accepts: 'current' | 'none' = 'current';
-  /** The resource the metadata names; the server's own URL unless a test changes it. */
-  let resource: () => string;
+  /** The resource the metadata of the server at `base` names; its own URL unless a test changes it. */
+  let resource: (base: string) => string = (base) => `${base}/mcp`;
   let server: LoopbackServer;
   let dir: string;
 
   function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
-    const metadata = `${server.base}/.well-known/oauth-protected-resource/mcp`;
+    const base = `http://${req.headers.host}`;
+    const metadata = `${base}/.well-known/oauth-protected-resource/mcp`;
     if (req.url === '/.well-known/oauth-protected-resource/mcp') {
-      return sendJson(res, 200, { resource: resource(), authorization_servers: [current.issuer] });
+      return sendJson(res, 200, { resource: resource(base), authorization_servers: [current.issuer] });
     }
     if (req.method !== 'POST') return void res.writeHead(req.method === 'DELETE' ? 200 : 405).end();
     const message = JSON.parse(body) as RpcMessage;
@@ -57,7 +58,6 @@ describe('remote grants against hostile servers', () => {
     [first, second, stingy] = await Promise.all([recordingAs('first'), recordingAs('second'), recordingAs('stingy', { refreshTokens: false })]);
     current = first;
     server = await loopbackServer(handle);
-    resource = () => `${server.base}/mcp`;
     dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-mcp-grants-'));
   });
 
@@ -67,8 +67,12 @@ describe('remote grants against hostile servers', () => {
   });
 
   /** One tool call through a fresh relay: its result's text and whether it failed. */
-  async function callOnce(env: Record<string, string> = {}, configDir = dir): Promise<{ text: string; isError: boolean; stderr: string }> {
-    const session = await startMcp({ args: ['--remote', `${server.base}/mcp`], configDir, env: { ...FILE_STORE, BROWSER: FETCH_BROWSER, ...env } });
+  async function callOnce(
+    env: Record<string, string> = {},
+    configDir = dir,
+    url = `${server.base}/mcp`,
+  ): Promise<{ text: string; isError: boolean; stderr: string }> {
+    const session = await startMcp({ args: ['--remote', url], configDir, env: { ...FILE_STORE, BROWSER: FETCH_BROWSER, ...env } });
     try {
       const result = await session.call('anything');
       return { text: textOf(result), isError: result.isError === true, stderr: session.stderr() };
@@ -98,9 +102,14 @@ describe('remote grants against hostile servers', () => {
     expect(second.requests.filter((r) => r.path === '/authorize').length).toBe(authorizeBefore + 1);
     figures.add('remoteCredentialsPerIssuer');
 
-    // Logout revokes the grant of the AS the server names now, at that AS, with its own client.
+    // status names the AS the server names now, and the grant from it.
     const firstSeen = first.requests.length;
-    const out = await runCli(['logout', '--remote', `${server.base}/mcp`], { env: { ...FILE_STORE, WHATALO_CONFIG_DIR: dir, HOME: dir } });
+    const env = { ...FILE_STORE, WHATALO_CONFIG_DIR: dir, HOME: dir };
+    const status = await runCli(['status', '--json', '--remote', `${server.base}/mcp`], { env });
+    expect(JSON.parse(status.stdout)).toMatchObject({ signed_in: true, resource: `${server.base}/mcp`, issuer: `${second.issuer}/` });
+
+    // Logout revokes the grant of the AS the server names now, at that AS, with its own client.
+    const out = await runCli(['logout', '--remote', `${server.base}/mcp`], { env });
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('Signed out: the tokens were revoked');
     expect(second.requests.filter((r) => r.path === '/revoke').length).toBeGreaterThan(0);
@@ -153,7 +162,7 @@ describe('remote grants against hostile servers', () => {
     const own = await mkdtemp(path.join(os.tmpdir(), 'whatalo-mcp-grants-'));
     current = second;
     const seen = second.requests.length;
-    resource = () => `http://evil@${new URL(server.base).host}/mcp`;
+    resource = (base) => `http://evil@${new URL(base).host}/mcp`;
     try {
       const { text, isError } = await callOnce({}, own);
       expect(isError).toBe(true);
@@ -161,7 +170,29 @@ describe('remote grants against hostile servers', () => {
       expect(second.requests.slice(seen).map((r) => r.path)).toEqual([]);
       figures.add('hostileInputs');
     } finally {
-      resource = () => `${server.base}/mcp`;
+      resource = (base) => `${base}/mcp`;
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
+  it('logout finds the grant of a server that is gone by its issuer, removes it and says it could not revoke it', async () => {
+    const own = await mkdtemp(path.join(os.tmpdir(), 'whatalo-mcp-grants-'));
+    const gone = await loopbackServer(handle);
+    const url = `${gone.base}/mcp`;
+    current = second;
+    try {
+      expect(await callOnce({}, own, url)).toMatchObject({ text: 'served', isError: false });
+      await gone.close();
+      const revokes = second.requests.filter((r) => r.path === '/revoke').length;
+      const out = await runCli(['logout', '--remote', url], { env: { ...FILE_STORE, WHATALO_CONFIG_DIR: own, HOME: own } });
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain('Signed out here: the tokens were removed');
+      expect(out.stdout).toContain(`The MCP server at ${url} cannot be reached`);
+      expect(second.requests.filter((r) => r.path === '/revoke').length).toBe(revokes);
+      // Nothing is left under that server and its issuer.
+      const clients = await readFile(path.join(own, 'clients.json'), 'utf8').catch(() => '{"clients":{}}');
+      expect(Object.keys((JSON.parse(clients) as { clients: object }).clients)).toEqual([]);
+    } finally {
       await rm(own, { recursive: true, force: true });
     }
   });
