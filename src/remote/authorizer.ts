@@ -39,7 +39,7 @@ export interface RemoteAuthorizer {
   onUnauthorized(challenge: BearerChallenge, failed: string | undefined): Promise<string>;
   /** After a 403 insufficient_scope: a new sign-in for the granted scopes plus the challenge's. */
   onInsufficientScope(challenge: BearerChallenge, failed: string | undefined): Promise<string>;
-  /** The server accepted a request made with `token` (a sign-in's token that works ends its probation). */
+  /** The server served, with `token`, a request it had refused before (a sign-in's token that works ends its probation). */
   accepted(token: string | undefined): void;
   /** The connection to the server's AS, asking the server for its challenge first (login, status, logout have no 401 of their own). */
   connect(): Promise<Connection>;

@@ -159,7 +159,8 @@ export function remoteFetch(options: RemoteFetchOptions): typeof fetch {
         throw remoteUnreachable(server, `is unavailable (HTTP ${response.status}${later})`);
       }
       if (response.status !== 401 && response.status !== 403) {
-        authorizer.accepted(token);
+        // Only the request that was refused, now served, proves a new token: a server may serve pings without looking at it.
+        if (attempt > 0) authorizer.accepted(token);
         return response;
       }
       // Ending the session on the way out must never open a browser: a refused DELETE is left as it is.

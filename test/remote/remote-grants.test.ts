@@ -47,6 +47,8 @@ describe('remote grants against hostile servers', () => {
     const message = JSON.parse(body) as RpcMessage;
     if (message.method === 'initialize') return sendJson(res, 200, initializeResult(message.id));
     if (message.id === undefined) return void res.writeHead(202).end();
+    // Like many servers, this one answers a ping without looking at the token.
+    if (message.method === 'ping') return sendJson(res, 200, { jsonrpc: '2.0', id: message.id, result: {} });
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (accepts === 'none' || !token || !current.accessTokens.has(token)) {
       return sendJson(res, 401, { error: 'invalid_token' }, { 'www-authenticate': `Bearer resource_metadata="${metadata}"` });
@@ -142,6 +144,8 @@ describe('remote grants against hostile servers', () => {
         const result = await session.call('anything');
         expect(result.isError).toBe(true);
         texts.push(textOf(result));
+        // A ping the server serves whatever the token says proves nothing about the token.
+        await session.client.ping();
       }
       for (const text of texts) {
         expect(text).toContain(`The MCP server at ${server.base}/mcp refused the access token of a sign-in that had just succeeded`);
