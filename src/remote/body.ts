@@ -170,18 +170,29 @@ export function guardBody(source: ReadableStream<Uint8Array>, bounds: BodyBounds
   const meter = bounds.stream ? eventMeter(bounds.limit) : answerMeter(bounds.limit);
   const self = {};
   let ended = false;
+  // The deadline of a JSON answer stops while the host is behind: that wait is not the server's doing.
   let timer: NodeJS.Timeout | undefined;
-  let expired: Promise<never> | undefined;
-  if (!bounds.stream) {
-    expired = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        const error = bounds.late();
-        bounds.abort(error);
-        reject(error);
-      }, bounds.deadlineMs);
-    });
-    expired.catch(() => {});
-  }
+  let left = bounds.deadlineMs;
+  let armedAt = 0;
+  let fail: (error: Error) => void = () => {};
+  const expired = bounds.stream ? undefined : new Promise<never>((_resolve, reject) => (fail = reject));
+  expired?.catch(() => {});
+  const arm = () => {
+    if (!expired || ended) return;
+    armedAt = Date.now();
+    timer = setTimeout(() => {
+      const error = bounds.late();
+      bounds.abort(error);
+      fail(error);
+    }, left);
+  };
+  const disarm = () => {
+    if (!expired || timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    left = Math.max(0, left - (Date.now() - armedAt));
+  };
+  arm();
   const end = () => {
     if (ended) return;
     ended = true;
@@ -194,7 +205,12 @@ export function guardBody(source: ReadableStream<Uint8Array>, bounds: BodyBounds
   /** Reads until something is handed on (or the body is over): a pull that hands nothing on is not called again. */
   async function pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     for (;;) {
-      for (let wait = bounds.hostReady?.(); wait; wait = bounds.hostReady?.()) await wait;
+      let hostWait = bounds.hostReady?.();
+      if (hostWait) {
+        disarm();
+        for (; hostWait; hostWait = bounds.hostReady?.()) await hostWait;
+        arm();
+      }
       for (let wait = bounds.budget.turn(self); wait; wait = bounds.budget.turn(self)) await wait;
       const read = reader.read();
       // Raced as well as aborted: Node 20's fetch can lose an abort listener, and the deadline must hold anyway.
