@@ -271,7 +271,7 @@ export function createRemoteAuthorizer(config: Config, server: URL, deps: Remote
     },
 
     async offline(why) {
-      // The issuer the grant was stored with (the most recent registration when there are several).
+      // The issuer the grant was stored with (the last one clients.json names, when there are several).
       const issuer = storedIssuers(server, await registeredKeys(config.configDir)).at(-1) ?? new URL(server.origin);
       const target: AuthTarget = { issuer, resource: server.href, key: remoteKey(server, issuer), introspect: false };
       return createConnection(config, deps, {
