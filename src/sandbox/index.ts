@@ -8,13 +8,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WhataloError } from '../errors.js';
 import { type Logger, createLogger } from '../log.js';
-import { createApiHandler } from './api.js';
+import { createApiHandler, grantForToken } from './api.js';
 import { createSeedData } from './data.js';
 import { type FaultSpec, FaultSpecError, createFaultState, parseFaults } from './faults.js';
 import { type AsFlags, type AsLimits, DEFAULT_FLAGS, WHATALO_LIMITS, limitsProblem } from './as/flags.js';
 import { API_PREFIX, apiResourceOf, createContext } from './context.js';
 import { createRouter } from './server.js';
-import { countRequest, createState, findToken, isActive, now } from './state.js';
+import { countRequest, createState, now } from './state.js';
 
 export interface SandboxOptions {
   /** Default '127.0.0.1'. Only loopback addresses are accepted: the controls have no auth. */
@@ -106,15 +106,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const api = createApiHandler({
     data,
-    authenticate(token) {
-      const record = findToken(state, token);
-      if (!record || record.kind !== 'access' || !isActive(state, record)) return null;
-      // Audience: a token issued for another server (an MCP server's own) is not for the API,
-      // so a resource server that forwards the tokens it receives is caught here (A15).
-      if (record.aud !== ctx.apiResource) return null;
-      const grant = state.grants.get(record.grantId)!;
-      return { scopes: [...record.scope], storeId: grant.storeId, merchant: grant.merchant, clientId: record.clientId };
-    },
+    // Only a token whose aud is API v1's resource, its origin (CONTRACT A15): a token for
+    // another server (an MCP server's own) that a resource server forwards is caught here.
+    authenticate: (token) => grantForToken(state, token, ctx.apiResource),
     now: () => now(state),
     count: (key) => countRequest(state, key),
     rateLimit,

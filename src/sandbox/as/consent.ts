@@ -45,7 +45,7 @@ export function renderConsentPage(ctx: SandboxContext, client: Client, pending: 
         i,
       ) => `<label class="store" for="store-${i}"><input type="radio" id="store-${i}" name="store_id" value="${escapeHtml(store.id)}" required${chosen}>
 <span>${escapeHtml(store.name)} <code>${escapeHtml(store.id)}</code>
-<span class="store-meta">${escapeHtml(store.currency)} · ${escapeHtml(store.url)}</span></span></label>`,
+<span class="store-meta">${escapeHtml(store.currency)} · ${escapeHtml(store.storefront_url)}</span></span></label>`,
     )
     .join('\n');
   const alert = error ? `<div class="error" role="alert" id="consent-error"><p>${escapeHtml(error)}</p></div>` : '';
