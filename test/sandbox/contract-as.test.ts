@@ -360,12 +360,13 @@ row('A9', 'the documented error codes and statuses, JSON {error, error_descripti
     expect(page.status).toBe(400);
     expect(await page.text()).toContain('invalid_redirect_uri');
   },
-  'server_error 500 and temporarily_unavailable 503 with Retry-After can be played (injected faults)': async () => {
+  'server_error 500, temporarily_unavailable 503 and rate_limit_exceeded 429 with Retry-After can be played (injected faults)': async () => {
     const own = await startTestSandbox({
       faults: {
         faults: [
           { path: '/oauth/introspect', status: 500 },
           { path: '/oauth/revoke', status: 503, retry_after: 7 },
+          { path: '/oauth/token', status: 429, retry_after: 9 },
         ],
       },
     });
@@ -378,6 +379,12 @@ row('A9', 'the documented error codes and statuses, JSON {error, error_descripti
         status: 503,
         error: 'temporarily_unavailable',
         retry: '7',
+      });
+      const limited = await refresh(own, c, 'x'.repeat(43));
+      expect({ status: limited.status, error: limited.body.error, retry: limited.headers.get('retry-after') }).toEqual({
+        status: 429,
+        error: 'rate_limit_exceeded',
+        retry: '9',
       });
     } finally {
       await own.close();
