@@ -23,7 +23,8 @@
  * redis is bundled into a chunk that only `serve --http` with WHATALO_REDIS_URL imports.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -92,6 +93,45 @@ function embeddedListingPlugin(tools) {
   };
 }
 
+/** Whether a resolved file is CommonJS: .cjs, or .js under a package.json without "type": "module". */
+function isCommonJs(file) {
+  if (file.endsWith('.cjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) return JSON.parse(readFileSync(pkg, 'utf8')).type !== 'module';
+  }
+  return true;
+}
+
+/**
+ * `await import('redis')` of a CommonJS package gives its named exports in Node (which reads
+ * them from the source); a split bundle makes the package a chunk exporting only `default`, so
+ * `const { createClient } = await import('redis')` found nothing. A dynamic import of a bundled
+ * CommonJS package goes through a small ES module instead that names its exports, as Node does.
+ */
+const commonJsDynamicImportPlugin = {
+  name: 'cjs-dynamic-import',
+  setup(build) {
+    const require = createRequire(path.join(ROOT, 'package.json'));
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.path.startsWith('node:') || EXTERNAL.includes(args.path)) return undefined;
+      const resolved = await build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir });
+      if (resolved.errors.length > 0 || resolved.external || !isCommonJs(resolved.path)) return undefined;
+      return { path: args.path, namespace: 'cjs-esm' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'cjs-esm' }, (args) => {
+      const names = Object.keys(require(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
+      return {
+        // A namespace import of CommonJS holds its exports whatever its __esModule says.
+        contents: `import * as m from ${JSON.stringify(args.path)};\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`,
+        resolveDir: ROOT,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 function tree() {
   rmSync(DIST, { recursive: true, force: true });
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
@@ -123,7 +163,7 @@ export async function bundle(tools, { outdir = DIST, ...options } = {}) {
     logLevel: 'warning',
     // CommonJS packages (redis, cross-spawn) call require() for Node's modules, which ESM lacks.
     banner: { js: `import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);` },
-    plugins: [treeUrlPlugin, embeddedListingPlugin(tools)],
+    plugins: [treeUrlPlugin, embeddedListingPlugin(tools), commonJsDynamicImportPlugin],
     ...options,
   });
   writeFileSync(path.join(outdir, 'bundle-meta.json'), JSON.stringify(result.metafile));

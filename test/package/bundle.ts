@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 export interface BundleMeta {
   outputs: Record<
     string,
-    { bytes: number; entryPoint?: string; inputs: Record<string, { bytesInOutput: number }>; imports: { path: string; kind: string; external?: boolean }[] }
+    {
+      bytes: number;
+      entryPoint?: string;
+      exports: string[];
+      inputs: Record<string, { bytesInOutput: number }>;
+      imports: { path: string; kind: string; external?: boolean }[];
+    }
   >;
 }
 

@@ -41,7 +41,20 @@ describe('npm pack', () => {
     }
     // @redis/client tries these optional packages inside a try and does without them.
     expect([...outside.keys()].sort()).toEqual(['@node-rs/xxhash', '@opentelemetry/api']);
-    for (const files of outside.values()) for (const file of files) expect(lazyOnly(file, /node_modules\/@?redis\//), file).toBe(true);
+    for (const files of outside.values())
+      for (const file of files) expect(lazyOnly(file, /^(cjs-esm:redis$|node_modules\/(redis|@redis\/[^/]+)\/)/), file).toBe(true);
+  });
+});
+
+describe('the bundle', () => {
+  it('gives each package loaded on first use its named exports, as import() does in Node (CommonJS ones too)', () => {
+    const lazyPackages = Object.entries(bundleMeta().outputs).filter(([, o]) => o.entryPoint && !o.entryPoint.startsWith('src/'));
+    expect(lazyPackages.map(([, o]) => o.entryPoint)).toEqual(expect.arrayContaining(['cjs-esm:redis']));
+    for (const [file, output] of lazyPackages)
+      expect(
+        output.exports.filter((e) => e !== 'default'),
+        file,
+      ).not.toEqual([]);
   });
 });
 
