@@ -5,6 +5,7 @@
  * A message is a string, or a function of named parameters and the person's formatter
  * (plurals, money and dates through Intl). Keys are grouped by where a person reads them.
  */
+import { ALL_SCOPES, SCOPE_CATALOG, type Scope } from '../scopes.js';
 import type { Formatter } from './format.js';
 
 export const en = {
@@ -31,4 +32,96 @@ export const en = {
   'count.tools': (p: { n: number }, f: Formatter) => f.plural(p.n, { one: `${f.number(p.n)} tool`, other: `${f.number(p.n)} tools` }),
   'count.products': (p: { n: number }, f: Formatter) => f.plural(p.n, { one: `${f.number(p.n)} product`, other: `${f.number(p.n)} products` }),
   'count.orders': (p: { n: number }, f: Formatter) => f.plural(p.n, { one: `${f.number(p.n)} order`, other: `${f.number(p.n)} orders` }),
+
+  // The sandbox's pages (src/sandbox/as/pages.ts, consent.ts, controls.ts): the sandbox
+  // process's language. A `{html}` slot is filled with escaped markup by the page.
+  'sandbox.badge': 'Whatalo sandbox',
+  'sandbox.pageTitle': (p: { title: string }) => `${p.title} · Whatalo sandbox`,
+  'sandbox.error.codeLabel': 'Error:',
+  'sandbox.error.startAgain': 'Close this window and start again from the app that sent you here.',
+  'sandbox.error.badLink': 'This sign-in link is not valid',
+  'sandbox.error.noClientId': 'The link names no app (client_id is missing).',
+  'sandbox.error.manyClientIds': 'The link names more than one app.',
+  'sandbox.error.unknownApp': 'This app is not known to Whatalo',
+  'sandbox.error.appExpired': 'The app’s registration has expired. The app must register again.',
+  'sandbox.error.noSuchApp': (p: { clientId: string }) => `No app is registered as "${p.clientId}".`,
+  'sandbox.error.noRedirectUri': 'The link does not say where to return (redirect_uri is missing).',
+  'sandbox.error.manyRedirectUris': 'The link names more than one return address.',
+  'sandbox.error.redirectNotRegistered':
+    'The return address is not registered for this app, exactly as written (port included), so Whatalo will not send you there.',
+  'sandbox.error.formRefused': 'This form could not be accepted',
+  'sandbox.error.consentFormRefused': 'The consent form was not sent by this page, or it was already used. Nothing was approved.',
+  'sandbox.error.settingsFormRefused': 'The form was not sent by the Connected apps page, or it was already used. Nothing was disconnected.',
+  'sandbox.error.expired': 'This sign-in has expired',
+  'sandbox.error.expiredBody': 'Too much time passed since the app asked. Start again from the app.',
+  'sandbox.consent.title': (p: { app: string }) => `Authorize ${p.app}`,
+  'sandbox.consent.heading': (p: { app: string }) => `${p.app} wants access to your Whatalo store`,
+  'sandbox.consent.signedInAs': (p: { merchant: string; email: string }) => `Signed in as ${p.merchant} (${p.email}).`,
+  'sandbox.consent.noPassword': 'This is the sandbox: no password is needed.',
+  'sandbox.consent.scopesHeading': 'It will be able to:',
+  'sandbox.consent.untick': 'Untick anything you do not want to allow.',
+  'sandbox.consent.storeLegend': 'Choose the one store this app may use',
+  'sandbox.consent.after': (p: { host: string }) => `After you decide, you go back to the app at ${p.host}. You can disconnect it later in Connected apps.`,
+  'sandbox.consent.approve': 'Approve',
+  'sandbox.consent.deny': 'Deny',
+  'sandbox.consent.chooseDecision': 'Choose Approve or Deny.',
+  'sandbox.consent.hintedStoreOnly': 'This app asked for access to the store below only.',
+  'sandbox.consent.allowOne': 'Allow at least one permission, or choose Deny.',
+  'sandbox.consent.notYourStore': 'That store is not one of yours. Choose one of the stores below.',
+  'sandbox.consent.chooseStore': 'Choose a store before you approve.',
+  'sandbox.settings.title': 'Connected apps',
+  'sandbox.settings.intro': (p: { merchant: string }) => `Signed in as ${p.merchant}. Disconnecting an app ends its access to that store at once.`,
+  'sandbox.settings.caption': 'Apps that can act on your stores now',
+  'sandbox.settings.colApp': 'App',
+  'sandbox.settings.colStore': 'Store',
+  'sandbox.settings.colAccess': 'Access',
+  'sandbox.settings.colSince': 'Connected',
+  'sandbox.settings.colAction': 'Action',
+  'sandbox.settings.disconnect': 'Disconnect',
+  'sandbox.settings.disconnectLabel': (p: { app: string; store: string }) => `Disconnect ${p.app} from ${p.store}`,
+  'sandbox.settings.none': 'No apps are connected.',
+  // What each scope lets an app do, as the consent and settings pages say it: SCOPE_CATALOG's
+  // English, one `scope.<name>` key per scope, so a new scope without Spanish fails the build.
+  ...scopeKeys(),
+
+  // demo (src/commands/demo.ts). Tool names, `{limit: 5}` and field values stay as sent.
+  'demo.running': (p: { issuer: string; merchant: string; stores: string }) =>
+    `Whatalo sandbox running at ${p.issuer} (merchant ${p.merchant}, stores ${p.stores}).`,
+  'demo.signingIn': 'Signing in: approve access on the consent page that opens in your browser (choose a store).',
+  'demo.autoApproving': (p: { store: string; storeId: string }) =>
+    `No browser here: approving the demo store "${p.store}" (${p.storeId}) automatically, as the sandbox's --auto-approve does.`,
+  'demo.signedIn': (p: { storeId: string; scopes: string }) =>
+    `Signed in to store ${p.storeId} with ${p.scopes} (read scopes only: write scopes are asked for on first use).`,
+  'demo.launching': 'Launching `whatalo-mcp serve` over stdio, as a desktop host does…',
+  'demo.connected': (p: { server: string; tools: string }) => `Connected to ${p.server}: ${p.tools}.`,
+  'demo.store': (p: { store: string; id: string; currency: string; timeZone: string }) =>
+    `${p.store} (${p.id}), currency ${p.currency}, time zone ${p.timeZone}`,
+  'demo.products': 'first page',
+  'demo.moreProducts': '(more pages via next_cursor)',
+  'demo.orders': 'most recent orders:',
+  'demo.col.name': 'name',
+  'demo.col.price': 'price',
+  'demo.col.visibility': 'visibility',
+  'demo.col.customer': 'customer',
+  'demo.col.amount': 'amount',
+  'demo.col.status': 'status',
+  'demo.col.payment': 'payment',
+  'demo.col.date': 'date',
+  'demo.shown': 'shown',
+  'demo.hidden': 'hidden',
+  'demo.writeWithReadGrant': 'with a read-only grant:',
+  'demo.stepUp': (p: { scope: string }) =>
+    `  the grant holds read scopes only, so the server asked Whatalo for "${p.scope}": a real host would now\n` +
+    '  open the consent page for it, and the call would run once the merchant approves. Nothing was changed.',
+  'demo.desktop':
+    'To use it from Claude Desktop, add this to claude_desktop_config.json (this copy of whatalo-mcp,\n' +
+    'run by this Node; add "--sandbox" to args to try it on the sandbox store instead of your own):',
+  'demo.afterInstall':
+    'After `npm install -g .` (or of a packed tarball), "command": "whatalo-mcp" with "args": [] works too;\n' +
+    '`npx -y whatalo-mcp` works once the package is published to npm.',
 } as const;
+
+/** `scope.read:products` → SCOPE_CATALOG's English for it; typed per scope, so es.ts must cover each. */
+function scopeKeys(): { readonly [S in Scope as `scope.${S}`]: (typeof SCOPE_CATALOG)[S] } {
+  return Object.fromEntries(ALL_SCOPES.map((s) => [`scope.${s}`, SCOPE_CATALOG[s]])) as never;
+}

@@ -3,6 +3,7 @@
  * that calls them both need it, and neither may need the other.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Translator, translator } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { type AsFlags, type AsLimits, DEFAULT_FLAGS, WHATALO_LIMITS } from './as/flags.js';
 import type { SandboxData } from './data.js';
@@ -30,6 +31,8 @@ export interface SandboxContext {
   limits: AsLimits;
   /** Injected faults (/sandbox/faults); empty unless a test or --faults asks. */
   faults: FaultState;
+  /** The language of the sandbox's pages: the sandbox process's locale unless startSandbox was given one. */
+  i18n: Translator;
 }
 
 export type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
@@ -43,13 +46,14 @@ export function apiResourceOf(apiBase: string): string {
 
 /**
  * A context with Whatalo's defaults for everything not given: no flags, Whatalo's limits, no
- * auto-approval. The issuer and apiResource are filled in once the server listens.
+ * auto-approval, pages in this process's language. The issuer and apiResource are filled in once the server listens.
  */
 export function createContext(fields: Pick<SandboxContext, 'state' | 'data' | 'logger' | 'faults'> & Partial<SandboxContext>): SandboxContext {
   return {
     issuer: '',
     apiResource: '',
     autoApproveStoreId: undefined,
+    i18n: translator(),
     ...fields,
     flags: { ...DEFAULT_FLAGS, ...fields.flags },
     limits: { ...WHATALO_LIMITS, ...fields.limits },

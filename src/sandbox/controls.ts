@@ -4,9 +4,9 @@
  * Nothing here ever shows a token: grants list SHA-256 digests only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SCOPE_CATALOG, isScope, joinScopes } from '../scopes.js';
+import { joinScopes } from '../scopes.js';
 import { HttpError, escapeHtml, one, readForm, readJson, sendHtml, sendJson } from './http.js';
-import { layout, sendErrorPage } from './as/pages.js';
+import { layout, scopeText, sendErrorPage, withHtml } from './as/pages.js';
 import type { SandboxContext } from './context.js';
 import { type AsFlags, type AsLimits, limitsProblem } from './as/flags.js';
 import { advanceClock, consumeSettingsCsrf, disconnect, isActive, issueSettingsCsrf, resetStats } from './state.js';
@@ -172,53 +172,55 @@ function connectedApps(ctx: SandboxContext) {
   return [...rows.values()];
 }
 
-/** GET /sandbox/settings: the merchant's "Connected apps" page. */
+/**
+ * GET /sandbox/settings: the merchant's "Connected apps" page, in the sandbox's language; each
+ * connection's date on its store's calendar.
+ */
 export function handleSettings(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse): void {
+  const t = ctx.i18n;
   const rows = connectedApps(ctx).map((row) => {
     const client = ctx.state.clients.get(row.clientId);
     const app = client?.client_name ?? row.clientId;
     const store = ctx.data.stores.find((s) => s.id === row.storeId);
+    const storeName = store?.name ?? row.storeId;
     const scopes = joinScopes(row.scope)
       .split(' ')
-      .map((s) => escapeHtml(isScope(s) ? SCOPE_CATALOG[s] : s))
-      .join('<br>');
+      .map((s) => `<li>${escapeHtml(scopeText(t, s))}</li>`)
+      .join('');
     return `<tr>
 <td><strong>${escapeHtml(app)}</strong><br><code>${escapeHtml(row.clientId)}</code></td>
-<td>${escapeHtml(store?.name ?? row.storeId)}</td>
-<td>${scopes}</td>
-<td>${escapeHtml(new Date(row.since).toISOString().slice(0, 16).replace('T', ' '))} UTC</td>
-<td><form method="post" action="${SETTINGS_DISCONNECT_PATH}">
+<td>${escapeHtml(storeName)}</td>
+<td><ul class="access">${scopes}</ul></td>
+<td>${escapeHtml(t.dateTime(new Date(row.since), store?.timezone))}</td>
+<td class="action"><form method="post" action="${SETTINGS_DISCONNECT_PATH}">
 <input type="hidden" name="client_id" value="${escapeHtml(row.clientId)}">
 <input type="hidden" name="store_id" value="${escapeHtml(row.storeId)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(issueSettingsCsrf(ctx.state))}">
-<button type="submit" class="secondary" aria-label="Disconnect ${escapeHtml(app)} from ${escapeHtml(store?.name ?? row.storeId)}">Disconnect</button>
+<button type="submit" class="secondary" aria-label="${escapeHtml(t.t('sandbox.settings.disconnectLabel', { app, store: storeName }))}">${escapeHtml(t.t('sandbox.settings.disconnect'))}</button>
 </form></td>
 </tr>`;
   });
+  const th = (text: string) => `<th scope="col">${escapeHtml(text)}</th>`;
   const table = rows.length
-    ? `<table><caption class="note">Apps that can act on your stores now</caption>
-<thead><tr><th scope="col">App</th><th scope="col">Store</th>
-<th scope="col">Access</th><th scope="col">Connected</th><th scope="col"><span class="note">Action</span></th></tr></thead>
+    ? `<div class="table-wrap"><table><caption class="note">${escapeHtml(t.t('sandbox.settings.caption'))}</caption>
+<thead><tr>${th(t.t('sandbox.settings.colApp'))}${th(t.t('sandbox.settings.colStore'))}
+${th(t.t('sandbox.settings.colAccess'))}${th(t.t('sandbox.settings.colSince'))}<th scope="col"><span class="note">${escapeHtml(t.t('sandbox.settings.colAction'))}</span></th></tr></thead>
 <tbody>
 ${rows.join('\n')}
-</tbody></table>`
-    : '<p id="no-apps">No apps are connected.</p>';
-  const body = `<h1>Connected apps</h1>
-<p>Signed in as <strong>${escapeHtml(ctx.data.merchant.name)}</strong>. Disconnecting an app ends its access to that store at once.</p>
+</tbody></table></div>`
+    : `<p id="no-apps">${escapeHtml(t.t('sandbox.settings.none'))}</p>`;
+  const title = t.t('sandbox.settings.title');
+  const body = `<h1>${escapeHtml(title)}</h1>
+<p>${withHtml((merchant) => t.t('sandbox.settings.intro', { merchant }), `<strong>${escapeHtml(ctx.data.merchant.name)}</strong>`)}</p>
 ${table}`;
-  sendHtml(res, 200, layout('Connected apps', body));
+  sendHtml(res, 200, layout(t, title, body, { wide: true }));
 }
 
 /** POST /sandbox/settings/disconnect: the page's form; CSRF-protected, then back to the page. */
 export async function handleSettingsDisconnect(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const form = await readForm(req);
   if (!consumeSettingsCsrf(ctx.state, one(form, 'csrf_token'))) {
-    sendErrorPage(
-      res,
-      403,
-      'This form could not be accepted',
-      'The form was not sent by the Connected apps page, or it was already used. Nothing was disconnected.',
-    );
+    sendErrorPage(ctx.i18n, res, 403, ctx.i18n.t('sandbox.error.formRefused'), ctx.i18n.t('sandbox.error.settingsFormRefused'));
     return;
   }
   const clientId = one(form, 'client_id') ?? '';

@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WhataloError } from '../errors.js';
+import { type Locale, detectLocale, translator } from '../i18n/index.js';
 import { type Logger, createLogger } from '../log.js';
 import { createApiHandler, grantForToken } from './api.js';
 import { createSeedData } from './data.js';
@@ -36,6 +37,8 @@ export interface SandboxOptions {
   /** The AS's rate limits; Whatalo's (10 registrations/h, 60 and 30 token requests/min) unless raised. */
   limits?: Partial<AsLimits>;
   logger?: Logger;
+  /** The language of the consent, error and settings pages; default detectLocale() (WHATALO_LANG, LC_ALL, LC_MESSAGES, LANG, Intl). */
+  locale?: Locale;
 }
 
 export interface Sandbox {
@@ -103,6 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     flags: { ...DEFAULT_FLAGS, ...options.flags },
     limits: { ...WHATALO_LIMITS, ...options.limits },
     faults: createFaultState(faults),
+    i18n: translator(options.locale ?? detectLocale()),
   });
   const api = createApiHandler({
     data,

@@ -3,6 +3,7 @@
  * Close it in afterAll/afterEach: `await sb.close()`, or let useTestSandbox do both.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { ENGLISH } from '../../src/i18n/index.js';
 import { silentLogger } from '../../src/log.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
 
@@ -68,7 +69,8 @@ async function control<T>(sandbox: Sandbox, method: 'GET' | 'POST', path: string
 }
 
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
-  const sandbox = await startSandbox({ logger: silentLogger, ...options, host: '127.0.0.1', port: options.port ?? 0 });
+  // Pages in English unless a test asks for a language: the suite's assertions must not depend on the developer's LANG.
+  const sandbox = await startSandbox({ logger: silentLogger, locale: ENGLISH, ...options, host: '127.0.0.1', port: options.port ?? 0 });
   return {
     ...sandbox,
     close: () => sandbox.close(),

@@ -110,25 +110,22 @@ function validateRequest(ctx: SandboxContext, client: Client, params: URLSearchP
  * error redirects with `state`.
  */
 export function handleAuthorize(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const t = ctx.i18n;
   const params = url.searchParams;
   const ids = params.getAll('client_id');
   if (ids.length !== 1) {
-    sendErrorPage(
-      res,
-      400,
-      'This sign-in link is not valid',
-      ids.length === 0 ? 'The link names no app (client_id is missing).' : 'The link names more than one app.',
-    );
+    sendErrorPage(t, res, 400, t.t('sandbox.error.badLink'), t.t(ids.length === 0 ? 'sandbox.error.noClientId' : 'sandbox.error.manyClientIds'));
     return;
   }
   const client = liveClient(ctx.state, ids[0]);
   if (!client) {
     const known = ctx.state.clients.has(ids[0]!);
     sendErrorPage(
+      t,
       res,
       400,
-      'This app is not known to Whatalo',
-      known ? 'The app’s registration has expired. The app must register again.' : `No app is registered as "${ids[0]}".`,
+      t.t('sandbox.error.unknownApp'),
+      known ? t.t('sandbox.error.appExpired') : t.t('sandbox.error.noSuchApp', { clientId: ids[0]! }),
       'invalid_client',
     );
     return;
@@ -136,23 +133,18 @@ export function handleAuthorize(ctx: SandboxContext, _req: IncomingMessage, res:
   const uris = params.getAll('redirect_uri');
   if (uris.length !== 1) {
     sendErrorPage(
+      t,
       res,
       400,
-      'This sign-in link is not valid',
-      uris.length === 0 ? 'The link does not say where to return (redirect_uri is missing).' : 'The link names more than one return address.',
+      t.t('sandbox.error.badLink'),
+      t.t(uris.length === 0 ? 'sandbox.error.noRedirectUri' : 'sandbox.error.manyRedirectUris'),
       'invalid_request',
     );
     return;
   }
   const redirectUri = uris[0]!;
   if (!matchesRegistered(client.redirect_uris, redirectUri, ctx.flags.anyLoopbackPort)) {
-    sendErrorPage(
-      res,
-      400,
-      'This sign-in link is not valid',
-      'The return address is not registered for this app, exactly as written (port included), so Whatalo will not send you there.',
-      'invalid_redirect_uri',
-    );
+    sendErrorPage(t, res, 400, t.t('sandbox.error.badLink'), t.t('sandbox.error.redirectNotRegistered'), 'invalid_redirect_uri');
     return;
   }
 
@@ -184,18 +176,19 @@ export function handleAuthorize(ctx: SandboxContext, _req: IncomingMessage, res:
  * and at least one of the requested scopes (the merchant may untick the others, A6).
  */
 export async function handleDecision(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const t = ctx.i18n;
   const form = await readForm(req, ['scope']);
   const pending = ctx.state.pending.get(one(form, 'request_id') ?? '');
   const csrf = one(form, 'csrf_token');
   if (!pending || !csrf || !sameSecret(csrf, pending.csrf)) {
     ctx.logger.warn('consent form refused: missing or wrong CSRF token');
-    sendErrorPage(res, 403, 'This form could not be accepted', 'The consent form was not sent by this page, or it was already used. Nothing was approved.');
+    sendErrorPage(t, res, 403, t.t('sandbox.error.formRefused'), t.t('sandbox.error.consentFormRefused'));
     return;
   }
   ctx.state.pending.delete(pending.id);
   const client = liveClient(ctx.state, pending.clientId);
   if (now(ctx.state) >= pending.expiresAt || !client) {
-    sendErrorPage(res, 400, 'This sign-in has expired', 'Too much time passed since the app asked. Start again from the app.');
+    sendErrorPage(t, res, 400, t.t('sandbox.error.expired'), t.t('sandbox.error.expiredBody'));
     return;
   }
   const decision = one(form, 'decision');
@@ -218,15 +211,15 @@ export async function handleDecision(ctx: SandboxContext, req: IncomingMessage, 
     const again = addPending(ctx.state, { ...pending });
     const message =
       decision !== 'approve'
-        ? 'Choose Approve or Deny.'
+        ? 'sandbox.consent.chooseDecision'
         : store && pending.storeId !== undefined && store.id !== pending.storeId
-          ? 'This app asked for access to the store below only.'
+          ? 'sandbox.consent.hintedStoreOnly'
           : store
-            ? 'Allow at least one permission, or choose Deny.'
+            ? 'sandbox.consent.allowOne'
             : storeId
-              ? 'That store is not one of yours. Choose one of the stores below.'
-              : 'Choose a store before you approve.';
-    sendConsentPage(ctx, res, 400, client, again, message);
+              ? 'sandbox.consent.notYourStore'
+              : 'sandbox.consent.chooseStore';
+    sendConsentPage(ctx, res, 400, client, again, t.t(message));
     return;
   }
   const code = issueCode(ctx.state, pending, { merchant: ctx.data.merchant.id, storeId: store.id, scope: granted, refreshable: refreshable(client) });

@@ -2,14 +2,14 @@
  * The consent page: which app asks, what it may do in plain words (each a box the merchant
  * may untick: Whatalo lets the merchant grant fewer scopes than asked, CONTRACT A6), for which
  * merchant, and exactly one store to grant it, told apart by name, currency and address. The
- * form carries a single-use CSRF token bound server-side to the pending request.
+ * form carries a single-use CSRF token bound server-side to the pending request. In the
+ * sandbox's language (ctx.i18n).
  */
 import type { ServerResponse } from 'node:http';
-import { SCOPE_CATALOG, isScope } from '../../scopes.js';
 import { escapeHtml, sendHtml } from '../http.js';
 import type { SandboxContext } from '../context.js';
 import type { Client, PendingAuthorization } from '../state.js';
-import { layout } from './pages.js';
+import { layout, scopeText, withHtml } from './pages.js';
 
 /** Where the consent form posts. */
 export const DECISION_PATH = '/oauth/authorize/decision';
@@ -27,12 +27,13 @@ function consentCsp(redirectUri: string): string {
 }
 
 export function renderConsentPage(ctx: SandboxContext, client: Client, pending: PendingAuthorization, error?: string): string {
-  const app = escapeHtml(client.client_name ?? client.client_id);
+  const t = ctx.i18n;
+  const appName = client.client_name ?? client.client_id;
   const { merchant, stores } = ctx.data;
   const scopes = pending.scope
     .map(
       (s, i) => `<li><label class="scope" for="scope-${i}"><input type="checkbox" id="scope-${i}" name="scope" value="${escapeHtml(s)}" checked>
-<span>${escapeHtml(isScope(s) ? SCOPE_CATALOG[s] : s)} <code>${escapeHtml(s)}</code></span></label></li>`,
+<span>${escapeHtml(scopeText(t, s))} <code>${escapeHtml(s)}</code></span></label></li>`,
     )
     .join('\n');
   // Under the storeHint flag, a request that names its store offers that one, chosen.
@@ -49,30 +50,34 @@ export function renderConsentPage(ctx: SandboxContext, client: Client, pending: 
     )
     .join('\n');
   const alert = error ? `<div class="error" role="alert" id="consent-error"><p>${escapeHtml(error)}</p></div>` : '';
-  const callbackHost = escapeHtml(new URL(pending.redirectUri).host);
-  const body = `<h1><span id="app-name">${app}</span> wants access to your Whatalo store</h1>
-<p>Signed in as <strong id="merchant-name">${escapeHtml(merchant.name)}</strong> (${escapeHtml(merchant.email)}).
-<span class="note">This is the sandbox: no password is needed.</span></p>
+  const heading = withHtml((app) => t.t('sandbox.consent.heading', { app }), `<span id="app-name">${escapeHtml(appName)}</span>`);
+  const signedIn = withHtml(
+    (name) => t.t('sandbox.consent.signedInAs', { merchant: name, email: merchant.email }),
+    `<strong id="merchant-name">${escapeHtml(merchant.name)}</strong>`,
+  );
+  const body = `<h1>${heading}</h1>
+<p>${signedIn}
+<span class="note">${escapeHtml(t.t('sandbox.consent.noPassword'))}</span></p>
 ${alert}
 <form method="post" action="${DECISION_PATH}">
 <input type="hidden" name="request_id" value="${escapeHtml(pending.id)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(pending.csrf)}">
-<h2 id="scopes-heading">It will be able to:</h2>
-<p class="note">Untick anything you do not want to allow.</p>
+<h2 id="scopes-heading">${escapeHtml(t.t('sandbox.consent.scopesHeading'))}</h2>
+<p class="note">${escapeHtml(t.t('sandbox.consent.untick'))}</p>
 <ul class="scopes" aria-labelledby="scopes-heading">
 ${scopes}
 </ul>
 <fieldset>
-<legend>Choose the one store this app may use</legend>
+<legend>${escapeHtml(t.t('sandbox.consent.storeLegend'))}</legend>
 ${storeChoices}
 </fieldset>
-<p class="note">After you decide, you go back to the app at ${callbackHost}. You can disconnect it later in Connected apps.</p>
+<p class="note">${escapeHtml(t.t('sandbox.consent.after', { host: new URL(pending.redirectUri).host }))}</p>
 <div class="actions">
-<button type="submit" class="primary" name="decision" value="approve">Approve</button>
-<button type="submit" class="secondary" name="decision" value="deny" formnovalidate>Deny</button>
+<button type="submit" class="primary" name="decision" value="approve">${escapeHtml(t.t('sandbox.consent.approve'))}</button>
+<button type="submit" class="secondary" name="decision" value="deny" formnovalidate>${escapeHtml(t.t('sandbox.consent.deny'))}</button>
 </div>
 </form>`;
-  return layout(`Authorize ${client.client_name ?? client.client_id}`, body);
+  return layout(t, t.t('sandbox.consent.title', { app: appName }), body);
 }
 
 export function sendConsentPage(ctx: SandboxContext, res: ServerResponse, status: number, client: Client, pending: PendingAuthorization, error?: string): void {

@@ -1,9 +1,12 @@
 /**
  * The sandbox's HTML: one accessible layout with inline CSS only (the CSP allows nothing
- * external), and the error page shown wherever redirecting would be unsafe.
+ * external), and the error page shown wherever redirecting would be unsafe. Every text is in
+ * the sandbox's language (ctx.i18n), and `<html lang>` says which.
  * Every piece of reflected text passes through escapeHtml before it gets here.
  */
 import type { ServerResponse } from 'node:http';
+import type { Translator } from '../../i18n/index.js';
+import { isScope } from '../../scopes.js';
 import { escapeHtml, sendHtml } from '../http.js';
 
 const STYLE = `
@@ -29,23 +32,35 @@ button{font:inherit;font-weight:600;padding:.6rem 1.2rem;border-radius:8px;curso
 button.primary{background:#1d4ed8;color:#fff}
 button.secondary{background:#fff;color:#1d4ed8}
 button:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+main.wide{max-width:min(60rem,calc(100% - 2rem))}
+.table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;padding:.5rem .4rem;border-bottom:1px solid #e2e5e9;vertical-align:top}
+td{overflow-wrap:anywhere}
+ul.access{margin:0;padding-left:1rem}
+ul.access li{margin:0 0 .2rem}
+td.action{width:1%;overflow-wrap:normal;white-space:nowrap}
+caption{text-align:left}
 `;
+// A table cell's long unbroken text (an app name, a client id) is broken anywhere rather than
+// widening the table past its card; .table-wrap scrolls what still cannot fit on a narrow screen.
 
-/** A complete page; `title` is plain text, `body` is already-escaped HTML. */
-export function layout(title: string, body: string): string {
+/**
+ * A complete page in `t`'s language; `title` is plain text, `body` is already-escaped HTML.
+ * `wide` gives a table room (the settings page).
+ */
+export function layout(t: Translator, title: string, body: string, options: { wide?: boolean } = {}): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${t.locale.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Whatalo sandbox</title>
+<title>${escapeHtml(t.t('sandbox.pageTitle', { title }))}</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<main>
-<p><span class="badge">Whatalo sandbox</span></p>
+<main${options.wide ? ' class="wide"' : ''}>
+<p><span class="badge">${escapeHtml(t.t('sandbox.badge'))}</span></p>
 ${body}
 </main>
 </body>
@@ -53,13 +68,30 @@ ${body}
 }
 
 /**
- * An error page: never a redirect, so a bad link cannot bounce anyone to a foreign site.
- * `code` is the OAuth error (e.g. `invalid_redirect_uri`, CONTRACT A6), shown for the developer.
+ * A translated sentence with one part that is markup: `render` gets a slot to put where that
+ * part goes (the word order differs between languages), the sentence is escaped, and the
+ * already-escaped `html` fills the slot.
  */
-export function sendErrorPage(res: ServerResponse, status: number, title: string, message: string, code?: string): void {
-  const detail = code === undefined ? '' : `\n<p class="note">Error: <code id="error-code">${escapeHtml(code)}</code></p>`;
+export function withHtml(render: (slot: string) => string, html: string): string {
+  const slot = '\u0000';
+  return escapeHtml(render(slot)).split(slot).join(html);
+}
+
+/** What a scope lets an app do, in the page's language; an unknown scope shows as written. */
+export function scopeText(t: Translator, scope: string): string {
+  return isScope(scope) ? t.t(`scope.${scope}`) : scope;
+}
+
+/**
+ * An error page: never a redirect, so a bad link cannot bounce anyone to a foreign site.
+ * `title` and `message` are plain text in `t`'s language. `code` is the OAuth error (e.g.
+ * `invalid_redirect_uri`, CONTRACT A6), shown for the developer as is.
+ */
+export function sendErrorPage(t: Translator, res: ServerResponse, status: number, title: string, message: string, code?: string): void {
+  const detail =
+    code === undefined ? '' : `\n<p class="note">${escapeHtml(t.t('sandbox.error.codeLabel'))} <code id="error-code">${escapeHtml(code)}</code></p>`;
   const body = `<h1>${escapeHtml(title)}</h1>
 <div class="error" role="alert"><p>${escapeHtml(message)}</p></div>${detail}
-<p class="note">Close this window and start again from the app that sent you here.</p>`;
-  sendHtml(res, status, layout(title, body));
+<p class="note">${escapeHtml(t.t('sandbox.error.startAgain'))}</p>`;
+  sendHtml(res, status, layout(t, title, body));
 }
