@@ -6,6 +6,10 @@
  *
  * Nothing outlives it: the sandbox, the child and the throwaway config dir (an encrypted file
  * store with a random key, so the child can read the grant) are gone when it ends.
+ *
+ * What it prints is in the person's language (WHATALO_LANG, LC_ALL, LC_MESSAGES, LANG), money
+ * and dates through the translator in the store's currency and time zone; tool names, their
+ * arguments and the values the API sends stay as they are.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WhataloError } from '../errors.js';
-import { formatMoney } from '../tools/money.js';
+import { type MessageKey, type Translator, detectLocale, translator } from '../i18n/index.js';
 import type { Command, CommandContext } from './command.js';
 
 /** A human can only approve a consent page if a browser can be shown to them. */
@@ -50,7 +54,66 @@ function table(rows: Row[], columns: Array<[header: string, cell: (row: Row) => 
   return [line(columns.map(([h]) => h)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-const money = (row: Row, field: string) => formatMoney(Number(row[field]), typeof row.currency === 'string' ? row.currency : null);
+const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+
+/** An amount in `currency` the person's way (`$2,967.50 MXN`); a plain number when the currency is unknown. */
+function amount(t: Translator, value: unknown, currency: unknown): string {
+  const n = Number(value);
+  if (value === null || value === undefined || !Number.isFinite(n)) return text(value);
+  return typeof currency === 'string' && currency ? t.money(n, currency) : t.number(n);
+}
+
+/** API values a person reads in the orders table; a value the catalog does not know shows as sent. */
+type ValueKey = Extract<MessageKey, `demo.status.${string}` | `demo.payment.${string}`>;
+const VALUE_KEYS: Readonly<Record<'status' | 'payment_status', Readonly<Record<string, ValueKey>>>> = {
+  status: {
+    pending: 'demo.status.pending',
+    confirmed: 'demo.status.confirmed',
+    in_progress: 'demo.status.in_progress',
+    completed: 'demo.status.completed',
+    cancelled: 'demo.status.cancelled',
+    returned: 'demo.status.returned',
+  },
+  payment_status: {
+    pending: 'demo.payment.pending',
+    paid: 'demo.payment.paid',
+    refunded: 'demo.payment.refunded',
+    failed: 'demo.payment.failed',
+  },
+};
+
+function valueText(t: Translator, field: 'status' | 'payment_status', value: unknown): string {
+  const key = typeof value === 'string' && Object.hasOwn(VALUE_KEYS[field], value) ? VALUE_KEYS[field][value] : undefined;
+  return key ? t.t(key) : text(value);
+}
+
+/** `get_store`'s line: the store, its currency and time zone. */
+export function storeLine(t: Translator, store: Row): string {
+  return `get_store → ${t.t('demo.store', { store: text(store.name), id: text(store.id), currency: text(store.currency), timeZone: text(store.timezone) })}`;
+}
+
+/** The first products, priced in the store's currency (products carry none, CONTRACT). */
+export function productsTable(t: Translator, items: Row[], store: Row): string {
+  return table(items, [
+    ['id', (r) => text(r.id)],
+    [t.t('demo.col.name'), (r) => text(r.name)],
+    [t.t('demo.col.price'), (r) => amount(t, r.price, store.currency)],
+    [t.t('demo.col.visibility'), (r) => t.t(r.is_active === false ? 'demo.hidden' : 'demo.shown')],
+  ]);
+}
+
+/** The latest orders, each total in its own currency, each date on the store's calendar. */
+export function ordersTable(t: Translator, items: Row[], store: Row): string {
+  const timeZone = typeof store.timezone === 'string' ? store.timezone : undefined;
+  return table(items, [
+    ['#', (r) => text(r.order_number)],
+    [t.t('demo.col.date'), (r) => (typeof r.created_at === 'string' ? t.date(r.created_at, timeZone) : '')],
+    [t.t('demo.col.customer'), (r) => text(r.customer_name)],
+    [t.t('demo.col.amount'), (r) => amount(t, r.total, r.currency ?? store.currency)],
+    [t.t('demo.col.status'), (r) => valueText(t, 'status', r.status)],
+    [t.t('demo.col.payment'), (r) => valueText(t, 'payment_status', r.payment_status)],
+  ]);
+}
 
 /**
  * The claude_desktop_config.json entry that works on this machine now: this Node and this
@@ -76,7 +139,8 @@ approved automatically. Nothing is kept afterwards.
   --no-browser   approve the demo store automatically even where a browser is available`,
   options: { 'no-browser': { type: 'boolean' } },
   async run(ctx) {
-    const out = (text = '') => ctx.stdout.write(text + '\n');
+    const out = (line = '') => ctx.stdout.write(line + '\n');
+    const t = translator(detectLocale(ctx.env));
     const [{ loadConfig }, { createLogger }, { ALL_TOOLS }, { initialScopes }, { createAccount }, { startEmbeddedSandbox }] = await Promise.all([
       import('../config.js'),
       import('../log.js'),
@@ -92,6 +156,7 @@ approved automatically. Nothing is kept afterwards.
     const embedded = await startEmbeddedSandbox({
       logger: createLogger({ level: 'warn', name: 'sandbox', write: (l) => ctx.stderr.write(l + '\n') }),
       consentPage: interactive,
+      locale: t.locale,
     }).catch(async (error: unknown) => {
       await rm(dir, { recursive: true, force: true });
       throw error;
@@ -99,7 +164,8 @@ approved automatically. Nothing is kept afterwards.
     const { sandbox } = embedded;
     const firstStore = sandbox.stores[0]!;
     try {
-      out(`Whatalo sandbox running at ${sandbox.issuer} (merchant ${sandbox.merchant}, stores ${sandbox.stores.map((s) => `${s.name} ${s.id}`).join(', ')}).`);
+      const stores = sandbox.stores.map((s) => `${s.name} ${s.id}`).join(', ');
+      out(t.t('demo.running', { issuer: sandbox.issuer, merchant: sandbox.merchant, stores }));
 
       // The grant goes to an encrypted file in a throwaway dir, so the child server can read it.
       const env: NodeJS.ProcessEnv = {
@@ -115,16 +181,14 @@ approved automatically. Nothing is kept afterwards.
       const account = createAccount(config, { logger, requestedScopes, ...(interactive ? {} : { openBrowser: embedded.openBrowser }) });
 
       out();
-      if (interactive) {
-        out('Signing in: approve access on the consent page that opens in your browser (choose a store).');
-      } else {
-        out(`No browser here: approving the demo store "${firstStore.name}" (${firstStore.id}) automatically, as the sandbox's --auto-approve does.`);
-      }
+      out(interactive ? t.t('demo.signingIn') : t.t('demo.autoApproving', { store: firstStore.name, storeId: firstStore.id }));
       const login = await account.login({ signal: ctx.signal, timeoutSeconds: interactive ? 300 : 30 });
-      out(`Signed in to store ${login.store_id} with ${login.scopes.join(', ')} (read scopes only: write scopes are asked for on first use).`);
+      const signedStore = sandbox.stores.find((s) => s.id === login.store_id);
+      const storeName = signedStore ? `${signedStore.name} (${signedStore.id})` : String(login.store_id);
+      out(t.t('demo.signedIn', { store: storeName, scopes: login.scopes.join(', ') }));
 
       out();
-      out('Launching `whatalo-mcp serve` over stdio, as a desktop host does…');
+      out(t.t('demo.launching'));
       const [{ Client }, { StdioClientTransport }] = await Promise.all([
         import('@modelcontextprotocol/sdk/client/index.js'),
         import('@modelcontextprotocol/sdk/client/stdio.js'),
@@ -144,55 +208,41 @@ approved automatically. Nothing is kept afterwards.
         await client.connect(transport);
         const info = client.getServerVersion();
         const { tools } = await client.listTools();
-        out(`Connected to ${info?.name} ${info?.version}: ${tools.length} tools.`);
+        out(t.t('demo.connected', { server: `${info?.name} ${info?.version}`, tools: t.t('count.tools', { n: tools.length }) }));
 
         const call = async (name: string, args: Record<string, unknown> = {}): Promise<ToolAnswer> =>
           (await client.callTool({ name, arguments: args }, undefined, { signal: ctx.signal, timeout: 60_000 })) as ToolAnswer;
         const expectOk = (name: string, answer: ToolAnswer) => {
-          if (answer.isError) throw new WhataloError('API_ERROR', `${name} failed: ${textOf(answer)}`);
+          if (answer.isError) throw new WhataloError('API_ERROR', t.t('demo.toolFailed', { tool: name, reason: textOf(answer) }));
           return answer.structuredContent ?? {};
         };
 
         const store = expectOk('get_store', await call('get_store')).store as Row;
         out();
-        out(`get_store → ${String(store.name)} (${String(store.id)}), currency ${String(store.currency)}, ${String(store.timezone)}`);
+        out(storeLine(t, store));
 
         const products = expectOk('list_products', await call('list_products', { limit: 5 }));
         out();
-        out(`list_products {limit: 5} → first page${products.has_more ? ' (more pages via next_cursor)' : ''}:`);
-        out(
-          table(products.items as Row[], [
-            ['id', (r) => String(r.id)],
-            ['name', (r) => String(r.name)],
-            ['price', (r) => money(r, 'price')],
-            ['status', (r) => String(r.status)],
-          ]),
-        );
+        out(`list_products {limit: 5} → ${t.t('demo.products')}${products.has_more ? ` ${t.t('demo.moreProducts')}` : ''}:`);
+        out(productsTable(t, products.items as Row[], store));
 
         const orders = expectOk('list_orders', await call('list_orders', { limit: 5 }));
         out();
-        out('list_orders {limit: 5} → most recent orders:');
+        out(`list_orders {limit: 5} → ${t.t('demo.orders')}`);
         const recent = orders.items as Row[];
-        out(
-          table(recent, [
-            ['#', (r) => String(r.number)],
-            ['customer', (r) => String(r.customer_name)],
-            ['total', (r) => money(r, 'total')],
-            ['status', (r) => String(r.status)],
-            ['payment', (r) => String(r.payment_status)],
-          ]),
-        );
+        out(ordersTable(t, recent, store));
 
         const target = recent.find((o) => o.status === 'pending' || o.status === 'confirmed') ?? recent[0];
         if (target) {
           out();
-          out(`update_order_status {order_id: ${String(target.id)}, status: cancelled} → with a read-only grant:`);
+          out(`update_order_status {order_id: ${String(target.id)}, status: cancelled} → ${t.t('demo.writeWithReadGrant')}`);
           const denied = await call('update_order_status', { order_id: target.id, status: 'cancelled' });
-          if (!denied.isError) throw new WhataloError('API_ERROR', 'a write tool ran without its write scope');
-          if (!textOf(denied).includes('"write:orders"')) throw new WhataloError('API_ERROR', `update_order_status failed otherwise: ${textOf(denied)}`);
+          if (!denied.isError) throw new WhataloError('API_ERROR', t.t('demo.writeRan'));
+          if (!textOf(denied).includes('"write:orders"')) {
+            throw new WhataloError('API_ERROR', t.t('demo.toolFailed', { tool: 'update_order_status', reason: textOf(denied) }));
+          }
           // The demo gives the step-up sign-in 2 s and no browser, so it ends unapproved on purpose.
-          out('  the grant holds read scopes only, so the server asked Whatalo for "write:orders": a real host would now');
-          out('  open the consent page for it, and the call would run once the merchant approves. Nothing was changed.');
+          out(t.t('demo.stepUp', { scope: 'write:orders' }));
         }
       } catch (error) {
         if (serverLog.trim()) ctx.stderr.write(`server stderr:\n${serverLog}\n`);
@@ -203,11 +253,9 @@ approved automatically. Nothing is kept afterwards.
 
       await account.logout().catch(() => {});
       out();
-      out('To use it from Claude Desktop, add this to claude_desktop_config.json (this copy of whatalo-mcp,');
-      out('run by this Node; add "--sandbox" to args to try it on the sandbox store instead of your own):');
+      out(t.t('demo.desktop'));
       out(desktopConfigEntry());
-      out('After `npm install -g .` (or of a packed tarball), "command": "whatalo-mcp" with "args": [] works too;');
-      out('`npx -y whatalo-mcp` works once the package is published to npm.');
+      out(t.t('demo.afterInstall'));
       return 0;
     } finally {
       await sandbox.close();
@@ -216,8 +264,11 @@ approved automatically. Nothing is kept afterwards.
   },
 };
 
-/** What the child needs from our environment to run at all (PATH, HOME…), and nothing of ours. */
+/**
+ * What the child needs from our environment to run at all (PATH, HOME…) and to speak the
+ * person's language (the locale chain), and nothing of ours.
+ */
 function childBaseEnv(env: CommandContext['env']): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'USERPROFILE', 'APPDATA', 'SYSTEMROOT', 'TMPDIR', 'TEMP', 'TMP', 'LANG'];
+  const keep = ['PATH', 'HOME', 'USERPROFILE', 'APPDATA', 'SYSTEMROOT', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'LC_MESSAGES', 'WHATALO_LANG'];
   return Object.fromEntries(keep.flatMap((k) => (env[k] !== undefined ? [[k, env[k]!]] : [])));
 }

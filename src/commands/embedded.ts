@@ -4,6 +4,7 @@
  * the commands that import it are the only places where the sandbox and the client meet.
  */
 import { WhataloError } from '../errors.js';
+import type { Locale } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { Sandbox } from '../sandbox/index.js';
 
@@ -29,8 +30,8 @@ export async function followAuthorization(url: string): Promise<void> {
  * Starts the sandbox on 127.0.0.1. By default the merchant's first store is approved by
  * itself; with `consentPage` a person approves on the real consent page instead.
  */
-export async function startEmbeddedSandbox(options: { logger: Logger; consentPage?: boolean }): Promise<EmbeddedSandbox> {
+export async function startEmbeddedSandbox(options: { logger: Logger; consentPage?: boolean; locale?: Locale }): Promise<EmbeddedSandbox> {
   const { startSandbox } = await import('../sandbox/index.js');
-  const sandbox = await startSandbox({ ...(options.consentPage ? {} : { autoApprove: 'first' }), logger: options.logger });
+  const sandbox = await startSandbox({ ...(options.consentPage ? {} : { autoApprove: 'first' }), logger: options.logger, locale: options.locale });
   return { sandbox, openBrowser: followAuthorization };
 }

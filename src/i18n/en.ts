@@ -90,8 +90,8 @@ export const en = {
   'demo.signingIn': 'Signing in: approve access on the consent page that opens in your browser (choose a store).',
   'demo.autoApproving': (p: { store: string; storeId: string }) =>
     `No browser here: approving the demo store "${p.store}" (${p.storeId}) automatically, as the sandbox's --auto-approve does.`,
-  'demo.signedIn': (p: { storeId: string; scopes: string }) =>
-    `Signed in to store ${p.storeId} with ${p.scopes} (read scopes only: write scopes are asked for on first use).`,
+  'demo.signedIn': (p: { store: string; scopes: string }) =>
+    `Signed in to store ${p.store} with ${p.scopes} (read scopes only: write scopes are asked for on first use).`,
   'demo.launching': 'Launching `whatalo-mcp serve` over stdio, as a desktop host does…',
   'demo.connected': (p: { server: string; tools: string }) => `Connected to ${p.server}: ${p.tools}.`,
   'demo.store': (p: { store: string; id: string; currency: string; timeZone: string }) =>
@@ -109,6 +109,18 @@ export const en = {
   'demo.col.date': 'date',
   'demo.shown': 'shown',
   'demo.hidden': 'hidden',
+  'demo.status.pending': 'pending',
+  'demo.status.confirmed': 'confirmed',
+  'demo.status.in_progress': 'in progress',
+  'demo.status.completed': 'completed',
+  'demo.status.cancelled': 'cancelled',
+  'demo.status.returned': 'returned',
+  'demo.payment.pending': 'pending',
+  'demo.payment.paid': 'paid',
+  'demo.payment.refunded': 'refunded',
+  'demo.payment.failed': 'failed',
+  'demo.toolFailed': (p: { tool: string; reason: string }) => `${p.tool} failed: ${p.reason}`,
+  'demo.writeRan': 'a write tool ran without its write scope',
   'demo.writeWithReadGrant': 'with a read-only grant:',
   'demo.stepUp': (p: { scope: string }) =>
     `  the grant holds read scopes only, so the server asked Whatalo for "${p.scope}": a real host would now\n` +

@@ -97,8 +97,8 @@ export const es: Catalog = {
   'demo.signingIn': 'Iniciando sesión: aprueba el acceso en la página de autorización que se abre en tu navegador (elige una tienda).',
   'demo.autoApproving': (p: { store: string; storeId: string }) =>
     `Aquí no hay navegador: se aprueba automáticamente la tienda de demostración "${p.store}" (${p.storeId}), como hace --auto-approve del sandbox.`,
-  'demo.signedIn': (p: { storeId: string; scopes: string }) =>
-    `Sesión iniciada en la tienda ${p.storeId} con ${p.scopes} (solo permisos de lectura: los de escritura se piden al usarlos por primera vez).`,
+  'demo.signedIn': (p: { store: string; scopes: string }) =>
+    `Sesión iniciada en la tienda ${p.store} con ${p.scopes} (solo permisos de lectura: los de escritura se piden al usarlos por primera vez).`,
   'demo.launching': 'Iniciando `whatalo-mcp serve` por stdio, como lo hace una aplicación de escritorio…',
   'demo.connected': (p: { server: string; tools: string }) => `Conectado a ${p.server}: ${p.tools}.`,
   'demo.store': (p: { store: string; id: string; currency: string; timeZone: string }) =>
@@ -116,6 +116,18 @@ export const es: Catalog = {
   'demo.col.date': 'fecha',
   'demo.shown': 'visible',
   'demo.hidden': 'oculto',
+  'demo.status.pending': 'pendiente',
+  'demo.status.confirmed': 'confirmado',
+  'demo.status.in_progress': 'en preparación',
+  'demo.status.completed': 'completado',
+  'demo.status.cancelled': 'cancelado',
+  'demo.status.returned': 'devuelto',
+  'demo.payment.pending': 'pendiente',
+  'demo.payment.paid': 'pagado',
+  'demo.payment.refunded': 'reembolsado',
+  'demo.payment.failed': 'fallido',
+  'demo.toolFailed': (p: { tool: string; reason: string }) => `${p.tool} falló: ${p.reason}`,
+  'demo.writeRan': 'una herramienta de escritura se ejecutó sin su permiso de escritura',
   'demo.writeWithReadGrant': 'con un permiso de solo lectura:',
   'demo.stepUp': (p: { scope: string }) =>
     `  el permiso solo incluye lectura, así que el servidor le pidió a Whatalo "${p.scope}": una aplicación real abriría\n` +
