@@ -127,16 +127,13 @@ export function desktopConfigEntry(cli = fileURLToPath(new URL('../cli.js', impo
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'Run the whole product on the embedded sandbox: sign in, serve over stdio, call tools',
-  usage: `whatalo-mcp demo [--no-browser]
-
-Starts a local sandbox Whatalo (no account, no network), signs in to it, launches
-\`whatalo-mcp serve\` as a desktop host would, calls a few tools and prints the results,
-then the claude_desktop_config.json entry. Where a browser can be shown, sign-in goes
-through the sandbox's consent page; otherwise (or with --no-browser) the demo store is
-approved automatically. Nothing is kept afterwards.
-
-  --no-browser   approve the demo store automatically even where a browser is available`,
+  // Read when help is printed, so they follow this process's language.
+  get summary() {
+    return translator().t('demo.summary');
+  },
+  get usage() {
+    return `whatalo-mcp demo [--no-browser]\n\n${translator().t('demo.usage')}`;
+  },
   options: { 'no-browser': { type: 'boolean' } },
   async run(ctx) {
     const out = (line = '') => ctx.stdout.write(line + '\n');

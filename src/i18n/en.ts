@@ -85,6 +85,14 @@ export const en = {
   ...scopeKeys(),
 
   // demo (src/commands/demo.ts). Tool names, `{limit: 5}` and field values stay as sent.
+  'demo.summary': 'Run the whole product on the embedded sandbox: sign in, serve over stdio, call tools',
+  'demo.usage':
+    'Starts a local sandbox Whatalo (no account, no network), signs in to it, launches\n' +
+    '`whatalo-mcp serve` as a desktop host would, calls a few tools and prints the results,\n' +
+    'then the claude_desktop_config.json entry. Where a browser can be shown, sign-in goes\n' +
+    "through the sandbox's consent page; otherwise (or with --no-browser) the demo store is\n" +
+    'approved automatically. Nothing is kept afterwards.\n\n' +
+    '  --no-browser   approve the demo store automatically even where a browser is available',
   'demo.running': (p: { issuer: string; merchant: string; stores: string }) =>
     `Whatalo sandbox running at ${p.issuer} (merchant ${p.merchant}, stores ${p.stores}).`,
   'demo.signingIn': 'Signing in: approve access on the consent page that opens in your browser (choose a store).',

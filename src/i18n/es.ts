@@ -92,6 +92,15 @@ export const es: Catalog = {
   'scope.write:webhooks': 'Crear, cambiar y eliminar webhooks',
 
   // demo
+  'demo.summary': 'Ejecuta todo el producto en el sandbox integrado: inicia sesión, sirve por stdio, llama herramientas',
+  'demo.usage':
+    'Inicia un Whatalo de prueba local (sin cuenta, sin red), inicia sesión en él, lanza\n' +
+    '`whatalo-mcp serve` como lo haría una aplicación de escritorio, llama algunas herramientas\n' +
+    'y muestra los resultados, y luego la entrada para claude_desktop_config.json. Donde se puede\n' +
+    'mostrar un navegador, el inicio de sesión pasa por la página de autorización del sandbox;\n' +
+    'si no (o con --no-browser), la tienda de demostración se aprueba automáticamente. No se\n' +
+    'guarda nada al terminar.\n\n' +
+    '  --no-browser   aprueba la tienda de demostración automáticamente aunque haya un navegador',
   'demo.running': (p: { issuer: string; merchant: string; stores: string }) =>
     `Sandbox de Whatalo en marcha en ${p.issuer} (comerciante ${p.merchant}, tiendas ${p.stores}).`,
   'demo.signingIn': 'Iniciando sesión: aprueba el acceso en la página de autorización que se abre en tu navegador (elige una tienda).',

@@ -106,6 +106,15 @@ describe('whatalo-mcp demo', () => {
     expect(printedEntry(result.stdout).args.at(-1)).toBe('serve');
   }, 60_000);
 
+  it('its help is in the person language', async () => {
+    const es = await runCli(['demo', '--help'], { env: SPANISH });
+    expect(es.code).toBe(0);
+    expect(es.stdout + es.stderr).toContain('Inicia un Whatalo de prueba local (sin cuenta, sin red)');
+    expect(es.stdout + es.stderr).toContain('--no-browser   aprueba la tienda de demostración');
+    const en = await runCli(['demo', '--help'], { env: ENGLISH });
+    expect(en.stdout + en.stderr).toContain('Starts a local sandbox Whatalo (no account, no network)');
+  });
+
   it('detects whether a person could be shown a browser', () => {
     expect(browserAvailable({ BROWSER: 'none', DISPLAY: ':0' }, 'linux')).toBe(false);
     expect(browserAvailable({ BROWSER: 'firefox' }, 'linux')).toBe(true);
