@@ -9,6 +9,8 @@ import type { Translator } from '../../i18n/index.js';
 import { isScope } from '../../scopes.js';
 import { escapeHtml, sendHtml } from '../http.js';
 
+// In a table, a cell's long unbroken text (an app name, a client id) breaks anywhere rather than
+// widening the table past its card; .table-wrap scrolls what still cannot fit on a narrow screen.
 const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f3f4f6}
@@ -42,8 +44,6 @@ ul.access li{margin:0 0 .2rem}
 td.action{width:1%;overflow-wrap:normal;white-space:nowrap}
 caption{text-align:left}
 `;
-// A table cell's long unbroken text (an app name, a client id) is broken anywhere rather than
-// widening the table past its card; .table-wrap scrolls what still cannot fit on a narrow screen.
 
 /**
  * A complete page in `t`'s language; `title` is plain text, `body` is already-escaped HTML.
