@@ -187,6 +187,7 @@ export function handleSettings(ctx: SandboxContext, _req: IncomingMessage, res: 
       .split(' ')
       .map((s) => `<li>${escapeHtml(scopeText(t, s))}</li>`)
       .join('');
+    const label = escapeHtml(t.t('sandbox.settings.disconnectLabel', { app, store: storeName }));
     return `<tr>
 <td><strong>${escapeHtml(app)}</strong><br><code>${escapeHtml(row.clientId)}</code></td>
 <td>${escapeHtml(storeName)}</td>
@@ -196,15 +197,16 @@ export function handleSettings(ctx: SandboxContext, _req: IncomingMessage, res: 
 <input type="hidden" name="client_id" value="${escapeHtml(row.clientId)}">
 <input type="hidden" name="store_id" value="${escapeHtml(row.storeId)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(issueSettingsCsrf(ctx.state))}">
-<button type="submit" class="secondary" aria-label="${escapeHtml(t.t('sandbox.settings.disconnectLabel', { app, store: storeName }))}">${escapeHtml(t.t('sandbox.settings.disconnect'))}</button>
+<button type="submit" class="secondary" aria-label="${label}">${escapeHtml(t.t('sandbox.settings.disconnect'))}</button>
 </form></td>
 </tr>`;
   });
   const th = (text: string) => `<th scope="col">${escapeHtml(text)}</th>`;
+  const action = `<th scope="col"><span class="note">${escapeHtml(t.t('sandbox.settings.colAction'))}</span></th>`;
   const table = rows.length
     ? `<div class="table-wrap"><table><caption class="note">${escapeHtml(t.t('sandbox.settings.caption'))}</caption>
 <thead><tr>${th(t.t('sandbox.settings.colApp'))}${th(t.t('sandbox.settings.colStore'))}
-${th(t.t('sandbox.settings.colAccess'))}${th(t.t('sandbox.settings.colSince'))}<th scope="col"><span class="note">${escapeHtml(t.t('sandbox.settings.colAction'))}</span></th></tr></thead>
+${th(t.t('sandbox.settings.colAccess'))}${th(t.t('sandbox.settings.colSince'))}${action}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table></div>`

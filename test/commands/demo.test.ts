@@ -75,7 +75,7 @@ async function listToolsAsHost(entry: { command: string; args: string[] }): Prom
 }
 
 describe('whatalo-mcp demo', () => {
-  it('with no browser, LANG=en_US.UTF-8: approves the demo store itself, says so in English, drives a real stdio server and prints the config entry', async () => {
+  it('with no browser, LANG=en_US.UTF-8: approves the demo store itself, says so in English, drives a stdio server, prints the config entry', async () => {
     const before = demoDirs();
     const result = await runCli(['demo'], { env: { ...ENGLISH, BROWSER: 'none', TMPDIR: privateTmp }, timeoutMs: 55_000 });
     expect(result.stderr).toBe('');
