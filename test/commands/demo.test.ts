@@ -7,7 +7,7 @@
 import { CHROMIUM, itWith } from '../helpers/requirements.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -125,17 +125,24 @@ describe('whatalo-mcp demo', () => {
 
   itWith(
     CHROMIUM,
-    'with a browser: the merchant approves on the real consent page in headless chromium',
+    'with a browser, LANG=es_MX.UTF-8: the merchant approves on the real consent page, in Spanish, in headless chromium',
     async () => {
       const log = path.join(privateTmp, 'browser.log');
       const result = await runCli(['demo'], {
-        env: { ...ENGLISH, BROWSER: CHROMIUM_BROWSER, WHATALO_TEST_BROWSER_LOG: log, TMPDIR: privateTmp },
+        env: { ...SPANISH, BROWSER: CHROMIUM_BROWSER, WHATALO_TEST_BROWSER_LOG: log, TMPDIR: privateTmp },
         timeoutMs: 58_000,
       });
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/approve access on the consent page that opens in your browser/);
-      expect(result.stdout).not.toMatch(/No browser here/);
-      expectWholeDemo(result.stdout);
+      expect(result.stdout).toMatch(/aprueba el acceso en la página de autorización que se abre en tu navegador/);
+      expect(result.stdout).not.toMatch(/Aquí no hay navegador/);
+      expectWholeDemoInSpanish(result.stdout);
+      // The consent page the person saw was in their language too.
+      const seen = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { lang?: string; app?: string })
+        .find((entry) => entry.app !== undefined);
+      expect(seen?.lang).toBe('es');
     },
     60_000,
   );
