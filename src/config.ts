@@ -26,6 +26,12 @@ export type CredentialStoreKind = 'keychain' | 'file' | 'memory';
 export interface Config {
   readonly issuer: URL;
   readonly apiBase: URL;
+  /**
+   * The RFC 8707 resource every token for API v1 is asked for, and the `aud` introspection must
+   * name: the origin of `apiBase` (CONTRACT AC1), or `--resource` / `WHATALO_RESOURCE`. Made only
+   * by `apiResource`, so the choice lives in one place.
+   */
+  readonly apiResource: string;
   readonly configDir: string;
   readonly credentialStore: CredentialStoreKind;
   /** Passphrase for the `file` store; required with it, ignored otherwise. Never logged. */
@@ -62,6 +68,7 @@ export interface Config {
 export interface ConfigFlags {
   issuer?: string;
   apiBase?: string;
+  resource?: string;
   readOnly?: boolean;
   toolsets?: string;
   scopes?: string;
@@ -185,6 +192,7 @@ function list(name: string) {
 const schema = z.object({
   issuer: httpUrl('--issuer / WHATALO_ISSUER').optional(),
   apiBase: httpUrl('--api-base / WHATALO_API_BASE').optional(),
+  resource: httpUrl('--resource / WHATALO_RESOURCE').optional(),
   configDir: z.string().min(1, 'WHATALO_CONFIG_DIR must not be empty').optional(),
   credentialStore: enumOf('WHATALO_CREDENTIAL_STORE', ['keychain', 'file', 'memory'] as const).optional(),
   credentialKey: z.string().optional(),
@@ -223,6 +231,18 @@ const schema = z.object({
   trustProxyHops: intInRange('WHATALO_TRUST_PROXY_HOPS', 0, 10, 'proxies').optional(),
 });
 
+/**
+ * The resource identifier of API v1 (RFC 8707), CONTRACT AC1: Whatalo names its API
+ * `https://api.whatalo.com` in every example (A15), the origin of the `/v1` base, so the
+ * default is the origin of `apiBase`. An explicit setting wins. An identifier with no path
+ * is written as an origin, without the trailing slash URL serialisation adds, because the AS
+ * compares it (and echoes it as `aud`) as a string.
+ */
+export function apiResource(apiBase: URL, override?: URL): string {
+  const chosen = override ?? new URL(apiBase.origin);
+  return chosen.pathname === '/' ? chosen.origin : chosen.href;
+}
+
 /** The platform's per-user config directory, joined with the app name. */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   const home = os.homedir();
@@ -242,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   const input = {
     issuer: flags.issuer ?? nonEmpty(env.WHATALO_ISSUER),
     apiBase: flags.apiBase ?? nonEmpty(env.WHATALO_API_BASE),
+    resource: flags.resource ?? nonEmpty(env.WHATALO_RESOURCE),
     configDir: nonEmpty(env.WHATALO_CONFIG_DIR),
     credentialStore: flags.credentialStore ?? nonEmpty(env.WHATALO_CREDENTIAL_STORE),
     credentialKey: nonEmpty(env.WHATALO_CREDENTIAL_KEY),
@@ -293,9 +314,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       'WHATALO_CACHE_KEY needs WHATALO_REDIS_URL: it seals what replicas share there, and nothing is shared without Redis',
     );
   }
+  const apiBase = v.apiBase ?? new URL(DEFAULT_API_BASE);
   return Object.freeze({
     issuer: v.issuer ?? new URL(DEFAULT_ISSUER),
-    apiBase: v.apiBase ?? new URL(DEFAULT_API_BASE),
+    apiBase,
+    apiResource: apiResource(apiBase, v.resource),
     configDir: path.resolve(v.configDir ?? defaultConfigDir(env)),
     credentialStore,
     credentialKey: v.credentialKey,

@@ -3,9 +3,11 @@
  * orchestration around it (one flow per issuer across processes, a client that the AS still
  * knows, nothing stored until the token exchange succeeded).
  *
- * The browser comes back to a one-shot server on 127.0.0.1 (loopback.ts), or, with --paste,
- * the person copies the final address from the browser into stdin. The answer must carry
- * our `state` and, from an AS that advertises RFC 9207, its `iss`; oauth4webapi checks both.
+ * The browser comes back to a one-shot server on the loopback port registered with the
+ * client (loopback.ts, CONTRACT AC3), or, with --paste, the person copies the final address
+ * from the browser into stdin. The answer must carry our `state`; `iss` is checked when it
+ * is there and required only from an AS that advertises RFC 9207 (A7); oauth4webapi's
+ * validateAuthResponse does both.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8252 (native apps: system browser, loopback redirect)
  * @see https://www.rfc-editor.org/rfc/rfc7636 (PKCE)
@@ -22,18 +24,45 @@ import { type StoredTokens, tokensFromResponse } from './grant.js';
 import { type TokenInfo, introspectToken } from './introspection.js';
 import { withLock } from './lock.js';
 import { revokeTokens } from './revocation.js';
-import { type CallbackPage, startCallbackServer } from './loopback.js';
-import { type ClientCredentials, type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions } from './oauth.js';
-import { type Registration, preferredAuthMethod, registerClient, registrationExpired } from './registration.js';
+import {
+  type CallbackPage,
+  type CallbackServer,
+  type LoopbackHost,
+  isPortTaken,
+  loopbackRedirectUri,
+  parseLoopbackRedirectUri,
+  startCallbackServer,
+} from './loopback.js';
+import {
+  type ClientCredentials,
+  type HttpDeps,
+  clientAuth,
+  isInvalidClient,
+  oauthErrorOf,
+  oauthFailure,
+  requestOptions,
+  waitOnceIfRateLimited,
+} from './oauth.js';
+import {
+  type RegisteredClient,
+  type Registration,
+  nativeClientMetadata,
+  preferredAuthMethod,
+  registerClient,
+  registrationExpired,
+  scopeWithin,
+} from './registration.js';
 import { type Session, type SessionDeps, type SessionState, lockPath } from './session.js';
 
 /**
- * The redirect URI for --paste. Port 1 is on every major browser's list of ports it refuses
- * to connect to, so no local process can receive the code; the browser shows an error page
- * with the full address in its address bar, which is what the person copies. The AS matches
- * loopback redirects on any port (RFC 8252 §7.3).
+ * The port of the --paste redirect. Port 1 is on every major browser's list of ports it
+ * refuses to connect to, so no local process can receive the code; the browser shows an
+ * error page with the full address in its address bar, which is what the person copies.
+ * Every registration lists it beside the loopback redirect, so one client serves both ways
+ * of signing in (Whatalo matches redirect URIs exactly, CONTRACT A6).
  */
-export const PASTE_REDIRECT_URI = 'http://127.0.0.1:1/callback';
+export const PASTE_PORT = 1;
+export const PASTE_REDIRECT_URI = loopbackRedirectUri('127.0.0.1', PASTE_PORT);
 const WAITING = 'Waiting for you to approve access in the browser…';
 
 /** How the person pastes the final address (the `login --paste` command). */
@@ -47,9 +76,15 @@ export interface FlowOptions {
   as: oauth.AuthorizationServer;
   issuer: URL;
   client: ClientCredentials;
+  /** This flow's `state`; the callback server was started with it. */
+  state: string;
+  /** Exactly as registered: the callback server's, or the paste one. */
+  redirectUri: string;
+  /** The loopback receiver (absent with `paste`); the flow closes it. */
+  callback?: CallbackServer;
   /** Space-separated; empty = no scope parameter (the AS's default). */
   scope: string;
-  /** The store the grant must be for: asked of the consent page as `whatalo_store_id` (CONTRACT A19). */
+  /** The store the grant must be for: a hint to the consent page as `whatalo_store_id`, which nothing relies on (CONTRACT AC5). */
   storeId?: string;
   /** The RFC 8707 resource, on the authorization and the code request. */
   resource: string | undefined;
@@ -78,7 +113,7 @@ function authorizationUrl(as: oauth.AuthorizationServer, params: Record<string, 
 }
 
 /** Reads lines from the person until one is the address the browser ended on for this flow's `state`. */
-async function readPastedUrl(paste: PasteIO, state: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<URL> {
+async function readPastedUrl(paste: PasteIO, state: string, redirectUri: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<URL> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const lines = createInterface({ input: paste.input, terminal: false });
   try {
@@ -94,7 +129,7 @@ async function readPastedUrl(paste: PasteIO, state: string, timeoutMs: number, s
         url = undefined;
       }
       if (!url || url.pathname !== '/callback' || !(url.searchParams.has('code') || url.searchParams.has('error'))) {
-        paste.write(`That is not the address of the sign-in answer. Paste the whole address that starts with ${PASTE_REDIRECT_URI}?\n`);
+        paste.write(`That is not the address of the sign-in answer. Paste the whole address that starts with ${redirectUri}?\n`);
         continue;
       }
       if (!url.searchParams.getAll('state').includes(state)) {
@@ -124,15 +159,13 @@ async function readPastedUrl(paste: PasteIO, state: string, timeoutMs: number, s
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1
  */
 export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowResult> {
-  const { as, issuer, paste } = options;
+  const { as, issuer, paste, state, redirectUri } = options;
+  const server = options.callback;
   const client: oauth.Client = { client_id: options.client.client_id };
-  const verifier = oauth.generateRandomCodeVerifier();
-  const challenge = await oauth.calculatePKCECodeChallenge(verifier);
-  const state = oauth.generateRandomState();
-  const server = paste ? undefined : await startCallbackServer({ state, logger: options.logger });
   let handedOver = false;
   try {
-    const redirectUri = server?.redirectUri ?? PASTE_REDIRECT_URI;
+    const verifier = oauth.generateRandomCodeVerifier();
+    const challenge = await oauth.calculatePKCECodeChallenge(verifier);
     const url = authorizationUrl(as, {
       response_type: 'code',
       client_id: client.client_id,
@@ -152,7 +185,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
           respond = (page) => callback.respond(page);
           return callback.url;
         })
-      : readPastedUrl(paste!, state, options.timeoutMs, options.signal);
+      : readPastedUrl(paste!, state, redirectUri, options.timeoutMs, options.signal);
     answered.catch(() => {}); // observed below; must not count as unhandled meanwhile
     // A presenter may finish only once the person is back (a host's elicitation, or the
     // embedded sandbox's stand-in browser, whose request is answered after the exchange), so
@@ -187,11 +220,18 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       throw failure;
     }
     try {
-      const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(options.client), params, redirectUri, verifier, {
-        ...requestOptions(issuer, options.http),
-        ...(options.resource === undefined ? {} : { additionalParameters: { resource: options.resource } }),
-      });
-      const result = { response: await oauth.processAuthorizationCodeResponse(as, client, response), respond };
+      // A 429 is waited for once (CONTRACT B6): the code is still unused, and asking again is the only way to keep it.
+      const answer = await waitOnceIfRateLimited(
+        async () => {
+          const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(options.client), params, redirectUri, verifier, {
+            ...requestOptions(issuer, options.http),
+            ...(options.resource === undefined ? {} : { additionalParameters: { resource: options.resource } }),
+          });
+          return oauth.processAuthorizationCodeResponse(as, client, response);
+        },
+        { signal: options.signal },
+      );
+      const result = { response: answer, respond };
       handedOver = true;
       return result;
     } catch (error) {
@@ -211,8 +251,8 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
 /** The session's own dependencies (minus the store, reached through it), plus the session. */
 export interface SignInDeps extends Omit<SessionDeps, 'store'> {
   session: Session;
-  /** A registration made in this process that no sign-in has stored yet. */
-  pending: { registration: Registration | null };
+  /** The scope a new registration names beside the request's: every enabled tool's (CONTRACT AC4). */
+  registeredScopes?: readonly string[];
   /** Stands in for the system browser (the embedded sandbox completes its own consent);
    *  default: presentAuthorizationUrl, which honours BROWSER. */
   openBrowser?: (url: string) => Promise<void>;
@@ -257,6 +297,8 @@ function configuredClient(deps: SignInDeps, as: oauth.AuthorizationServer): Regi
     token_endpoint_auth_method: method,
     client_id_issued_at: null,
     client_secret_expires_at: null,
+    redirect_uris: null,
+    scope: null,
   };
 }
 
@@ -269,36 +311,142 @@ function configuredClient(deps: SignInDeps, as: oauth.AuthorizationServer): Regi
 function metadataDocumentClient(deps: SignInDeps, as: oauth.AuthorizationServer): Registration | null {
   const url = deps.config.clientMetadataUrl;
   if (!url || as.client_id_metadata_document_supported !== true) return null;
-  return { client_id: url.href, client_secret: null, token_endpoint_auth_method: 'none', client_id_issued_at: null, client_secret_expires_at: null };
+  return {
+    client_id: url.href,
+    client_secret: null,
+    token_endpoint_auth_method: 'none',
+    client_id_issued_at: null,
+    client_secret_expires_at: null,
+    redirect_uris: null,
+    scope: null,
+  };
+}
+
+/** A client for one sign-in and where the browser comes back to it. */
+interface SignInClient {
+  registration: Registration;
+  /** Exactly as registered. */
+  redirectUri: string;
+  /** The loopback receiver, already listening; absent with --paste. */
+  callback?: CallbackServer;
+}
+
+/** The loopback redirect a registration names (host and exact port), other than the paste one. */
+function loopbackOf(client: RegisteredClient): { host: LoopbackHost; port: number } | undefined {
+  for (const uri of client.redirect_uris ?? []) {
+    const loopback = parseLoopbackRedirectUri(uri);
+    if (loopback && loopback.port !== PASTE_PORT) return loopback;
+  }
+  return undefined;
+}
+
+/** True when the AS refused a registration for its redirect URI or metadata: the case of an AS that takes `localhost` only (CONTRACT AC3). */
+function refusedRedirect(error: unknown): boolean {
+  const code = oauthErrorOf(error);
+  return code === 'invalid_redirect_uri' || code === 'invalid_client_metadata';
 }
 
 /**
- * A client the AS accepts: the one configured by hand or by metadata document; else the
- * stored one (probed with a harmless introspection where the AS offers it, since an expired
- * registration would otherwise end on an error page the flow cannot see); else a new
- * registration.
+ * Whether the AS still knows `client`: an introspection of a random value, which a live
+ * confidential client gets `active: false` for and a forgotten one `invalid_client`. Without
+ * it an expired registration would end on an error page the flow cannot see. Whatalo
+ * introspects for confidential clients only (A11), so a public one is not probed.
  */
-async function usableClient(deps: SignInDeps, as: oauth.AuthorizationServer, stored: SessionState | null): Promise<Registration> {
-  const fixed = configuredClient(deps, as) ?? metadataDocumentClient(deps, as);
-  if (fixed) return fixed;
-  const candidates: Registration[] = [];
-  if (stored && !registrationExpired(stored.client, deps.now())) candidates.push({ ...stored.client, client_secret: stored.grant.client_secret });
-  if (deps.pending.registration && !registrationExpired(deps.pending.registration, deps.now())) candidates.push(deps.pending.registration);
-  for (const candidate of candidates) {
-    if (!as.introspection_endpoint) return candidate;
-    try {
-      await introspectToken(as, deps.target.issuer, candidate, oauth.generateRandomState(), deps.http);
-      return candidate;
-    } catch (error) {
-      if (!isInvalidClient(error)) throw error;
-      deps.logger.info('the stored registration is no longer accepted; registering again');
-      if (stored && candidate.client_id === stored.client.client_id) await deps.session.forgetClient(candidate.client_id);
-    }
+async function stillRegistered(deps: SignInDeps, as: oauth.AuthorizationServer, client: Registration): Promise<boolean> {
+  if (!as.introspection_endpoint || client.token_endpoint_auth_method === 'none') return true;
+  try {
+    await introspectToken(as, deps.target.issuer, client, oauth.generateRandomState(), deps.http);
+    return true;
+  } catch (error) {
+    if (!isInvalidClient(error)) throw error;
+    deps.logger.info('the kept registration is no longer accepted; it is forgotten');
+    await deps.session.forgetClient(client.client_id);
+    return false;
   }
+}
+
+/**
+ * The client for this sign-in and its redirect (CONTRACT AC3, AC4, A5):
+ * - one configured by hand or by metadata document, as it is, with an ephemeral port;
+ * - else the stored grant's client, then the kept pending one, each only if it has not
+ *   expired, names an exact loopback port, registered a scope that covers `scopes`, its port
+ *   can be bound again, and the AS still knows it;
+ * - else ONE new registration on a fresh port, kept at once so no failure later in this
+ *   sign-in costs another. If the AS refuses 127.0.0.1, the same registration is asked once
+ *   more with `localhost` (both loopback addresses listening); nothing else is retried.
+ * The callback server returned is listening with `state`.
+ */
+async function clientForSignIn(
+  deps: SignInDeps,
+  as: oauth.AuthorizationServer,
+  stored: SessionState | null,
+  wanted: { scopes: readonly string[]; state: string; paste: boolean },
+): Promise<SignInClient> {
+  const { logger } = deps;
+  const { state, paste } = wanted;
+  const fixed = configuredClient(deps, as) ?? metadataDocumentClient(deps, as);
+  if (fixed) {
+    // Its redirect URIs were registered elsewhere: 127.0.0.1 on an ephemeral port (RFC 8252 §7.3).
+    if (paste) return { registration: fixed, redirectUri: PASTE_REDIRECT_URI };
+    const callback = await startCallbackServer({ state, logger });
+    return { registration: fixed, redirectUri: callback.redirectUri, callback };
+  }
+
+  const candidates: Registration[] = [];
+  if (stored) candidates.push({ ...stored.client, client_secret: stored.grant.client_secret });
+  const pending = await deps.session.loadPending().catch((error: unknown) => {
+    logger.debug('the kept registration cannot be read; it is not used', { error });
+    return null;
+  });
+  if (pending && pending.client_id !== stored?.client.client_id) candidates.push(pending);
+  for (const candidate of candidates) {
+    const loopback = loopbackOf(candidate);
+    if (registrationExpired(candidate, deps.now())) continue;
+    if (!loopback) {
+      logger.info('the kept registration names no exact loopback port (registered by an older version); registering once more');
+      continue;
+    }
+    if (!scopeWithin(candidate, wanted.scopes)) {
+      logger.info('the kept registration does not cover the scopes asked for; registering once more with them');
+      continue;
+    }
+    const pasteUri = loopbackRedirectUri(loopback.host, PASTE_PORT);
+    if (paste && !candidate.redirect_uris!.includes(pasteUri)) continue;
+    let callback: CallbackServer | undefined;
+    if (!paste) {
+      try {
+        callback = await startCallbackServer({ state, host: loopback.host, port: loopback.port, logger });
+      } catch (error) {
+        if (!isPortTaken(error)) throw error;
+        logger.info(`port ${loopback.port} of the kept registration is in use by another program; registering once more with a free port`);
+        continue;
+      }
+    }
+    try {
+      if (!(await stillRegistered(deps, as, candidate))) {
+        await callback?.close();
+        continue;
+      }
+    } catch (error) {
+      await callback?.close();
+      throw error;
+    }
+    return { registration: candidate, redirectUri: callback?.redirectUri ?? pasteUri, ...(callback ? { callback } : {}) };
+  }
+  return registerForSignIn(deps, as, wanted);
+}
+
+/** The one registration of a sign-in (see clientForSignIn). */
+async function registerForSignIn(
+  deps: SignInDeps,
+  as: oauth.AuthorizationServer,
+  wanted: { scopes: readonly string[]; state: string; paste: boolean },
+): Promise<SignInClient> {
+  const { logger, target } = deps;
   if (!as.registration_endpoint) {
     throw new WhataloError(
       'CONFIG_INVALID',
-      `The authorization server at ${deps.target.issuer.href} does not offer dynamic client registration, so this app needs a client registered there.`,
+      `The authorization server at ${target.issuer.href} does not offer dynamic client registration, so this app needs a client registered there.`,
       {
         hint:
           `Register a native app with the redirect URI http://127.0.0.1/callback (any port) at that server, then set WHATALO_CLIENT_ID (and ` +
@@ -306,13 +454,39 @@ async function usableClient(deps: SignInDeps, as: oauth.AuthorizationServer, sto
       },
     );
   }
-  const registration = await registerClient(as, deps.target.issuer, { ...deps.http, logger: deps.logger });
-  deps.pending.registration = registration;
-  deps.logger.debug('registered with the authorization server', {
-    client_id: registration.client_id,
-    token_endpoint_auth_method: registration.token_endpoint_auth_method,
-  });
-  return registration;
+  const method = preferredAuthMethod(as, target.issuer);
+  const scope = joinScopes([...(deps.registeredScopes ?? []), ...wanted.scopes]);
+  for (const host of ['127.0.0.1', 'localhost'] as const) {
+    const callback = await startCallbackServer({ state: wanted.state, host, logger });
+    const redirectUris = [callback.redirectUri, loopbackRedirectUri(host, PASTE_PORT)];
+    let registration: Registration;
+    try {
+      registration = await registerClient(
+        as,
+        target.issuer,
+        { ...deps.http, logger },
+        nativeClientMetadata({ redirect_uris: redirectUris, token_endpoint_auth_method: method, scope }),
+      );
+      await deps.session.storeRegistration(registration);
+    } catch (error) {
+      await callback.close();
+      if (host === '127.0.0.1' && refusedRedirect(error)) {
+        logger.info(`the authorization server refused the redirect ${callback.redirectUri} (${(error as Error).message}); asking once with localhost`);
+        continue;
+      }
+      throw error;
+    }
+    logger.debug('registered with the authorization server', {
+      client_id: registration.client_id,
+      token_endpoint_auth_method: registration.token_endpoint_auth_method,
+      redirect_uris: redirectUris,
+    });
+    if (!wanted.paste) return { registration, redirectUri: callback.redirectUri, callback };
+    // The loopback port stays reserved in the registration for a later sign-in from the browser.
+    await callback.close();
+    return { registration, redirectUri: loopbackRedirectUri(host, PASTE_PORT) };
+  }
+  throw new Error('unreachable: the localhost attempt either returns or throws');
 }
 
 /** A sign-in that granted another store than the one it was for. */
@@ -338,13 +512,9 @@ async function revokeUnwanted(
   response: oauth.TokenEndpointResponse,
 ): Promise<void> {
   const tokens = tokensFromResponse(response, deps.now(), { scope: response.scope ?? '' });
+  const { client_secret: _secret, ...client } = registration;
   const unwanted: SessionState = {
-    client: {
-      client_id: registration.client_id,
-      token_endpoint_auth_method: registration.token_endpoint_auth_method,
-      client_id_issued_at: registration.client_id_issued_at,
-      client_secret_expires_at: registration.client_secret_expires_at,
-    },
+    client,
     account: '',
     grant: { version: 1, client_secret: registration.client_secret, tokens },
   };
@@ -378,12 +548,20 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
         }
 
         const as = await deps.server();
-        const registration = await usableClient(deps, as, stored);
+        const state = oauth.generateRandomState();
+        const { registration, redirectUri, callback } = await clientForSignIn(deps, as, stored, {
+          scopes: request.scopes,
+          state,
+          paste: request.paste !== undefined,
+        });
         const scope = joinScopes(request.scopes);
         const flow = await authorizationCodeFlow({
           as,
           issuer: target.issuer,
           client: registration,
+          state,
+          redirectUri,
+          ...(callback ? { callback } : {}),
           scope,
           ...(request.storeId ? { storeId: request.storeId } : {}),
           resource: target.resource,
@@ -396,7 +574,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             if (request.paste) {
               await presentAuthorizationUrl(url, { browser: 'none', logger, write: (line) => request.paste!.write(line + '\n') });
               request.paste.write(
-                `After you approve, the browser cannot open ${PASTE_REDIRECT_URI}… and shows an error page.\nCopy the whole address from its address bar ` +
+                `After you approve, the browser cannot open ${redirectUri}… and shows an error page.\nCopy the whole address from its address bar ` +
                   `and paste it here, then press Enter:\n`,
               );
               return;
@@ -417,11 +595,17 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             // After the URL, so the person reads what to open before being told to wait for it.
             progress(WAITING);
           },
+        }).catch(async (error: unknown) => {
+          // The AS no longer knows this client: the next sign-in must not offer it again.
+          if (isInvalidClient(error)) await session.forgetClient(registration.client_id).catch(() => {});
+          throw error;
         });
 
         try {
           const askedAt = deps.now();
-          const info = target.introspect ? await introspectToken(as, target.issuer, registration, flow.response.access_token, deps.http) : null;
+          const info = target.introspect
+            ? await introspectToken(as, target.issuer, registration, flow.response.access_token, deps.http, target.resource)
+            : null;
           if (info && !info.active)
             throw new WhataloError('AS_PROTOCOL', `Whatalo at ${target.issuer.origin} issued an access token that introspection calls inactive.`);
           if (info && request.storeId && info.storeId !== request.storeId) {
@@ -438,7 +622,6 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             signed_in_at: now,
           };
           const previous = await session.storeSignIn(registration, fresh);
-          deps.pending.registration = null;
           flow.respond({
             ok: true,
             title: 'Signed in to Whatalo',

@@ -8,7 +8,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as oauth from 'oauth4webapi';
 import { afterAll } from 'vitest';
+import { type Registration, nativeClientMetadata, preferredAuthMethod, registerClient } from '../../src/auth/registration.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type TestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 
@@ -119,4 +121,18 @@ export async function setFaults(sandbox: TestSandbox, faults: Record<string, unk
 /** sha256 hex, as /sandbox/grants lists tokens. */
 export function digest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** Registers a client with this app's metadata (a fixed loopback port) outside any sign-in, as a test's second client. */
+export function registerTestClient(as: oauth.AuthorizationServer, issuer: URL, scope = 'read:store'): Promise<Registration> {
+  return registerClient(
+    as,
+    issuer,
+    {},
+    nativeClientMetadata({
+      redirect_uris: ['http://127.0.0.1:7/callback', 'http://127.0.0.1:1/callback'],
+      token_endpoint_auth_method: preferredAuthMethod(as, issuer),
+      scope,
+    }),
+  );
 }

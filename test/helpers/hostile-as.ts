@@ -71,13 +71,16 @@ export async function hostileAs(breaks: Record<string, Override> = {}): Promise<
         return {
           body: {
             active: true,
-            scope: 'read:store read:products read:inventory read:categories read:customers read:orders',
+            scope: 'read:store read:products read:inventory read:customers read:orders',
             sub: 'usr_hostile',
             whatalo_store_id: 'str_hostile',
             client_id: 'cli_hostile',
             exp: now + 3600,
             iat: now,
             token_type: 'Bearer',
+            // CONTRACT A11: the issuer, and the resource given at authorize (the API's origin, AC1: this server's).
+            iss: issuer,
+            aud: issuer,
           },
         };
       }
