@@ -11,6 +11,8 @@ import { createBroker } from '../../src/auth/broker.js';
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
 import { readRegisteredClient } from '../../src/auth/registration.js';
 import { silentLogger } from '../../src/log.js';
+import { requiredScopes } from '../../src/tools/catalog.js';
+import { ALL_TOOLS } from '../../src/tools/index.js';
 import { runCli } from '../helpers/cli.js';
 import { FETCH_BROWSER, approvingPerson, registerTestClient, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
 
@@ -102,7 +104,8 @@ it('a tool call after expiry registers again and signs in (first use), in one ca
 
 it('a pre-registered client (WHATALO_CLIENT_ID / WHATALO_CLIENT_SECRET) is used as is: no registration, its secret only in the credential store', async () => {
   const issuer = new URL(sandbox.issuer);
-  const made = await registerTestClient(await discoverAuthorizationServer(issuer), issuer);
+  // Registered by hand with every enabled tool's scope, as its ceiling (CONTRACT AC4).
+  const made = await registerTestClient(await discoverAuthorizationServer(issuer), issuer, requiredScopes(ALL_TOOLS).join(' '));
   const dir = await tempDir();
   const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER, WHATALO_CLIENT_ID: made.client_id, WHATALO_CLIENT_SECRET: made.client_secret! });
   const before = await sandbox.stats();

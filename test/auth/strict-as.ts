@@ -23,8 +23,8 @@ export interface StrictAsBehaviour {
   grant(asked: string[]): string[];
   /** The merchant declines at the consent page (access_denied). */
   deny: boolean;
-  /** `iss` on the redirect: not sent, sent, or sent and advertised (RFC 9207). */
-  iss: 'absent' | 'sent' | 'advertised';
+  /** `iss` on the redirect: not sent, sent, sent and advertised (RFC 9207), or advertised but not sent. */
+  iss: 'absent' | 'sent' | 'advertised' | 'advertised-but-absent';
   /** Send a wrong `iss` on the redirect (when sent at all). */
   wrongIss: boolean;
   /** The next N registrations / token requests are answered 429 with this Retry-After (seconds, as written). */
@@ -147,7 +147,8 @@ export async function startStrictAs(overrides: Partial<StrictAsBehaviour> = {}):
     const back = (params: Record<string, string>) => {
       const target = new URL(redirectUri);
       for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
-      if (behaviour.iss !== 'absent') target.searchParams.set('iss', behaviour.wrongIss ? 'https://app.whatalo.example' : issuer);
+      if (behaviour.iss === 'sent' || behaviour.iss === 'advertised')
+        target.searchParams.set('iss', behaviour.wrongIss ? 'https://app.whatalo.example' : issuer);
       return { status: 302, headers: { location: target.href } };
     };
     const state = p.get('state') ?? '';
@@ -243,7 +244,7 @@ export async function startStrictAs(overrides: Partial<StrictAsBehaviour> = {}):
           revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
           subject_types_supported: ['public'],
           resource_parameter_supported: true,
-          ...(behaviour.iss === 'advertised' ? { authorization_response_iss_parameter_supported: true } : {}),
+          ...(behaviour.iss.startsWith('advertised') ? { authorization_response_iss_parameter_supported: true } : {}),
         });
       case '/oauth/register':
         return register(body);

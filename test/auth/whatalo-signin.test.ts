@@ -300,6 +300,16 @@ describe('iss on the authorization response (A7)', () => {
     expect(as.seen.tokenRequests).toHaveLength(0);
   });
 
+  it('advertised (RFC 9207) and absent: refused', async () => {
+    const as = await strictAs({ iss: 'advertised-but-absent' });
+    const config = loadConfig(env(as, await tempDir()));
+    const error = await account(config)
+      .login()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SIGN_IN_FAILED', message: expect.stringMatching(/did not come from .*"iss"/) });
+    expect(as.seen.tokenRequests).toHaveLength(0);
+  });
+
   it('advertised (RFC 9207) and present: accepted', async () => {
     const as = await strictAs({ iss: 'advertised' });
     expect((await account(loadConfig(env(as, await tempDir()))).login()).store_id).toBe(STRICT_STORE);
