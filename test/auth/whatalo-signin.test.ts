@@ -283,6 +283,35 @@ describe('429 from the AS (A5, A8, B6)', () => {
   });
 });
 
+describe('429 at a silent refresh (B6)', () => {
+  it('waits once for a short Retry-After and the call goes on; twice is a clear message with the wait, and the grant is kept', async () => {
+    const as = await strictAs();
+    const config = loadConfig(env(as, await tempDir(), { WHATALO_INTROSPECTION_TTL: '0' }));
+    let clock = Date.now();
+    const broker = createBroker(config, { logger: silentLogger, requestedScopes: READS, registeredScopes: ENABLED, now: () => clock });
+    await broker.ensureAccess('read:store', { presentUrl: browser });
+
+    clock += 3600_000; // the access token is due: the next call refreshes
+    as.behaviour.tokenLimited = { count: 1, retryAfter: '1' };
+    const started = Date.now();
+    expect((await broker.ensureAccess('read:store')).storeId).toBe(STRICT_STORE);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    const refreshes = () => as.seen.tokenRequests.filter((f) => f.get('grant_type') === 'refresh_token').length;
+    expect(refreshes()).toBe(2);
+
+    clock += 3600_000;
+    as.behaviour.tokenLimited = { count: 2, retryAfter: '1' };
+    const error = await broker.ensureAccess('read:store').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AS_UNREACHABLE', message: expect.stringContaining('while refreshing the access token') });
+    expect((error as Error).message).toContain('Try again in 1 second');
+    expect(refreshes()).toBe(4);
+    // Not signed out: the refresh token was never used, so the next call refreshes with it.
+    expect((await broker.ensureAccess('read:store')).storeId).toBe(STRICT_STORE);
+    expect(as.seen.registerRequests).toHaveLength(1);
+    await broker.close();
+  });
+});
+
 describe('iss on the authorization response (A7)', () => {
   it('absent and not advertised (Whatalo): accepted', async () => {
     const as = await strictAs({ iss: 'absent' });
