@@ -21,6 +21,8 @@ const token = () => {
 /** A correct, minimal AS + API (one merchant, one store), with `breaks` replacing answers by path. */
 export async function hostileAs(breaks: Record<string, Override> = {}): Promise<{ issuer: string; close(): Promise<void> }> {
   let issuer = '';
+  /** The `resource` of the last authorization request: introspection reports it as `aud` (CONTRACT A11). */
+  let resource: string | undefined;
   const answer = (req: IncomingMessage, url: URL, body: string): Answer => {
     const form = new URLSearchParams(body);
     switch (url.pathname) {
@@ -55,6 +57,7 @@ export async function hostileAs(breaks: Record<string, Override> = {}): Promise<
         };
       }
       case '/authorize': {
+        resource = url.searchParams.get('resource') ?? undefined;
         const back = new URL(url.searchParams.get('redirect_uri')!);
         back.searchParams.set('code', 'code-' + randomBytes(8).toString('hex'));
         back.searchParams.set('state', url.searchParams.get('state') ?? '');
@@ -78,9 +81,9 @@ export async function hostileAs(breaks: Record<string, Override> = {}): Promise<
             exp: now + 3600,
             iat: now,
             token_type: 'Bearer',
-            // CONTRACT A11: the issuer, and the resource given at authorize (the API's origin, AC1: this server's).
+            // CONTRACT A11: the issuer, and the resource given at authorize (the API's origin, AC1).
             iss: issuer,
-            aud: issuer,
+            ...(resource === undefined ? {} : { aud: resource }),
           },
         };
       }
