@@ -50,6 +50,12 @@ export interface Config {
   readonly clientId: string | undefined;
   /** Its secret (`WHATALO_CLIENT_SECRET`); undefined = a public client. Never logged, never in clients.json. */
   readonly clientSecret: string | undefined;
+  /**
+   * `WHATALO_REDIRECT_URI`: the loopback redirect registered by hand with that client,
+   * `http://127.0.0.1:PORT/callback` or `http://localhost:PORT/callback`, bound exactly (an AS
+   * such as Whatalo matches the port, CONTRACT A6); undefined = an ephemeral port on 127.0.0.1.
+   */
+  readonly redirectUri: string | undefined;
   /** `WHATALO_CLIENT_METADATA_URL`: this app's Client ID Metadata Document, for an AS that supports them. */
   readonly clientMetadataUrl: URL | undefined;
   /** `--remote` / `WHATALO_REMOTE_URL`: a remote MCP server to forward to instead of calling API v1. */
@@ -78,6 +84,9 @@ export interface ConfigFlags {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
+/** The loopback redirect URIs this app can listen on (auth/loopback.ts parses the same shape). */
+const LOOPBACK_REDIRECT = /^http:\/\/(127\.0\.0\.1|localhost):(\d{1,5})\/callback$/;
+
 /** True for hosts that never leave the machine; plain http is allowed only for these. */
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -104,6 +113,18 @@ function httpUrl(name: string) {
       return z.NEVER;
     }
     return url;
+  });
+}
+
+/** A loopback redirect URI with an explicit port, as registered by hand. */
+function loopbackRedirect(name: string) {
+  return z.string().transform((raw, ctx) => {
+    const port = Number(LOOPBACK_REDIRECT.exec(raw)?.[2]);
+    if (!(port >= 1 && port <= 65535)) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be http://127.0.0.1:PORT/callback or http://localhost:PORT/callback (got "${raw}")` });
+      return z.NEVER;
+    }
+    return raw;
   });
 }
 
@@ -205,6 +226,7 @@ const schema = z.object({
   scopes: list('--scopes / WHATALO_SCOPES').optional(),
   clientId: z.string().optional(),
   clientSecret: z.string().optional(),
+  redirectUri: loopbackRedirect('WHATALO_REDIRECT_URI').optional(),
   clientMetadataUrl: z
     .string()
     .transform((raw, ctx) => {
@@ -275,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     scopes: flags.scopes ?? nonEmpty(env.WHATALO_SCOPES),
     clientId: nonEmpty(env.WHATALO_CLIENT_ID),
     clientSecret: nonEmpty(env.WHATALO_CLIENT_SECRET),
+    redirectUri: nonEmpty(env.WHATALO_REDIRECT_URI),
     clientMetadataUrl: nonEmpty(env.WHATALO_CLIENT_METADATA_URL),
     remoteUrl: flags.remote ?? nonEmpty(env.WHATALO_REMOTE_URL),
     redisUrl: nonEmpty(env.WHATALO_REDIS_URL),
@@ -308,6 +331,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   if (v.clientSecret && !v.clientId) {
     throw new WhataloError('CONFIG_INVALID', 'WHATALO_CLIENT_SECRET needs WHATALO_CLIENT_ID, the client it belongs to');
   }
+  if (v.redirectUri && !v.clientId) {
+    throw new WhataloError('CONFIG_INVALID', 'WHATALO_REDIRECT_URI needs WHATALO_CLIENT_ID: a registered client keeps its own redirect in clients.json');
+  }
   if (v.cacheKey && !v.redisUrl) {
     throw new WhataloError(
       'CONFIG_INVALID',
@@ -331,6 +357,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     scopes: v.scopes,
     clientId: v.clientId,
     clientSecret: v.clientSecret,
+    redirectUri: v.redirectUri,
     clientMetadataUrl: v.clientMetadataUrl,
     remoteUrl: v.remoteUrl,
     redisUrl: v.redisUrl,

@@ -33,7 +33,6 @@ import type { Session, SessionDeps, SessionState } from './session.js';
  * of signing in (Whatalo matches redirect URIs exactly, CONTRACT A6).
  */
 export const PASTE_PORT = 1;
-export const PASTE_REDIRECT_URI = loopbackRedirectUri('127.0.0.1', PASTE_PORT);
 /** What choosing a client needs: the session's dependencies (minus the store, reached through the session). */
 export interface ClientChoiceDeps extends Omit<SessionDeps, 'store'> {
   session: Session;
@@ -43,7 +42,8 @@ export interface ClientChoiceDeps extends Omit<SessionDeps, 'store'> {
 
 /**
  * The client configured by hand (WHATALO_CLIENT_ID / WHATALO_CLIENT_SECRET): used as is, with
- * the method the AS lists for a client with a secret, or as a public client without one.
+ * the method the AS lists for a client with a secret, or as a public client without one, and
+ * the redirect registered with it (WHATALO_REDIRECT_URI) when one is named.
  */
 function configuredClient(deps: ClientChoiceDeps, as: oauth.AuthorizationServer): Registration | null {
   const { clientId, clientSecret } = deps.config;
@@ -55,7 +55,7 @@ function configuredClient(deps: ClientChoiceDeps, as: oauth.AuthorizationServer)
     token_endpoint_auth_method: method,
     client_id_issued_at: null,
     client_secret_expires_at: null,
-    redirect_uris: null,
+    redirect_uris: deps.config.redirectUri ? [deps.config.redirectUri] : null,
     scope: null,
   };
 }
@@ -144,9 +144,23 @@ export async function clientForSignIn(
   const { state, paste } = wanted;
   const fixed = configuredClient(deps, as) ?? metadataDocumentClient(deps, as);
   if (fixed) {
-    // Its redirect URIs were registered elsewhere: 127.0.0.1 on an ephemeral port (RFC 8252 §7.3).
-    if (paste) return { registration: fixed, redirectUri: PASTE_REDIRECT_URI };
-    const callback = await startCallbackServer({ state, logger });
+    // Registered elsewhere: the redirect named with it (WHATALO_REDIRECT_URI), exactly; else
+    // 127.0.0.1 on an ephemeral port, for an AS that matches loopback ports loosely (RFC 8252 §7.3).
+    const named = fixed.redirect_uris ? loopbackOf(fixed) : undefined;
+    if (paste) return { registration: fixed, redirectUri: loopbackRedirectUri(named?.host ?? '127.0.0.1', PASTE_PORT) };
+    let callback: CallbackServer;
+    try {
+      callback = await startCallbackServer({ state, logger, ...(named ?? {}) });
+    } catch (error) {
+      if (!named || !isPortTaken(error)) throw error;
+      throw new WhataloError(
+        'CONFIG_INVALID',
+        `Port ${named.port} of WHATALO_REDIRECT_URI is in use by another program, so the sign-in cannot receive its answer.`,
+        {
+          hint: 'Stop that program, or register another loopback redirect for this client and set WHATALO_REDIRECT_URI to it.',
+        },
+      );
+    }
     return { registration: fixed, redirectUri: callback.redirectUri, callback };
   }
 

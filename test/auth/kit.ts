@@ -5,6 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,15 +126,29 @@ export function digest(token: string): string {
 }
 
 /** Registers a client with this app's metadata (a fixed loopback port) outside any sign-in, as a test's second client. */
-export function registerTestClient(as: oauth.AuthorizationServer, issuer: URL, scope = 'read:store'): Promise<Registration> {
+export function registerTestClient(
+  as: oauth.AuthorizationServer,
+  issuer: URL,
+  scope = 'read:store',
+  redirectUris = ['http://127.0.0.1:7/callback', 'http://127.0.0.1:1/callback'],
+): Promise<Registration> {
   return registerClient(
     as,
     issuer,
     {},
     nativeClientMetadata({
-      redirect_uris: ['http://127.0.0.1:7/callback', 'http://127.0.0.1:1/callback'],
+      redirect_uris: redirectUris,
       token_endpoint_auth_method: preferredAuthMethod(as, issuer),
       scope,
     }),
   );
+}
+
+/** A loopback port nothing listens on right now (bound, then released). */
+export async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

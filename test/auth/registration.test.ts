@@ -14,7 +14,7 @@ import { silentLogger } from '../../src/log.js';
 import { requiredScopes } from '../../src/tools/catalog.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { runCli } from '../helpers/cli.js';
-import { FETCH_BROWSER, approvingPerson, registerTestClient, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
+import { FETCH_BROWSER, approvingPerson, freePort, printedUrl, registerTestClient, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
 
 const sandbox = useApprovingSandbox();
 
@@ -102,15 +102,22 @@ it('a tool call after expiry registers again and signs in (first use), in one ca
   await broker.close();
 });
 
-it('a pre-registered client (WHATALO_CLIENT_ID / WHATALO_CLIENT_SECRET) is used as is: no registration, its secret only in the credential store', async () => {
+it('a client registered by hand (CLIENT_ID, CLIENT_SECRET, REDIRECT_URI) is used as is: no registration, its exact port, its secret private', async () => {
   const issuer = new URL(sandbox.issuer);
-  // Registered by hand with every enabled tool's scope, as its ceiling (CONTRACT AC4).
-  const made = await registerTestClient(await discoverAuthorizationServer(issuer), issuer, requiredScopes(ALL_TOOLS).join(' '));
+  const redirect = `http://127.0.0.1:${await freePort()}/callback`;
+  // Registered by hand with every enabled tool's scope, as its ceiling (CONTRACT AC4), and one exact redirect.
+  const made = await registerTestClient(await discoverAuthorizationServer(issuer), issuer, requiredScopes(ALL_TOOLS).join(' '), [redirect]);
   const dir = await tempDir();
-  const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER, WHATALO_CLIENT_ID: made.client_id, WHATALO_CLIENT_SECRET: made.client_secret! });
+  const env = sandboxEnv(sandbox, dir, {
+    BROWSER: FETCH_BROWSER,
+    WHATALO_CLIENT_ID: made.client_id,
+    WHATALO_CLIENT_SECRET: made.client_secret!,
+    WHATALO_REDIRECT_URI: redirect,
+  });
   const before = await sandbox.stats();
   const login = await runCli(['login'], { env });
   expect(login.code, login.stderr).toBe(0);
+  expect(printedUrl(login.stderr)).toContain(`redirect_uri=${encodeURIComponent(redirect)}`);
   expect((await sandbox.stats()).registrations).toBe(before.registrations);
   const clients = await fs.readFile(path.join(dir, 'clients.json'), 'utf8');
   expect(clients).toContain(made.client_id);

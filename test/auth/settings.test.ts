@@ -1,7 +1,8 @@
 /**
- * The API's resource identifier (CONTRACT AC1, A15): the origin of the API base by default,
- * one setting to override it (WHATALO_RESOURCE, or --resource on login, status and logout),
- * validated like the other URLs, and sent as Whatalo writes it (no trailing slash).
+ * The broker's settings: the API's resource identifier (CONTRACT AC1, A15), the origin of the
+ * API base by default, one setting to override it (WHATALO_RESOURCE, or --resource on login,
+ * status and logout), validated like the other URLs and sent as Whatalo writes it (no
+ * trailing slash); and WHATALO_REDIRECT_URI, the exact redirect of a client registered by hand.
  */
 import { describe, expect, it } from 'vitest';
 import { apiResource, loadConfig } from '../../src/config.js';
@@ -30,5 +31,21 @@ describe('apiResource', () => {
     const run = await runCli(['status', '--resource', 'http://api.whatalo.com'], { env: { WHATALO_CREDENTIAL_STORE: 'memory' } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--resource / WHATALO_RESOURCE must use https');
+  });
+});
+
+describe('WHATALO_REDIRECT_URI', () => {
+  it('names an exact loopback redirect of the client configured by hand', () => {
+    const config = loadConfig({ WHATALO_CLIENT_ID: 'c1', WHATALO_REDIRECT_URI: 'http://localhost:53682/callback' });
+    expect(config.redirectUri).toBe('http://localhost:53682/callback');
+  });
+
+  it('is refused without a port, off loopback, on another path, or without WHATALO_CLIENT_ID', () => {
+    for (const bad of ['http://127.0.0.1/callback', 'http://example.com:80/callback', 'http://127.0.0.1:8080/cb', 'http://127.0.0.1:70000/callback']) {
+      expect(() => loadConfig({ WHATALO_CLIENT_ID: 'c1', WHATALO_REDIRECT_URI: bad })).toThrow(
+        /WHATALO_REDIRECT_URI must be http:\/\/127\.0\.0\.1:PORT\/callback/,
+      );
+    }
+    expect(() => loadConfig({ WHATALO_REDIRECT_URI: 'http://127.0.0.1:8080/callback' })).toThrow(/needs WHATALO_CLIENT_ID/);
   });
 });
