@@ -292,6 +292,16 @@ async function writeClientsFile(configDir: string, content: ClientsFile): Promis
   }
 }
 
+/**
+ * The session keys clients.json names a client for (remote mode's logout looks its grant up
+ * by them): pending ones first, so the keys of stored grants come last, where it looks.
+ */
+export async function registeredKeys(configDir: string): Promise<string[]> {
+  const content = await readClientsFile(configDir);
+  const stored = Object.keys(content.clients);
+  return [...Object.keys(content.pending).filter((key) => !stored.includes(key)), ...stored];
+}
+
 /** The non-secret fields only: whatever else a Registration carries never reaches the file. */
 function entryOf(client: RegisteredClient): RegisteredClient {
   return {
