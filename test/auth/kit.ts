@@ -14,7 +14,7 @@ import type * as oauth from 'oauth4webapi';
 import { afterAll } from 'vitest';
 import { type Registration, nativeClientMetadata, preferredAuthMethod, registerClient } from '../../src/auth/registration.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { type TestSandbox, useTestSandbox } from '../helpers/sandbox.js';
+import { RELAXED_LIMITS, type TestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 /** BROWSER that follows the URL with fetch (sandbox in auto-approve mode). */
@@ -41,7 +41,7 @@ export async function removeTempDirs(): Promise<void> {
  */
 export function useApprovingSandbox(): TestSandbox {
   afterAll(removeTempDirs);
-  return useTestSandbox({ autoApprove: 'first' });
+  return useTestSandbox({ autoApprove: 'first', limits: RELAXED_LIMITS });
 }
 
 /** The environment a CLI run or a Config needs to talk to `sandbox` with its own config dir. */

@@ -24,7 +24,7 @@ import { isWhataloError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { fuzzRuns, suiteFigures } from '../helpers/figures.js';
 import { sweepForTokens } from '../helpers/leaks.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { RELAXED_LIMITS, type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
 
 const figures = suiteFigures('security/callback');
 let sb: TestSandbox;
@@ -33,7 +33,7 @@ const logLines: string[] = [];
 const pages: string[] = [];
 
 beforeAll(async () => {
-  sb = await startTestSandbox({ autoApprove: 'first' });
+  sb = await startTestSandbox({ autoApprove: 'first', limits: RELAXED_LIMITS });
 });
 afterAll(async () => {
   const report = await sweepForTokens(sb, { texts: { log: logLines.join('\n'), pages: pages.join('\n') }, dirs });
