@@ -24,7 +24,8 @@ import { initialScopes, requiredScopes } from '../../src/tools/catalog.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { VERSION } from '../../src/version.js';
 import { runCli } from '../helpers/cli.js';
-import { FETCH_BROWSER, followLikeBrowser, removeTempDirs, tempDir } from './kit.js';
+import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { FETCH_BROWSER, followLikeBrowser, printedUrl, removeTempDirs, sandboxEnv, tempDir } from './kit.js';
 import { STRICT_STORE, type StrictAs, type StrictAsBehaviour, startStrictAs } from './strict-as.js';
 
 let running: StrictAs | undefined;
@@ -381,4 +382,41 @@ it('a port number in the record is a real loopback port (no port 0, no paste por
   await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', resolve));
   expect((probe.address() as AddressInfo).port).toBe(port);
   await new Promise<void>((resolve) => probe.close(() => resolve()));
+});
+
+describe('against the sandbox in its documented mode (exact redirects, 10 registrations per hour)', () => {
+  let sandbox: TestSandbox | undefined;
+  afterEach(async () => {
+    await sandbox?.close();
+    sandbox = undefined;
+  });
+
+  it('three sign-ins that time out, then one that completes: one registration, one port', async () => {
+    sandbox = await startTestSandbox({ autoApprove: 'first' });
+    const dir = await tempDir();
+    const cli = sandboxEnv(sandbox, dir);
+    let printed = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const run = await runCli(['login', '--timeout', '1'], { env: cli });
+      expect(run.stderr).toContain('not completed within 1 second');
+      printed += run.stderr;
+    }
+    const login = await runCli(['login'], { env: { ...cli, BROWSER: FETCH_BROWSER } });
+    expect(login.code, login.stderr).toBe(0);
+    printed += login.stderr;
+    expect((await sandbox.stats()).registrations).toBe(1);
+    // Every attempt came back to the same registered port (the sandbox matches it exactly).
+    const ports = [...printed.matchAll(/redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A(\d+)/g)].map((m) => m[1]);
+    expect(ports).toHaveLength(4);
+    expect(new Set(ports).size).toBe(1);
+  });
+
+  it('with --localhost-only, registers once with localhost and signs in through it', async () => {
+    sandbox = await startTestSandbox({ autoApprove: 'first', flags: { localhostOnly: true } });
+    const dir = await tempDir();
+    const login = await runCli(['login'], { env: { ...sandboxEnv(sandbox, dir), BROWSER: FETCH_BROWSER } });
+    expect(login.code, login.stderr).toBe(0);
+    expect(printedUrl(login.stderr)).toMatch(/redirect_uri=http%3A%2F%2Flocalhost%3A\d+%2Fcallback/);
+    expect((await sandbox.stats()).registrations).toBe(1);
+  });
 });
