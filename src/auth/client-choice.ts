@@ -33,6 +33,7 @@ import type { Session, SessionDeps, SessionState } from './session.js';
  * of signing in (Whatalo matches redirect URIs exactly, CONTRACT A6).
  */
 export const PASTE_PORT = 1;
+
 /** What choosing a client needs: the session's dependencies (minus the store, reached through the session). */
 export interface ClientChoiceDeps extends Omit<SessionDeps, 'store'> {
   session: Session;
