@@ -87,7 +87,8 @@ export const getCustomer = defineTool({
   name: 'get_customer',
   title: 'Get customer',
   description:
-    'Returns one customer by id: name, email, phone, notes, orders_count, total_spent (store currency), last_order_at. Their orders: list_orders with customer_id.',
+    'Returns one customer by id: name, email, phone, notes, orders_count, total_spent (store currency), last_order_at. ' +
+    'Their orders: list_orders with customer_id.',
   toolset: 'customers',
   scope: 'read:customers',
   inputSchema: z.strictObject({ customer_id: customerId }),

@@ -43,7 +43,8 @@ export const getDiscount = defineTool({
   name: 'get_discount',
   title: 'Get discount code',
   description:
-    'Returns one discount code by id: type, value, min_order_amount, max_uses and current_uses, starts_at, expires_at, is_active, is_usable and the products or categories it applies to.',
+    'Returns one discount code by id: type, value, min_order_amount, max_uses and current_uses, starts_at, expires_at, is_active, ' +
+    'is_usable and the products or categories it applies to.',
   toolset: 'discounts',
   scope: 'read:discounts',
   inputSchema: z.strictObject({ discount_id: discountId }),

@@ -4,13 +4,15 @@
  * so neither can drift from the records.
  */
 import type { ToolRecord } from './define.js';
+import { PROMPTS } from './prompts.js';
 
 export const TABLE_START = '<!-- tools:start -->';
 export const TABLE_END = '<!-- tools:end -->';
 
 /** The first sentence of a description: what the tool does, for tables and manifests. */
 export function summary(tool: ToolRecord): string {
-  const match = /^(.+?[.!?])(\s|$)/s.exec(tool.description.trim());
+  // A sentence ends before a capital or at the end: "e.g. paid" goes on.
+  const match = /^(.+?[.!?])(\s+(?=[A-Z])|$)/s.exec(tool.description.trim());
   return (match?.[1] ?? tool.description).replace(/\s+/g, ' ').trim();
 }
 
@@ -31,9 +33,25 @@ export function renderToolsTable(tools: readonly ToolRecord[]): string {
     'Each tool needs exactly one scope. Sign-in asks for the read scopes of the enabled tools;',
     'a write scope is asked for the first time a tool needs it.',
     '',
+    'Before a destructive write (`delete_product`, `delete_category`, `delete_discount`, an order',
+    'cancelled or returned, a stock change that empties a product) the merchant is asked to',
+    'confirm, when the host supports form elicitation; `WHATALO_CONFIRM_WRITES=off` turns the',
+    'question off for automation. Hosts without elicitation keep their own approval of tools',
+    'marked destructive.',
+    '',
     '| tool | toolset | scope | kind | what it does |',
     '|---|---|---|---|---|',
     ...rows,
+    '',
+    'Prompts (each listed when the tools it names are enabled):',
+    '',
+    '| prompt | arguments | tools it uses |',
+    '|---|---|---|',
+    ...PROMPTS.map(
+      (p) =>
+        `| \`${p.name}\` — ${p.description} | ${p.arguments.map((a) => `\`${a.name}\`${a.required ? '' : ' (optional)'}`).join(', ') || '—'} | ` +
+        `${p.tools.map((t) => `\`${t}\``).join(', ')} |`,
+    ),
     TABLE_END,
   ].join('\n');
 }
@@ -66,12 +84,13 @@ export function renderManifest(tools: readonly ToolRecord[], pkg: PackageInfo): 
     version: pkg.version,
     description: pkg.description,
     long_description:
-      'Gives Claude scope-checked tools over one Whatalo store: the store, products, inventory, categories, customers and orders. ' +
-      'Signs the merchant in once with OAuth 2.1 (PKCE) in the browser and keeps the refresh token in the OS keychain. ' +
-      'No payment or refund tools.',
+      'Gives Claude scope-checked tools over one Whatalo store: the store, products, inventory, categories, orders, customers and ' +
+      'discount codes, with prompts for weekly sales, restocking, best customers, promotions and orders waiting for action. ' +
+      'Asks the merchant before destructive writes. Signs the merchant in once with OAuth 2.1 (PKCE) in the browser and keeps the ' +
+      'refresh token in the OS keychain. No tool moves money.',
     author: { name: 'whatalo-mcp contributors' },
     license: pkg.license ?? 'MIT',
-    keywords: ['whatalo', 'ecommerce', 'store', 'products', 'orders', 'oauth'],
+    keywords: ['whatalo', 'ecommerce', 'store', 'products', 'orders', 'discounts', 'oauth'],
     server: {
       type: 'node',
       entry_point: 'dist/cli.js',
@@ -82,6 +101,7 @@ export function renderManifest(tools: readonly ToolRecord[], pkg: PackageInfo): 
           WHATALO_ISSUER: '${user_config.issuer}',
           WHATALO_API_BASE: '${user_config.api_base}',
           WHATALO_READ_ONLY: '${user_config.read_only}',
+          WHATALO_CONFIRM_WRITES: '${user_config.confirm_writes}',
         },
       },
     },
@@ -111,6 +131,13 @@ export function renderManifest(tools: readonly ToolRecord[], pkg: PackageInfo): 
         title: 'Read-only mode',
         description: 'Only offer tools that read your store, and only ask for read permissions.',
         default: false,
+        required: false,
+      },
+      confirm_writes: {
+        type: 'boolean',
+        title: 'Confirm destructive changes',
+        description: 'Ask you before deleting, cancelling or returning an order, or emptying a stock. Turn off only for automation.',
+        default: true,
         required: false,
       },
     },

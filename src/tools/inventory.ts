@@ -77,7 +77,8 @@ export const adjustInventory = defineTool({
       const yes = await confirm(async () => {
         const now = await read();
         if (now.stock_quantity + args.delta > 0) return undefined;
-        return `Take ${-args.delta} of ${await productName(api, now)} out of stock (${args.reason})? It then has ${Math.max(0, now.stock_quantity + args.delta)} left.`;
+        const left = Math.max(0, now.stock_quantity + args.delta);
+        return `Take ${-args.delta} of ${await productName(api, now)} out of stock (${args.reason})? It then has ${left} left.`;
       });
       if (!yes) {
         const inventory = await read();

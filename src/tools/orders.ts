@@ -303,7 +303,9 @@ export const getSalesSummary = defineTool({
     const money = (n: number | null) => formatMoney(n, currency);
     const best = figures.top_products[0] ? ` Best seller: ${figures.top_products[0].name}.` : '';
     return {
-      text: `${plural(figures.order_count, 'paid order')} ${range} (${zone}): revenue ${money(figures.revenue)}, average ${money(figures.average_order_value)}.${best}`,
+      text:
+        `${plural(figures.order_count, 'paid order')} ${range} (${zone}): revenue ${money(figures.revenue)}, ` +
+        `average ${money(figures.average_order_value)}.${best}`,
       data,
     };
   },

@@ -17,7 +17,7 @@ const name = z.string().trim().min(1, 'must not be empty').max(200);
 const price = moneyArg();
 const sku = z.string().trim().min(1, 'must not be empty').max(64);
 const description = z.string().max(5000);
-const visibility = z.enum(['active', 'inactive']).describe('inactive = hidden from the storefront.');
+const visibilityArg = z.enum(['active', 'inactive']).describe('inactive = hidden from the storefront.');
 const compareAt = moneyArg('Struck-through "was" price.');
 const categoryId = idArg('category', 'list_categories');
 
@@ -25,6 +25,8 @@ const categoryId = idArg('category', 'list_categories');
 export function productLabel(product: Pick<Product, 'name' | 'sku'>): string {
   return `«${product.name}»${product.sku ? ` (SKU ${product.sku})` : ''}`;
 }
+
+const visibility = (product: Pick<Product, 'is_active'>) => (product.is_active ? 'visible' : 'hidden');
 
 /** The store's currency for amounts in texts, or none when the store cannot be read. */
 async function currencyOf(store: () => Promise<{ currency: string } | undefined>): Promise<string | null> {
@@ -103,7 +105,7 @@ export const getProduct = defineTool({
     const stock = typeof product.stock_quantity === 'number' ? `, ${product.stock_quantity} in stock` : '';
     const variants = product.variants?.length ? `, ${plural(product.variants.length, 'variant')}` : '';
     return {
-      text: `${productLabel(product)} (${product.id}): ${formatMoney(product.price, currency)}, ${product.is_active ? 'visible' : 'hidden'}${stock}${variants}.`,
+      text: `${productLabel(product)} (${product.id}): ${formatMoney(product.price, currency)}, ${visibility(product)}${stock}${variants}.`,
       data: { product },
     };
   },
@@ -147,7 +149,7 @@ export const createProduct = defineTool({
     price,
     sku: sku.optional(),
     description: description.optional(),
-    status: visibility.optional(),
+    status: visibilityArg.optional(),
     featured: z.boolean().optional(),
     category_id: categoryId.optional(),
     compare_at_price: compareAt.optional(),
@@ -159,7 +161,7 @@ export const createProduct = defineTool({
     const product = await api.createProduct({ ...productFields(args), name: args.name, price: args.price });
     const currency = await currencyOf(store);
     return {
-      text: `Created ${productLabel(product)} (${product.id}) at ${formatMoney(product.price, currency)}, ${product.is_active ? 'visible' : 'hidden'}.`,
+      text: `Created ${productLabel(product)} (${product.id}) at ${formatMoney(product.price, currency)}, ${visibility(product)}.`,
       data: { product },
     };
   },
@@ -181,7 +183,7 @@ export const updateProduct = defineTool({
     price: price.optional(),
     sku: sku.nullable().optional(),
     description: description.nullable().optional(),
-    status: visibility.optional(),
+    status: visibilityArg.optional(),
     featured: z.boolean().optional(),
     category_id: categoryId.nullable().optional(),
     compare_at_price: compareAt.nullable().optional(),
