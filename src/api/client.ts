@@ -47,6 +47,7 @@ import type {
   OrderStatus,
   Page,
   PageQuery,
+  Pagination,
   PaymentStatus,
   Product,
   ProductFields,
@@ -54,6 +55,7 @@ import type {
   StockChange,
   Store,
 } from './types.js';
+import { MAX_PER_PAGE } from './types.js';
 
 /** What one request is sent with. `accessToken` is never logged nor put in an error. */
 export interface Credentials {
@@ -385,12 +387,24 @@ async function page<T>(send: Send, req: ApiRequest): Promise<Page<T>> {
   return body as Page<T>;
 }
 
-/** A list without paging (an order's items): `{data: [...]}`, a pagination beside it or not. */
+/**
+ * Every item of a list that is paged like any list (an order's items, CONTRACT V2): pages of
+ * 100 until the last; an answer without `pagination` is the whole list. Bounded by MAX_PAGES.
+ */
 async function all<T>(send: Send, req: ApiRequest): Promise<T[]> {
-  const body = await send<{ data?: unknown }>(req);
-  if (!Array.isArray(body.data)) throw new WhataloError('API_ERROR', `Whatalo's answer to ${req.method} ${req.path} has no "data" list.`);
-  return body.data as T[];
+  const items: T[] = [];
+  for (let page = 1; page <= MAX_ITEM_PAGES; page++) {
+    const body = await send<{ data?: unknown; pagination?: Partial<Pagination> }>({ ...req, query: { page, per_page: MAX_PER_PAGE } });
+    if (!Array.isArray(body.data)) throw new WhataloError('API_ERROR', `Whatalo's answer to ${req.method} ${req.path} has no "data" list.`);
+    items.push(...(body.data as T[]));
+    const pages = body.pagination?.total_pages;
+    if (typeof pages !== 'number' || page >= pages || body.data.length === 0) return items;
+  }
+  return items;
 }
+
+/** An order of more than 1,000 lines is not one a tool can show anyway. */
+const MAX_ITEM_PAGES = 10;
 
 /** `{"data":{"count":N}}` (CONTRACT V2). */
 async function count(send: Send, req: ApiRequest): Promise<number> {
