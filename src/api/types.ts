@@ -262,6 +262,8 @@ export interface DiscountFields {
   starts_at?: string | null;
   expires_at?: string | null;
   is_active?: boolean;
+  applicable_product_ids?: string[];
+  applicable_category_ids?: string[];
 }
 
 export interface NewDiscount extends DiscountFields {

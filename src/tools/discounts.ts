@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { DISCOUNT_STATUSES, DISCOUNT_TYPES, type Discount } from '../api/types.js';
 import { WhataloError } from '../errors.js';
-import { dateArg, defined, defineTool, idArg, moneyArg } from './define.js';
+import { commaList, dateArg, defined, defineTool, idArg, isId, moneyArg } from './define.js';
 import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
@@ -64,10 +64,20 @@ const limits = {
   expires_at: dateArg(),
 };
 
+// What a code applies to: the discount object's applicable_product_ids/_category_ids (CONTRACT
+// §4). The reference's stored copy lists no write fields for them; sent only when given, and
+// Whatalo's 422 (if it refuses them) names the argument.
+const productIds = commaList(isId, 'a product id', 'Product ids it applies to, comma-separated; none = all.');
+const categoryIds = commaList(isId, 'a category id', 'Category ids it applies to, comma-separated.');
+const ids = (list: string | undefined) => (list === undefined ? undefined : list.split(','));
+const TARGET_ALIASES = { applicable_product_ids: 'product_ids', applicable_category_ids: 'category_ids' } as const;
+
 export const createDiscount = defineTool({
   name: 'create_discount',
   title: 'Create discount code',
-  description: 'Creates a discount code: a percentage or a fixed amount off, optionally with a minimum order, a usage limit and dates (ISO 8601).',
+  description:
+    'Creates a discount code: a percentage or a fixed amount off, for the whole store or some products or categories, optionally with a ' +
+    'minimum order, a usage limit and dates (ISO 8601).',
   toolset: 'discounts',
   scope: 'write:discounts',
   inputSchema: z.strictObject({
@@ -78,11 +88,21 @@ export const createDiscount = defineTool({
     max_uses: limits.max_uses.optional(),
     starts_at: limits.starts_at.optional(),
     expires_at: limits.expires_at.optional(),
+    product_ids: productIds.optional(),
+    category_ids: categoryIds.optional(),
   }),
   outputSchema: z.object({ discount: discountSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  fieldAliases: TARGET_ALIASES,
   async handler(args, { api, store }) {
-    const discount = await api.createDiscount({ ...defined(args), code: args.code, type: args.type, value: args.value });
+    const { product_ids, category_ids, ...rest } = args;
+    const discount = await api.createDiscount({
+      ...defined(rest),
+      ...defined({ applicable_product_ids: ids(product_ids), applicable_category_ids: ids(category_ids) }),
+      code: args.code,
+      type: args.type,
+      value: args.value,
+    });
     return { text: `Created discount ${label(discount)} (${discount.id}): ${await valueText(discount, store)}.`, data: { discount } };
   },
 });
@@ -103,12 +123,15 @@ export const updateDiscount = defineTool({
     starts_at: limits.starts_at.nullable().optional(),
     expires_at: limits.expires_at.nullable().optional(),
     is_active: z.boolean().optional(),
+    product_ids: productIds.optional(),
+    category_ids: categoryIds.optional(),
   }),
   outputSchema: z.object({ discount: discountSchema }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  fieldAliases: TARGET_ALIASES,
   async handler(args, { api }) {
-    const { discount_id, ...rest } = args;
-    const fields = defined(rest);
+    const { discount_id, product_ids, category_ids, ...rest } = args;
+    const fields = defined({ ...rest, applicable_product_ids: ids(product_ids), applicable_category_ids: ids(category_ids) });
     if (Object.keys(fields).length === 0) throw new WhataloError('VALIDATION', 'Invalid arguments: give at least one field to change.');
     const discount = await api.updateDiscount(discount_id, fields);
     return { text: `Updated discount ${label(discount)} (${discount.id}): ${Object.keys(fields).join(', ')}.`, data: { discount } };

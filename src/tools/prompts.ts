@@ -68,7 +68,8 @@ export const PROMPTS: readonly PromptRecord[] = Object.freeze([
     tools: ['list_products', 'create_discount', 'validate_discount'],
     text: (a) =>
       `Create a promotion for these products: ${or(a.products, '(ask me which)')}. Find them with list_products (query), and tell me their prices. ` +
-      `Then propose a code and, once I agree, create_discount with type percentage, value ${or(a.percent, '10')}, starting now and ending in ` +
+      `Then propose a code and, once I agree, create_discount with type percentage, value ${or(a.percent, '10')}, their product_ids, ` +
+      'starting now and ending in ' +
       `${or(a.days, '7')} days. Check it with validate_discount on a typical order total, and write a short WhatsApp message announcing it.`,
   },
   {
