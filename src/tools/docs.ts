@@ -22,6 +22,40 @@ function markers(tool: ToolRecord): string {
   return a.destructiveHint ? 'write, destructive' : 'write';
 }
 
+/**
+ * Whatalo's own hosted MCP server (`/docs/ai-tools/mcp`, CONTRACT §5) against these tools, a
+ * row per capability: what its merchant page lists, and the tools here that do it. The tool
+ * names are checked against the records when the table is rendered.
+ */
+const COMPARISON: readonly (readonly [capability: string, theirs: string, ours: readonly string[]])[] = [
+  ['List products with filters (status, category, featured, price, stock)', 'yes', ['list_products']],
+  ['Get a product, count products', 'yes', ['get_product', 'count_products']],
+  ['Create, update, deactivate (hide), delete a product', 'yes', ['create_product', 'update_product', 'deactivate_product', 'delete_product']],
+  ['Inventory of a product and its variants; adjust with a reason', 'yes', ['get_inventory', 'adjust_inventory']],
+  ['Categories: list, get, create', 'yes', ['list_categories', 'get_category', 'create_category']],
+  ['Categories: rename, delete', 'not listed', ['update_category', 'delete_category']],
+  ['Orders: list, get, change status', 'promised', ['list_orders', 'get_order', 'count_orders', 'update_order_status']],
+  ['Orders: payment status', 'not listed', ['update_payment_status']],
+  ['Customers', 'promised', ['list_customers', 'get_customer', 'count_customers', 'create_customer', 'update_customer']],
+  ['Discount codes', 'not listed', ['list_discounts', 'get_discount', 'create_discount', 'update_discount', 'delete_discount', 'validate_discount']],
+  ['Sales summary (revenue, best sellers, by day)', 'no (no analytics endpoint)', ['get_sales_summary']],
+  ['Confirmation before destructive writes', 'not listed', ['form elicitation']],
+  ['Prompts for common requests', 'not listed', ['5 prompts']],
+  ['Runs on', 'Whatalo-hosted (address not published)', ['your machine (stdio) or your server (`serve --http`)']],
+];
+
+function comparisonRows(tools: readonly ToolRecord[]): string[] {
+  const names = new Set(tools.map((t) => t.name));
+  return COMPARISON.map(([capability, theirs, ours]) => {
+    const cell = ours.map((o) => (/^[a-z_]+$/.test(o) ? (names.has(o) ? `\`${o}\`` : missingTool(o)) : o)).join(', ');
+    return `| ${capability} | ${theirs} | ${cell} |`;
+  });
+}
+
+function missingTool(name: string): never {
+  throw new Error(`the comparison table names ${name}, which is not a tool`);
+}
+
 /** The README block between the tools markers (markers included). */
 export function renderToolsTable(tools: readonly ToolRecord[]): string {
   const rows = tools.map((t) => `| \`${t.name}\` | ${t.toolset} | \`${t.scope}\` | ${markers(t)} | ${summary(t).replace(/\|/g, '\\|')} |`);
@@ -52,6 +86,12 @@ export function renderToolsTable(tools: readonly ToolRecord[]): string {
         `| \`${p.name}\` — ${p.description} | ${p.arguments.map((a) => `\`${a.name}\`${a.required ? '' : ' (optional)'}`).join(', ') || '—'} | ` +
         `${p.tools.map((t) => `\`${t}\``).join(', ')} |`,
     ),
+    '',
+    "Compared with Whatalo's own hosted MCP server (its merchant page, `/docs/ai-tools/mcp`):",
+    '',
+    "| capability | Whatalo's server | here |",
+    '|---|---|---|',
+    ...comparisonRows(tools),
     TABLE_END,
   ].join('\n');
 }
