@@ -80,7 +80,8 @@ export const INSTRUCTIONS = [
   "Amounts are decimal numbers in the store currency's main unit (1927.69 MXN is 1,927.69 pesos, not centavos). " +
     'List tools return one page with next_cursor and has_more; a cursor is valid only with the same filters.',
   'The first call may open a Whatalo sign-in page in the browser; the first use of a tool that changes data may ask the merchant for that extra permission.',
-  'There are no payment or refund tools.',
+  'No tool moves money: update_payment_status records what happened to a payment.',
+  'A destructive change (a delete, an order cancelled or returned, a stock emptied) may first ask the merchant to confirm.',
 ].join(' ');
 
 /** Progress notifications during sign-in, when the host asked for them with a progressToken. */
