@@ -53,7 +53,9 @@ export function createCall(deps: CallDeps): RunCall {
     try {
       const access = await accessFor(source, tool.scope, context);
       const bound = boundApi(api, source, tool.scope, context, access, (answer) => (answered = answer));
-      const output = await tool.handler(parsed.data as never, toolContext(api, bound, access, context));
+      // The store is read on the side: its answer is not the one a shape mismatch would be about.
+      const side = () => boundApi(api, source, tool.scope, context, access);
+      const output = await tool.handler(parsed.data as never, toolContext(api, bound, side, access, context));
       const checked = tool.outputSchema.safeParse(output.data);
       // The host checks structuredContent against the listed schema too; a mismatch is our bug.
       if (!checked.success) throw new Error(`structuredContent does not match the output schema: ${checked.error.message}`);
@@ -65,11 +67,11 @@ export function createCall(deps: CallDeps): RunCall {
 }
 
 /** What a handler gets besides its arguments: the API, the store (cached), and the question before a destructive write. */
-function toolContext(api: ApiClient, bound: StoreApi, access: Access, context: ToolCallContext): ToolContext {
+function toolContext(api: ApiClient, bound: StoreApi, side: () => StoreApi, access: Access, context: ToolCallContext): ToolContext {
   return {
     api: bound,
     signal: context.signal,
-    store: () => storeOf(api, bound, access),
+    store: () => storeOf(api, side, access),
     async confirm(question) {
       if (!context.ask) return true;
       const asked = await question();
@@ -83,11 +85,11 @@ function toolContext(api: ApiClient, bound: StoreApi, access: Access, context: T
  * `read:store` (a products-only toolset) or a failed read leaves texts without a currency
  * rather than failing the tool.
  */
-async function storeOf(api: ApiClient, bound: StoreApi, access: Access): Promise<Store | undefined> {
+async function storeOf(api: ApiClient, side: () => StoreApi, access: Access): Promise<Store | undefined> {
   const known = api.stores.get(access.storeId);
   if (known || !hasScope(access.scopes, 'read:store')) return known;
   try {
-    const store = await bound.getStore();
+    const store = await side().getStore();
     api.stores.set(access.storeId, store);
     return store;
   } catch (error) {

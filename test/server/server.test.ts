@@ -119,7 +119,7 @@ describe('tools', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^get_store\s+read:store\s+read-only\s+Get store$/m);
     expect(result.stdout).not.toMatch(/delete_product/);
-    expect(result.stdout).toMatch(/Sign-in asks for: read:store/);
+    expect(result.stdout).toMatch(/Sign-in asks for: read:products .*read:store/);
   });
 });
 

@@ -24,6 +24,8 @@ export interface SessionOptions {
   answer?: (request: ElicitRequest['params']) => ElicitResult;
   confirmWrites?: boolean;
   toolsets?: readonly string[];
+  /** What the sign-in granted; default every scope. */
+  scopes?: readonly string[];
 }
 
 export interface ToolSession {
@@ -41,7 +43,11 @@ export async function startToolSession(options: SessionOptions): Promise<ToolSes
     records,
     api: createApiClient({ apiBase: options.apiBase, retry: { baseMs: 1 } }),
     source: {
-      ensureAccess: async () => ({ accessToken: options.accessToken ?? 'T'.repeat(43), storeId: options.storeId ?? 'str_8k2m4n6p', scopes: ALL_SCOPES }),
+      ensureAccess: async () => ({
+        accessToken: options.accessToken ?? 'T'.repeat(43),
+        storeId: options.storeId ?? 'str_8k2m4n6p',
+        scopes: options.scopes ?? ALL_SCOPES,
+      }),
       invalidate: () => {},
     },
     logger: silentLogger,
