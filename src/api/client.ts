@@ -104,7 +104,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface ApiRequest {
   method: HttpMethod;
-  /** Below the API base, e.g. `/products/prd_1`; ids already encoded. */
+  /** Below the API base, e.g. `/products/472819365047`; ids already encoded. */
   path: string;
   query?: object;
   body?: unknown;
