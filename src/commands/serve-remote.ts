@@ -10,17 +10,38 @@ import { stringFlag } from './command.js';
 export const REMOTE_FLAGS_HELP = `  --remote URL          relay to this remote MCP server (Streamable HTTP) instead of calling API v1,
                         signing in to it as its metadata says (WHATALO_REMOTE_URL)`;
 
+// Internal, for tests only (as serve.ts's WHATALO_API_*_MS): WHATALO_REMOTE_TIMEOUT_MS shrinks
+// the remote's 60 s deadlines (headers, then a JSON body), WHATALO_REMOTE_RETRY_MS the first
+// wait before a server that was down at start is tried again. Not user settings.
+function internalMs(env: NodeJS.ProcessEnv, name: 'WHATALO_REMOTE_TIMEOUT_MS' | 'WHATALO_REMOTE_RETRY_MS'): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) === 0) throw new WhataloError('CONFIG_INVALID', `${name} must be a whole number of milliseconds (got "${raw}")`);
+  return Number(raw);
+}
+
 export async function runRemote(ctx: CommandContext): Promise<number> {
-  const [{ loadConfig }, { createLogger }, { createRemoteAuthorizer }, { remoteFetch }, { startRelay }, { runStdio }, { StreamableHTTPClientTransport }] =
-    await Promise.all([
-      import('../config.js'),
-      import('../log.js'),
-      import('../remote/authorizer.js'),
-      import('../remote/remote-fetch.js'),
-      import('../remote/relay.js'),
-      import('../server/stdio.js'),
-      import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
-    ]);
+  const [
+    { loadConfig },
+    { createLogger },
+    { createRemoteAuthorizer },
+    { remoteFetch },
+    { startRelay },
+    { writableFlow },
+    { lastSeenStore },
+    { runStdio },
+    { StreamableHTTPClientTransport },
+  ] = await Promise.all([
+    import('../config.js'),
+    import('../log.js'),
+    import('../remote/authorizer.js'),
+    import('../remote/remote-fetch.js'),
+    import('../remote/relay.js'),
+    import('../remote/host-flow.js'),
+    import('../remote/last-seen.js'),
+    import('../server/stdio.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]);
   // The remote server decides which tools exist, which AS signs in and what to ask for (its
   // challenge): the direct mode's choices would be silently ignored. `login --remote --scopes` asks for more up front.
   const directOnly = ['sandbox', 'read-only', 'toolsets', 'scopes', 'issuer', 'api-base'].filter((flag) => ctx.values[flag] !== undefined);
@@ -35,12 +56,29 @@ export async function runRemote(ctx: CommandContext): Promise<number> {
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => ctx.stderr.write(line + '\n') });
   const server = config.remoteUrl!;
   const authorizer = createRemoteAuthorizer(config, server, { logger, onProgress: (message) => logger.info(message) });
-  const fetchRemote = remoteFetch({ authorizer });
+  const timeoutMs = internalMs(ctx.env, 'WHATALO_REMOTE_TIMEOUT_MS');
+  // stdout is the host: what it has not read yet holds the remote back.
+  const hostFlow = writableFlow(process.stdout);
+  const fetchRemote = remoteFetch({
+    authorizer,
+    headersTimeoutMs: timeoutMs,
+    bodyTimeoutMs: timeoutMs,
+    hostReady: hostFlow.ready,
+    onCapped: (reason) => logger.warn(reason),
+  });
   logger.info(`relaying to the MCP server at ${server.href}`);
   let relay: { close(): Promise<void> } | undefined;
   await runStdio(
     async (host) => {
-      relay = await startRelay({ host, connectRemote: () => new StreamableHTTPClientTransport(server, { fetch: fetchRemote }), logger });
+      relay = await startRelay({
+        host,
+        connectRemote: () => new StreamableHTTPClientTransport(server, { fetch: fetchRemote }),
+        logger,
+        server,
+        hostFlow,
+        lastSeen: lastSeenStore(config.configDir, server, logger),
+        retryFirstMs: internalMs(ctx.env, 'WHATALO_REMOTE_RETRY_MS'),
+      });
     },
     { signal: ctx.signal, logger },
   );
