@@ -12,7 +12,7 @@
  * - 5xx, timeouts, network errors: back off base·1, base·2, base·4 — only for requests that
  *   are safe to repeat. API v1 has no idempotency key (V6): a create (POST) or a relative
  *   stock change (the inventory PATCH) that failed mid-way may have been applied, so it is
- *   never sent twice; its error says the change may or may not have been applied.
+ *   never sent twice; its error says the change may or may not have been made.
  *
  * @see ../../../shared/spec/CONTRACT.md V1–V6
  */

@@ -37,17 +37,23 @@ export interface ReadErrorBody {
   ignored: string[];
 }
 
+/**
+ * What a body in another shape still says, from a gateway or proxy in front of the API:
+ * OAuth's `{"error":"…","error_description":"…"}`, or a flat `{"code","message"}`.
+ */
+function flatBody(value: unknown): ApiErrorBody {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const v = value as Record<string, unknown>;
+  const code = typeof v.error === 'string' ? v.error : typeof v.code === 'string' ? v.code : undefined;
+  const message = typeof v.error_description === 'string' ? v.error_description : typeof v.message === 'string' ? v.message : undefined;
+  return { ...(code ? { code: code.slice(0, 100) } : {}), ...(message ? { message: message.slice(0, 2000) } : {}) };
+}
+
 /** Reads an error body defensively: a proxy or a crashed server may answer anything. */
 export function readErrorBody(value: unknown): ReadErrorBody {
   const nested = nestedBody.safeParse(value);
   if (!nested.success) {
-    // An OAuth-style `{"error":"…","error_description":"…"}` from a gateway in front of the API.
-    if (value !== null && typeof value === 'object' && typeof (value as { error?: unknown }).error === 'string') {
-      const flat = value as { error: string; error_description?: unknown };
-      const message = typeof flat.error_description === 'string' ? flat.error_description.slice(0, 2000) : undefined;
-      return { body: { code: flat.error.slice(0, 100), ...(message ? { message } : {}) }, ignored: [] };
-    }
-    return { body: {}, ignored: [] };
+    return { body: flatBody(value), ignored: [] };
   }
   const { code, message, details, request_id } = nested.data.error;
   const body: ApiErrorBody = {};
@@ -116,7 +122,7 @@ export function apiErrorFromAnswer(status: number, body: ApiErrorBody, storeId: 
     const what = subject ? `${subject.type} '${subject.id}'` : 'the requested record';
     return new WhataloError('NOT_FOUND', `${what} not found in store ${storeId}`, { details: details(status, body, requestId) });
   }
-  if (status === 422 || status === 409 || status === 400) {
+  if (status === 422 || status === 409) {
     const fields = body.fieldErrors ?? [];
     const listed = fields.length > 0 ? `: ${fields.map((e) => `${e.field} ${e.message}`).join('; ')}` : said;
     return new WhataloError('VALIDATION', `Whatalo refused the request${listed}`, {
@@ -147,7 +153,7 @@ export function isUnauthorized(error: unknown): error is WhataloError {
 
 /** Said when a change was sent once and its answer was lost: "try again" could make it twice. */
 export const OUTCOME_UNKNOWN_HINT =
-  'The change may or may not have been applied: read the item back (or list recent ones) before trying again, so it is not made twice.';
+  'The change may or may not have been made: read the item back (or list recent ones) before trying again, so it is not made twice.';
 
 /** 5xx, timeouts and network failures: transient, and said as such. */
 export function unreachable(why: string, cause?: unknown, extra?: ApiErrorDetails, hint = 'This is usually temporary; try again in a minute.'): WhataloError {

@@ -68,7 +68,9 @@ export const listProducts = defineTool({
       order: args.order,
     });
     const position = startPosition('list_products', args, filters);
-    const [page, currency] = await Promise.all([api.listProducts({ ...filters, page: position.page, per_page: position.per_page }), currencyOf(store)]);
+    // The store after the page, not beside it: when the API is down, one request fails, not two.
+    const page = await api.listProducts({ ...filters, page: position.page, per_page: position.per_page });
+    const currency = await currencyOf(store);
     const data = pageResult(page, position);
     return { text: pageSummary('products', data, position) + (currency ? ` Prices in ${currency}.` : ''), data };
   },
@@ -101,7 +103,8 @@ export const getProduct = defineTool({
   outputSchema: z.object({ product: productSchema }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api, store }) {
-    const [product, currency] = await Promise.all([api.getProduct(args.product_id), currencyOf(store)]);
+    const product = await api.getProduct(args.product_id);
+    const currency = await currencyOf(store);
     const stock = typeof product.stock_quantity === 'number' ? `, ${product.stock_quantity} in stock` : '';
     const variants = product.variants?.length ? `, ${plural(product.variants.length, 'variant')}` : '';
     return {

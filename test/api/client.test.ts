@@ -333,16 +333,16 @@ describe('retry policy, bounded; nothing without an idempotency key is sent twic
     const client = await serve(() => apiError(500, 'INTERNAL_ERROR', 'oops'));
     const error = await failure(client.bind(good).createProduct({ name: 'Twice?', price: 1 }));
     expect(error.code).toBe('API_UNREACHABLE');
-    expect(error.toUserText()).toMatch(/may or may not have been applied: read the item back/);
+    expect(error.toUserText()).toMatch(/may or may not have been made: read the item back/);
     expect(api!.count('POST', '/v1/products')).toBe(1);
   });
 
-  it('an inventory PATCH that times out is sent exactly once, and says it may or may not have been applied', async () => {
+  it('an inventory PATCH that times out is sent exactly once, and says it may or may not have been made', async () => {
     const client = await serve(() => ({ hang: true }), { timeoutMs: 300 });
     const error = await failure(client.bind(good).changeStock(INVENTORY.product_id, { quantity: -1, reason: 'sold' }));
     expect(error.code).toBe('API_UNREACHABLE');
     expect(error.message).toBe('Whatalo is unreachable (no answer within 300 ms).');
-    expect(error.toUserText()).toMatch(/may or may not have been applied/);
+    expect(error.toUserText()).toMatch(/may or may not have been made/);
     // Well past any backoff: still one request on the wire.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(api!.count('PATCH', '/v1/inventory/products/472819365047')).toBe(1);
@@ -351,7 +351,7 @@ describe('retry policy, bounded; nothing without an idempotency key is sent twic
   it('an inventory PATCH answered 503 is not sent again either', async () => {
     const client = await serve(() => apiError(503, 'UNAVAILABLE', 'busy'));
     const error = await failure(client.bind(good).changeStock(INVENTORY.product_id, { quantity: 5, reason: 'delivery' }));
-    expect(error.toUserText()).toMatch(/may or may not have been applied/);
+    expect(error.toUserText()).toMatch(/may or may not have been made/);
     expect(api!.count('PATCH', '/v1/inventory/products/472819365047')).toBe(1);
   });
 

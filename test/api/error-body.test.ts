@@ -27,10 +27,14 @@ it('malformed details are dropped and named; the code and message still make the
   );
 });
 
-it('a flat OAuth-style body from a gateway still gives its code and description', () => {
+it('a flat body from a gateway (OAuth-style, or code and message) still gives its code and message', () => {
   expect(readErrorBody({ error: 'invalid_token', error_description: 'expired' }).body).toEqual({ code: 'invalid_token', message: 'expired' });
+  expect(readErrorBody({ code: 'bad_request', message: 'no' }).body).toEqual({ code: 'bad_request', message: 'no' });
+  expect(apiErrorFromAnswer(400, readErrorBody({ code: 'bad_request', message: 'no' }).body, 'str_1').message).toBe(
+    'Whatalo answered HTTP 400 bad_request: no',
+  );
 });
 
 it('a body that is not an error object is read as empty', () => {
-  for (const value of [null, 'oops', [1, 2], 42, { code: 'flat' }]) expect(readErrorBody(value)).toEqual({ body: {}, ignored: [] });
+  for (const value of [null, 'oops', [1, 2], 42, { code: 7 }]) expect(readErrorBody(value)).toEqual({ body: {}, ignored: [] });
 });
