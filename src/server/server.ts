@@ -51,17 +51,10 @@ export interface ServerDeps {
   /** The records that can run; default: every tool in src/tools/index.ts. */
   records?: readonly ToolRecord[];
   /**
-   * Ask the person before a destructive write when the host supports form elicitation.
-   * Default: on, unless WHATALO_CONFIRM_WRITES is `off`, `false` or `0` (for automation).
+   * Ask the person before a destructive write when the host supports form elicitation
+   * (config.confirmWrites, WHATALO_CONFIRM_WRITES). Default: on; off is for automation.
    */
   confirmWrites?: boolean;
-}
-
-/** The env switch for confirmWrites' default; anything but off/false/0 leaves the question on. */
-export const CONFIRM_ENV = 'WHATALO_CONFIRM_WRITES';
-
-export function confirmWritesFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !/^(off|false|0|no)$/i.test(env[CONFIRM_ENV]?.trim() ?? '');
 }
 
 export interface WhataloServer {
@@ -135,7 +128,7 @@ export function createServer(deps: ServerDeps): WhataloServer {
     { name: NAME, version: VERSION, title: 'Whatalo' },
     { capabilities: { tools: {}, prompts: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: lazySchemaValidator() },
   );
-  const confirmWrites = deps.confirmWrites ?? confirmWritesFromEnv();
+  const confirmWrites = deps.confirmWrites ?? true;
 
   /**
    * Asks the person a yes/no question by form elicitation; true only for an accepted form

@@ -454,3 +454,28 @@ describe('bad arguments never crash the server', () => {
     expect(await fails('get_product', {})).toBe('Invalid arguments for get_product: product_id: is required.');
   });
 });
+
+describe('WHATALO_CONFIRM_WRITES=off, for automation', () => {
+  it('a host with form elicitation is not asked, and the write happens', async () => {
+    const asked: string[] = [];
+    const auto = await startMcp({
+      env: sandboxEnv(sb, { WHATALO_CONFIRM_WRITES: 'off' }),
+      clientOptions: { capabilities: { elicitation: { form: {} } } },
+      setup: (client) =>
+        client.setRequestHandler(ElicitRequestSchema, (request) => {
+          asked.push(request.params.message);
+          return { action: 'decline' };
+        }),
+    });
+    try {
+      await auto.client.listTools();
+      const created = await auto.call('create_category', { name: `Automation ${Date.now()}` });
+      const id = (created.structuredContent as Data).category.id;
+      const deleted = await auto.call('delete_category', { category_id: id });
+      expect(deleted.structuredContent).toEqual({ id, deleted: true });
+      expect(asked).toEqual([]);
+    } finally {
+      await auto.close();
+    }
+  });
+});

@@ -5,7 +5,7 @@
  * Against a fake API v1 on 127.0.0.1, counting the requests that reached it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { confirmWritesFromEnv } from '../../src/server/server.js';
+import { loadConfig } from '../../src/config.js';
 import { type FakeApi, INVENTORY, PRODUCT, startFakeApi } from '../api/fake-api.js';
 import { textOf } from '../helpers/mcp.js';
 import { type ToolSession, no, startToolSession, yes } from './session.js';
@@ -150,9 +150,10 @@ describe('never blocked', () => {
     await session.call('delete_product', { product_id: PRODUCT.id });
     expect(session.questions).toEqual([]);
     expect(writes()).toHaveLength(1);
-    expect(confirmWritesFromEnv({ WHATALO_CONFIRM_WRITES: 'off' })).toBe(false);
-    expect(confirmWritesFromEnv({ WHATALO_CONFIRM_WRITES: 'false' })).toBe(false);
-    expect(confirmWritesFromEnv({ WHATALO_CONFIRM_WRITES: 'true' })).toBe(true);
-    expect(confirmWritesFromEnv({})).toBe(true);
+    expect(loadConfig({ WHATALO_CONFIRM_WRITES: 'off' }).confirmWrites).toBe(false);
+    expect(loadConfig({ WHATALO_CONFIRM_WRITES: 'false' }).confirmWrites).toBe(false);
+    expect(loadConfig({ WHATALO_CONFIRM_WRITES: 'true' }).confirmWrites).toBe(true);
+    expect(loadConfig({}).confirmWrites).toBe(true);
+    expect(() => loadConfig({ WHATALO_CONFIRM_WRITES: 'maybe' })).toThrow(/WHATALO_CONFIRM_WRITES must be true or false/);
   });
 });
