@@ -8,10 +8,16 @@
  * each structuredContent against the listed outputSchema, so a shape mismatch fails here too.
  */
 import { type CallToolResult, CallToolResultSchema, ElicitRequestSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_SCOPES } from '../../src/scopes.js';
+import type { RunningHttpServer } from '../../src/server/http/index.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
+import { startTestHttpServer } from '../helpers/http-server.js';
 import { type McpSession, sandboxEnv, startMcp, textOf } from '../helpers/mcp.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { TestProvider, connect } from '../helpers/sdk-http-client.js';
 
 let sb: TestSandbox;
 let mcp: McpSession;
@@ -477,5 +483,49 @@ describe('WHATALO_CONFIRM_WRITES=off, for automation', () => {
     } finally {
       await auto.close();
     }
+  });
+});
+
+describe('the write tools through serve --http (the host signed in with every scope; no elicitation over stateless HTTP)', () => {
+  let server: RunningHttpServer;
+  let client: Client;
+
+  beforeAll(async () => {
+    let publicUrl: URL;
+    ({ server, publicUrl } = await startTestHttpServer(sb));
+    const provider = new TestProvider();
+    const scope = ALL_SCOPES.filter((s) => !/webhooks|analytics|write:store/.test(s)).join(' ');
+    expect(await auth(provider, { serverUrl: publicUrl, scope })).toBe('REDIRECT');
+    expect(await auth(provider, { serverUrl: publicUrl, scope, authorizationCode: provider.code! })).toBe('AUTHORIZED');
+    client = await connect(publicUrl, provider);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+  });
+
+  async function httpOk(name: string, args: Record<string, unknown>): Promise<Data> {
+    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    if (result.isError) throw new Error(`${name} over HTTP failed: ${textOf(result)}`);
+    return result.structuredContent as Data;
+  }
+
+  it('every write tool runs and its change is read back', async () => {
+    const product = (await httpOk('create_product', { name: 'Jarro HTTP', price: 80, sku: 'HTTP-JARRO-1' })).product;
+    expect((await httpOk('update_product', { product_id: product.id, price: 85 })).product.price).toBe(85);
+    expect((await httpOk('adjust_inventory', { product_id: product.id, delta: 4, reason: 'delivery' })).inventory.stock_quantity).toBe(4);
+    expect((await httpOk('deactivate_product', { product_id: product.id })).product.is_active).toBe(false);
+    expect(await httpOk('delete_product', { product_id: product.id })).toEqual({ id: product.id, deleted: true });
+    const category = (await httpOk('create_category', { name: `HTTP ${Date.now()}` })).category;
+    expect((await httpOk('update_category', { category_id: category.id, is_active: false })).category.is_active).toBe(false);
+    expect(await httpOk('delete_category', { category_id: category.id })).toEqual({ id: category.id, deleted: true });
+    const order = (await httpOk('list_orders', { status: 'pending', payment_status: 'pending', limit: 1 })).items[0];
+    expect((await httpOk('update_order_status', { order_id: order.id, status: 'cancelled' })).order.status).toBe('cancelled');
+    expect((await httpOk('update_payment_status', { order_id: order.id, payment_status: 'failed' })).order.payment_status).toBe('failed');
+    const customer = (await httpOk('create_customer', { name: 'Cliente HTTP' })).customer;
+    expect((await httpOk('update_customer', { customer_id: customer.id, notes: 'via HTTP' })).customer.notes).toBe('via HTTP');
+    const discount = (await httpOk('create_discount', { code: 'HTTP-5', type: 'fixed_amount', value: 5 })).discount;
+    expect((await httpOk('update_discount', { discount_id: discount.id, value: 6 })).discount.value).toBe(6);
+    expect(await httpOk('delete_discount', { discount_id: discount.id })).toEqual({ id: discount.id, deleted: true });
   });
 });
