@@ -4,21 +4,12 @@
  * signing in to it as an MCP client (src/remote/). stdout carries only the relayed protocol.
  */
 import { WhataloError } from '../errors.js';
+import { internalMs } from './internal-env.js';
 import type { CommandContext } from './command.js';
 import { stringFlag } from './command.js';
 
 export const REMOTE_FLAGS_HELP = `  --remote URL          relay to this remote MCP server (Streamable HTTP) instead of calling API v1,
                         signing in to it as its metadata says (WHATALO_REMOTE_URL)`;
-
-// Internal, for tests only (as serve.ts's WHATALO_API_*_MS): WHATALO_REMOTE_TIMEOUT_MS shrinks
-// the remote's 60 s deadlines (headers, then a JSON body), WHATALO_REMOTE_RETRY_MS the first
-// wait before a server that was down at start is tried again. Not user settings.
-function internalMs(env: NodeJS.ProcessEnv, name: 'WHATALO_REMOTE_TIMEOUT_MS' | 'WHATALO_REMOTE_RETRY_MS'): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,6}$/.test(raw) || Number(raw) === 0) throw new WhataloError('CONFIG_INVALID', `${name} must be a whole number of milliseconds (got "${raw}")`);
-  return Number(raw);
-}
 
 export async function runRemote(ctx: CommandContext): Promise<number> {
   const [
@@ -56,7 +47,7 @@ export async function runRemote(ctx: CommandContext): Promise<number> {
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => ctx.stderr.write(line + '\n') });
   const server = config.remoteUrl!;
   const authorizer = createRemoteAuthorizer(config, server, { logger, onProgress: (message) => logger.info(message) });
-  const timeoutMs = internalMs(ctx.env, 'WHATALO_REMOTE_TIMEOUT_MS');
+  const timeoutMs = internalMs(ctx.env, 'WHATALO_REMOTE_TIMEOUT_MS', 1);
   // stdout is the host: what it has not read yet holds the remote back.
   const hostFlow = writableFlow(process.stdout);
   const fetchRemote = remoteFetch({
@@ -77,7 +68,7 @@ export async function runRemote(ctx: CommandContext): Promise<number> {
         server,
         hostFlow,
         lastSeen: lastSeenStore(config.configDir, server, logger),
-        retryFirstMs: internalMs(ctx.env, 'WHATALO_REMOTE_RETRY_MS'),
+        retryFirstMs: internalMs(ctx.env, 'WHATALO_REMOTE_RETRY_MS', 1),
       });
     },
     { signal: ctx.signal, logger },
