@@ -42,6 +42,8 @@ export interface Config {
   readonly loginTimeoutSeconds: number;
   readonly logLevel: LogLevel;
   readonly readOnly: boolean;
+  /** Ask the merchant before a destructive write, when the host can show a form (WHATALO_CONFIRM_WRITES, default true). */
+  readonly confirmWrites: boolean;
   /** Enabled toolsets; undefined = all. */
   readonly toolsets: readonly string[] | undefined;
   /** Scopes to request up front (`--scopes`); undefined = derive from enabled tools. */
@@ -222,6 +224,7 @@ const schema = z.object({
   loginTimeoutSeconds: intInRange('WHATALO_LOGIN_TIMEOUT', 1, 3600, 'seconds').optional(),
   logLevel: enumOf('WHATALO_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const).optional(),
   readOnly: bool('--read-only / WHATALO_READ_ONLY').optional(),
+  confirmWrites: bool('WHATALO_CONFIRM_WRITES').optional(),
   toolsets: list('--toolsets / WHATALO_TOOLSETS').optional(),
   scopes: list('--scopes / WHATALO_SCOPES').optional(),
   clientId: z.string().optional(),
@@ -293,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     loginTimeoutSeconds: nonEmpty(env.WHATALO_LOGIN_TIMEOUT),
     logLevel: nonEmpty(env.WHATALO_LOG_LEVEL),
     readOnly: flags.readOnly === true ? 'true' : nonEmpty(env.WHATALO_READ_ONLY),
+    confirmWrites: nonEmpty(env.WHATALO_CONFIRM_WRITES),
     toolsets: flags.toolsets ?? nonEmpty(env.WHATALO_TOOLSETS),
     scopes: flags.scopes ?? nonEmpty(env.WHATALO_SCOPES),
     clientId: nonEmpty(env.WHATALO_CLIENT_ID),
@@ -353,6 +357,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     loginTimeoutSeconds: v.loginTimeoutSeconds ?? 120,
     logLevel: v.logLevel ?? 'info',
     readOnly: v.readOnly ?? false,
+    confirmWrites: v.confirmWrites ?? true,
     toolsets: v.toolsets,
     scopes: v.scopes,
     clientId: v.clientId,

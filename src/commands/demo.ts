@@ -171,8 +171,8 @@ approved automatically. Nothing is kept afterwards.
           table(products.items as Row[], [
             ['id', (r) => String(r.id)],
             ['name', (r) => String(r.name)],
-            ['price', (r) => money(r, 'price')],
-            ['status', (r) => String(r.status)],
+            ['price', (r) => formatMoney(Number(r.price), typeof store.currency === 'string' ? store.currency : null)],
+            ['visible', (r) => (r.is_active ? 'yes' : 'no')],
           ]),
         );
 
@@ -182,7 +182,7 @@ approved automatically. Nothing is kept afterwards.
         const recent = orders.items as Row[];
         out(
           table(recent, [
-            ['#', (r) => String(r.number)],
+            ['#', (r) => String(r.order_number)],
             ['customer', (r) => String(r.customer_name)],
             ['total', (r) => money(r, 'total')],
             ['status', (r) => String(r.status)],

@@ -125,7 +125,7 @@ export async function openSession(ctx: CommandContext, options: SessionOptions =
     ...(openBrowser ? { openBrowser } : {}),
     ...(options.logStoreProblems ? { onStoreProblem: onceEach((error) => logger.warn(`credential store: ${error.toUserText()}`)) } : {}),
   });
-  const server = createServer({ tools, source, api, logger });
+  const server = createServer({ tools, source, api, logger, confirmWrites: config.confirmWrites });
 
   let closing: Promise<void> | undefined;
   return {

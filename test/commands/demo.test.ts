@@ -20,8 +20,8 @@ const demoDirs = () => new Set(readdirSync(privateTmp).filter((name) => name.sta
 
 function expectWholeDemo(stdout: string) {
   expect(stdout).toMatch(/get_store → La Milpa Mercado \(str_\w+\), currency MXN/);
-  expect(stdout).toMatch(/list_products \{limit: 5\}[^\n]*\n\s+id\s+name\s+price\s+status\n/);
-  expect(stdout.match(/^\s+prd_\w+\s/gm)).toHaveLength(5);
+  expect(stdout).toMatch(/list_products \{limit: 5\}[^\n]*\n\s+id\s+name\s+price\s+visible\n/);
+  expect(stdout.match(/^\s+\d{12}\s/gm)).toHaveLength(5);
   expect(stdout.match(/^\s+\d{4}\s{2}/gm)).toHaveLength(5);
   expect(stdout).toMatch(/asked Whatalo for "write:orders": a real host would now\n\s+open the consent page for it/);
   expect(stdout).not.toMatch(/was not completed within/);
@@ -55,13 +55,13 @@ describe('whatalo-mcp demo', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/No browser here: approving the demo store "La Milpa Mercado" \(str_\w+\) automatically/);
-    expect(result.stdout).toMatch(/Connected to whatalo-mcp \d+\.\d+\.\d+: 17 tools\./);
+    expect(result.stdout).toMatch(/Connected to whatalo-mcp \d+\.\d+\.\d+: 32 tools\./);
     expectWholeDemo(result.stdout);
     // The entry it prints works as printed: absolute paths, launched from / with a bare env.
     const entry = printedEntry(result.stdout);
     expect(path.isAbsolute(entry.command)).toBe(true);
     expect(path.isAbsolute(entry.args[0]!)).toBe(true);
-    expect(await listToolsAsHost(entry)).toHaveLength(17);
+    expect(await listToolsAsHost(entry)).toHaveLength(32);
     // The throwaway config dir (the encrypted grant) is gone.
     expect([...demoDirs()].filter((d) => !before.has(d))).toEqual([]);
   }, 60_000);
