@@ -162,14 +162,12 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     if (type !== 'application/json')
       throw new HttpFailure(415, { error: 'unsupported_media_type', error_description: 'content-type must be application/json' });
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > options.maxBodyBytes)
-      throw tooLarge();
+    if (declared > options.maxBodyBytes) throw tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > options.maxBodyBytes)
-        throw tooLarge();
+      if (size > options.maxBodyBytes) throw tooLarge();
       chunks.push(chunk);
     }
     try {
