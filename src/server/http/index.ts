@@ -11,7 +11,7 @@
  * then every connection closed — Node stops its own timeout checks once close() is called,
  * so without the last step one slow client would hold the process forever.
  */
-import { createServer } from 'node:http';
+import { type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthorizationServer } from 'oauth4webapi';
 import { discoverAuthorizationServer } from '../../auth/discovery.js';
@@ -211,6 +211,15 @@ async function listen(
     );
     server.listen(options.port, options.host, () => resolve());
   });
+  let closing: Promise<void> | undefined;
+  // The answers not yet begun, so a drain can tell their keep-alive clients to go elsewhere.
+  const unanswered = new Set<ServerResponse>();
+  server.on('request', (_req, res: ServerResponse) => {
+    if (closing) res.setHeader('connection', 'close');
+    else unanswered.add(res);
+    res.once('close', () => unanswered.delete(res));
+    res.once('finish', () => unanswered.delete(res));
+  });
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   // The listener is made once the port is known (--port 0): the Host a local client sends names it.
@@ -235,14 +244,13 @@ async function listen(
   const url = `http://${hostPart}:${address.port}`;
   logger.info(`MCP resource server for ${options.publicUrl.href} listening on ${url}`);
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     counts: () => ({ ...tokens.counts(), readinessChecks: readiness.checks() }),
     close() {
       closing ??= new Promise<void>((resolve) => {
         // Answers still to come end their connection, so keep-alive clients go elsewhere.
-        server.prependListener('request', (_req, res) => res.setHeader('connection', 'close'));
+        for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
         server.close(() => resolve());
         server.closeIdleConnections();
         // close() stops Node's timeout checks: past the grace period, nothing is waited for.
