@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/figures-total.ts'],
+    // The default summary, then one line per skipped suite with its reason.
+    reporters: ['default', './test/skip-reporter.ts'],
     // e2e tests spawn real processes and browsers; 2-core machines need room.
     testTimeout: 60_000,
     hookTimeout: 60_000,

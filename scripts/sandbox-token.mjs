@@ -5,19 +5,35 @@
  * PKCE authorization (the sandbox approves by itself: its auto-approve control, on by default
  * with `serve --http --sandbox`) → the code for a token whose resource is the server's URL.
  *
- *   node scripts/sandbox-token.mjs MCP_URL OUT_FILE
+ *   node scripts/sandbox-token.mjs MCP_URL [OUT_FILE] [--scope "read:store write:products"]
  *
- * The token goes to OUT_FILE (mode 0600), never to stdout or stderr: CI reads it from there.
- * All OAuth steps are oauth4webapi's; plain http is accepted for loopback addresses only.
+ * The token goes to OUT_FILE (mode 0600, created new: an existing file is refused), never to
+ * stdout or stderr: CI reads it from there. Without OUT_FILE it goes to a new private temp
+ * directory, never into the working tree, where a token could end up in a commit. `--scope`
+ * asks for those scopes (and registers them as the client's ceiling); without it, the scope of
+ * the server's challenge. All OAuth steps are oauth4webapi's; plain http is accepted for
+ * loopback addresses only.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import * as oauth from 'oauth4webapi';
 
-const [mcpUrl, outFile] = process.argv.slice(2);
-if (!mcpUrl || !outFile) {
-  console.error('usage: node scripts/sandbox-token.mjs MCP_URL OUT_FILE');
+const USAGE = 'usage: node scripts/sandbox-token.mjs MCP_URL [OUT_FILE] [--scope "SCOPE ..."]';
+let cli;
+try {
+  cli = parseArgs({ allowPositionals: true, options: { scope: { type: 'string' } } });
+} catch (error) {
+  console.error(`sandbox-token: ${error.message}\n${USAGE}`);
   process.exit(2);
 }
+const [mcpUrl, outArg, ...extra] = cli.positionals;
+if (!mcpUrl || extra.length > 0) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const outFile = outArg ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'whatalo-token-')), 'token');
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 function fail(message) {
   console.error(`sandbox-token: ${message}`);
@@ -42,7 +58,7 @@ if (unauthenticated.status !== 401) fail(`expected 401 from ${mcpUrl} without a 
 // The challenge is only read for its hints; the metadata below is found and checked by oauth4webapi.
 const challenge = unauthenticated.headers.get('www-authenticate') ?? '';
 if (!/^Bearer\b.*\bresource_metadata="[^"]+"/i.test(challenge)) fail('the 401 has no Bearer challenge with resource_metadata');
-const scope = /\bscope="([^"]*)"/.exec(challenge)?.[1];
+const scope = cli.values.scope?.trim() || /\bscope="([^"]*)"/.exec(challenge)?.[1];
 
 // 2. RFC 9728 metadata (its `resource` must be the URL exactly) → the AS.
 const resource = new URL(mcpUrl);
@@ -54,7 +70,14 @@ const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryReq
 const client = await oauth.processDynamicClientRegistrationResponse(
   await oauth.dynamicClientRegistrationRequest(
     as,
-    { client_name: 'CI sandbox-token', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', grant_types: ['authorization_code'] },
+    {
+      client_name: 'whatalo-mcp sandbox-token',
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      // Whatalo keeps the registered scope as the client's ceiling (CONTRACT A5).
+      ...(scope ? { scope } : {}),
+    },
     loopbackOnly(issuer),
   ),
 );
@@ -89,5 +112,10 @@ const tokens = await oauth.processAuthorizationCodeResponse(
     ...loopbackOnly(issuer),
   }),
 );
-writeFileSync(outFile, tokens.access_token, { mode: 0o600 });
+// 'wx': never overwrite (or follow a link planted at) an existing file.
+try {
+  writeFileSync(outFile, tokens.access_token, { mode: 0o600, flag: 'wx' });
+} catch (error) {
+  fail(`cannot write the token to ${outFile}: ${error.code === 'EEXIST' ? 'the file exists (name a new one)' : error.message}`);
+}
 console.error(`sandbox-token: a token for ${mcpUrl} (scope ${tokens.scope ?? scope ?? '?'}) is in ${outFile}`);

@@ -56,6 +56,25 @@ function commandHelp(command: Command): string {
   return `${command.summary}\n\nUsage: ${command.usage.trim()}`;
 }
 
+/**
+ * `--timeout -5` as `--timeout=-5`: parseArgs reads a value that starts with a dash as the
+ * next flag ("argument is ambiguous"), so a negative number never reached the command's own
+ * check, which says what range is allowed. Only for string options, only for numbers.
+ */
+function joinNegativeNumbers(args: readonly string[], options: Command['options']): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const option = arg.startsWith('--') ? options[arg.slice(2)] : undefined;
+    if (option?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 /** Turns a parseArgs error into one line a person can act on. */
 function usageReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -87,7 +106,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options: command.options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: joinNegativeNumbers(args, command.options), options: command.options, strict: true, allowPositionals: true });
   } catch (error) {
     process.stderr.write(`whatalo-mcp ${command.name}: ${usageReason(error)}\n`);
     return 2;

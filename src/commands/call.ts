@@ -25,6 +25,16 @@ function parseArguments(raw: string | undefined): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * Arguments that do not fit the tool are a usage error of this command (exit 2, like a bad
+ * flag), not a tool failure (exit 1): checked here against the same schema the server uses.
+ */
+async function checkArguments(name: string, args: Record<string, unknown>): Promise<void> {
+  const [{ ALL_TOOLS }, { argumentProblems }] = await Promise.all([import('../tools/index.js'), import('../server/results.js')]);
+  const parsed = ALL_TOOLS.find((t) => t.name === name)?.inputSchema.safeParse(args);
+  if (parsed && !parsed.success) throw new WhataloError('CONFIG_INVALID', `the arguments do not fit ${name}: ${argumentProblems(parsed.error)}`);
+}
+
 export const callCommand: Command = {
   name: 'call',
   summary: 'Run one tool and print its result as JSON (for scripts)',
@@ -57,6 +67,7 @@ message goes to stderr), 2 for bad usage. Run \`whatalo-mcp tools\` for the tool
         }
         throw new WhataloError('CONFIG_INVALID', `no tool "${name}" is enabled; the enabled tools are ${enabled}`);
       }
+      await checkArguments(name, args);
       const [{ Client }, { InMemoryTransport }, { VERSION }] = await Promise.all([
         import('@modelcontextprotocol/sdk/client/index.js'),
         import('@modelcontextprotocol/sdk/inMemory.js'),

@@ -68,9 +68,14 @@ const MAX_ISSUES = 5;
  * @see https://modelcontextprotocol.io/specification/2025-11-25/server/tools#error-handling
  */
 export function invalidArguments(error: ZodError, tool: ToolRecord): CallToolResult {
+  return failed(`Invalid arguments for ${tool.name}: ${argumentProblems(error)}.`);
+}
+
+/** What is wrong with a tool's arguments, field by field (at most five named). */
+export function argumentProblems(error: ZodError): string {
   const issues = error.issues.slice(0, MAX_ISSUES).map(describeIssue);
   const more = error.issues.length > MAX_ISSUES ? ` (and ${error.issues.length - MAX_ISSUES} more)` : '';
-  return failed(`Invalid arguments for ${tool.name}: ${issues.join('; ')}${more}.`);
+  return `${issues.join('; ')}${more}`;
 }
 
 /** 422 field errors, with API field names turned back into the tool's argument names. */

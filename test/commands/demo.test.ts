@@ -2,9 +2,10 @@
  * `npm run demo` is the README's first command: it must work on a fresh machine with no
  * browser, and through the real consent page where there is one.
  */
+import { CHROMIUM, itWith } from '../helpers/requirements.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,8 +74,8 @@ describe('whatalo-mcp demo', () => {
     expect(browserAvailable({}, 'darwin')).toBe(true);
   });
 
-  const chromiumMissing = !existsSync('/usr/bin/chromium');
-  it.skipIf(chromiumMissing && process.env.WHATALO_TEST_REQUIRE_CHROMIUM !== '1')(
+  itWith(
+    CHROMIUM,
     'with a browser: the merchant approves on the real consent page in headless chromium',
     async () => {
       const log = path.join(privateTmp, 'browser.log');

@@ -3,6 +3,7 @@
  * answers; and 20,000 calls leave the server's memory bounded (RSS read from /proc before and
  * after, printed; no timing assertions). LOAD_CALLS raises or lowers the 20,000.
  */
+import { LINUX, describeWith } from '../helpers/requirements.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { suiteFigures } from '../helpers/figures.js';
 import { sandboxEnv, textOf } from '../helpers/mcp.js';
@@ -21,7 +22,7 @@ afterAll(async () => {
   await sb?.close();
 });
 
-describe.runIf(process.platform === 'linux')('load on one stdio connection', () => {
+describeWith(LINUX, 'load on one stdio connection', () => {
   it('1,000 calls in flight at once all get their own correct answers; 20,000 calls keep memory bounded', async () => {
     sb = await startTestSandbox({ autoApprove: 'first', rateLimit: { limit: 10_000_000, windowSeconds: 60 } });
     session = await startServer(outputs, { env: sandboxEnv(sb, { WHATALO_LOG_LEVEL: 'warn' }) });

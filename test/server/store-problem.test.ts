@@ -4,6 +4,7 @@
  * once on stderr, where the host's log is; `call`, which prints the error itself, does not
  * say it twice.
  */
+import { LINUX, describeWith } from '../helpers/requirements.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { sandboxEnv, startMcp, textOf } from '../helpers/mcp.js';
@@ -13,7 +14,7 @@ const REASON = /OS keychain \(Secret Service\) is not available/g;
 // The keychain store, with a session bus address that leads nowhere.
 const NO_DBUS = { WHATALO_CREDENTIAL_STORE: 'keychain', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/whatalo-no-such-bus' };
 
-describe.runIf(process.platform === 'linux')('a credential store that cannot be used', () => {
+describeWith(LINUX, 'a credential store that cannot be used', () => {
   const sandbox = useTestSandbox();
 
   it('serve logs the reason once on stderr, however many calls fail on it', async () => {

@@ -1,0 +1,28 @@
+/**
+ * Usage mistakes a person makes at the terminal: each exits 2 (the README's promise for bad
+ * usage) with one line that names what to change, once.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+describe('usage errors', () => {
+  it('a negative number for a flag is checked by the command, not refused as "ambiguous"', async () => {
+    const result = await runCli(['login', '--timeout', '-5']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/ambiguous/);
+    expect(result.stderr).toContain('--timeout must be a whole number of seconds from 1 to 3600 (got "-5")');
+  });
+
+  it('arguments that do not fit a tool exit 2, naming the tool once and the field', async () => {
+    const result = await runCli(['call', 'get_product', '{"product_id":5}', '--sandbox']);
+    expect(result.code).toBe(2);
+    const line = result.stderr.trim().split('\n').at(-1)!;
+    expect(line).toMatch(/^whatalo-mcp call: the arguments do not fit get_product: product_id: /);
+    expect(line.split('get_product').length - 1).toBe(1);
+  });
+
+  it('a tool that runs and fails still exits 1', async () => {
+    const result = await runCli(['call', 'get_product', '{"product_id":"999999999999"}', '--sandbox']);
+    expect(result.code).toBe(1);
+  });
+});

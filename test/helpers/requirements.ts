@@ -1,0 +1,59 @@
+/**
+ * What some suites need from the machine (Debian chromium, redis-server, a Secret Service,
+ * Linux), in one place. A suite whose need is missing is skipped with the reason in its
+ * metadata, and test/skip-reporter.ts prints one line per skipped suite with that reason, so
+ * `npm test` says what did not run and why. CI sets WHATALO_TEST_REQUIRE_<NAME>=1, which turns
+ * a missing need into a failure instead.
+ */
+import { existsSync } from 'node:fs';
+import { describe, it } from 'vitest';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Why this suite or test was skipped; printed by test/skip-reporter.ts. */
+    skipReason?: string;
+  }
+}
+
+export interface Requirement {
+  /** What is missing and how to get it; undefined when the machine has it. */
+  readonly missing: string | undefined;
+  /** True when CI asks for it (WHATALO_TEST_REQUIRE_<NAME>=1): missing is then a failure. */
+  readonly required: boolean;
+}
+
+function requirement(missing: string | undefined, requireVariable?: string): Requirement {
+  const required = requireVariable !== undefined && process.env[requireVariable] === '1';
+  const how = requireVariable ? ` (CI sets ${requireVariable}=1 to fail instead)` : '';
+  return { missing: missing === undefined ? undefined : `${missing}${how}`, required };
+}
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM = requirement(
+  existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} is absent (apt install chromium)`,
+  'WHATALO_TEST_REQUIRE_CHROMIUM',
+);
+export const LINUX = requirement(process.platform === 'linux' ? undefined : `runs on Linux only (this is ${process.platform})`);
+
+/** `describe`, skipped with its reason when `need` is missing, failing when CI requires it. */
+export function describeWith(need: Requirement, name: string, body: () => void): void {
+  if (need.missing === undefined) describe(name, body);
+  else if (need.required) {
+    describe(name, () => {
+      it('has what it needs', () => {
+        throw new Error(`required but missing: ${need.missing}`);
+      });
+    });
+  } else describe(name, { skip: true, meta: { skipReason: need.missing } }, body);
+}
+
+/** `it`, likewise. */
+export function itWith(need: Requirement, name: string, body: () => Promise<void> | void, timeout?: number): void {
+  if (need.missing === undefined) return void it(name, body, timeout);
+  if (need.required) {
+    return void it(name, () => {
+      throw new Error(`required but missing: ${need.missing}`);
+    });
+  }
+  it(name, { skip: true, meta: { skipReason: need.missing } }, body);
+}
