@@ -23,6 +23,8 @@ interface RelayAs {
   issuer: string;
   /** The form of every token-exchange request that reached it. */
   exchanges: URLSearchParams[];
+  /** The JSON body of every registration. */
+  registrations: Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -34,12 +36,14 @@ interface RelayAs {
  */
 async function startRelayAs(target: string, mode: { refuseExchange?: boolean; foreignIss?: boolean } = {}): Promise<RelayAs> {
   const exchanges: URLSearchParams[] = [];
+  const registrations: Record<string, unknown>[] = [];
   let issuer = '';
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', target);
+    if (req.method === 'POST' && url.pathname === '/oauth/register') registrations.push(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
     if (req.method === 'POST' && url.pathname === '/oauth/token') {
       const form = new URLSearchParams(body.toString('utf8'));
       if (form.get('grant_type') === EXCHANGE) {
@@ -75,6 +79,7 @@ async function startRelayAs(target: string, mode: { refuseExchange?: boolean; fo
   return {
     issuer,
     exchanges,
+    registrations,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -120,10 +125,21 @@ describe('serve --http checks the audience itself', () => {
     expect(b.server.counts().introspections - before).toBe(2);
   });
 
-  it('exchanges with resource = the API origin and the scope of the tool called, never more', async () => {
+  it('registers its own confidential client as Whatalo requires; exchanges with resource = the API origin and the called tool’s scope', async () => {
     const relay = await startRelayAs(sb.issuer);
     running.push(relay);
     const { publicUrl } = await serverOn({ issuer: new URL(relay.issuer) });
+    // CONTRACT R2, A5: client_name and redirect_uris required (a placeholder under the public URL: it never redirects).
+    expect(relay.registrations).toHaveLength(1);
+    const meta = await (await fetch(new URL('/.well-known/oauth-protected-resource/mcp', publicUrl))).json();
+    expect(relay.registrations[0]).toEqual({
+      client_name: 'Whatalo MCP resource server',
+      scope: (meta as { scopes_supported: string[] }).scopes_supported.join(' '),
+      redirect_uris: [`${publicUrl.href}/oauth/no-redirect`],
+      grant_types: ['authorization_code', EXCHANGE],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
     const client = await connect(publicUrl, new TestProvider());
     expect((await client.callTool({ name: 'get_store', arguments: {} })).isError).toBeFalsy();
     await client.close();

@@ -20,7 +20,8 @@ import { createApiClient } from '../../api/client.js';
 import { WhataloError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { AccessSource } from '../access.js';
-import type { CatalogEntry } from '../../tools/catalog.js';
+import { type CatalogEntry, requiredScopes } from '../../tools/catalog.js';
+import { joinScopes } from '../../scopes.js';
 import { createHttpApp } from './app.js';
 import { type RateLimits, createRateLimiter } from './rate-limit.js';
 import { type SharedStore, connectRedis } from './redis.js';
@@ -105,9 +106,11 @@ export function apiResourceOf(apiBase: URL): string {
  * placeholder is an https URI under the public URL that nothing serves (plain http only
  * when the public URL itself is loopback http).
  */
-export function resourceServerClientMetadata(publicUrl: URL, authMethod: 'client_secret_basic' | 'client_secret_post') {
+export function resourceServerClientMetadata(publicUrl: URL, authMethod: 'client_secret_basic' | 'client_secret_post', tools: readonly CatalogEntry[]) {
   return {
     client_name: 'Whatalo MCP resource server',
+    // Whatalo holds a client to its registered scope: the exchange asks for each enabled tool's.
+    scope: joinScopes(requiredScopes(tools)),
     redirect_uris: [placeholderRedirectUri(publicUrl)],
     grant_types: ['authorization_code', TOKEN_EXCHANGE_GRANT],
     response_types: ['code'],
@@ -153,7 +156,7 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
   const authMethod = preferredAuthMethod(as, issuer, false) as 'client_secret_basic' | 'client_secret_post';
   let credentials = options.credentials;
   if (!credentials) {
-    const registered = await registerClient(as, issuer, {}, resourceServerClientMetadata(options.publicUrl, authMethod));
+    const registered = await registerClient(as, issuer, {}, resourceServerClientMetadata(options.publicUrl, authMethod, options.tools));
     credentials = { client_id: registered.client_id, client_secret: registered.client_secret! };
     logger.info('registered as a resource server by DCR; set WHATALO_RS_CLIENT_ID and WHATALO_RS_CLIENT_SECRET to keep one registration', {
       client_id: registered.client_id,
