@@ -117,14 +117,23 @@ describe('serve --http under a hostile outside', () => {
     figures.add('batchCallsCharged', 5);
   });
 
-  it('a 401 before the body is read ends the connection, however long the body would go on', async () => {
-    const { port } = await serverOn();
-    const client = endlessBody(port, `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json`);
-    const closedAfter = await client.closed;
-    expect(client.received()).toMatch(/^HTTP\/1\.1 401/);
-    expect(closedAfter).toBeLessThan(3_000);
-    // What the socket took before the server closed: the kernel buffers, not an endless stream.
-    expect(client.written()).toBeLessThan(64 * 1024 * 1024);
+  it('a 401, 403 or 429 before the body is read ends the connection, however long the body would go on', async () => {
+    const { port } = await serverOn({ rateLimits: { perIp: 2, perTenant: 0, windowSeconds: 60 } });
+    const head = (host: string) => `POST /mcp HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json`;
+    // In this order: a foreign Host is refused before any budget is spent; two 401s spend the address's 2; then 429.
+    for (const [host, status] of [
+      ['evil.example', 403],
+      [`127.0.0.1:${port}`, 401],
+      [`127.0.0.1:${port}`, 401],
+      [`127.0.0.1:${port}`, 429],
+    ] as const) {
+      const client = endlessBody(port, head(host));
+      const closedAfter = await client.closed;
+      expect(client.received().slice(0, 12)).toBe(`HTTP/1.1 ${status}`);
+      expect(closedAfter).toBeLessThan(3_000);
+      // What the socket took before the server closed: the kernel buffers, not an endless stream.
+      expect(client.written()).toBeLessThan(64 * 1024 * 1024);
+    }
   });
 
   it('two Host headers are a 400, whichever comes first', async () => {
