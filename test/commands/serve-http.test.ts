@@ -12,11 +12,12 @@ import { suiteFigures } from '../helpers/figures.js';
 import { SLOW_CLIENTS, slowClient } from '../helpers/hostile-http.js';
 import { freePort } from '../helpers/ports.js';
 import { RELAXED_LIMITS, useTestSandbox } from '../helpers/sandbox.js';
+import { TestProvider, connect } from '../helpers/sdk-http-client.js';
 
 const figures = suiteFigures('serve --http');
 
 describe('serve --http', () => {
-  const sb = useTestSandbox({ limits: RELAXED_LIMITS });
+  const sb = useTestSandbox({ autoApprove: 'first', limits: RELAXED_LIMITS });
 
   it('starts on the sandbox with one command, answers metadata and health, logs JSON, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
@@ -46,13 +47,19 @@ describe('serve --http', () => {
     let clients: ReturnType<typeof slowClient>[] = [];
     try {
       await run.waitForStderr(/listening on/);
-      clients = [...SLOW_CLIENTS, ...SLOW_CLIENTS].map((kind) => slowClient(port, kind));
+      // Signed in, so the slow body is read (without a token it is refused and closed at once).
+      const provider = new TestProvider();
+      await (await connect(new URL(publicUrl), provider)).close();
+      const bearer = [`Authorization: Bearer ${provider.saved!.access_token}`];
+      clients = [...SLOW_CLIENTS, ...SLOW_CLIENTS].map((kind) => slowClient(port, kind, bearer));
       await new Promise((resolve) => setTimeout(resolve, 300));
       const sent = performance.now();
       run.kill();
       const result = await run.result;
       const took = performance.now() - sent;
       expect(result.code).toBe(0);
+      // Nothing had closed them before SIGTERM: every one was still open when the drain began.
+      expect(clients.every((c) => c.received() === '')).toBe(true);
       // 1 s of grace, then every connection closed; far below the 10 s headers bound that would otherwise end them.
       expect(took).toBeLessThan(3_000);
       expect(result.stderr).toContain('shutting down');
