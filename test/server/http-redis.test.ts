@@ -179,6 +179,29 @@ describe.skipIf(!hasRedis)('serve --http: three replicas sharing one Redis', () 
     expect((await getStore(next(), (await tenant()).token)).status).toBe(200);
   });
 
+  it('charges a batch one unit per tool call against the fleet-wide tenant budget', async () => {
+    const t = await tenant();
+    const batch = async (base: string, n: number) =>
+      (
+        await fetch(`${base}/mcp`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${t.token}`,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': '2025-03-26',
+            'x-forwarded-for': nextAddress(),
+          },
+          body: JSON.stringify(
+            Array.from({ length: n }, (_, id) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'get_store', arguments: {} } })),
+          ),
+        })
+      ).status;
+    // 4 of 6 on one replica; 3 more on another is 7, over the fleet's budget (one request each would have been 2).
+    expect(await batch(replicas[0]!.base, 4)).toBe(200);
+    expect(await batch(replicas[1]!.base, 3)).toBe(429);
+  });
+
   it('holds one limit per client address before auth, so made-up tokens cannot buy introspections', async () => {
     const address = '203.0.113.9';
     await sb.resetStats();
