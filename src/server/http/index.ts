@@ -40,7 +40,7 @@ export interface HttpServeOptions {
   upstream: 'exchange' | 'forward';
   /** API v1's resource indicator for the exchange (CONTRACT AC1); default: apiResourceOf(apiBase). */
   apiResource?: string;
-  /** Pre-provisioned RS credentials (WHATALO_RS_CLIENT_ID/_SECRET); else DCR with the resource. */
+  /** Pre-provisioned RS credentials (WHATALO_RS_CLIENT_ID/_SECRET); else one DCR at start (resourceServerClientMetadata). */
   credentials?: { client_id: string; client_secret: string };
   allowedHosts?: readonly string[];
   allowedOrigins?: readonly string[];
