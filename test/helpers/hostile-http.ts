@@ -1,5 +1,8 @@
 /**
- * A hostile HTTP server on 127.0.0.1:0 for the bounds of every answer this app reads. The
+ * Hostile HTTP peers: a server for the bounds of every answer this app reads, and (below)
+ * raw-socket clients for the bounds of `serve --http` itself.
+ *
+ * The server listens on 127.0.0.1:0. The
  * behaviour is named by a path segment, so one server serves every endpoint kind in every
  * way (`/drip/token`, `/.well-known/oauth-authorization-server/endless`, `/hang/api/v1/store`):
  *
