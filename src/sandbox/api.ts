@@ -1,22 +1,24 @@
 /**
- * The sandbox's API v1 chain: Bearer authentication, a rate limit, store isolation and
- * per-scope authorization in front of every API endpoint (the `api` rows of routes.ts).
+ * The sandbox's API v1 chain: Bearer authentication, a rate limit and per-scope
+ * authorization in front of every API endpoint (the `api` rows of routes.ts).
  *
  * The router (server.ts) resolves the row and calls this chain for every path under /api/v1.
  * Order of checks for each request: route (404/405) → Bearer token (401) → rate limit (429)
- * → store header (403 store_mismatch) → scope (403 insufficient_scope) → the row's handler.
- * The token's store is the only store a request can see; ids of any other store are 404.
+ * → scope (403 INSUFFICIENT_SCOPE) → the row's handler (which may answer 403
+ * FEATURE_ACCESS_DENIED for the store's plan). The token alone selects the store (V1: no
+ * store header is documented); ids of any other store are 404.
  *
- * @see ../../docs/design.md "API v1"; CONTRACT §4; RFC 6750 §2.1, §3
+ * @see ../../../shared/spec/CONTRACT.md V1–V4; RFC 6750 §2.1, §3
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { SandboxData } from './data.js';
-import { apiError, asApiError } from './api/errors.js';
-import { API_PREFIX } from './context.js';
+import { apiError, asApiError, errorBody } from './api/errors.js';
 import { HttpError, readJson, sendJson } from './http.js';
 import type { ApiRoute, Match } from './routes.js';
+import { API_PREFIX } from './context.js';
+import { findToken, isActive, type SandboxState } from './state.js';
 
 /** What a valid access token stands for. */
 export interface TokenGrant {
@@ -26,6 +28,22 @@ export interface TokenGrant {
   clientId: string;
 }
 
+/**
+ * The grant behind an API v1 access token, or null when it is unknown, not an access token,
+ * inactive, or issued for another resource. `apiResource` is the API's resource identifier:
+ * its origin (CONTRACT A15, AC1), not the /v1 base. A token with no audience was asked for
+ * without `resource` and is accepted, as Whatalo's examples imply.
+ */
+export function grantForToken(state: SandboxState, token: string, apiResource: string): TokenGrant | null {
+  const record = findToken(state, token);
+  if (!record || record.kind !== 'access' || !isActive(state, record)) return null;
+  // A token issued for another server (an MCP server's own) is not for the API: a resource
+  // server that forwards the tokens it receives is caught here.
+  if (record.aud !== undefined && record.aud !== apiResource) return null;
+  const grant = state.grants.get(record.grantId);
+  if (!grant) return null;
+  return { scopes: [...record.scope], storeId: grant.storeId, merchant: grant.merchant, clientId: record.clientId };
+}
 export interface ApiDeps {
   data: SandboxData;
   /** The grant behind an access token, or null when it is unknown, expired or revoked. */
@@ -48,7 +66,7 @@ function bearerToken(req: IncomingMessage, url: URL): string {
   if (url.searchParams.has('access_token')) {
     throw apiError(
       401,
-      'unauthorized',
+      'UNAUTHORIZED',
       'send the access token in the Authorization header; tokens in the URL are refused',
       {},
       {
@@ -60,22 +78,14 @@ function bearerToken(req: IncomingMessage, url: URL): string {
   const match = header === undefined ? null : BEARER.exec(header);
   if (header === undefined || (match === null && !/^bearer(\s|$)/i.test(header))) {
     // RFC 6750 §3.1: with no authentication attempted, the challenge carries no error code.
-    throw apiError(401, 'unauthorized', 'an access token is required: send Authorization: Bearer <token>', {}, { 'www-authenticate': REALM });
+    throw apiError(401, 'UNAUTHORIZED', 'an access token is required: send Authorization: Bearer <token>', {}, { 'www-authenticate': REALM });
   }
   if (match === null) throw invalidToken();
   return match[1]!;
 }
 
 function invalidToken(): HttpError {
-  return apiError(
-    401,
-    'unauthorized',
-    'the access token is invalid, expired or revoked',
-    {},
-    {
-      'www-authenticate': `${REALM}, error="invalid_token"`,
-    },
-  );
+  return apiError(401, 'INVALID_TOKEN', 'the access token is invalid, expired or revoked', {}, { 'www-authenticate': `${REALM}, error="invalid_token"` });
 }
 
 interface Window {
@@ -85,20 +95,22 @@ interface Window {
 
 /**
  * Fixed windows aligned on the sandbox clock, counted per app installation (client,
- * merchant, store) rather than per token: signing in again must not buy a fresh budget. `X-RateLimit-Reset` is the number of seconds until the
- * window ends (not an epoch time): the sandbox clock can be moved by /sandbox/clock, so an
- * epoch would mean nothing to a client reading its own clock; seconds also match Retry-After.
+ * merchant, store) rather than per token: signing in again must not buy a fresh budget.
+ * `X-RateLimit-Reset` is the Unix time (seconds) at which the window ends (CONTRACT V4), read
+ * on the sandbox clock: a test that moves that clock (/sandbox/clock) moves the reset too.
+ * `Retry-After` on a 429 is in seconds from now.
  */
 function createRateLimiter(deps: ApiDeps) {
   const windows = new Map<string, Window>();
   const windowMs = deps.rateLimit.windowSeconds * 1000;
   const limit = deps.rateLimit.limit;
   const current = () => Math.floor(deps.now() / windowMs) * windowMs;
-  const resetSeconds = (start: number) => Math.max(1, Math.ceil((start + windowMs - deps.now()) / 1000));
+  const resetAt = (start: number) => String(Math.ceil((start + windowMs) / 1000));
+  const waitSeconds = (start: number) => Math.max(1, Math.ceil((start + windowMs - deps.now()) / 1000));
   return {
     /** Headers for an answer that was not counted (no token, or no route). */
     idle(): Record<string, string> {
-      return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(limit), 'x-ratelimit-reset': String(resetSeconds(current())) };
+      return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(limit), 'x-ratelimit-reset': resetAt(current()) };
     },
     /** Counts one request for `key`; returns its headers, or throws 429 past the limit. */
     take(key: string): Record<string, string> {
@@ -108,17 +120,17 @@ function createRateLimiter(deps: ApiDeps) {
         window = { start, used: 0 };
         windows.set(key, window);
       }
-      const reset = resetSeconds(start);
-      const headers = { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) };
+      const headers = { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetAt(start) };
       if (window.used >= limit) {
+        const wait = waitSeconds(start);
         throw apiError(
           429,
-          'rate_limited',
-          `rate limit of ${limit} requests per ${deps.rateLimit.windowSeconds} s reached; retry in ${reset} s`,
-          { retryAfter: reset },
+          'RATE_LIMITED',
+          `rate limit of ${limit} requests per ${deps.rateLimit.windowSeconds} s reached; retry in ${wait} s`,
+          { retry_after: wait },
           {
             ...headers,
-            'retry-after': String(reset),
+            'retry-after': String(wait),
           },
         );
       }
@@ -133,7 +145,7 @@ export type ApiChain = (req: IncomingMessage, res: ServerResponse, url: URL, mat
 
 /**
  * Builds the API v1 chain. A failure, the router's 404/405 included, leaves as an HttpError
- * already in API v1's envelope (requestId, rate-limit headers), for the router to send.
+ * already in API v1's nested shape with the rate-limit headers, for the router to send.
  */
 export function createApiHandler(deps: ApiDeps): ApiChain {
   const limiter = createRateLimiter(deps);
@@ -154,19 +166,13 @@ export function createApiHandler(deps: ApiDeps): ApiChain {
       if (!grant) throw invalidToken();
       rateHeaders = limiter.take(`${grant.clientId} ${grant.merchant} ${grant.storeId}`);
 
-      const named = req.headers['x-whatalo-store-id'];
-      if (named !== undefined && named !== grant.storeId) {
-        throw apiError(403, 'store_mismatch', 'X-Whatalo-Store-Id names another store than the one this token was granted for');
-      }
       if (!grant.scopes.includes(route.scope)) {
         throw apiError(
           403,
-          'insufficient_scope',
+          'INSUFFICIENT_SCOPE',
           `this call needs the ${route.scope} scope, which the token was not granted`,
-          { requiredScope: route.scope },
-          {
-            'www-authenticate': `Bearer error="insufficient_scope", scope="${route.scope}"`,
-          },
+          { required_scope: route.scope },
+          { 'www-authenticate': `Bearer error="insufficient_scope", scope="${route.scope}"` },
         );
       }
       const store = deps.data.byStore.get(grant.storeId);
@@ -180,6 +186,7 @@ export function createApiHandler(deps: ApiDeps): ApiChain {
         data: deps.data,
         store,
         nowIso: () => new Date(deps.now()).toISOString(),
+        nowMs: () => deps.now(),
         json: () => readJson(req),
       });
       status = answer.status ?? 200;
@@ -195,22 +202,12 @@ export function createApiHandler(deps: ApiDeps): ApiChain {
         failure = asApiError(error);
       } else {
         deps.logger.error('API v1 handler failed', { requestId, route: key, error });
-        failure = apiError(500, 'internal_error', 'the sandbox failed to answer this request; see its log');
+        failure = new HttpError(500, errorBody('INTERNAL_ERROR', 'the sandbox failed to answer this request; see its log'));
       }
       status = failure.status;
-      // Thrown on to the router's one error handler (server.ts), in API v1's envelope. Headers
-      // of the failure (e.g. Retry-After, X-RateLimit-* of a 429) override the defaults.
-      const { statusCode, code, message, ...rest } = failure.body;
-      throw new HttpError(
-        status,
-        { statusCode, code, requestId, message, ...rest },
-        {
-          'x-request-id': requestId,
-          'cache-control': 'no-store',
-          ...rateHeaders,
-          ...failure.headers,
-        },
-      );
+      // Thrown on to the router's one error handler (server.ts). Headers of the failure
+      // (e.g. Retry-After, X-RateLimit-* of a 429) override the defaults.
+      throw new HttpError(status, failure.body, { 'x-request-id': requestId, 'cache-control': 'no-store', ...rateHeaders, ...failure.headers });
     } finally {
       deps.logger.debug(`api ${key} → ${status}`, { requestId });
     }

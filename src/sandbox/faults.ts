@@ -9,7 +9,7 @@
  * so a test that passes once passes every time. The `/sandbox/*` controls are never faulted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { errorBody } from './api/errors.js';
 import { HttpError, readJson, sendJson } from './http.js';
 
 /** One fault, as a test or a `--faults` file writes it. */
@@ -214,15 +214,13 @@ export async function applyFault(
   return true;
 }
 
-/** An answer in the shape the faulted endpoint would use: API v1 envelope or RFC 6749 §5.2. */
+/** An answer in the shape the faulted endpoint would use: API v1's nested error or RFC 6749 §5.2. */
 function faultBody(spec: FaultSpec, api: boolean): Record<string, unknown> {
   const status = spec.status!;
   const message = status === 429 ? `rate limited by an injected fault; retry in ${spec.retry_after ?? 1} s` : `injected fault: status ${status}`;
   if (api) {
-    const code = status === 429 ? 'rate_limited' : status >= 500 ? 'internal_error' : 'invalid_request';
-    const body: Record<string, unknown> = { statusCode: status, code, requestId: `req_${randomUUID().replaceAll('-', '')}`, message };
-    if (spec.retry_after !== undefined) body.retryAfter = spec.retry_after;
-    return body;
+    const code = status === 429 ? 'RATE_LIMITED' : status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
+    return errorBody(code, message, spec.retry_after === undefined ? {} : { retry_after: spec.retry_after });
   }
   const error = status === 503 || status === 429 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
   return { error, error_description: message };

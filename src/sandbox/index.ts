@@ -8,12 +8,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WhataloError } from '../errors.js';
 import { type Logger, createLogger } from '../log.js';
-import { createApiHandler } from './api.js';
+import { createApiHandler, grantForToken } from './api.js';
 import { createSeedData } from './data.js';
 import { type FaultSpec, FaultSpecError, createFaultState, parseFaults } from './faults.js';
 import { API_PREFIX, type SandboxContext } from './context.js';
 import { createRouter } from './server.js';
-import { countRequest, createState, findToken, isActive, now } from './state.js';
+import { countRequest, createState, now } from './state.js';
 
 export interface SandboxOptions {
   /** Default '127.0.0.1'. Only loopback addresses are accepted: the controls have no auth. */
@@ -82,15 +82,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const ctx: SandboxContext = { state, data, issuer: '', logger, autoApproveStoreId, storeHint: 'honour', faults: createFaultState(faults) };
   const api = createApiHandler({
     data,
-    authenticate(token) {
-      const record = findToken(state, token);
-      if (!record || record.kind !== 'access' || !isActive(state, record)) return null;
-      // Audience: a token issued for another server (an MCP server's own) is not for the API,
-      // so a resource server that forwards the tokens it receives is caught here.
-      if (record.aud !== undefined && record.aud !== `${ctx.issuer}${API_PREFIX}`) return null;
-      const grant = state.grants.get(record.grantId)!;
-      return { scopes: [...record.scope], storeId: grant.storeId, merchant: grant.merchant, clientId: record.clientId };
-    },
+    // The API's resource identifier is its origin (CONTRACT A15), here the sandbox's own.
+    authenticate: (token) => grantForToken(state, token, ctx.issuer),
     now: () => now(state),
     count: (key) => countRequest(state, key),
     rateLimit,

@@ -6,16 +6,17 @@
  * - 'api': API v1, behind the Bearer token, rate limit, store and scope checks of api.ts;
  *   counted by route pattern ('GET /api/v1/products/:id'), bounded unlike raw ids.
  *
- * @see ../../docs/design.md "API v1" (the API rows are its table, line by line)
+ * @see ../../../shared/spec/CONTRACT.md §4 (the API rows are its resource table, line by line)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Scope } from '../scopes.js';
 import { apiError } from './api/errors.js';
-import { createCategory, listCategories, updateCategory } from './api/categories.js';
-import { getCustomer, listCustomers } from './api/customers.js';
+import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './api/categories.js';
+import { countCustomers, createCustomer, getCustomer, listCustomers, updateCustomer } from './api/customers.js';
+import { createDiscount, deleteDiscount, getDiscount, listDiscounts, updateDiscount, validateDiscount } from './api/discounts.js';
 import { adjustInventory, getInventory } from './api/inventory.js';
-import { getOrder, listOrders, updateOrderStatus } from './api/orders.js';
-import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from './api/products.js';
+import { countOrders, getOrder, listOrderItems, listOrders, updateOrder } from './api/orders.js';
+import { countProducts, createProduct, deleteProduct, getProduct, listProducts, updateProduct } from './api/products.js';
 import type { ApiHandler } from './api/route.js';
 import { getStore } from './api/store.js';
 import { handleAuthorize, handleDecision } from './as/authorize.js';
@@ -89,22 +90,40 @@ export const ROUTES: readonly SandboxRoute[] = [
   { kind: 'control', method: 'GET', path: SETTINGS_PATH, handle: handleSettings },
   { kind: 'control', method: 'POST', path: SETTINGS_DISCONNECT_PATH, handle: handleSettingsDisconnect },
 
+  // API v1, CONTRACT §4 row by row. A fixed segment (`count`, `validate`) comes before the
+  // `:id` row of the same path, since the first fitting row wins.
   { kind: 'api', method: 'GET', path: '/api/v1/store', scope: 'read:store', handle: getStore },
   { kind: 'api', method: 'GET', path: '/api/v1/products', scope: 'read:products', handle: listProducts },
-  { kind: 'api', method: 'GET', path: '/api/v1/products/:id', scope: 'read:products', handle: getProduct },
   { kind: 'api', method: 'POST', path: '/api/v1/products', scope: 'write:products', handle: createProduct },
+  { kind: 'api', method: 'GET', path: '/api/v1/products/count', scope: 'read:products', handle: countProducts },
+  { kind: 'api', method: 'GET', path: '/api/v1/products/:id', scope: 'read:products', handle: getProduct },
   { kind: 'api', method: 'PATCH', path: '/api/v1/products/:id', scope: 'write:products', handle: updateProduct },
   { kind: 'api', method: 'DELETE', path: '/api/v1/products/:id', scope: 'write:products', handle: deleteProduct },
+  { kind: 'api', method: 'GET', path: '/api/v1/inventory/products/:productId', scope: 'read:inventory', handle: getInventory },
+  { kind: 'api', method: 'PATCH', path: '/api/v1/inventory/products/:productId', scope: 'write:inventory', handle: adjustInventory },
+  // Categories use the product scopes (CONTRACT AC2: the AS has no category scope).
   { kind: 'api', method: 'GET', path: '/api/v1/categories', scope: 'read:products', handle: listCategories },
   { kind: 'api', method: 'POST', path: '/api/v1/categories', scope: 'write:products', handle: createCategory },
+  { kind: 'api', method: 'GET', path: '/api/v1/categories/:id', scope: 'read:products', handle: getCategory },
   { kind: 'api', method: 'PATCH', path: '/api/v1/categories/:id', scope: 'write:products', handle: updateCategory },
-  { kind: 'api', method: 'GET', path: '/api/v1/inventory/:product_id', scope: 'read:inventory', handle: getInventory },
-  { kind: 'api', method: 'POST', path: '/api/v1/inventory/:product_id/adjustments', scope: 'write:inventory', handle: adjustInventory },
-  { kind: 'api', method: 'GET', path: '/api/v1/customers', scope: 'read:customers', handle: listCustomers },
-  { kind: 'api', method: 'GET', path: '/api/v1/customers/:id', scope: 'read:customers', handle: getCustomer },
+  { kind: 'api', method: 'DELETE', path: '/api/v1/categories/:id', scope: 'write:products', handle: deleteCategory },
   { kind: 'api', method: 'GET', path: '/api/v1/orders', scope: 'read:orders', handle: listOrders },
+  { kind: 'api', method: 'GET', path: '/api/v1/orders/count', scope: 'read:orders', handle: countOrders },
   { kind: 'api', method: 'GET', path: '/api/v1/orders/:id', scope: 'read:orders', handle: getOrder },
-  { kind: 'api', method: 'PATCH', path: '/api/v1/orders/:id/status', scope: 'write:orders', handle: updateOrderStatus },
+  { kind: 'api', method: 'PATCH', path: '/api/v1/orders/:id', scope: 'write:orders', handle: updateOrder },
+  { kind: 'api', method: 'GET', path: '/api/v1/orders/:id/items', scope: 'read:orders', handle: listOrderItems },
+  { kind: 'api', method: 'GET', path: '/api/v1/customers', scope: 'read:customers', handle: listCustomers },
+  { kind: 'api', method: 'POST', path: '/api/v1/customers', scope: 'write:customers', handle: createCustomer },
+  { kind: 'api', method: 'GET', path: '/api/v1/customers/count', scope: 'read:customers', handle: countCustomers },
+  { kind: 'api', method: 'GET', path: '/api/v1/customers/:id', scope: 'read:customers', handle: getCustomer },
+  { kind: 'api', method: 'PATCH', path: '/api/v1/customers/:id', scope: 'write:customers', handle: updateCustomer },
+  { kind: 'api', method: 'GET', path: '/api/v1/discounts', scope: 'read:discounts', handle: listDiscounts },
+  { kind: 'api', method: 'POST', path: '/api/v1/discounts', scope: 'write:discounts', handle: createDiscount },
+  // Validating a code changes nothing, so it needs only the read scope (our choice; the page does not say).
+  { kind: 'api', method: 'POST', path: '/api/v1/discounts/validate', scope: 'read:discounts', handle: validateDiscount },
+  { kind: 'api', method: 'GET', path: '/api/v1/discounts/:id', scope: 'read:discounts', handle: getDiscount },
+  { kind: 'api', method: 'PATCH', path: '/api/v1/discounts/:id', scope: 'write:discounts', handle: updateDiscount },
+  { kind: 'api', method: 'DELETE', path: '/api/v1/discounts/:id', scope: 'write:discounts', handle: deleteDiscount },
 ];
 
 /** The kind of endpoint a path can be, known before any row matches (a 404 has a shape too). */
@@ -177,8 +196,9 @@ function notRouted(kind: RouteKind, method: string, path: string, allow: Method[
   if (kind === 'api') {
     // API v1 names the path under its prefix, as its clients write it.
     const sub = path.slice(API_PREFIX.length);
-    if (allow.length > 0) return apiError(405, 'method_not_allowed', `${method} is not allowed on ${sub}; use ${methods}`, {}, { allow: methods });
-    return apiError(404, 'not_found', `no API v1 endpoint at ${sub}`, { resourceType: 'endpoint', resourceId: sub });
+    if (allow.length > 0)
+      return apiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${sub}; use ${methods}`, { allow: allow }, { allow: methods });
+    return apiError(404, 'NOT_FOUND', `no API v1 endpoint at ${sub}`, { resource: 'endpoint', id: sub });
   }
   if (allow.length > 0) return new HttpError(405, { error: 'method_not_allowed', message: `${path} accepts ${methods}` }, { allow: methods });
   return new HttpError(404, { error: 'not_found', message: `no such endpoint: ${path}` });

@@ -141,7 +141,7 @@ describe('matching and firing', () => {
     const api = await fetch(`${sb.apiBase}/orders`);
     expect(api.status).toBe(429);
     expect(api.headers.get('retry-after')).toBe('2');
-    expect(await api.json()).toMatchObject({ statusCode: 429, code: 'rate_limited', retryAfter: 2, requestId: expect.stringMatching(/^req_/) });
+    expect(await api.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String), details: { retry_after: 2 } } });
     const token = await fetch(`${sb.issuer}/oauth/token`, {
       method: 'POST',
       body: 'grant_type=refresh_token',

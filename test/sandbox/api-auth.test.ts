@@ -1,10 +1,11 @@
 /**
  * API v1 access control over real HTTP: Bearer authentication (RFC 6750), per-scope
- * authorization, store isolation, rate limiting, the error envelope and request counting.
+ * authorization, store isolation (the token alone selects the store), the plan gate, rate
+ * limiting, the nested error body (CONTRACT V3) and request counting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES, type Scope } from '../../src/scopes.js';
-import { API_ROUTES, call, expectError, startApi, type ApiHarness } from './api-harness.js';
+import { API_ROUTES, call, expectError, first, sampleRequest, startApi, type ApiHarness } from './api-harness.js';
 
 let api: ApiHarness;
 let storeA: string;
@@ -16,42 +17,14 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const first = <T>(m: Map<string, T>): T => m.values().next().value!;
-
 /** A request that exercises each route, with ids of store A and a valid body for writes. */
-function sample(pattern: string, method: string) {
-  const a = api.data.byStore.get(storeA)!;
-  const product = [...a.products.values()].find((p) => p.status === 'active')!;
-  const pending = [...a.orders.values()].find((o) => o.status === 'pending')!;
-  const path = pattern
-    .replace(':product_id', product.id)
-    .replace(
-      ':id',
-      pattern.startsWith('/orders')
-        ? pending.id
-        : pattern.startsWith('/customers')
-          ? first(a.customers).id
-          : pattern.startsWith('/categories')
-            ? first(a.categories).id
-            : product.id,
-    );
-  const bodies: Record<string, unknown> = {
-    'POST /products': { name: 'Prueba de alcance', price: 10 },
-    'PATCH /products/:id': { description: 'scope check' },
-    'POST /categories': { name: `Categoría ${Math.random()}` },
-    'PATCH /categories/:id': { description: 'scope check' },
-    'POST /inventory/:product_id/adjustments': { quantity: 1, reason: 'scope check' },
-    'PATCH /orders/:id/status': { status: 'confirmed' },
-  };
-  return { path, body: method === 'GET' || method === 'DELETE' ? undefined : bodies[`${method} ${pattern}`] };
-}
+const sample = (pattern: string, method: string) => sampleRequest(api.data.byStore.get(storeA)!, method, pattern);
 
 describe('authentication (RFC 6750)', () => {
-  it('refuses a request without a token: 401, a challenge with no error code, the V6 envelope', async () => {
+  it('refuses a request without a token: 401, a challenge with no error code, the nested V3 body', async () => {
     const reply = await call(api.base, 'GET', '/store');
-    const body = expectError(reply, 401, 'unauthorized');
+    expectError(reply, 401, 'UNAUTHORIZED');
     expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="whatalo"');
-    expect(Object.keys(body).sort()).toEqual(['code', 'message', 'requestId', 'statusCode']);
   });
 
   it('answers an unknown, revoked or malformed token with error="invalid_token"', async () => {
@@ -63,21 +36,21 @@ describe('authentication (RFC 6750)', () => {
       await call(api.base, 'GET', '/store', { token: 'x'.repeat(43) }),
       await call(api.base, 'GET', '/store', { headers: { authorization: 'Bearer two words' } }),
     ]) {
-      expectError(reply, 401, 'unauthorized');
+      expectError(reply, 401, 'INVALID_TOKEN');
       expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="whatalo", error="invalid_token"');
     }
   });
 
   it('treats another scheme as no token', async () => {
     const reply = await call(api.base, 'GET', '/store', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
-    expectError(reply, 401, 'unauthorized');
+    expectError(reply, 401, 'UNAUTHORIZED');
     expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="whatalo"');
   });
 
   it('refuses a token in the query string, even next to a valid header', async () => {
     const token = api.token();
     for (const reply of [await call(api.base, 'GET', `/store?access_token=${token}`), await call(api.base, 'GET', `/store?access_token=${token}`, { token })]) {
-      expectError(reply, 401, 'unauthorized');
+      expectError(reply, 401, 'UNAUTHORIZED');
       expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer realm="whatalo", error="invalid_request"/);
       expect(JSON.stringify(reply.body)).not.toContain(token);
     }
@@ -95,8 +68,8 @@ describe('scopes: each route needs its own scope, and write never implies read',
     const { path, body } = sample(pattern, method);
     const others = ALL_SCOPES.filter((s) => s !== scope);
     const reply = await call(api.base, method, path, { token: api.token(others), body });
-    const error = expectError(reply, 403, 'insufficient_scope');
-    expect(error.requiredScope).toBe(scope);
+    const error = expectError(reply, 403, 'INSUFFICIENT_SCOPE');
+    expect(error.details).toEqual({ required_scope: scope });
     expect(reply.headers.get('www-authenticate')).toBe(`Bearer error="insufficient_scope", scope="${scope}"`);
 
     // With exactly that one scope, the call goes through.
@@ -104,61 +77,96 @@ describe('scopes: each route needs its own scope, and write never implies read',
     expect(ok.status, JSON.stringify(ok.body)).toBeLessThan(300);
   });
 
-  it.each(ALL_SCOPES.filter((s) => s.startsWith('write:')))('%s alone cannot read', async (write) => {
+  const readable = (write: string) => API_ROUTES.some((r) => r.method === 'GET' && r.scope === write.replace('write:', 'read:'));
+  it.each(ALL_SCOPES.filter((s) => s.startsWith('write:') && readable(s)))('%s alone cannot read', async (write) => {
     const read = write.replace('write:', 'read:') as Scope;
     const route = API_ROUTES.find((r) => r.scope === read && r.method === 'GET')!;
     const { path } = sample(route.pattern, 'GET');
     const reply = await call(api.base, 'GET', path, { token: api.token([write]) });
-    expect(expectError(reply, 403, 'insufficient_scope').requiredScope).toBe(read);
+    expect(expectError(reply, 403, 'INSUFFICIENT_SCOPE').details.required_scope).toBe(read);
   });
 });
 
 describe('store isolation: a token sees exactly one store', () => {
-  it('shows the token’s store and answers 404 for every id of the other store', async () => {
+  it('shows the token’s store and answers 404 for every id of another store', async () => {
     const token = api.token(ALL_SCOPES, 0);
     expect((await call(api.base, 'GET', '/store', { token })).body.data).toEqual(api.data.stores[0]);
     const b = api.data.byStore.get(storeB)!;
     const product = first(b.products);
     const before = structuredClone(product);
+    const order = first(b.orders);
+    const customer = first(b.customers);
+    const category = first(b.categories);
+    const discount = first(b.discounts);
     const cases: [string, string, string, string, unknown?][] = [
       ['GET', `/products/${product.id}`, 'product', product.id],
       ['PATCH', `/products/${product.id}`, 'product', product.id, { name: 'hijacked' }],
       ['DELETE', `/products/${product.id}`, 'product', product.id],
-      ['GET', `/inventory/${product.id}`, 'product', product.id],
-      ['POST', `/inventory/${product.id}/adjustments`, 'product', product.id, { quantity: -1, reason: 'x' }],
-      ['GET', `/customers/${first(b.customers).id}`, 'customer', first(b.customers).id],
-      ['GET', `/orders/${first(b.orders).id}`, 'order', first(b.orders).id],
-      ['PATCH', `/orders/${first(b.orders).id}/status`, 'order', first(b.orders).id, { status: 'cancelled' }],
-      ['PATCH', `/categories/${first(b.categories).id}`, 'category', first(b.categories).id, { name: 'hijacked' }],
+      ['GET', `/inventory/products/${product.id}`, 'product', product.id],
+      ['PATCH', `/inventory/products/${product.id}`, 'product', product.id, { quantity: -1, reason: 'x' }],
+      ['GET', `/customers/${customer.id}`, 'customer', customer.id],
+      ['PATCH', `/customers/${customer.id}`, 'customer', customer.id, { name: 'hijacked' }],
+      ['GET', `/orders/${order.id}`, 'order', order.id],
+      ['GET', `/orders/${order.id}/items`, 'order', order.id],
+      ['PATCH', `/orders/${order.id}`, 'order', order.id, { status: 'cancelled' }],
+      ['GET', `/categories/${category.id}`, 'category', category.id],
+      ['PATCH', `/categories/${category.id}`, 'category', category.id, { name: 'hijacked' }],
+      ['DELETE', `/categories/${category.id}`, 'category', category.id],
+      ['GET', `/discounts/${discount.id}`, 'discount', discount.id],
+      ['DELETE', `/discounts/${discount.id}`, 'discount', discount.id],
     ];
-    for (const [method, path, resourceType, resourceId, body] of cases) {
+    for (const [method, path, resource, id, body] of cases) {
       const reply = await call(api.base, method, path, { token, body });
-      const error = expectError(reply, 404, 'not_found');
-      expect({ resourceType: error.resourceType, resourceId: error.resourceId }).toEqual({ resourceType, resourceId });
+      expect(expectError(reply, 404, 'NOT_FOUND').details).toEqual({ resource, id });
     }
     expect(b.products.get(product.id)).toEqual(before);
     // Lists filtered by the other store's ids are empty, not refused: no hint that they exist.
-    const orders = await call(api.base, 'GET', `/orders?customer_id=${first(b.customers).id}`, { token });
+    const orders = await call(api.base, 'GET', `/orders?customer_id=${customer.id}`, { token });
     expect(orders.body.pagination.total).toBe(0);
-    const products = await call(api.base, 'GET', `/products?category_id=${first(b.categories).id}`, { token });
+    const products = await call(api.base, 'GET', `/products?status=all&category_id=${category.id}`, { token });
     expect(products.body.pagination.total).toBe(0);
   });
 
-  it('refuses X-Whatalo-Store-Id naming another store with 403 store_mismatch', async () => {
+  it('takes the store from the token alone: a store header (undocumented) changes nothing', async () => {
     const token = api.token(ALL_SCOPES, 0);
-    expectError(await call(api.base, 'GET', '/products', { token, headers: { 'x-whatalo-store-id': storeB } }), 403, 'store_mismatch');
-    expectError(await call(api.base, 'GET', '/products', { token, headers: { 'x-whatalo-store-id': 'str_nonexist' } }), 403, 'store_mismatch');
-    expect((await call(api.base, 'GET', '/products', { token, headers: { 'x-whatalo-store-id': storeA } })).status).toBe(200);
+    const reply = await call(api.base, 'GET', '/store', { token, headers: { 'x-whatalo-store-id': storeB } });
+    expect(reply.status).toBe(200);
+    expect(reply.body.data.id).toBe(storeA);
+  });
+});
+
+describe('the plan gate (403 FEATURE_ACCESS_DENIED)', () => {
+  it('refuses what the store’s plan lacks, with details {feature}, and changes nothing', async () => {
+    const gated = api.data.byStore.get(api.data.stores[2]!.id)!;
+    expect(gated.lacks).toEqual(['inventory', 'discounts']);
+    const token = api.token(ALL_SCOPES, 2);
+    const product = first(gated.products);
+    const stock = product.stock_quantity;
+    for (const [method, path, body, feature] of [
+      ['PATCH', `/products/${product.id}`, { stock_quantity: 1 }, 'inventory'],
+      ['POST', '/products', { name: 'Con stock', price: 1000, stock_quantity: 5 }, 'inventory'],
+      ['PATCH', `/inventory/products/${product.id}`, { quantity: 1, reason: 'restock' }, 'inventory'],
+      ['GET', '/discounts', undefined, 'discounts'],
+      ['POST', '/discounts/validate', { code: 'BIENVENIDA10', order_total: 100 }, 'discounts'],
+    ] as const) {
+      const error = expectError(await call(api.base, method, path, { token, body }), 403, 'FEATURE_ACCESS_DENIED');
+      expect(error.details).toEqual({ feature });
+      expect(error.message).toMatch(/plan/);
+    }
+    expect(product.stock_quantity).toBe(stock);
+    // What the plan has keeps working: the price, and reading the stock.
+    expect((await call(api.base, 'PATCH', `/products/${product.id}`, { token, body: { price: 30000 } })).status).toBe(200);
+    expect((await call(api.base, 'GET', `/inventory/products/${product.id}`, { token })).body.data.stock_quantity).toBe(stock);
   });
 });
 
 describe('envelope and routing', () => {
   it('answers an unknown path with a 404 envelope and a wrong method with 405 and Allow', async () => {
     const token = api.token();
-    const missing = await call(api.base, 'GET', '/discounts', { token });
-    expect(expectError(missing, 404, 'not_found')).toMatchObject({ resourceType: 'endpoint', resourceId: '/discounts' });
+    const missing = await call(api.base, 'GET', '/webhooks', { token });
+    expect(expectError(missing, 404, 'NOT_FOUND').details).toEqual({ resource: 'endpoint', id: '/webhooks' });
     const wrong = await call(api.base, 'PUT', '/products', { token, body: {} });
-    expectError(wrong, 405, 'method_not_allowed');
+    expectError(wrong, 405, 'METHOD_NOT_ALLOWED');
     expect(wrong.headers.get('allow')).toBe('GET, POST');
   });
 
@@ -186,7 +194,7 @@ describe('envelope and routing', () => {
     const key = 'GET /api/v1/products/:id';
     const before = api.counts.get(key) ?? 0;
     await call(api.base, 'GET', `/products/${product.id}`, { token });
-    await call(api.base, 'GET', `/products/prd_missing0`, { token });
+    await call(api.base, 'GET', `/products/999999999999`, { token });
     await call(api.base, 'GET', `/products/${product.id}`);
     expect(api.counts.get(key)).toBe(before + 3);
   });
@@ -206,17 +214,18 @@ describe('rate limit', () => {
       }
       expect(remaining).toEqual(['2', '1', '0']);
       const limited = await call(small.base, 'GET', '/store', { token });
-      const error = expectError(limited, 429, 'rate_limited');
-      expect(error.retryAfter).toBeGreaterThan(0);
-      expect(error.retryAfter).toBeLessThanOrEqual(60);
-      expect(limited.headers.get('retry-after')).toBe(String(error.retryAfter));
+      const retryAfter = expectError(limited, 429, 'RATE_LIMITED').details.retry_after as number;
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(limited.headers.get('retry-after')).toBe(String(retryAfter));
       expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
-      expect(limited.headers.get('x-ratelimit-reset')).toBe(String(error.retryAfter));
+      // X-RateLimit-Reset is Unix time (CONTRACT V4): now + Retry-After, on the sandbox clock.
+      expect(Number(limited.headers.get('x-ratelimit-reset'))).toBe(Math.floor(small.now() / 1000) + retryAfter);
 
       // Another client's grant has its own budget.
       expect((await call(small.base, 'GET', '/store', { token: small.token(ALL_SCOPES, 0, 'client_b') })).status).toBe(200);
 
-      small.advance(error.retryAfter * 1000);
+      small.advance(retryAfter * 1000);
       const again = await call(small.base, 'GET', '/store', { token });
       expect(again.status).toBe(200);
       expect(again.headers.get('x-ratelimit-remaining')).toBe('2');
@@ -232,17 +241,17 @@ describe('request bodies never crash the handler', () => {
     expectError(
       await call(api.base, 'POST', '/products', { token, raw: 'name=x&price=1', contentType: 'application/x-www-form-urlencoded' }),
       415,
-      'unsupported_media_type',
+      'UNSUPPORTED_MEDIA_TYPE',
     );
-    expectError(await call(api.base, 'POST', '/products', { token, raw: '{"name": "x", ' }), 400, 'invalid_request');
+    expectError(await call(api.base, 'POST', '/products', { token, raw: '{"name": "x", ' }), 400, 'BAD_REQUEST');
     for (const raw of ['[]', 'null', '"text"', '42']) {
-      const error = expectError(await call(api.base, 'POST', '/products', { token, raw }), 422, 'validation_failed');
-      expect(error.fieldErrors).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
+      const error = expectError(await call(api.base, 'POST', '/products', { token, raw }), 422, 'VALIDATION_ERROR');
+      expect(error.details).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
     }
     const big = JSON.stringify({ name: 'Demasiado grande', price: 1, description: 'y'.repeat(200_000) });
-    expectError(await call(api.base, 'POST', '/products', { token, raw: big }), 413, 'payload_too_large');
+    expectError(await call(api.base, 'POST', '/products', { token, raw: big }), 413, 'PAYLOAD_TOO_LARGE');
     // Still serving, and nothing was created.
-    const list = await call(api.base, 'GET', '/products?q=Demasiado', { token });
+    const list = await call(api.base, 'GET', '/products?status=all&search=Demasiado', { token });
     expect(list.status).toBe(200);
     expect(list.body.pagination.total).toBe(0);
   });

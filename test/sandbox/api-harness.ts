@@ -20,12 +20,18 @@ import { createState } from '../../src/sandbox/state.js';
 /** The API v1 rows of the route table, with their paths under /api/v1 as `pattern`. */
 export const API_ROUTES = ROUTES.filter((r): r is ApiRoute => r.kind === 'api').map((r) => ({ ...r, pattern: r.path.slice(API_PREFIX.length) }));
 
+/**
+ * The seed's stores: 0 La Milpa Mercado (MXN, 540 orders), 1 Colmado Doña Carmen (DOP),
+ * 2 Tostadores del Quindío (COP, on a plan without inventory control and discounts).
+ */
+export type StoreIndex = 0 | 1 | 2;
+
 export interface ApiHarness {
   base: string;
   data: SandboxData;
   counts: Map<string, number>;
-  /** A fresh token for `scopes` on store 0 or 1 (of the seed), as client `clientId`. */
-  token(scopes?: readonly string[], store?: 0 | 1, clientId?: string): string;
+  /** A fresh token for `scopes` on store 0, 1 or 2 (of the seed), as client `clientId`. */
+  token(scopes?: readonly string[], store?: StoreIndex, clientId?: string): string;
   revoke(token: string): void;
   advance(ms: number): void;
   now(): number;
@@ -125,13 +131,59 @@ export async function call(base: string, method: string, path: string, options: 
   return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
 }
 
-/** Asserts the CONTRACT V6 envelope and returns the body. */
-export function expectError(reply: Reply, status: number, code: string): Reply['body'] {
-  const summary = `${reply.status} ${JSON.stringify(reply.body)}`;
-  if (reply.status !== status || reply.body?.code !== code) throw new Error(`expected ${status} ${code}, got ${summary}`);
-  const { statusCode, requestId, message } = reply.body;
-  if (statusCode !== status) throw new Error(`statusCode ${statusCode} ≠ ${status}`);
-  if (typeof requestId !== 'string' || requestId !== reply.headers.get('x-request-id')) throw new Error(`requestId ${requestId} ≠ X-Request-Id`);
-  if (typeof message !== 'string' || message === '') throw new Error('message missing');
-  return reply.body;
+/** An API v1 error as CONTRACT V3 nests it. */
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  details: any;
 }
+
+/** Asserts the CONTRACT V3 shape, `{"error": {code, message, details}}` and nothing else; returns the inner error. */
+export function expectError(reply: Reply, status: number, code: string): ApiErrorBody {
+  const summary = `${reply.status} ${JSON.stringify(reply.body)}`;
+  if (reply.status !== status || reply.body?.error?.code !== code) throw new Error(`expected ${status} ${code}, got ${summary}`);
+  if (Object.keys(reply.body).join() !== 'error') throw new Error(`error body has more than "error": ${summary}`);
+  const error = reply.body.error as ApiErrorBody;
+  if (Object.keys(error).sort().join() !== 'code,details,message') throw new Error(`error has other keys than code, message, details: ${summary}`);
+  if (typeof error.message !== 'string' || error.message === '') throw new Error('message missing');
+  if (typeof error.details !== 'object' || error.details === null) throw new Error('details missing');
+  if (!/^req_[0-9a-f]{32}$/.test(reply.headers.get('x-request-id') ?? '')) throw new Error('X-Request-Id missing');
+  return error;
+}
+
+/**
+ * A request that reaches `pattern` (an API row's path under /api/v1) in `store`, with real ids
+ * and a valid body for writes: a pending order, an active product, a deletable record where
+ * the row deletes (a fresh name each call, so it can run twice).
+ */
+export function sampleRequest(store: StoreData, method: string, pattern: string): { path: string; body?: unknown } {
+  const product = [...store.products.values()].find((p) => p.is_active && p.variants.length === 0)!;
+  const pending = [...store.orders.values()].find((o) => o.status === 'pending')!;
+  const ids: Record<string, string> = {
+    products: product.id,
+    inventory: product.id,
+    categories: first(store.categories).id,
+    orders: pending.id,
+    customers: first(store.customers).id,
+    discounts: first(store.discounts).id,
+  };
+  const resource = pattern.split('/')[1]!;
+  const path = pattern.replace(/:[A-Za-z]+/, ids[resource] ?? '');
+  const unique = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+  const bodies: Record<string, unknown> = {
+    'POST /products': { name: `Prueba ${unique}`, price: 10 },
+    'PATCH /products/:id': { description: 'scope check' },
+    'PATCH /inventory/products/:productId': { quantity: 1, reason: 'scope check' },
+    'POST /categories': { name: `Categoría ${unique}` },
+    'PATCH /categories/:id': { is_active: true },
+    'PATCH /orders/:id': { status: 'confirmed' },
+    'POST /customers': { name: `Cliente ${unique}` },
+    'PATCH /customers/:id': { notes: 'scope check' },
+    'POST /discounts': { code: `P${unique}`.slice(0, 20).toUpperCase(), type: 'percentage', value: 5 },
+    'PATCH /discounts/:id': { is_active: true },
+    'POST /discounts/validate': { code: 'BIENVENIDA10', order_total: 100 },
+  };
+  return { path, body: method === 'GET' || method === 'DELETE' ? undefined : bodies[`${method} ${pattern}`] };
+}
+
+export const first = <T>(m: Map<string, T>): T => m.values().next().value!;

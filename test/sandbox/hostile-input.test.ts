@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/sandbox/http.js';
 import type { TestSandbox } from '../helpers/sandbox.js';
+import { call, expectError, first, useSeededApi } from './api-harness.js';
 import { authorizeRaw, postForm, redirectParams, register, useSandboxWithClient } from './as-kit.js';
 
 async function post(sb: TestSandbox, path: string, contentType: string | undefined, body: NonNullable<RequestInit['body']>, init: RequestInit = {}) {
@@ -174,6 +175,84 @@ describe('hostile input never crashes the sandbox', () => {
         if (answer.headers.get('content-type')?.startsWith('application/json')) expect(answer.json).toHaveProperty('error');
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('hostile input to API v1 never gets a 5xx', () => {
+  const seeded = useSeededApi();
+  const lists = ['/products', '/products/count', '/orders', '/orders/count', '/customers', '/customers/count', '/categories', '/discounts'];
+  const names = [
+    'page',
+    'per_page',
+    'sort',
+    'order',
+    'search',
+    'status',
+    'category_id',
+    'price[gte]',
+    'date_from',
+    'date_to',
+    'total[lte]',
+    'updated_at[gte]',
+    'last_order_at[lte]',
+    'has_orders',
+    'is_featured',
+    'stock_status',
+    'x',
+  ];
+
+  it('any query string on any list is a 200 list or a nested 422 (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...lists),
+        fc.dictionary(fc.constantFrom(...names), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+        async (path, query) => {
+          const reply = await call(seeded.api.base, 'GET', `${path}?${new URLSearchParams(query).toString()}`, { token: seeded.token });
+          if (reply.status === 200) expect(reply.body).toHaveProperty('data');
+          else expect(expectError(reply, 422, 'VALIDATION_ERROR').details.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
+  it('any JSON body on any write is a 2xx or a nested 4xx (property)', async () => {
+    const product = first(seeded.store.products).id;
+    const order = first(seeded.store.orders).id;
+    const writes: [string, string][] = [
+      ['PATCH', `/products/${product}`],
+      ['PATCH', `/inventory/products/${product}`],
+      ['PATCH', `/orders/${order}`],
+      ['POST', '/customers'],
+      ['POST', '/categories'],
+      ['POST', '/discounts'],
+      ['POST', '/discounts/validate'],
+    ];
+    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }));
+    const key = fc.constantFrom(
+      'name',
+      'price',
+      'quantity',
+      'reason',
+      'status',
+      'payment_status',
+      'code',
+      'type',
+      'value',
+      'order_total',
+      'email',
+      'expires_at',
+      'is_active',
+      '__proto__',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...writes), fc.dictionary(key, value, { maxKeys: 4 }), async ([method, path], body) => {
+        const reply = await call(seeded.api.base, method, path, { token: seeded.token, raw: JSON.stringify(body) });
+        expect(reply.status).toBeLessThan(500);
+        if (reply.status >= 400) expect(reply.body.error.code).toMatch(/^[A-Z_]+$/);
+      }),
+      { numRuns: 200, seed: 11 },
     );
   });
 });

@@ -7,6 +7,18 @@ import { kindOf, ROUTES } from '../../src/sandbox/routes.js';
 import { useTestSandbox } from '../helpers/sandbox.js';
 
 describe('the route table', () => {
+  it('routes the fixed API segments (count, validate) before the :id row of the same path', () => {
+    const api = ROUTES.filter((r) => r.kind === 'api').map((r) => `${r.method} ${r.path}`);
+    for (const [fixed, param] of [
+      ['GET /api/v1/products/count', 'GET /api/v1/products/:id'],
+      ['GET /api/v1/orders/count', 'GET /api/v1/orders/:id'],
+      ['GET /api/v1/customers/count', 'GET /api/v1/customers/:id'],
+    ] as const) {
+      expect(api.indexOf(fixed), fixed).toBeGreaterThanOrEqual(0);
+      expect(api.indexOf(fixed), fixed).toBeLessThan(api.indexOf(param));
+    }
+  });
+
   it('gives each method and path one row, of the kind its path is in', () => {
     const keys = ROUTES.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -21,13 +33,13 @@ describe('requests that fit no row', () => {
     await sb.resetStats();
     const bare = await fetch(`${sb.issuer}/api/v1`);
     expect(bare.status).toBe(404);
-    expect(await bare.json()).toMatchObject({ statusCode: 404, code: 'not_found', resourceType: 'endpoint', resourceId: '' });
+    expect(await bare.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no API v1 endpoint at ', details: { resource: 'endpoint', id: '' } } });
     expect(bare.headers.get('x-request-id')).toMatch(/^req_/);
 
-    const wrong = await fetch(`${sb.issuer}/api/v1/products/prd_00000000`, { method: 'PUT' });
+    const wrong = await fetch(`${sb.issuer}/api/v1/products/472819365047`, { method: 'PUT' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, PATCH, DELETE');
-    expect(await wrong.json()).toMatchObject({ statusCode: 405, code: 'method_not_allowed' });
+    expect(await wrong.json()).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
 
     const control = await fetch(`${sb.issuer}/sandbox/faults`, { method: 'PUT' });
     expect(control.status).toBe(405);

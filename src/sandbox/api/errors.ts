@@ -1,66 +1,83 @@
 /**
- * API v1 error answers. Route code throws these; the handler in ../api.ts adds `requestId`
- * and the rate-limit headers, and the router's one error handler sends them.
+ * API v1 error answers, nested as Whatalo sends them (CONTRACT V3):
+ * `{"error": {"code": "VALIDATION_ERROR", "message": "…", "details": [{field, message}]}}`.
+ * Route code throws these; the chain in ../api.ts adds the rate-limit headers and the
+ * router's one error handler sends them.
  *
- * @see ../../../docs/design.md "API v1" (errors), CONTRACT V6
+ * @see ../../../../shared/spec/CONTRACT.md V3
  */
 import { HttpError } from '../http.js';
+import { FEATURE_NAMES, type Feature } from '../data.js';
 
 export interface FieldError {
   field: string;
   message: string;
 }
 
-/** The stable codes of API v1 error bodies; the first eight are in docs/design.md. */
+/**
+ * The UPPER_SNAKE codes of API v1 error bodies. VALIDATION_ERROR, FEATURE_ACCESS_DENIED and
+ * RATE_LIMITED are seen on Whatalo's pages; the others are our names for the statuses the
+ * SDK documents (401, 403, 404, 500) and for transport refusals.
+ */
 export type ApiErrorCode =
-  | 'unauthorized'
-  | 'insufficient_scope'
-  | 'store_mismatch'
-  | 'not_found'
-  | 'validation_failed'
-  | 'quantity_conflict'
-  | 'rate_limited'
-  | 'internal_error'
-  // Transport-level refusals the table does not name; kept distinct so a client can tell them apart.
-  | 'invalid_request'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'method_not_allowed';
+  | 'UNAUTHORIZED'
+  | 'INVALID_TOKEN'
+  | 'INSUFFICIENT_SCOPE'
+  | 'FEATURE_ACCESS_DENIED'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'VALIDATION_ERROR'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_ERROR'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE';
 
-/** An API v1 error: `{statusCode, code, message, ...extra}`; `requestId` is added on the way out. */
-export function apiError(
-  statusCode: number,
-  code: ApiErrorCode,
-  message: string,
-  extra: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-): HttpError {
-  return new HttpError(statusCode, { statusCode, code, message, ...extra }, headers);
+/** The body of an API v1 error; also used by the fault injector for faulted API paths. */
+export function errorBody(code: ApiErrorCode, message: string, details: unknown = {}): Record<string, unknown> {
+  return { error: { code, message, details } };
+}
+
+export function apiError(status: number, code: ApiErrorCode, message: string, details: unknown = {}, headers: Record<string, string> = {}): HttpError {
+  return new HttpError(status, errorBody(code, message, details), headers);
 }
 
 /** 404 that names what was looked for. Ids of other stores land here too: never leak existence. */
-export function notFound(resourceType: string, resourceId: string): HttpError {
-  return apiError(404, 'not_found', `${resourceType} '${resourceId}' not found in this store`, { resourceType, resourceId });
+export function notFound(resource: string, id: string): HttpError {
+  return apiError(404, 'NOT_FOUND', `${resource} '${id}' not found`, { resource, id });
 }
 
 /** 422 with the list of fields at fault. */
-export function validationFailed(fieldErrors: FieldError[], message?: string): HttpError {
-  const summary = message ?? fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ');
-  return apiError(422, 'validation_failed', summary, { fieldErrors });
+export function validationFailed(details: FieldError[], message?: string): HttpError {
+  const summary = message ?? details.map((e) => `${e.field}: ${e.message}`).join('; ');
+  return apiError(422, 'VALIDATION_ERROR', summary, details);
+}
+
+/** 403: the store's plan lacks `feature` (the message as Whatalo words it). */
+export function featureDenied(feature: Feature): HttpError {
+  return apiError(403, 'FEATURE_ACCESS_DENIED', `"${FEATURE_NAMES[feature]}" requiere un plan premium. Actualiza tu plan para acceder a esta función.`, {
+    feature,
+  });
 }
 
 const TRANSPORT_CODES: Record<number, ApiErrorCode> = {
-  400: 'invalid_request',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
+  400: 'BAD_REQUEST',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
 };
+
+/** True for a body already in API v1's nested shape. */
+function isApiBody(body: Record<string, unknown>): boolean {
+  const inner = body.error;
+  return typeof inner === 'object' && inner !== null && typeof (inner as { code?: unknown }).code === 'string';
+}
 
 /**
  * Re-shapes an HttpError raised by the shared HTTP kit (readBody/readJson speak OAuth's
- * `{error, error_description}`) into the API v1 envelope. API errors pass through untouched.
+ * `{error, error_description}`) into the API v1 shape. API errors pass through untouched.
  */
 export function asApiError(error: HttpError): HttpError {
-  if (typeof error.body.statusCode === 'number' && typeof error.body.code === 'string') return error;
+  if (isApiBody(error.body)) return error;
   const description = error.body.message ?? error.body.error_description ?? error.message;
-  return apiError(error.status, TRANSPORT_CODES[error.status] ?? 'invalid_request', String(description), {}, error.headers);
+  return apiError(error.status, TRANSPORT_CODES[error.status] ?? 'BAD_REQUEST', String(description), {}, error.headers);
 }

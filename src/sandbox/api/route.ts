@@ -3,7 +3,8 @@
  * sandbox's one route table, ../routes.ts; the checks before it run in ../api.ts.
  */
 import type { IncomingMessage } from 'node:http';
-import type { SandboxData, StoreData } from '../data.js';
+import type { Feature, SandboxData, StoreData } from '../data.js';
+import { featureDenied } from './errors.js';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -15,6 +16,8 @@ export interface RouteContext {
   store: StoreData;
   /** The sandbox clock, as an ISO 8601 string (for updated_at and friends). */
   nowIso(): string;
+  /** The sandbox clock in ms (a discount's is_expired is read against it). */
+  nowMs(): number;
   /** The JSON body (415 unless application/json, 400 if malformed, 413 if too large). */
   json(): Promise<unknown>;
 }
@@ -32,4 +35,9 @@ export function param(ctx: RouteContext, name: string): string {
   const value = ctx.params[name];
   if (value === undefined) throw new Error(`route has no :${name} parameter`);
   return value;
+}
+
+/** 403 FEATURE_ACCESS_DENIED when the token's store is on a plan without `feature`. */
+export function requireFeature(ctx: RouteContext, feature: Feature): void {
+  if (ctx.store.lacks.includes(feature)) throw featureDenied(feature);
 }

@@ -119,6 +119,36 @@ export function oneOf<T extends string>(c: Checker, name: string, values: readon
   });
 }
 
+/** A JSON boolean. */
+export function bool(c: Checker, name: string, opts: FieldOptions = {}): boolean | null | undefined {
+  return field(c, name, opts, (value) => {
+    if (typeof value !== 'boolean') fail('must be true or false');
+    return value;
+  });
+}
+
+/** A list of at most `max` non-empty strings (ids, image URLs). */
+export function stringList(c: Checker, name: string, max: number, opts: FieldOptions = {}): string[] | null | undefined {
+  return field(c, name, opts, (value) => {
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.trim() === '' || v.length > 2048)) fail('must be a list of non-empty strings');
+    if (value.length > max) fail(`must have at most ${max} entries`);
+    return [...new Set((value as string[]).map((v) => v.trim()))];
+  });
+}
+
+/** An ISO 8601 date-time with a zone, returned normalised (toISOString). */
+export function dateTime(c: Checker, name: string, opts: FieldOptions = {}): string | null | undefined {
+  return field(c, name, opts, (value) => {
+    const message = 'must be an ISO 8601 date-time, e.g. 2026-12-24T00:00:00Z';
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) fail(message);
+    const ms = Date.parse(value);
+    // Date.parse rolls 2026-02-31 over to March: the calendar date must survive a round trip.
+    const day = Date.parse(`${value.slice(0, 10)}T00:00:00Z`);
+    if (Number.isNaN(ms) || Number.isNaN(day) || !new Date(day).toISOString().startsWith(value.slice(0, 10))) fail(message);
+    return new Date(ms).toISOString();
+  });
+}
+
 /** Records an error found by a check that needs the store (e.g. an unknown category). */
 export function reject(c: Checker, name: string, message: string): void {
   c.errors.push({ field: name, message });
