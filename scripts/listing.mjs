@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Writes dist/tools/listing.json: every tool's `tools/list` entry, made from the built tool
-// records, with a digest of the files it came from. `serve` answers tools/list from it
-// without loading the records (src/tools/listing-file.ts). Run after tsc by the build, prepare,
-// test, bench and docs scripts.
+// records, with a digest of the files it came from. `serve` from the module tree answers
+// tools/list from it without loading the records (src/tools/listing-file.ts); the bundle has
+// it built in (scripts/build.mjs, which runs this after tsc).
 import { writeFileSync } from 'node:fs';
 import { ALL_TOOLS } from '../dist/tools/index.js';
 import { LISTING_FILE, sourceDigest } from '../dist/tools/listing-file.js';

@@ -3,7 +3,7 @@
 function num(value, unit) {
   if (!Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
-  const digits = unit === 'requests' ? 0 : abs < 10 ? 2 : abs < 100 ? 1 : 0;
+  const digits = unit === 'requests' || Number.isInteger(value) ? 0 : abs < 10 ? 2 : abs < 100 ? 1 : 0;
   return value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 

@@ -220,6 +220,11 @@ async function writeClientsFile(configDir: string, content: ClientsFile): Promis
   }
 }
 
+/** The session keys clients.json names a client for (remote mode's logout looks its grant up by them). */
+export async function registeredKeys(configDir: string): Promise<string[]> {
+  return Object.keys((await readClientsFile(configDir)).clients);
+}
+
 /** The client registered for `issuer`, or null. */
 export async function readRegisteredClient(configDir: string, issuer: string): Promise<RegisteredClient | null> {
   return (await readClientsFile(configDir)).clients[issuer] ?? null;

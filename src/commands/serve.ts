@@ -13,6 +13,7 @@ import type { CatalogEntry } from '../tools/catalog.js';
 import type { WhataloServer } from '../server/server.js';
 import { HTTP_FLAGS_HELP, HTTP_OPTIONS } from './serve-http.js';
 import { REMOTE_FLAGS_HELP } from './serve-remote.js';
+import { internalMs } from './internal-env.js';
 import { CONNECTION_OPTIONS, type Command, type CommandContext, type ParseArgsOptionsConfig, stringFlag } from './command.js';
 
 export const SERVE_OPTIONS = {
@@ -40,16 +41,6 @@ export interface Session {
   tools: CatalogEntry[];
   server: WhataloServer;
   close(): Promise<void>;
-}
-
-// Internal, for tests only: WHATALO_API_RETRY_BASE_MS shrinks the API client's 5xx backoff
-// (CONTRACT V7's 1 s base) and WHATALO_API_TIMEOUT_MS its 15 s bound per attempt, so retry and
-// timeout tests stay fast. Not user settings, hence not in config.ts or the README.
-function internalMs(env: NodeJS.ProcessEnv, name: 'WHATALO_API_RETRY_BASE_MS' | 'WHATALO_API_TIMEOUT_MS'): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,5}$/.test(raw)) throw new WhataloError('CONFIG_INVALID', `${name} must be a whole number of milliseconds (got "${raw}")`);
-  return Number(raw);
 }
 
 /**

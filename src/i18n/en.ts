@@ -5,7 +5,7 @@
  * A message is a string, or a function of named parameters and the person's formatter
  * (plurals, money and dates through Intl). Keys are grouped by where a person reads them.
  */
-import type { Formatter } from './index.js';
+import type { Formatter } from './format.js';
 
 export const en = {
   // The loopback pages after a sign-in (src/auth/loopback.ts).

@@ -1,5 +1,6 @@
 /** Spanish (Latin American usage: "tienda", "pedido", "iniciar sesión"). Same keys as en.ts. */
-import type { Catalog, Formatter } from './index.js';
+import type { Catalog } from './catalog.js';
+import type { Formatter } from './format.js';
 
 export const es: Catalog = {
   'page.neutral.title': 'Inicio de sesión en Whatalo',

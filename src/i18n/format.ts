@@ -4,6 +4,19 @@
  */
 import type { Locale } from './locale.js';
 
+/** The person's numbers, money, dates and plurals, handed to catalog messages. */
+export interface Formatter {
+  readonly locale: Locale;
+  number(value: number): string;
+  /** `$2,967.50 MXN` */
+  money(amount: number, currency: string): string;
+  /** `7 dic 2026`, in the store's time zone when given. */
+  date(iso: string | Date, timeZone?: string): string;
+  dateTime(iso: string | Date, timeZone?: string): string;
+  /** Picks `one` or `other` by Intl's plural rules for `count` (Spanish and English need no more). */
+  plural(count: number, forms: { one: string; other: string }): string;
+}
+
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>();
 
 function kept<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>(key: string, make: () => T): T {

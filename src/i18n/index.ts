@@ -9,31 +9,15 @@
  */
 import { en } from './en.js';
 import { es } from './es.js';
-import { date, dateTime, money, number, pluralOf } from './format.js';
+import type { Catalog, MessageKey, Reference } from './catalog.js';
+import { type Formatter, date, dateTime, money, number, pluralOf } from './format.js';
 import { type Language, type Locale, detectLocale } from './locale.js';
 
 export { type Language, type Locale, detectLocale, fromTag, ENGLISH } from './locale.js';
-
-type Reference = typeof en;
-export type MessageKey = keyof Reference;
-
-/** Every key of en.ts, each with the same kind of message (a string, or a function of the same parameters). */
-export type Catalog = { readonly [K in MessageKey]: Reference[K] extends string ? string : Reference[K] };
+export type { Catalog, MessageKey } from './catalog.js';
+export type { Formatter } from './format.js';
 
 type Params<K extends MessageKey> = Reference[K] extends (params: infer P, f: Formatter) => string ? [params: P] : [];
-
-/** The person's numbers, money, dates and plurals, handed to catalog messages. */
-export interface Formatter {
-  readonly locale: Locale;
-  number(value: number): string;
-  /** `$2,967.50 MXN` */
-  money(amount: number, currency: string): string;
-  /** `7 dic 2026`, in the store's time zone when given. */
-  date(iso: string | Date, timeZone?: string): string;
-  dateTime(iso: string | Date, timeZone?: string): string;
-  /** Picks `one` or `other` by Intl's plural rules for `count` (Spanish and English need no more). */
-  plural(count: number, forms: { one: string; other: string }): string;
-}
 
 export interface Translator extends Formatter {
   t<K extends MessageKey>(key: K, ...params: Params<K>): string;

@@ -4,7 +4,15 @@
  * authorization server once (RFC 9728, then RFC 8414 / OpenID discovery), and from then on
  * uses the broker's own connection for it: the same credential stores and cross-process
  * locks, single-flight refresh, one sign-in flow across processes, and `resource` on every
- * authorization, token and refresh request. The grant is kept under the resource's URL.
+ * authorization, token and refresh request.
+ *
+ * The grant is kept under (resource, issuer): a server whose metadata names another AS than
+ * the one a stored grant came from gets a new registration and sign-in there, and the old
+ * AS's client secret and refresh token are never shown to the new one (RFC 9700 §4.4, mix-up).
+ *
+ * A server that refuses the token of a sign-in that just succeeded will refuse the next one
+ * too: sign-ins to it then pause for SIGN_IN_PAUSE_MS, and every request meanwhile fails at
+ * once with one message, instead of opening browser tab after browser tab.
  *
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
  */
@@ -14,6 +22,7 @@ import { WhataloError, isWhataloError } from '../errors.js';
 import { joinScopes, splitScopes } from '../scopes.js';
 import { type Connection, type ConnectionDeps, createConnection } from '../auth/connection.js';
 import { discoverAuthorizationServer } from '../auth/discovery.js';
+import { registeredKeys } from '../auth/registration.js';
 import { grantsAll } from '../auth/grant.js';
 import { type HttpDeps, REQUEST_TIMEOUT_MS } from '../auth/oauth.js';
 import { AS_MAX_BYTES, fetchBounded } from '../net/bounded.js';
@@ -30,16 +39,18 @@ export interface RemoteAuthorizer {
   onUnauthorized(challenge: BearerChallenge, failed: string | undefined): Promise<string>;
   /** After a 403 insufficient_scope: a new sign-in for the granted scopes plus the challenge's. */
   onInsufficientScope(challenge: BearerChallenge, failed: string | undefined): Promise<string>;
+  /** The server served, with `token`, a request it had refused before (a sign-in's token that works ends its probation). */
+  accepted(token: string | undefined): void;
   /** The connection to the server's AS, asking the server for its challenge first (login, status, logout have no 401 of their own). */
   connect(): Promise<Connection>;
   /** What a sign-in from `login` asks for: the challenge's scope, else the metadata's scopes_supported, else none. */
   requestedScopes(): Promise<string[]>;
   /**
-   * The stored grant of a server that cannot be reached, keyed by its URL (what the resource
-   * is when the metadata agrees), whose AS cannot be found: for `logout`, which must be able to
-   * remove a grant for a server that is gone. Every request to the AS fails with `why`.
+   * The stored grant of a server that cannot be reached, found by its URL (what the resource
+   * is when the metadata agrees) and the issuer it was stored with: for `logout`, which must be
+   * able to remove a grant for a server that is gone. Every request to the AS fails with `why`.
    */
-  offline(why: WhataloError): Connection;
+  offline(why: WhataloError): Promise<Connection>;
 }
 
 const NO_CHALLENGE: BearerChallenge = { resourceMetadata: undefined, scope: undefined, error: undefined };
@@ -96,9 +107,22 @@ async function authorizationServerOf(place: RemoteAuthorization, http: HttpDeps)
   }
 }
 
-/** The key of a remote grant in clients.json, the credential store and the lock files. */
-export function remoteKey(resource: URL): string {
-  return resource.href;
+/** After a fresh sign-in's token is refused, no sign-in to that server for this long. */
+export const SIGN_IN_PAUSE_MS = 5 * 60_000;
+
+/**
+ * The key of a remote grant in clients.json, the credential store and the lock files: the
+ * resource and the issuer, so a grant is only ever used with the AS that issued it. Neither
+ * URL holds a space (URL serialization escapes it): the first space ends the resource.
+ */
+export function remoteKey(resource: URL, issuer: URL): string {
+  return `${resource.href} ${issuer.href}`;
+}
+
+/** The issuers grants for `resource` are stored under, from the session keys clients.json names. */
+export function storedIssuers(resource: URL, keys: readonly string[]): URL[] {
+  const prefix = `${resource.href} `;
+  return keys.filter((key) => key.startsWith(prefix) && URL.canParse(key.slice(prefix.length))).map((key) => new URL(key.slice(prefix.length)));
 }
 
 export interface RemoteAuthorizerDeps extends ConnectionDeps {
@@ -113,13 +137,51 @@ export function createRemoteAuthorizer(config: Config, server: URL, deps: Remote
     found ??= (async () => {
       const place = await discoverProtectedResource(server, challenge, http);
       const as = await authorizationServerOf(place, http);
-      const target: AuthTarget = { issuer: new URL(as.issuer), resource: place.resource.href, key: remoteKey(place.resource), introspect: false };
+      const issuer = new URL(as.issuer);
+      const target: AuthTarget = { issuer, resource: place.resource.href, key: remoteKey(place.resource, issuer), introspect: false };
       deps.logger.debug('remote server authorization found', { resource: place.resource.href, issuer: as.issuer });
       const connection = createConnection(config, deps, { target, discover: async () => as });
       return { connection, place };
     })();
     found.catch(() => (found = null)); // a failed discovery is tried again by the next request
     return found;
+  }
+
+  const now = deps.now ?? Date.now;
+  /** The token of the last sign-in, until the server accepts it once. */
+  let fresh: string | undefined;
+  let pausedUntil = 0;
+
+  function pausedError(): WhataloError {
+    const minutes = Math.max(1, Math.ceil((pausedUntil - now()) / 60_000));
+    return new WhataloError(
+      'AUTH_REQUIRED',
+      `The MCP server at ${server.href} refused the access token of a sign-in that had just succeeded, so no new sign-in is started for it ` +
+        `for ${minutes} more minute${minutes === 1 ? '' : 's'}.`,
+      {
+        hint:
+          'The server or its authorization server may be misconfigured; ask its operator. A grant stored meanwhile (`whatalo-mcp login --remote ' +
+          `${server.href}\`) is used at the next request.`,
+      },
+    );
+  }
+
+  /** A sign-in's token refused before the server ever accepted it: pause sign-ins, and find the server's AS anew afterwards. */
+  function refuseFresh(): WhataloError {
+    fresh = undefined;
+    pausedUntil = now() + SIGN_IN_PAUSE_MS;
+    found = null; // the server may have moved to another authorization server
+    const error = pausedError();
+    deps.logger.warn(error.message);
+    return error;
+  }
+
+  /** While paused, only a grant stored meanwhile (another process's sign-in) is tried: no refresh, no browser. */
+  async function whilePaused(connection: Connection, failed: string | undefined): Promise<string> {
+    const { session } = await connection.open();
+    const stored = (await session.load())?.grant.tokens?.access_token;
+    if (stored !== undefined && stored !== failed) return stored;
+    throw pausedError();
   }
 
   let interactive: Promise<unknown> | null = null;
@@ -149,7 +211,8 @@ export function createRemoteAuthorizer(config: Config, server: URL, deps: Remote
       throw error;
     }
     const { session } = await connection.open();
-    return session.getAccessToken();
+    fresh = await session.getAccessToken();
+    return fresh;
   }
 
   /** What a first sign-in asks for: the challenge's scope, else what the metadata lists, else nothing (the AS's default). */
@@ -174,7 +237,9 @@ export function createRemoteAuthorizer(config: Config, server: URL, deps: Remote
     },
 
     async onUnauthorized(challenge, failed) {
+      if (failed !== undefined && failed === fresh) refuseFresh();
       const { connection, place } = await connectTo(challenge);
+      if (now() < pausedUntil) return whilePaused(connection, failed);
       const { session } = await connection.open();
       try {
         // A stored grant (or another process's refresh) comes first; a token the server refused gets one refresh.
@@ -190,16 +255,25 @@ export function createRemoteAuthorizer(config: Config, server: URL, deps: Remote
       const { connection, place } = await connectTo(challenge);
       const granted = splitScopes((await connection.open()).session.peek()?.grant.tokens?.scope ?? '');
       const wanted = challenge.scope ? splitScopes(challenge.scope) : firstScopes(challenge, place);
+      // A step-up for scopes the fresh grant lacks is the protocol; for scopes it already has, a refusal.
+      if (failed !== undefined && failed === fresh && wanted.every((scope) => granted.includes(scope))) throw refuseFresh();
+      if (now() < pausedUntil) return whilePaused(connection, failed);
       deps.onProgress?.(`The MCP server asks for more access (${wanted.join(' ') || 'no scope named'}); signing in again…`);
       return signIn(connection, splitScopes(joinScopes([...granted, ...wanted])), failed);
+    },
+
+    accepted(token) {
+      if (token !== undefined && token === fresh) fresh = undefined;
     },
 
     async connect() {
       return (await connectTo(found ? NO_CHALLENGE : await probeChallenge(server, http))).connection;
     },
 
-    offline(why) {
-      const target: AuthTarget = { issuer: new URL(server.origin), resource: server.href, key: remoteKey(server), introspect: false };
+    async offline(why) {
+      // The issuer the grant was stored with (the last one clients.json names, when there are several).
+      const issuer = storedIssuers(server, await registeredKeys(config.configDir)).at(-1) ?? new URL(server.origin);
+      const target: AuthTarget = { issuer, resource: server.href, key: remoteKey(server, issuer), introspect: false };
       return createConnection(config, deps, {
         target,
         discover: async () => {

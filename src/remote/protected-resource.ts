@@ -90,8 +90,11 @@ function refused(server: URL, message: string, hint?: string): WhataloError {
  * True when `resource` identifies `server`: the same URL, or the same origin with a path the
  * server's path lies under (a resource may cover several endpoints, RFC 8707 §2). Anything
  * else is a server naming another resource as its own: tokens for it must not be asked for.
+ * The origin leaves user information out, so it is checked apart: `http://evil@host/mcp` is
+ * another identifier than `http://host/mcp`, and an AS would mint tokens for it as such.
  */
 export function resourceCovers(resource: URL, server: URL): boolean {
+  if (resource.username !== server.username || resource.password !== server.password) return false;
   if (resource.origin !== server.origin || resource.search || resource.hash) return false;
   const base = resource.pathname.replace(/\/$/, '');
   const path = server.pathname.replace(/\/$/, '');

@@ -5,69 +5,35 @@
  * again), so the transport above never sees an authorization failure it cannot act on.
  *
  * Bounded like every other answer from outside, but shaped for streams: the status and
- * headers within HEADERS_TIMEOUT_MS, a JSON body within MAX_JSON_BYTES, and an event stream
- * (which may rightly stay open for hours) in lines of at most MAX_LINE_BYTES. Redirects are
- * never followed here; the transport follows same-origin ones itself, through this fetch.
+ * headers within HEADERS_TIMEOUT_MS, then the body as body.ts guards it (one message at most
+ * MAX_MESSAGE_BYTES, a JSON answer within BODY_TIMEOUT_MS, nothing read while the host is
+ * behind). Redirects are never followed here; the transport follows same-origin ones itself,
+ * through this fetch.
  */
 import { WhataloError } from '../errors.js';
 import { seconds } from '../net/bounded.js';
 import type { RemoteAuthorizer } from './authorizer.js';
 import { type JSONRPCRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { MAX_MESSAGE_BYTES, MAX_PENDING_BYTES, type PendingBudget, guardBody, pendingBudget } from './body.js';
 import { bearerChallenge } from './protected-resource.js';
-import { failedAnswer } from './relay.js';
 import { fetchFailure, remoteUnreachable } from './unreachable.js';
 
 /** Sign-in or step-up attempts for one request (MCP: clients must bound scope step-up retries). */
 export const MAX_AUTH_ATTEMPTS = 3;
 /** A server that does not even start its answer in this long is not going to. */
 export const HEADERS_TIMEOUT_MS = 60_000;
-/** A JSON-RPC answer far above any honest one (the stdio side drops lines past 4 MiB anyway). */
-export const MAX_JSON_BYTES = 8 * 1024 * 1024;
-/** One SSE line (one event's data) at most this long; the stdio side cannot carry more. */
-export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+/** A JSON answer (not a stream) still unfinished this long after its headers is given up. */
+export const BODY_TIMEOUT_MS = 60_000;
 
 export interface RemoteFetchOptions {
   authorizer: RemoteAuthorizer;
   fetch?: typeof fetch;
   headersTimeoutMs?: number;
-}
-
-/**
- * Passes the body on, failing it once it passes its cap: in total (JSON), or per line (an
- * event stream). An event stream that answers `request` ends instead with an error answer to
- * it: a failed stream alone would leave the host's request waiting for ever.
- */
-function capped(
-  body: ReadableStream<Uint8Array>,
-  limit: number,
-  perLine: boolean,
-  what: string,
-  request: JSONRPCRequest | undefined,
-): ReadableStream<Uint8Array> {
-  let count = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        // Per line: every line of the chunk counts, the one continued from the last chunk included.
-        let start = 0;
-        for (;;) {
-          const newline = perLine ? chunk.indexOf(0x0a, start) : -1;
-          count += (newline === -1 ? chunk.byteLength : newline) - start;
-          if (count > limit) {
-            const reason = `${what} sent ${perLine ? 'an event line' : 'an answer'} over ${limit} bytes; it was dropped`;
-            if (!perLine || !request) return controller.error(new Error(reason));
-            // A blank line ends whatever event was cut short; then the answer the host waits for.
-            controller.enqueue(new TextEncoder().encode(`\n\nevent: message\ndata: ${JSON.stringify(failedAnswer(request, reason))}\n\n`));
-            return controller.terminate();
-          }
-          if (newline === -1) break;
-          count = 0;
-          start = newline + 1;
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
+  bodyTimeoutMs?: number;
+  /** Resolves when the host has taken what was written to it; undefined when it has (relay.ts's HostFlow). */
+  hostReady?: () => Promise<void> | undefined;
+  /** Told each time an answer or event passed its cap. */
+  onCapped?: (reason: string) => void;
 }
 
 /** The JSON-RPC request a POST carries, if it carries one. */
@@ -81,8 +47,51 @@ function requestIn(init: RequestInit): JSONRPCRequest | undefined {
   }
 }
 
-/** Sends one request; the headers must arrive within the deadline, the caller's signal ends it at once. */
-async function sendOnce(url: string, init: RequestInit, token: string | undefined, server: URL, options: RemoteFetchOptions): Promise<Response> {
+/** The requests each caller signal must end, behind one listener per signal. */
+const followers = new WeakMap<AbortSignal, Set<AbortController>>();
+
+/**
+ * Makes `signal` abort `controller` too, until the returned function is called. The transport
+ * passes one signal to every request of a session: one listener per request on it set off
+ * MaxListenersExceededWarning after ten calls and stayed for good; this is one listener for
+ * all of them, and each request leaves the set when it is over.
+ */
+function follow(signal: AbortSignal | undefined, controller: AbortController): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return () => {};
+  }
+  let set = followers.get(signal);
+  if (!set) {
+    const created = new Set<AbortController>();
+    set = created;
+    followers.set(signal, created);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const follower of created) follower.abort(signal.reason);
+        created.clear();
+      },
+      { once: true },
+    );
+  }
+  set.add(controller);
+  return () => void set.delete(controller);
+}
+
+/**
+ * Sends one request; the headers must arrive within the deadline, the caller's signal ends it
+ * at once, and goes on ending it while the body is read, until the body is over.
+ */
+async function sendOnce(
+  url: string,
+  init: RequestInit,
+  token: string | undefined,
+  server: URL,
+  options: RemoteFetchOptions,
+  budget: PendingBudget,
+): Promise<Response> {
   const headers = new Headers(init.headers);
   // The token goes to the configured server only, never to another origin a redirect names.
   if (token !== undefined && new URL(url).origin === server.origin) headers.set('authorization', `Bearer ${token}`);
@@ -90,9 +99,7 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
   const controller = new AbortController();
   const timeoutMs = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const callerSignal = init.signal ?? undefined;
-  const onAbort = () => controller.abort(callerSignal?.reason);
-  if (callerSignal?.aborted) onAbort();
-  else callerSignal?.addEventListener('abort', onAbort, { once: true });
+  const release = follow(callerSignal, controller);
   let timer: NodeJS.Timeout | undefined;
   // Raced as well as aborted: Node 20's fetch can lose an abort listener, and the deadline must hold anyway.
   const deadline = new Promise<never>((_resolve, reject) => {
@@ -107,16 +114,30 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
   try {
     response = await Promise.race([(options.fetch ?? fetch)(url, { ...init, headers, signal: controller.signal, redirect: 'manual' }), deadline]);
   } catch (error) {
+    release();
     if (callerSignal?.aborted) throw error; // the transport closing or a cancelled request: not ours to explain
     throw fetchFailure(server, error, timeoutMs);
   } finally {
     clearTimeout(timer);
   }
-  // The connection stays the caller's until the body ends; its signal must still end it.
-  if (!response.body) return response;
-  const type = response.headers.get('content-type') ?? '';
-  const stream = /^text\/event-stream/i.test(type);
-  const body = capped(response.body, stream ? MAX_LINE_BYTES : MAX_JSON_BYTES, stream, `The MCP server at ${server.href}`, requestIn(init));
+  if (!response.body) {
+    release();
+    return response;
+  }
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+  const body = guardBody(response.body, {
+    stream: /^text\/event-stream/i.test(response.headers.get('content-type') ?? ''),
+    limit: MAX_MESSAGE_BYTES,
+    what: `The MCP server at ${server.href}`,
+    request: requestIn(init),
+    deadlineMs: bodyTimeoutMs,
+    late: () => remoteUnreachable(server, `did not finish its answer within ${seconds(bodyTimeoutMs)}`),
+    abort: (reason) => controller.abort(reason),
+    hostReady: options.hostReady,
+    budget,
+    onCapped: options.onCapped,
+    onEnd: release,
+  });
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
@@ -124,11 +145,12 @@ async function sendOnce(url: string, init: RequestInit, token: string | undefine
 export function remoteFetch(options: RemoteFetchOptions): typeof fetch {
   const { authorizer } = options;
   const server = authorizer.server;
+  const budget = pendingBudget(MAX_PENDING_BYTES);
   return async (input, init = {}) => {
     const url = input instanceof Request ? input.url : String(input);
     let token = await authorizer.currentToken();
     for (let attempt = 0; ; attempt++) {
-      const response = await sendOnce(url, init, token, server, options);
+      const response = await sendOnce(url, init, token, server, options, budget);
       if (response.status >= 500) {
         // Said here rather than by the transport, whose message would quote the server's body.
         await response.body?.cancel().catch(() => {});
@@ -136,7 +158,11 @@ export function remoteFetch(options: RemoteFetchOptions): typeof fetch {
         const later = Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 3600 ? `; it asks to try again in ${retryAfter} s` : '';
         throw remoteUnreachable(server, `is unavailable (HTTP ${response.status}${later})`);
       }
-      if (response.status !== 401 && response.status !== 403) return response;
+      if (response.status !== 401 && response.status !== 403) {
+        // Only the request that was refused, now served, proves a new token: a server may serve pings without looking at it.
+        if (attempt > 0) authorizer.accepted(token);
+        return response;
+      }
       // Ending the session on the way out must never open a browser: a refused DELETE is left as it is.
       if (init.method === 'DELETE') return response;
       const challenge = await bearerChallenge(response);

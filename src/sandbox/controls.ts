@@ -8,6 +8,7 @@ import { SCOPE_CATALOG, isScope, joinScopes } from '../scopes.js';
 import { HttpError, escapeHtml, one, readForm, readJson, sendHtml, sendJson } from './http.js';
 import { layout, sendErrorPage } from './as/pages.js';
 import type { SandboxContext } from './context.js';
+import { type AsFlags, type AsLimits, limitsProblem } from './as/flags.js';
 import { advanceClock, consumeSettingsCsrf, disconnect, isActive, issueSettingsCsrf, resetStats } from './state.js';
 
 const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
@@ -21,7 +22,7 @@ function jsonObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** POST /sandbox/disconnect {client_id, store_id}: CONTRACT A15, as the merchant would do it. */
+/** POST /sandbox/disconnect {client_id, store_id}: CONTRACT A14, as the merchant would do it. */
 export async function handleDisconnect(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = jsonObject(await readJson(req));
   const clientId = body.client_id;
@@ -35,7 +36,8 @@ export async function handleDisconnect(ctx: SandboxContext, req: IncomingMessage
 /**
  * POST /sandbox/authorization {auto_approve?: store id | null, store_hint?: 'honour' | 'ignore'}:
  * how the authorization endpoint behaves from now on, so a test can sign in to one store and
- * then meet an AS that grants another (the broker must refuse it).
+ * then meet an AS that grants another (the broker must refuse it). `store_hint` is the
+ * storeHint flag (POST /sandbox/flags), 'ignore' by default as at Whatalo (CONTRACT AC5).
  */
 export async function handleAuthorizationMode(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = jsonObject(await readJson(req));
@@ -46,10 +48,65 @@ export async function handleAuthorizationMode(ctx: SandboxContext, req: Incoming
   if (body.auto_approve !== undefined && body.auto_approve !== null && !ctx.data.stores.some((s) => s.id === body.auto_approve)) {
     throw badRequest("auto_approve must be null or one of the merchant's store ids");
   }
-  if (body.store_hint !== undefined) ctx.storeHint = body.store_hint;
+  if (body.store_hint !== undefined) ctx.flags.storeHint = body.store_hint === 'honour';
   if (body.auto_approve !== undefined) ctx.autoApproveStoreId = (body.auto_approve as string | null) ?? undefined;
-  ctx.logger.info('authorization behaviour changed', { auto_approve: ctx.autoApproveStoreId ?? null, store_hint: ctx.storeHint });
-  sendJson(res, 200, { auto_approve: ctx.autoApproveStoreId ?? null, store_hint: ctx.storeHint });
+  const storeHint = ctx.flags.storeHint ? 'honour' : 'ignore';
+  ctx.logger.info('authorization behaviour changed', { auto_approve: ctx.autoApproveStoreId ?? null, store_hint: storeHint });
+  sendJson(res, 200, { auto_approve: ctx.autoApproveStoreId ?? null, store_hint: storeHint });
+}
+
+/** The wire names of the AS flags and limits (snake_case, like every control body). */
+const FLAG_NAMES = {
+  any_loopback_port: 'anyLoopbackPort',
+  store_hint: 'storeHint',
+  public_introspection: 'publicIntrospection',
+  iss_parameter: 'issParameter',
+  reference_metadata: 'referenceMetadata',
+  localhost_only: 'localhostOnly',
+} as const satisfies Record<string, keyof AsFlags>;
+const LIMIT_NAMES = {
+  registrations_per_hour: 'registrationsPerHour',
+  token_per_minute_per_ip: 'tokenPerMinutePerIp',
+  token_per_minute_per_client: 'tokenPerMinutePerClient',
+} as const satisfies Record<string, keyof AsLimits>;
+
+function flagsView(ctx: SandboxContext) {
+  const flags = Object.fromEntries(Object.entries(FLAG_NAMES).map(([wire, key]) => [wire, ctx.flags[key]]));
+  const limits = Object.fromEntries(Object.entries(LIMIT_NAMES).map(([wire, key]) => [wire, ctx.limits[key]]));
+  return { ...flags, limits };
+}
+
+/**
+ * GET /sandbox/flags, and POST /sandbox/flags {any_loopback_port?, store_hint?,
+ * public_introspection?, iss_parameter?, reference_metadata?, localhost_only?: boolean, limits?:
+ * {registrations_per_hour?, token_per_minute_per_ip?, token_per_minute_per_client?}}: the
+ * AS's generous flags and rate limits (as/flags.ts, CONTRACT AC6). Answers the whole set.
+ */
+export async function handleFlags(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method === 'POST') {
+    const body = jsonObject(await readJson(req));
+    const known = [...Object.keys(FLAG_NAMES), 'limits'];
+    const extra = Object.keys(body).filter((k) => !known.includes(k));
+    if (extra.length > 0) throw badRequest(`unknown field "${extra[0]}" (known: ${known.join(', ')})`);
+    for (const wire of Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]) {
+      if (body[wire] !== undefined && typeof body[wire] !== 'boolean') throw badRequest(`${wire} must be true or false`);
+    }
+    const limits = body.limits === undefined ? {} : jsonObject(body.limits);
+    const patch: Partial<Record<keyof AsLimits, unknown>> = {};
+    for (const [wire, value] of Object.entries(limits)) {
+      const key = LIMIT_NAMES[wire as keyof typeof LIMIT_NAMES];
+      if (key === undefined) throw badRequest(`unknown limit "${wire}" (known: ${Object.keys(LIMIT_NAMES).join(', ')})`);
+      patch[key] = value;
+    }
+    const problem = limitsProblem(patch);
+    if (problem) throw badRequest(problem);
+    for (const [wire, key] of Object.entries(FLAG_NAMES)) {
+      if (typeof body[wire] === 'boolean') ctx.flags[key] = body[wire];
+    }
+    Object.assign(ctx.limits, patch);
+    ctx.logger.info('authorization server flags changed', flagsView(ctx));
+  }
+  sendJson(res, 200, flagsView(ctx), { 'cache-control': 'no-store' });
 }
 
 /** POST /sandbox/clock {advance_seconds}: moves the clock every expiry reads; answers the new time. */

@@ -222,7 +222,8 @@ function faultBody(spec: FaultSpec, api: boolean): Record<string, unknown> {
     const code = status === 429 ? 'RATE_LIMITED' : status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
     return errorBody(code, message, spec.retry_after === undefined ? {} : { retry_after: spec.retry_after });
   }
-  const error = status === 503 || status === 429 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
+  // Whatalo's AS answers a 429 with rate_limit_exceeded, a 503 with temporarily_unavailable (CONTRACT A9).
+  const error = status === 429 ? 'rate_limit_exceeded' : status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
   return { error, error_description: message };
 }
 

@@ -19,13 +19,17 @@ export class HttpError extends Error {
   }
 }
 
-/** RFC 6749 §5.2 shaped error; `invalid_client` gets 401 and a Basic challenge. */
+/**
+ * RFC 6749 §5.2 shaped error; `invalid_client` gets 401 and a Basic challenge, and
+ * `unauthorized_client` 401 as Whatalo's error table says (CONTRACT A9).
+ */
 export function oauthError(error: string, description: string, status = 400): HttpError {
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   if (error === 'invalid_client') {
     status = 401;
     headers['www-authenticate'] = 'Basic realm="whatalo-sandbox"';
   }
+  if (error === 'unauthorized_client') status = 401;
   return new HttpError(status, { error, error_description: description }, headers);
 }
 

@@ -11,7 +11,8 @@ import { type Logger, createLogger } from '../log.js';
 import { createApiHandler, grantForToken } from './api.js';
 import { createSeedData } from './data.js';
 import { type FaultSpec, FaultSpecError, createFaultState, parseFaults } from './faults.js';
-import { API_PREFIX, type SandboxContext } from './context.js';
+import { type AsFlags, type AsLimits, DEFAULT_FLAGS, WHATALO_LIMITS, limitsProblem } from './as/flags.js';
+import { API_PREFIX, apiResourceOf, createContext } from './context.js';
 import { createRouter } from './server.js';
 import { countRequest, createState, now } from './state.js';
 
@@ -26,6 +27,14 @@ export interface SandboxOptions {
   rateLimit?: { limit: number; windowSeconds: number };
   /** Faults active from the start (as POST /sandbox/faults takes them); validated here. */
   faults?: unknown;
+  /**
+   * Generous behaviours Whatalo does not promise, each off unless set here (or later by POST
+   * /sandbox/flags): any-port loopback redirects, the store hint, public-client introspection,
+   * RFC 9207 `iss`, the API-reference metadata. See as/flags.ts (CONTRACT AC6).
+   */
+  flags?: Partial<AsFlags>;
+  /** The AS's rate limits; Whatalo's (10 registrations/h, 60 and 30 token requests/min) unless raised. */
+  limits?: Partial<AsLimits>;
   logger?: Logger;
 }
 
@@ -34,6 +43,8 @@ export interface Sandbox {
   issuer: string;
   /** 'http://127.0.0.1:PORT/api/v1' */
   apiBase: string;
+  /** API v1's resource identifier, the `aud` it accepts: the origin of apiBase (CONTRACT A15). */
+  apiResource: string;
   /** 'usr_…' */
   merchant: string;
   stores: { id: string; name: string }[];
@@ -70,6 +81,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     autoApproveStoreId = store.id;
   }
 
+  const limitProblem = limitsProblem(options.limits ?? {});
+  if (limitProblem) throw new WhataloError('CONFIG_INVALID', `sandbox limits: ${limitProblem}`);
+  const unknownFlag = Object.keys(options.flags ?? {}).find((k) => !(k in DEFAULT_FLAGS));
+  if (unknownFlag !== undefined) throw new WhataloError('CONFIG_INVALID', `unknown sandbox flag "${unknownFlag}"`);
+
   let faults: FaultSpec[] = [];
   try {
     faults = options.faults === undefined ? [] : parseFaults(options.faults);
@@ -79,11 +95,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const state = createState();
-  const ctx: SandboxContext = { state, data, issuer: '', logger, autoApproveStoreId, storeHint: 'honour', faults: createFaultState(faults) };
+  const ctx = createContext({
+    state,
+    data,
+    logger,
+    autoApproveStoreId,
+    flags: { ...DEFAULT_FLAGS, ...options.flags },
+    limits: { ...WHATALO_LIMITS, ...options.limits },
+    faults: createFaultState(faults),
+  });
   const api = createApiHandler({
     data,
-    // The API's resource identifier is its origin (CONTRACT A15), here the sandbox's own.
-    authenticate: (token) => grantForToken(state, token, ctx.issuer),
+    // Only a token whose aud is API v1's resource, its origin (CONTRACT A15): a token for
+    // another server (an MCP server's own) that a resource server forwards is caught here.
+    authenticate: (token) => grantForToken(state, token, ctx.apiResource),
     now: () => now(state),
     count: (key) => countRequest(state, key),
     rateLimit,
@@ -118,12 +143,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   ctx.issuer = `http://${hostPart}:${address.port}`;
+  ctx.apiResource = apiResourceOf(`${ctx.issuer}${API_PREFIX}`);
   logger.info(`listening on ${ctx.issuer}`);
 
   let closing: Promise<void> | undefined;
   return {
     issuer: ctx.issuer,
     apiBase: `${ctx.issuer}${API_PREFIX}`,
+    apiResource: ctx.apiResource,
     merchant: data.merchant.id,
     stores: data.stores.map((s) => ({ id: s.id, name: s.name })),
     close() {

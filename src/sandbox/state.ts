@@ -5,7 +5,8 @@
  * Plain data plus free functions. Secrets (client secrets, codes, tokens) are kept only as
  * SHA-256 digests: the grants listing shows digests, and a heap dump shows no usable token.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { type RateWindow, createWindow } from './as/rate-limit.js';
 
 export const ACCESS_TOKEN_SECONDS = 3600;
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 3600;
@@ -20,7 +21,7 @@ const MAX_COUNTER_KEYS = 1000;
 export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 export type GrantType = 'authorization_code' | 'refresh_token' | typeof TOKEN_EXCHANGE_GRANT;
 
-/** RFC 8693 §2.1: a resource server trades a token issued for it for one for API v1 (CONTRACT A20). */
+/** RFC 8693 §2.1: a confidential client trades an access token for one with another audience (CONTRACT A10). */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 export interface Client {
@@ -31,10 +32,11 @@ export interface Client {
   redirect_uris: string[];
   grant_types: GrantType[];
   response_types: string[];
-  client_name: string | undefined;
+  client_name: string;
+  /** The registered ceiling: a later authorization request may ask for these scopes only (A5). */
   scope: string | undefined;
-  /** Our extension (CONTRACT A11): a resource server may introspect tokens whose aud is this. */
-  resource: string | undefined;
+  /** The optional RFC 7591 fields Whatalo echoes (software_id, logo_uri, …), as registered. */
+  extras: Record<string, string>;
   issuedAt: number;
   expiresAt: number;
 }
@@ -49,8 +51,9 @@ export interface PendingAuthorization {
   scope: string[];
   state: string;
   codeChallenge: string;
-  resource: string | undefined;
-  /** The store the request named (`whatalo_store_id`, CONTRACT A19): the only one the consent page offers. */
+  /** The token's audience: the `resource` asked for, else API v1's (SandboxContext.apiResource). */
+  resource: string;
+  /** The store the request named (`whatalo_store_id`), kept only under the storeHint flag (AC5, AC6). */
   storeId: string | undefined;
   expiresAt: number;
 }
@@ -71,8 +74,11 @@ export interface Grant {
   clientId: string;
   merchant: string;
   storeId: string;
+  /** What the merchant granted: the request's scopes, or fewer (A6). */
   scope: string[];
-  resource: string | undefined;
+  resource: string;
+  /** Whether the client registered the refresh_token grant: without it no refresh token is issued (A5). */
+  refreshable: boolean;
   createdAt: number;
   revoked: boolean;
 }
@@ -85,11 +91,12 @@ export interface TokenRecord {
   grantId: string;
   clientId: string;
   scope: string[];
-  aud: string | undefined;
+  /** The resource the token is for (introspection's `aud`, A11). */
+  aud: string;
   issuedAt: number;
   expiresAt: number;
   revoked: boolean;
-  /** A refresh token already exchanged; presenting it again is replay (CONTRACT A10). */
+  /** A refresh token already exchanged; presenting it again is replay (RFC 9700 §4.14.2). */
   rotated: boolean;
   /** Digest of the token this one was exchanged for (RFC 8693); it lives no longer than that one. */
   subject?: string;
@@ -98,7 +105,7 @@ export interface TokenRecord {
 export interface Stats {
   requests: Record<string, number>;
   grants: Record<'authorization_code' | 'refresh_token', number>;
-  /** Successful RFC 8693 token exchanges (CONTRACT A20). */
+  /** Successful RFC 8693 token exchanges (CONTRACT A10). */
   exchanges: number;
   introspections: number;
   refreshes: number;
@@ -116,6 +123,8 @@ export interface SandboxState {
   settingsCsrf: Map<string, number>;
   /** Milliseconds added to the wall clock by POST /sandbox/clock. */
   clockOffsetMs: number;
+  /** The AS's rate-limit windows (CONTRACT A5, A8), on the sandbox clock. */
+  rates: { registrations: RateWindow; tokenByIp: RateWindow; tokenByClient: RateWindow };
   stats: Stats;
 }
 
@@ -128,6 +137,7 @@ export function createState(): SandboxState {
     tokens: new Map(),
     settingsCsrf: new Map(),
     clockOffsetMs: 0,
+    rates: { registrations: createWindow(3600), tokenByIp: createWindow(60), tokenByClient: createWindow(60) },
     stats: emptyStats(),
   };
 }
@@ -169,13 +179,22 @@ export function countRequest(state: SandboxState, key: string): void {
   requests[key] = (requests[key] ?? 0) + 1;
 }
 
-/** 32 random bytes, base64url: 43 characters with nothing decodable (CONTRACT A9). */
+/** 32 random bytes, base64url: 43 characters with nothing decodable (CONTRACT A4). */
 export function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
 export function randomId(prefix: string): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}
+
+const CLIENT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A client_id in Whatalo's shape: 24 lowercase alphanumerics (CONTRACT A5's example). */
+export function randomClientId(): string {
+  let id = '';
+  for (let i = 0; i < 24; i++) id += CLIENT_ID_ALPHABET[randomInt(CLIENT_ID_ALPHABET.length)];
+  return id;
 }
 
 export function sha256Hex(value: string): string {
@@ -196,7 +215,7 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-/** A client that exists and has not expired by the sandbox clock (CONTRACT A3). */
+/** A client that exists and has not expired by the sandbox clock (CONTRACT A5: 90 days). */
 export function liveClient(state: SandboxState, clientId: string | undefined): Client | undefined {
   if (clientId === undefined) return undefined;
   const client = state.clients.get(clientId);
@@ -241,16 +260,13 @@ export function consumeSettingsCsrf(state: SandboxState, token: string | undefin
 /** Creates the grant behind an approval and the single-use code that redeems it. */
 export function issueCode(
   state: SandboxState,
-  request: Pick<PendingAuthorization, 'clientId' | 'redirectUri' | 'scope' | 'codeChallenge' | 'resource'>,
-  merchant: string,
-  storeId: string,
+  request: Pick<PendingAuthorization, 'clientId' | 'redirectUri' | 'codeChallenge' | 'resource'>,
+  approval: { merchant: string; storeId: string; scope: string[]; refreshable: boolean },
 ): string {
   const grant: Grant = {
     id: randomId('grt'),
     clientId: request.clientId,
-    merchant,
-    storeId,
-    scope: request.scope,
+    ...approval,
     resource: request.resource,
     createdAt: now(state),
     revoked: false,
@@ -271,7 +287,8 @@ export function issueCode(
 
 export interface IssuedTokens {
   access: string;
-  refresh: string;
+  /** Absent when the client did not register the refresh_token grant (A5). */
+  refresh: string | undefined;
   accessRecord: TokenRecord;
 }
 
@@ -286,15 +303,15 @@ export function mintToken(
   return { value, record };
 }
 
-/** Issues an access token and a refresh token in a grant. */
-export function issueTokens(state: SandboxState, grant: Grant, scope: string[], aud: string | undefined): IssuedTokens {
+/** Issues an access token, and a refresh token when the grant is refreshable, in a grant. */
+export function issueTokens(state: SandboxState, grant: Grant, scope: string[], aud: string): IssuedTokens {
   const issuedAt = now(state);
   const make = (kind: TokenKind, seconds: number, tokenScope: string[]) =>
     mintToken(state, { kind, grantId: grant.id, clientId: grant.clientId, scope: tokenScope, aud, issuedAt, expiresAt: issuedAt + seconds * 1000 });
   const access = make('access', ACCESS_TOKEN_SECONDS, scope);
   // RFC 6749 §6: a rotated refresh token keeps the scope of the grant, not the narrowed one.
-  const refresh = make('refresh', REFRESH_TOKEN_SECONDS, grant.scope);
-  return { access: access.value, refresh: refresh.value, accessRecord: access.record };
+  const refresh = grant.refreshable ? make('refresh', REFRESH_TOKEN_SECONDS, grant.scope).value : undefined;
+  return { access: access.value, refresh, accessRecord: access.record };
 }
 
 export function findToken(state: SandboxState, token: string): TokenRecord | undefined {
@@ -325,7 +342,7 @@ export function revokeGrant(state: SandboxState, grantId: string): void {
   }
 }
 
-/** CONTRACT A15: the merchant disconnects an app from one store. Returns how many grants ended. */
+/** CONTRACT A14: the merchant disconnects an app from one store. Returns how many grants ended. */
 export function disconnect(state: SandboxState, clientId: string, merchant: string, storeId: string): number {
   let count = 0;
   for (const grant of state.grants.values()) {

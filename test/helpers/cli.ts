@@ -1,7 +1,7 @@
 /**
- * Runs the real CLI (`node dist/cli.js …`, built by `npx tsc -p .`) as a user would: its own
- * process, an explicit environment (nothing inherited that could reach the real keychain, a
- * real browser or the real Whatalo), captured stdout/stderr and exit code.
+ * Runs the real CLI (`node dist/cli.js …`, the bundle `npm run build` writes, as packed) as a
+ * user would: its own process, an explicit environment (nothing inherited that could reach the
+ * real keychain, a real browser or the real Whatalo), captured stdout/stderr and exit code.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';

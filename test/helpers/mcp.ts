@@ -2,7 +2,8 @@
  * The real stdio server as a host runs it: `node dist/cli.js serve …` spawned through the
  * SDK's StdioClientTransport with an explicit environment (nothing inherited that could reach
  * the real keychain, a real browser or the real Whatalo), connected with the SDK's Client.
- * Build first (`npx tsc -p .`). Always `await close()` in afterEach/afterAll.
+ * It runs the bundle, as packed: build first (`npm run build`). Always `await close()` in
+ * afterEach/afterAll.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

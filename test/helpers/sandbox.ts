@@ -6,6 +6,23 @@ import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
 
+/**
+ * AS rate limits high enough for a suite that registers or signs in many times from one IP;
+ * `startTestSandbox({ limits: RELAXED_LIMITS })`. The default stays Whatalo's (CONTRACT A5, A8).
+ */
+export const RELAXED_LIMITS = { registrationsPerHour: 100_000, tokenPerMinutePerIp: 100_000, tokenPerMinutePerClient: 100_000 } as const;
+
+/** The AS flags and limits as GET/POST /sandbox/flags show them. */
+export interface SandboxFlags {
+  any_loopback_port: boolean;
+  store_hint: boolean;
+  public_introspection: boolean;
+  iss_parameter: boolean;
+  reference_metadata: boolean;
+  localhost_only: boolean;
+  limits: { registrations_per_hour: number; token_per_minute_per_ip: number; token_per_minute_per_client: number };
+}
+
 export interface SandboxStats {
   requests: Record<string, number>;
   grants: { authorization_code: number; refresh_token: number };
@@ -36,6 +53,8 @@ export interface TestSandbox extends Sandbox {
   resetStats(): Promise<void>;
   /** How /oauth/authorize behaves from now on (auto-approval for a store or the consent page; the store hint honoured or ignored). */
   authorization(mode: { auto_approve?: string | null; store_hint?: 'honour' | 'ignore' }): Promise<void>;
+  /** Changes the AS's generous flags and rate limits (CONTRACT AC6); resolves to all of them. */
+  flags(patch: Partial<Omit<SandboxFlags, 'limits'>> & { limits?: Partial<SandboxFlags['limits']> }): Promise<SandboxFlags>;
 }
 
 async function control<T>(sandbox: Sandbox, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -64,6 +83,7 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
     resetStats: async () => {
       await control(sandbox, 'POST', 'reset-stats');
     },
+    flags: (patch) => control<SandboxFlags>(sandbox, 'POST', 'flags', patch),
   };
 }
 

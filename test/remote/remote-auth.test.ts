@@ -1,7 +1,7 @@
 /**
  * Remote mode against a small hostile MCP server (node:http, real sockets) whose AS is the
  * sandbox: a server whose metadata names another resource is refused before any sign-in; a
- * server that answers 403 insufficient_scope forever gets at most 3 sign-ins per request, then
+ * server that answers 403 insufficient_scope forever gets one sign-in, whose refused token pauses sign-ins, then
  * a clear tool error; a 503, and an answer past the size cap, are clear tool errors. Each time
  * the stdio session stays alive.
  */
@@ -60,7 +60,7 @@ describe('serve --remote against a hostile server', () => {
     }
     if (!req.headers.authorization) return json(401, { error: 'invalid_token' }, { 'www-authenticate': challenge() });
     if (mode === 'huge') {
-      // A JSON answer past the relay's 8 MiB cap, sent in pieces as a stream would be.
+      // A JSON answer past the relay's 4 MiB cap, sent in pieces as a stream would be.
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write(`{"jsonrpc":"2.0","id":${message.id},"result":{"content":[{"type":"text","text":"`);
       const piece = 'x'.repeat(1024 * 1024);
@@ -122,12 +122,12 @@ describe('serve --remote against a hostile server', () => {
     expect((await sb.stats()).requests['GET /oauth/authorize'] ?? 0).toBe(before);
   });
 
-  it('stops after 3 sign-ins for a request the server keeps refusing with insufficient_scope, and the session goes on', async () => {
+  it('stops signing in once a fresh grant is refused with insufficient_scope for scopes it has, and the session goes on', async () => {
     const before = (await sb.stats()).grants.authorization_code;
     const { text } = await failedCall('always-403');
-    expect(text).toContain(`The MCP server at ${base}/mcp still asks for more access (read:store) after 3 sign-ins; giving up on this request.`);
-    expect((await sb.stats()).grants.authorization_code - before).toBe(3);
-    expect(forbidden).toBe(3);
+    expect(text).toContain(`The MCP server at ${base}/mcp refused the access token of a sign-in that had just succeeded`);
+    expect((await sb.stats()).grants.authorization_code - before).toBe(1);
+    expect(forbidden).toBe(1);
   });
 
   it('a 503 is a clear tool error naming the retry delay, with none of the body, and the session goes on', async () => {
@@ -143,12 +143,12 @@ describe('serve --remote against a hostile server', () => {
     expect(stderr).not.toContain('\u001b');
   });
 
-  it('drops an answer past 8 MiB with a tool error naming the cap, and the session goes on', async () => {
-    expect((await failedCall('huge')).text).toContain(`sent an answer over ${8 * 1024 * 1024} bytes`);
+  it('drops an answer past 4 MiB with a tool error naming the cap, and the session goes on', async () => {
+    expect((await failedCall('huge')).text).toContain(`sent an answer over ${4 * 1024 * 1024} bytes`);
   });
 
   it('ends an event stream whose line passes 4 MiB with a tool error for the request it was answering', async () => {
-    expect((await failedCall('huge-event')).text).toContain(`sent an event line over ${4 * 1024 * 1024} bytes; it was dropped`);
+    expect((await failedCall('huge-event')).text).toContain(`sent an event over ${4 * 1024 * 1024} bytes; it was dropped`);
   });
 
   it('refuses the direct mode flags and a plain-http remote that is not loopback, before starting', async () => {

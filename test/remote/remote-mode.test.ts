@@ -92,9 +92,9 @@ describe('serve --remote against serve --http', () => {
     expect(report.scopes).toContain('read:store');
     expect(report.scopes.some((s) => s.startsWith('write:'))).toBe(false);
     expect(report.credential_store).toContain(configDir);
-    // clients.json names the client under the resource, with no secret in it.
+    // clients.json names the client under the resource and the issuer, with no secret in it.
     const clients = JSON.parse(await readFile(path.join(configDir, 'clients.json'), 'utf8')) as { clients: Record<string, unknown> };
-    expect(Object.keys(clients.clients)).toEqual([remoteUrl]);
+    expect(Object.keys(clients.clients)).toEqual([`${remoteUrl} ${sb.issuer}/`]);
   });
 
   it('steps up when a write tool meets 403 insufficient_scope, then refreshes silently once the token expires', async () => {
@@ -107,7 +107,7 @@ describe('serve --remote against serve --http', () => {
       expect(created.isError).toBeFalsy();
       expect(textOf(created)).toContain('Created category');
       expect(session.stderr().match(/open this URL/g)).toHaveLength(1);
-      expect(session.stderr()).toContain('write%3Acategories');
+      expect(session.stderr()).toContain('write%3Aproducts');
 
       // The sandbox's clock moves past the access token's expiry; the relay learns of it from the server's 401.
       const before = await sb.stats();
@@ -122,7 +122,7 @@ describe('serve --remote against serve --http', () => {
       outputs['step-up relay'] = session.stderr();
       await session.close();
     }
-    expect((await status()).scopes).toContain('write:categories');
+    expect((await status()).scopes).toContain('write:products');
     // With the grant stored: neither clients.json nor the encrypted store holds a token in the clear.
     const stored = await sweepForTokens(sb, { dirs: [configDir] });
     expect(stored.tokens).toBeGreaterThan(0);
@@ -185,12 +185,12 @@ describe('serve --remote against serve --http', () => {
     expect(out.stdout).toContain('Signed out here: the tokens were removed');
     expect(out.stdout).toContain(`The MCP server at ${url} cannot be reached (ECONNREFUSED)`);
     const clients = JSON.parse(await readFile(path.join(configDir, 'clients.json'), 'utf8')) as { clients: Record<string, unknown> };
-    expect(Object.keys(clients.clients)).not.toContain(url);
+    expect(Object.keys(clients.clients).filter((key) => key.startsWith(`${url} `))).toEqual([]);
   });
 
   it('logout revokes the grant at the AS and removes it; status then says not signed in', async () => {
     const clients = JSON.parse(await readFile(path.join(configDir, 'clients.json'), 'utf8')) as { clients: Record<string, { client_id: string }> };
-    const clientId = clients.clients[remoteUrl]!.client_id;
+    const clientId = clients.clients[`${remoteUrl} ${sb.issuer}/`]!.client_id;
     const out = await command(['logout']);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('Signed out: the tokens were revoked');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { ALL_SCOPES } from '../../src/scopes.js';
 import { createApiHandler, type TokenGrant } from '../../src/sandbox/api.js';
-import { API_PREFIX, type SandboxContext } from '../../src/sandbox/context.js';
+import { API_PREFIX, createContext } from '../../src/sandbox/context.js';
 import { SEED_EPOCH_MS, createSeedData, type SandboxData, type StoreData } from '../../src/sandbox/data.js';
 import { createFaultState } from '../../src/sandbox/faults.js';
 import { ROUTES, type ApiRoute } from '../../src/sandbox/routes.js';
@@ -51,15 +51,7 @@ export async function startApi(rateLimit = { limit: 100_000, windowSeconds: 60 }
     rateLimit,
     logger: silentLogger,
   });
-  const ctx: SandboxContext = {
-    state: createState(),
-    data,
-    issuer: '',
-    logger: silentLogger,
-    autoApproveStoreId: undefined,
-    storeHint: 'honour',
-    faults: createFaultState([]),
-  };
+  const ctx = createContext({ state: createState(), data, logger: silentLogger, faults: createFaultState([]) });
   const server: Server = createServer(createRouter(ctx, handler));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startTestSandbox, useTestSandbox } from '../helpers/sandbox.js';
-import { authorizeRaw, consentForm, decide, introspect, pkce, redirectParams, register, signIn, useSandboxWithClient } from './as-kit.js';
+import { RELAXED_LIMITS, startTestSandbox, useTestSandbox } from '../helpers/sandbox.js';
+import { authorizeRaw, consentForm, decide, introspect, pkce, postForm, redirectParams, register, signIn, useSandboxWithClient } from './as-kit.js';
 
 describe('authorization endpoint (consent page mode)', () => {
   const { sb, client } = useSandboxWithClient();
@@ -13,7 +13,8 @@ describe('authorization endpoint (consent page mode)', () => {
     expect(params.get('error')).toBe('invalid_request');
     expect(params.get('error_description')).toMatch(/S256/);
     expect(params.get('state')).toBe('s-plain');
-    expect(params.get('iss')).toBe(sb.issuer);
+    // A7: Whatalo puts no iss on the redirect; the sandbox neither, unless its flag says so.
+    expect(params.has('iss')).toBe(false);
     expect(params.has('code')).toBe(false);
   });
 
@@ -27,7 +28,7 @@ describe('authorization endpoint (consent page mode)', () => {
     expect(short.get('error')).toBe('invalid_request');
   });
 
-  it('requires state, a known scope and response_type=code', async () => {
+  it('A6: requires state, scope (every one known) and response_type=code', async () => {
     const noState = redirectParams(await authorizeRaw(sb, { client, omit: ['state'] }));
     expect(noState.get('error')).toBe('invalid_request');
     expect(noState.get('error_description')).toMatch(/state/);
@@ -35,15 +36,26 @@ describe('authorization endpoint (consent page mode)', () => {
     expect(badScope.get('error')).toBe('invalid_scope');
     expect(badScope.get('state')).toBe('s1');
     const noScope = redirectParams(await authorizeRaw(sb, { client, omit: ['scope'] }));
-    expect(noScope.get('error')).toBe('invalid_scope');
+    expect(noScope.get('error')).toBe('invalid_request');
+    // A3: one unknown scope fails the whole request, even beside known ones; no category scope.
+    const categories = redirectParams(await authorizeRaw(sb, { client, scope: 'read:products read:categories' }));
+    expect(categories.get('error')).toBe('invalid_scope');
+    expect(categories.get('error_description')).toContain('read:categories');
     const token = redirectParams(await authorizeRaw(sb, { client, extra: { response_type: 'token' } }));
     expect(token.get('error')).toBe('unsupported_response_type');
   });
 
-  it('a client registered with a scope cannot ask for more', async () => {
-    const narrow = await register(sb, { scope: 'read:store' });
+  it('A5: the registered scope is a ceiling: a client registered with a scope cannot ask for more, and may ask for less', async () => {
+    const narrow = await register(sb, { scope: 'read:store read:products' });
     const params = redirectParams(await authorizeRaw(sb, { client: narrow, scope: 'read:store read:orders' }));
     expect(params.get('error')).toBe('invalid_scope');
+    expect(params.get('error_description')).toContain('read:orders');
+    expect((await authorizeRaw(sb, { client: narrow, scope: 'read:store' })).status).toBe(200);
+  });
+
+  it('A9: a client registered without authorization_code is unauthorized_client, redirected', async () => {
+    const exchangeOnly = await register(sb, { grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange'] });
+    expect(redirectParams(await authorizeRaw(sb, { client: exchangeOnly })).get('error')).toBe('unauthorized_client');
   });
 
   it('A6: an unknown client_id is an error page, never a redirect', async () => {
@@ -55,8 +67,12 @@ describe('authorization endpoint (consent page mode)', () => {
     expect(await response.text()).toContain('cli_doesnotexist');
   });
 
-  it('A6: an unregistered redirect_uri is an error page, never a redirect', async () => {
+  it('A6: an unregistered or missing redirect_uri is a 400 invalid_redirect_uri page, never a redirect', async () => {
+    const missing = await authorizeRaw(sb, { client, omit: ['redirect_uri'] });
+    expect(missing.status).toBe(400);
+    expect(missing.headers.get('location')).toBeNull();
     for (const redirectUri of [
+      'http://127.0.0.1:8080/callback',
       'http://127.0.0.1/other',
       'https://evil.example/callback',
       'http://127.0.0.1/callback?x=1',
@@ -68,19 +84,19 @@ describe('authorization endpoint (consent page mode)', () => {
       const response = await authorizeRaw(sb, { client, redirectUri, extra: { code_challenge_method: 'plain' } });
       expect({ redirectUri, status: response.status }).toEqual({ redirectUri, status: 400 });
       expect(response.headers.get('location')).toBeNull();
-      expect(await response.text()).toContain('not registered for this app');
+      const html = await response.text();
+      expect(html).toContain('not registered for this app');
+      expect(html).toContain('<code id="error-code">invalid_redirect_uri</code>');
     }
   });
 
-  it('A6: loopback redirect URIs match on any port (RFC 8252 §7.3), for 127.0.0.1 and [::1]', async () => {
-    const six = await register(sb, { redirect_uris: ['http://127.0.0.1/callback', 'http://[::1]/cb'] });
-    for (const redirectUri of ['http://127.0.0.1:53111/callback', 'http://127.0.0.1:8080/callback', 'http://[::1]:40000/cb']) {
-      const response = await authorizeRaw(sb, { client: six, redirectUri });
-      expect({ redirectUri, status: response.status }).toEqual({ redirectUri, status: 200 });
-      expect(await response.text()).toContain('wants access to your Whatalo store');
+  it('A6: a loopback redirect URI matches exactly, port included: another port is refused', async () => {
+    const exact = await register(sb, { redirect_uris: ['http://127.0.0.1:53111/callback', 'http://[::1]:40000/cb'] });
+    expect((await authorizeRaw(sb, { client: exact, redirectUri: 'http://127.0.0.1:53111/callback' })).status).toBe(200);
+    expect((await authorizeRaw(sb, { client: exact, redirectUri: 'http://[::1]:40000/cb' })).status).toBe(200);
+    for (const redirectUri of ['http://127.0.0.1:53112/callback', 'http://127.0.0.1/callback', 'http://[::1]:40001/cb']) {
+      expect({ redirectUri, status: (await authorizeRaw(sb, { client: exact, redirectUri })).status }).toEqual({ redirectUri, status: 400 });
     }
-    // Only the port is free: the path must still match.
-    expect((await authorizeRaw(sb, { client: six, redirectUri: 'http://127.0.0.1:53111/other' })).status).toBe(400);
   });
 
   it('A6: non-loopback redirect URIs match exactly, port included', async () => {
@@ -90,30 +106,114 @@ describe('authorization endpoint (consent page mode)', () => {
     expect((await authorizeRaw(sb, { client: web, redirectUri: 'http://localhost:8081/cb' })).status).toBe(400);
   });
 
-  it('A7: approval redirects with code, state and iss', async () => {
-    const page = await authorizeRaw(sb, { client, state: 'state-approve', redirectUri: 'http://127.0.0.1:41234/callback' });
+  it('A7: approval redirects with code and state, and no iss', async () => {
+    const ported = await register(sb, { redirect_uris: ['http://127.0.0.1:41234/callback'] });
+    const page = await authorizeRaw(sb, { client: ported, state: 'state-approve' });
     const form = consentForm(await page.text());
-    const response = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'approve', store_id: sb.stores[0]!.id });
+    const response = await decide(sb, {
+      request_id: form.requestId,
+      csrf_token: form.csrf,
+      decision: 'approve',
+      store_id: sb.stores[0]!.id,
+      scope: form.scopes,
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toMatch(/^http:\/\/127\.0\.0\.1:41234\/callback\?/);
     const params = redirectParams(response);
     expect(params.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(params.get('state')).toBe('state-approve');
-    expect(params.get('iss')).toBe(sb.issuer);
+    expect(params.has('iss')).toBe(false);
   });
 
-  it('A7: denial redirects with error=access_denied, state and iss, and no code', async () => {
+  it('A7: denial redirects with error=access_denied and state, and no code', async () => {
     const page = await authorizeRaw(sb, { client, state: 'state-deny' });
     const form = consentForm(await page.text());
     const response = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'deny' });
     const params = redirectParams(response);
     expect(params.get('error')).toBe('access_denied');
     expect(params.get('state')).toBe('state-deny');
-    expect(params.get('iss')).toBe(sb.issuer);
+    expect(params.has('iss')).toBe(false);
     expect(params.has('code')).toBe(false);
   });
 
-  it('A19: a request naming its store gets a page offering that store alone, chosen, and no decision for another', async () => {
+  it('A6: the merchant may grant fewer scopes than asked; the token answer and introspection say which', async () => {
+    const verifier = pkce();
+    const page = await authorizeRaw(sb, { client, scope: 'read:products write:products read:orders', pkce: verifier });
+    const form = consentForm(await page.text());
+    expect(form.scopes).toEqual(['read:products', 'write:products', 'read:orders']);
+    // A forged box for a scope never asked for grants nothing.
+    const response = await decide(sb, {
+      request_id: form.requestId,
+      csrf_token: form.csrf,
+      decision: 'approve',
+      store_id: sb.stores[0]!.id,
+      scope: ['read:products', 'write:customers'],
+    });
+    const code = redirectParams(response).get('code')!;
+    const answer = await postForm(
+      sb,
+      '/oauth/token',
+      { grant_type: 'authorization_code', code, redirect_uri: client.redirect_uris[0]!, code_verifier: verifier.verifier },
+      client,
+    );
+    expect(answer.body.scope).toBe('read:products');
+    expect((await introspect(sb, answer.body.access_token as string, client)).body.scope).toBe('read:products');
+  });
+
+  it('A6: approving with every permission unticked shows the page again, and nothing is issued', async () => {
+    const before = (await sb.grants()).length;
+    const form = consentForm(await (await authorizeRaw(sb, { client })).text());
+    const none = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'approve', store_id: sb.stores[0]!.id });
+    expect(none.status).toBe(400);
+    expect(none.headers.get('location')).toBeNull();
+    expect(await none.text()).toContain('Allow at least one permission');
+    expect((await sb.grants()).length).toBe(before);
+  });
+
+  it('AC5: whatalo_store_id is ignored by default: the page offers every store', async () => {
+    const html = await (await authorizeRaw(sb, { client, extra: { whatalo_store_id: sb.stores[1]!.id } })).text();
+    expect(html.match(/name="store_id"/g)).toHaveLength(sb.stores.length);
+    expect(html).not.toContain('required checked');
+    // Even a store that is not the merchant's is just an unknown parameter.
+    expect((await authorizeRaw(sb, { client, extra: { whatalo_store_id: 'str_someone_else' } })).status).toBe(200);
+  });
+
+  it('the consent page tells the stores apart by name, currency and address', async () => {
+    const html = await (await authorizeRaw(sb, { client })).text();
+    for (const store of sb.stores) expect(html).toContain(store.name);
+    expect(html.match(/class="store-meta"/g)).toHaveLength(sb.stores.length);
+  });
+});
+
+describe('authorization endpoint under the sandbox flags (CONTRACT AC6)', () => {
+  const { sb, client } = useSandboxWithClient({
+    flags: { anyLoopbackPort: true, storeHint: true, issParameter: true },
+  });
+
+  it('anyLoopbackPort: a registered loopback redirect matches on any port (RFC 8252 §7.3), for 127.0.0.1 and [::1]', async () => {
+    const six = await register(sb, { redirect_uris: ['http://127.0.0.1/callback', 'http://[::1]/cb'] });
+    for (const redirectUri of ['http://127.0.0.1:53111/callback', 'http://127.0.0.1:8080/callback', 'http://[::1]:40000/cb']) {
+      const response = await authorizeRaw(sb, { client: six, redirectUri });
+      expect({ redirectUri, status: response.status }).toEqual({ redirectUri, status: 200 });
+      expect(await response.text()).toContain('wants access to your Whatalo store');
+    }
+    // Only the port is free: the path and host must still match.
+    expect((await authorizeRaw(sb, { client: six, redirectUri: 'http://127.0.0.1:53111/other' })).status).toBe(400);
+    expect((await authorizeRaw(sb, { client: six, redirectUri: 'http://localhost:53111/callback' })).status).toBe(400);
+  });
+
+  it('issParameter: approval, denial and errors carry iss', async () => {
+    const approve = consentForm(await (await authorizeRaw(sb, { client })).text());
+    const approved = redirectParams(
+      await decide(sb, { request_id: approve.requestId, csrf_token: approve.csrf, decision: 'approve', store_id: sb.stores[0]!.id, scope: approve.scopes }),
+    );
+    expect(approved.get('iss')).toBe(sb.issuer);
+    const deny = consentForm(await (await authorizeRaw(sb, { client })).text());
+    expect(redirectParams(await decide(sb, { request_id: deny.requestId, csrf_token: deny.csrf, decision: 'deny' })).get('iss')).toBe(sb.issuer);
+    expect(redirectParams(await authorizeRaw(sb, { client, omit: ['state'] })).get('iss')).toBe(sb.issuer);
+  });
+
+  it('storeHint: a request naming its store gets a page offering that store alone, chosen, and no decision for another', async () => {
     const [first, second] = [sb.stores[0]!, sb.stores[1]!];
     const page = await authorizeRaw(sb, { client, state: 'hinted', extra: { whatalo_store_id: second.id } });
     const html = await page.text();
@@ -121,16 +221,20 @@ describe('authorization endpoint (consent page mode)', () => {
     expect(html).toContain(`value="${second.id}" required checked`);
     expect(html).not.toContain(`value="${first.id}"`);
     const form = consentForm(html);
-    const refused = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'approve', store_id: first.id });
+    const refused = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'approve', store_id: first.id, scope: form.scopes });
     expect(refused.status).toBe(400);
     const again = consentForm(await refused.text());
-    const approved = await decide(sb, { request_id: again.requestId, csrf_token: again.csrf, decision: 'approve', store_id: second.id });
+    const approved = await decide(sb, { request_id: again.requestId, csrf_token: again.csrf, decision: 'approve', store_id: second.id, scope: again.scopes });
     expect(redirectParams(approved).get('state')).toBe('hinted');
     // A store that is not the merchant's is refused back to the client.
     const foreign = redirectParams(await authorizeRaw(sb, { client, state: 'foreign', extra: { whatalo_store_id: 'str_someone_else' } }));
     expect(foreign.get('error')).toBe('invalid_request');
     expect(foreign.get('error_description')).toBe('whatalo_store_id names no store of this merchant');
   });
+});
+
+describe('authorization endpoint, consent page mode (continued)', () => {
+  const { sb, client } = useSandboxWithClient();
 
   it('A5: the merchant picks one store and the token resolves to exactly that store; each store is a separate grant', async () => {
     expect(sb.stores.length).toBeGreaterThanOrEqual(2);
@@ -149,13 +253,13 @@ describe('authorization endpoint (consent page mode)', () => {
     const before = (await sb.grants()).length;
     const page = await authorizeRaw(sb, { client });
     let form = consentForm(await page.text());
-    const none = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'approve' });
+    const none = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'approve', scope: form.scopes });
     expect(none.status).toBe(400);
     expect(none.headers.get('location')).toBeNull();
     const html = await none.text();
     expect(html).toContain('Choose a store before you approve.');
     form = consentForm(html);
-    const foreign = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'approve', store_id: 'str_notyours' });
+    const foreign = await decide(sb, { request_id: form.requestId, csrf_token: form.csrf, decision: 'approve', store_id: 'str_notyours', scope: form.scopes });
     expect(foreign.status).toBe(400);
     expect(await foreign.text()).toContain('not one of yours');
     expect((await sb.grants()).length).toBe(before);
@@ -163,24 +267,24 @@ describe('authorization endpoint (consent page mode)', () => {
 });
 
 describe('authorization endpoint with --auto-approve', () => {
-  const sb = useTestSandbox({ autoApprove: 'first' });
+  const sb = useTestSandbox({ autoApprove: 'first', limits: RELAXED_LIMITS });
 
   it('A5: auto-approve first grants the merchant’s first store with the requested scopes at once', async () => {
     const client = await register(sb);
-    const tokens = await signIn(sb, client, { scope: 'read:orders read:store' });
-    expect(tokens.scope).toBe('read:store read:orders');
+    const tokens = await signIn(sb, client, { scope: 'read:store read:orders' });
+    expect(tokens.scope).toBe('read:orders read:store');
     const info = (await introspect(sb, tokens.access_token, client)).body;
-    expect(info).toMatchObject({ whatalo_store_id: sb.stores[0]!.id, scope: 'read:store read:orders' });
+    expect(info).toMatchObject({ whatalo_store_id: sb.stores[0]!.id, scope: 'read:orders read:store' });
   });
 
-  it('A7: an auto-approved request redirects straight back with code, state and iss', async () => {
+  it('A7: an auto-approved request redirects straight back with code and state', async () => {
     const client = await register(sb);
     const response = await authorizeRaw(sb, { client, state: 'auto', pkce: pkce() });
     expect(response.status).toBe(302);
     const params = redirectParams(response);
     expect(params.get('code')).toHaveLength(43);
     expect(params.get('state')).toBe('auto');
-    expect(params.get('iss')).toBe(sb.issuer);
+    expect(params.has('iss')).toBe(false);
   });
 
   it('auto-approve with a store id grants that store', async () => {

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { beforeAll } from 'vitest';
 import type { SandboxOptions } from '../../src/sandbox/index.js';
-import { type TestSandbox, useTestSandbox } from '../helpers/sandbox.js';
+import { RELAXED_LIMITS, type TestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 
 export interface Pkce {
   verifier: string;
@@ -55,10 +55,12 @@ export async function register(sb: TestSandbox, metadata: Record<string, unknown
 
 /**
  * A sandbox for the enclosing suite and one client registered on it (the defaults of
- * `register`), both filled in by beforeAll; the sandbox closes after all tests.
+ * `register`), both filled in by beforeAll; the sandbox closes after all tests. Its rate
+ * limits are raised (RELAXED_LIMITS) unless `options.limits` says otherwise: these suites
+ * test other things than the limits, from one IP, many times a minute.
  */
 export function useSandboxWithClient(options: SandboxOptions = {}): { sb: TestSandbox; client: RegisteredClient } {
-  const sb = useTestSandbox(options);
+  const sb = useTestSandbox({ limits: RELAXED_LIMITS, ...options });
   const client = {} as RegisteredClient;
   beforeAll(async () => {
     Object.assign(client, await register(sb));
@@ -161,36 +163,46 @@ export function redirectParams(response: Response): URLSearchParams {
   return new URL(location).searchParams;
 }
 
-/** Reads the hidden fields of the consent form out of its HTML. */
-export function consentForm(html: string): { requestId: string; csrf: string } {
+/** Reads the hidden fields of the consent form out of its HTML, and the scope boxes ticked in it. */
+export function consentForm(html: string): { requestId: string; csrf: string; scopes: string[] } {
   const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
   if (!requestId || !csrf) throw new Error('no consent form in the page');
-  return { requestId, csrf };
+  const scopes = [...html.matchAll(/name="scope" value="([^"]+)" checked/g)].map((m) => m[1]!);
+  return { requestId, csrf, scopes };
 }
 
-export async function decide(sb: TestSandbox, fields: Record<string, string>): Promise<Response> {
+/** Posts the consent form; a list value (e.g. `scope`) is sent once per item, as a browser sends ticked boxes. */
+export async function decide(sb: TestSandbox, fields: Record<string, string | string[]>): Promise<Response> {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
   return fetch(`${sb.issuer}/oauth/authorize/decision`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
+    body: body.toString(),
     redirect: 'manual',
   });
 }
 
 export interface Tokens {
   access_token: string;
+  /** Absent for a client registered without the refresh_token grant. */
   refresh_token: string;
   scope: string;
   expires_in: number;
   token_type: string;
 }
 
-/** Authorizes (through the consent form, choosing `storeId`) and exchanges the code. */
+/** Authorizes (through the consent form, choosing `storeId` and granting every scope asked for) and exchanges the code. */
 export async function signIn(
   sb: TestSandbox,
   client: RegisteredClient,
-  opts: { scope?: string; storeId?: string; extra?: Record<string, string | string[]>; tokenExtra?: Record<string, string | string[]> } = {},
+  opts: {
+    scope?: string;
+    storeId?: string;
+    extra?: Record<string, string | string[]>;
+    tokenExtra?: Record<string, string | string[]>;
+  } = {},
 ): Promise<Tokens> {
   const verifier = pkce();
   const page = await authorizeRaw(sb, { client, scope: opts.scope, pkce: verifier, extra: opts.extra });
@@ -202,6 +214,7 @@ export async function signIn(
       csrf_token: form.csrf,
       decision: 'approve',
       store_id: opts.storeId ?? sb.stores[0]!.id,
+      scope: form.scopes,
     });
     params = redirectParams(decision);
   } else {

@@ -28,6 +28,7 @@ describe('scope syntax (RFC 6749 §3.3)', () => {
 
   it('registration refuses a sloppy scope as invalid_client_metadata', async () => {
     const response = await registerRaw(sb, {
+      client_name: 'Sloppy',
       redirect_uris: ['http://127.0.0.1/callback'],
       token_endpoint_auth_method: 'none',
       scope: 'read:store  read:orders',

@@ -100,7 +100,7 @@ describe('whatalo-mcp sandbox', () => {
       await fetch(`${first.issuer}/oauth/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' }),
+        body: JSON.stringify({ client_name: 'cli test', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' }),
       })
     ).json()) as { client_id: string };
     const url = new URL(`${first.issuer}/oauth/authorize`);
@@ -121,7 +121,55 @@ describe('whatalo-mcp sandbox', () => {
     expect(await sb.exit).toEqual({ code: 0, signal: null });
   });
 
+  it('is Whatalo as documented unless AS flags say otherwise; each flag and limit reaches /sandbox/flags', async () => {
+    const plain = run([]);
+    const base = JSON.parse(await plain.firstLine) as { issuer: string };
+    expect(await (await fetch(`${base.issuer}/sandbox/flags`)).json()).toMatchObject({
+      any_loopback_port: false,
+      store_hint: false,
+      public_introspection: false,
+      iss_parameter: false,
+      reference_metadata: false,
+      localhost_only: false,
+      limits: { registrations_per_hour: 10, token_per_minute_per_ip: 60, token_per_minute_per_client: 30 },
+    });
+    plain.child.kill('SIGTERM');
+    await plain.exit;
+
+    const flagged = run([
+      '--any-loopback-port',
+      '--store-hint',
+      '--public-introspection',
+      '--iss-parameter',
+      '--reference-metadata',
+      '--localhost-only',
+      '--registration-limit',
+      '50',
+      '--token-limit-ip',
+      '500',
+      '--token-limit-client',
+      '300',
+    ]);
+    const first = JSON.parse(await flagged.firstLine) as { issuer: string };
+    expect(await (await fetch(`${first.issuer}/sandbox/flags`)).json()).toEqual({
+      any_loopback_port: true,
+      store_hint: true,
+      public_introspection: true,
+      iss_parameter: true,
+      reference_metadata: true,
+      localhost_only: true,
+      limits: { registrations_per_hour: 50, token_per_minute_per_ip: 500, token_per_minute_per_client: 300 },
+    });
+    const meta = (await (await fetch(`${first.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    expect(meta.authorization_response_iss_parameter_supported).toBe(true);
+    flagged.child.kill('SIGTERM');
+    expect(await flagged.exit).toEqual({ code: 0, signal: null });
+    // The operator is told the sandbox is not Whatalo as documented.
+    expect(flagged.stderr()).toMatch(/not Whatalo as documented: --any-loopback-port, --store-hint/);
+  });
+
   for (const [args, reason] of [
+    [['--registration-limit', '0'], /--registration-limit must be an integer from 1/],
     [['--port', '70000'], /--port must be an integer from 0 to 65535/],
     [['--port', 'abc'], /--port must be an integer/],
     [['--port', '-1'], /--port/],

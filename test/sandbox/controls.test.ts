@@ -36,7 +36,7 @@ describe('/sandbox/ controls', () => {
   });
   afterEach(() => sb.close());
 
-  it('A15: disconnect revokes every access and refresh token of that (client, merchant, store) at once, and nothing else', async () => {
+  it('A14: disconnect revokes every access and refresh token of that (client, merchant, store) at once, and nothing else', async () => {
     const [first, second] = [sb.stores[0]!, sb.stores[1]!];
     const a1 = await signIn(sb, client, { storeId: first.id });
     const a2 = await signIn(sb, client, { storeId: first.id });
@@ -92,7 +92,7 @@ describe('/sandbox/ controls', () => {
       client_id: client.client_id,
       merchant: sb.merchant,
       store_id: sb.stores[1]!.id,
-      scope: 'read:store read:orders',
+      scope: 'read:orders read:store',
       revoked: false,
     });
     expect(grant.id).toEqual(expect.any(String));
@@ -169,6 +169,29 @@ describe('/sandbox/ controls', () => {
     expect(await settingsPage(sb)).toContain('No apps are connected.');
     // The token was single-use.
     expect((await postSettings(sb, { client_id: form!.clientId, store_id: form!.storeId, csrf_token: form!.csrf })).status).toBe(403);
+  });
+
+  it('GET/POST /sandbox/flags: every flag off and Whatalo’s limits by default; a patch changes only what it names; bad input is 400', async () => {
+    const flags = await (await fetch(`${sb.issuer}/sandbox/flags`)).json();
+    expect(flags).toEqual({
+      any_loopback_port: false,
+      store_hint: false,
+      public_introspection: false,
+      iss_parameter: false,
+      reference_metadata: false,
+      localhost_only: false,
+      limits: { registrations_per_hour: 10, token_per_minute_per_ip: 60, token_per_minute_per_client: 30 },
+    });
+    const changed = await sb.flags({ iss_parameter: true, limits: { token_per_minute_per_client: 500 } });
+    expect(changed).toMatchObject({ iss_parameter: true, store_hint: false, limits: { token_per_minute_per_client: 500, token_per_minute_per_ip: 60 } });
+    // The older control names the same store-hint flag.
+    await sb.authorization({ store_hint: 'honour' });
+    expect((await sb.flags({})).store_hint).toBe(true);
+    for (const bad of [{ iss_parameter: 'yes' }, { nope: true }, { limits: { registrations_per_hour: 0 } }, { limits: { per_day: 5 } }, { limits: [] }]) {
+      const answer = await fetch(`${sb.issuer}/sandbox/flags`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bad) });
+      expect({ bad, status: answer.status }).toEqual({ bad, status: 400 });
+    }
+    expect((await sb.flags({})).limits.registrations_per_hour).toBe(10);
   });
 
   it('POST /sandbox/disconnect refuses a malformed body', async () => {

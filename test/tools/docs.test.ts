@@ -26,8 +26,8 @@ describe('generated docs stay in step with the tool records', () => {
     expect(manifest.server.entry_point).toBe('dist/cli.js');
     expect(manifest.server.mcp_config.args[0]).toBe('${__dirname}/dist/cli.js');
     expect(pkg.bin['whatalo-mcp']).toBe(manifest.server.entry_point);
-    expect(pkg.files).toContain('dist');
-    expect(existsSync(new URL(manifest.server.entry_point, root)), 'build first: npm test runs tsc').toBe(true);
+    expect(pkg.files).toContain(manifest.server.entry_point);
+    expect(existsSync(new URL(manifest.server.entry_point, root)), 'build first: npm test runs the build').toBe(true);
     expect(read(manifest.server.entry_point).startsWith('#!/usr/bin/env node')).toBe(true);
   });
 

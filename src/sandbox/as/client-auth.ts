@@ -35,8 +35,9 @@ function parseBasic(header: string | undefined): BasicCredentials | undefined {
 /**
  * Identifies and authenticates the calling client. Confidential clients present their
  * secret by HTTP Basic or in the body, whichever they send: the registered method is a
- * default, not a lock (CONTRACT A18, Whatalo's revocation page). Public clients send their
- * client_id only. Anything else, and any expired client (CONTRACT A3), is invalid_client.
+ * default, not a lock (CONTRACT A8: the two are equivalent, never both at once). Public
+ * clients send their client_id only. Anything else, and any expired client (CONTRACT A5),
+ * is invalid_client.
  */
 export function authenticateClient(ctx: SandboxContext, req: IncomingMessage, params: Map<string, string[]>): Client {
   const basic = parseBasic(req.headers.authorization);

@@ -1,7 +1,8 @@
 /**
- * The consent page: which app asks, what it may do in plain words, for which merchant,
- * and exactly one store to grant it (CONTRACT A5). The form carries a single-use CSRF
- * token bound server-side to the pending request.
+ * The consent page: which app asks, what it may do in plain words (each a box the merchant
+ * may untick: Whatalo lets the merchant grant fewer scopes than asked, CONTRACT A6), for which
+ * merchant, and exactly one store to grant it, told apart by name, currency and address. The
+ * form carries a single-use CSRF token bound server-side to the pending request.
  */
 import type { ServerResponse } from 'node:http';
 import { SCOPE_CATALOG, isScope } from '../../scopes.js';
@@ -28,8 +29,13 @@ function consentCsp(redirectUri: string): string {
 export function renderConsentPage(ctx: SandboxContext, client: Client, pending: PendingAuthorization, error?: string): string {
   const app = escapeHtml(client.client_name ?? client.client_id);
   const { merchant, stores } = ctx.data;
-  const scopes = pending.scope.map((s) => `<li>${escapeHtml(isScope(s) ? SCOPE_CATALOG[s] : s)} <code>${escapeHtml(s)}</code></li>`).join('\n');
-  // A request that names its store (a step-up for the grant's store) offers that one, chosen.
+  const scopes = pending.scope
+    .map(
+      (s, i) => `<li><label class="scope" for="scope-${i}"><input type="checkbox" id="scope-${i}" name="scope" value="${escapeHtml(s)}" checked>
+<span>${escapeHtml(isScope(s) ? SCOPE_CATALOG[s] : s)} <code>${escapeHtml(s)}</code></span></label></li>`,
+    )
+    .join('\n');
+  // Under the storeHint flag, a request that names its store offers that one, chosen.
   const offered = pending.storeId === undefined ? stores : stores.filter((s) => s.id === pending.storeId);
   const chosen = pending.storeId === undefined ? '' : ' checked';
   const storeChoices = offered
@@ -38,7 +44,8 @@ export function renderConsentPage(ctx: SandboxContext, client: Client, pending: 
         store,
         i,
       ) => `<label class="store" for="store-${i}"><input type="radio" id="store-${i}" name="store_id" value="${escapeHtml(store.id)}" required${chosen}>
-<span>${escapeHtml(store.name)} <code>${escapeHtml(store.id)}</code></span></label>`,
+<span>${escapeHtml(store.name)} <code>${escapeHtml(store.id)}</code>
+<span class="store-meta">${escapeHtml(store.currency)} · ${escapeHtml(store.storefront_url)}</span></span></label>`,
     )
     .join('\n');
   const alert = error ? `<div class="error" role="alert" id="consent-error"><p>${escapeHtml(error)}</p></div>` : '';
@@ -51,6 +58,7 @@ ${alert}
 <input type="hidden" name="request_id" value="${escapeHtml(pending.id)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(pending.csrf)}">
 <h2 id="scopes-heading">It will be able to:</h2>
+<p class="note">Untick anything you do not want to allow.</p>
 <ul class="scopes" aria-labelledby="scopes-heading">
 ${scopes}
 </ul>

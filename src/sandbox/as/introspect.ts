@@ -1,6 +1,9 @@
 /**
- * Token introspection for the client a token was issued to, or for a resource server
- * whose registered resource is the token's audience (CONTRACT A11).
+ * Token introspection as Whatalo documents it (CONTRACT A11): any confidential client may
+ * introspect any access token — that is how a resource server validates the tokens a host
+ * application sends it — and the answer names the token's audience in `aud`. Whether the
+ * token is meant for the caller is the caller's check (`aud`, `iss`), never the AS's: no
+ * registration can make this endpoint answer differently for another server's tokens.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
@@ -13,35 +16,44 @@ import { authenticateClient } from './client-auth.js';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-/** POST /oauth/introspect. Anything the caller may not see is exactly `{"active":false}`. */
+/**
+ * POST /oauth/introspect. Active: exactly Whatalo's ten fields. Anything else — unknown,
+ * expired, revoked, a refresh token (the endpoint validates Bearer tokens; `token_type` is
+ * "always Bearer") — is exactly `{"active":false}`. A public client is 401 invalid_client,
+ * unless the publicIntrospection flag lets it see its own tokens (AC6).
+ */
 export async function handleIntrospect(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   ctx.state.stats.introspections++;
   const params = await readForm(req);
   const caller = authenticateClient(ctx, req, params);
+  const isPublic = caller.token_endpoint_auth_method === 'none';
+  if (isPublic && !ctx.flags.publicIntrospection) {
+    throw oauthError('invalid_client', 'introspection is for confidential clients only: authenticate with a client secret');
+  }
   const token = one(params, 'token');
   if (!token) throw oauthError('invalid_request', 'token is required');
   const record = findToken(ctx.state, token);
   const grant = record && ctx.state.grants.get(record.grantId);
-  const visible =
-    record !== undefined &&
-    (record.clientId === caller.client_id || (record.kind === 'access' && caller.resource !== undefined && record.aud === caller.resource));
+  const visible = record !== undefined && record.kind === 'access' && (!isPublic || record.clientId === caller.client_id);
   if (!record || !grant || !visible || !isActive(ctx.state, record)) {
     sendJson(res, 200, { active: false }, NO_STORE);
     return;
   }
-  const answer: Record<string, unknown> = {
-    active: true,
-    scope: joinScopes(record.scope),
-    client_id: record.clientId,
-    sub: grant.merchant,
-    // RFC 7662's human-readable name of the resource owner, so a client can say who signed in.
-    ...(grant.merchant === ctx.data.merchant.id ? { username: ctx.data.merchant.name } : {}),
-    whatalo_store_id: grant.storeId,
-    token_type: record.kind === 'access' ? 'Bearer' : 'refresh_token',
-    exp: Math.floor(record.expiresAt / 1000),
-    iat: Math.floor(record.issuedAt / 1000),
-    iss: ctx.issuer,
-  };
-  if (record.aud !== undefined) answer.aud = record.aud;
-  sendJson(res, 200, answer, NO_STORE);
+  sendJson(
+    res,
+    200,
+    {
+      active: true,
+      scope: joinScopes(record.scope),
+      client_id: record.clientId,
+      sub: grant.merchant,
+      exp: Math.floor(record.expiresAt / 1000),
+      iat: Math.floor(record.issuedAt / 1000),
+      token_type: 'Bearer',
+      aud: record.aud,
+      iss: ctx.issuer,
+      whatalo_store_id: grant.storeId,
+    },
+    NO_STORE,
+  );
 }

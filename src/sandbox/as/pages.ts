@@ -20,8 +20,9 @@ ul.scopes li{margin:.25rem 0}
 code{font-size:.85em;color:#4a5361}
 fieldset{border:1px solid #d0d4da;border-radius:8px;margin:1rem 0;padding:.5rem 1rem}
 legend{font-weight:600;padding:0 .25rem}
-label.store{display:flex;gap:.6rem;align-items:center;padding:.45rem 0;cursor:pointer}
-input[type=radio]{width:1.1rem;height:1.1rem;margin:0}
+label.store,label.scope{display:flex;gap:.6rem;align-items:center;padding:.45rem 0;cursor:pointer}
+.store-meta{display:block;color:#4a5361;font-size:.85rem}
+input[type=radio],input[type=checkbox]{width:1.1rem;height:1.1rem;margin:0;flex:none}
 .error{background:#fde7e9;border:1px solid #d13438;color:#6e0811;border-radius:8px;padding:.6rem .8rem;margin:.75rem 0}
 .actions{display:flex;gap:.75rem;margin-top:1.25rem}
 button{font:inherit;font-weight:600;padding:.6rem 1.2rem;border-radius:8px;cursor:pointer;border:1px solid #1d4ed8}
@@ -51,10 +52,14 @@ ${body}
 </html>`;
 }
 
-/** An error page: never a redirect, so a bad link cannot bounce anyone to a foreign site. */
-export function sendErrorPage(res: ServerResponse, status: number, title: string, message: string): void {
+/**
+ * An error page: never a redirect, so a bad link cannot bounce anyone to a foreign site.
+ * `code` is the OAuth error (e.g. `invalid_redirect_uri`, CONTRACT A6), shown for the developer.
+ */
+export function sendErrorPage(res: ServerResponse, status: number, title: string, message: string, code?: string): void {
+  const detail = code === undefined ? '' : `\n<p class="note">Error: <code id="error-code">${escapeHtml(code)}</code></p>`;
   const body = `<h1>${escapeHtml(title)}</h1>
-<div class="error" role="alert"><p>${escapeHtml(message)}</p></div>
+<div class="error" role="alert"><p>${escapeHtml(message)}</p></div>${detail}
 <p class="note">Close this window and start again from the app that sent you here.</p>`;
   sendHtml(res, status, layout(title, body));
 }

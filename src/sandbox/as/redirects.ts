@@ -1,19 +1,40 @@
 /**
- * Redirect URI rules shared by registration and the authorization endpoint.
+ * Redirect URI rules shared by registration and the authorization endpoint: https, or http
+ * on localhost and the loopback IPs (CONTRACT A5); matched exactly (A6).
  *
- * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3 (loopback redirects, any port)
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3 (loopback redirects, any port: a flag only)
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2 (absolute, no fragment)
  */
 
 const LOOPBACK_IPS = new Set(['127.0.0.1', '[::1]']);
 
-/** Hosts that never leave the machine; plain http is accepted only for these. */
+/**
+ * Hosts that never leave the machine; plain http is accepted only for these. Whatalo says
+ * "except localhost"; the loopback IP literals are taken as localhost too (RFC 8252 §8.3).
+ */
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_IPS.has(hostname) || hostname === 'localhost';
 }
 
-/** Why a redirect URI may not be registered, or undefined when it may. */
-export function redirectUriProblem(raw: string): string | undefined {
+/** Why `value` cannot be a `resource` or `audience` (RFC 8707 §2: absolute, no fragment; https or loopback http), or undefined. */
+export function resourceProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `resource "${value}" is not an absolute URI`;
+  }
+  if (value.includes('#')) return `resource "${value}" must not contain a fragment`;
+  if (url.username || url.password) return `resource "${value}" must not contain credentials`;
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return undefined;
+  return `resource "${value}" must be an https URI (http only for localhost)`;
+}
+
+/**
+ * Why a redirect URI may not be registered, or undefined when it may. `localhostOnly` (a
+ * sandbox flag) takes Whatalo's "except localhost" literally: no plain http on an IP literal.
+ */
+export function redirectUriProblem(raw: string, localhostOnly = false): string | undefined {
   let url: URL;
   try {
     url = new URL(raw);
@@ -24,18 +45,20 @@ export function redirectUriProblem(raw: string): string | undefined {
   if (url.username || url.password) return `redirect_uri "${raw}" must not contain credentials`;
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
-    return isLoopbackHost(url.hostname) ? undefined : `redirect_uri "${raw}" uses http on a host that is not loopback`;
+    const allowed = localhostOnly ? url.hostname === 'localhost' : isLoopbackHost(url.hostname);
+    return allowed ? undefined : `redirect_uri "${raw}" must be https (http only for localhost)`;
   }
-  return `redirect_uri "${raw}" must use https, or http on a loopback address`;
+  return `redirect_uri "${raw}" must be https (http only for localhost)`;
 }
 
 /**
- * True when `requested` is one of the registered redirect URIs. Strings must be equal,
- * except that for loopback IP literals the port is ignored: a native app takes whatever
- * ephemeral port the OS gives it (RFC 8252 §7.3).
+ * True when `requested` is one of the registered redirect URIs: exactly, port included
+ * (CONTRACT A6). Only with `anyLoopbackPort` (the sandbox flag, AC6) does a loopback IP
+ * literal match on any port, as RFC 8252 §7.3 allows and Whatalo does not promise.
  */
-export function matchesRegistered(registered: readonly string[], requested: string): boolean {
+export function matchesRegistered(registered: readonly string[], requested: string, anyLoopbackPort: boolean): boolean {
   if (registered.includes(requested)) return true;
+  if (!anyLoopbackPort) return false;
   let asked: URL;
   try {
     asked = new URL(requested);

@@ -1,16 +1,18 @@
 /**
- * RFC 8693 token exchange, our extension (CONTRACT A20): a resource server trades a token
- * that was issued for it (`subject_token`) for one whose resource is API v1 — same grant and
- * store, scopes ⊆ the subject's, expiring no later — so it never has to forward a token
- * that was not issued for the API (MCP 2025-11-25, no token passthrough).
+ * RFC 8693 token exchange as Whatalo documents it (CONTRACT A10): a confidential client — a
+ * gateway or resource server — trades an active access token (`subject_token`) for one with
+ * another audience (`resource`, or `audience`; `resource` wins) and the same or fewer scopes.
+ * The new token keeps the user and the store (same grant), expires no later than the subject,
+ * and ends with it. Any confidential client may ask, whoever the subject was issued to: what a
+ * token may reach is decided by its `aud`, which the resource server checks itself (A11).
  *
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
  */
 import { joinScopes } from '../../scopes.js';
 import { oauthError, one } from '../http.js';
-import { API_PREFIX, type SandboxContext } from '../context.js';
+import type { SandboxContext } from '../context.js';
 import { ACCESS_TOKEN_SECONDS, type Client, findToken, isActive, mintToken, now } from '../state.js';
-import { resourceProblem } from './register.js';
+import { resourceProblem } from './redirects.js';
 import { narrowScope } from './scope.js';
 
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -24,12 +26,23 @@ export interface ExchangedToken {
 }
 
 /**
- * Validates the exchange request of `client` (already authenticated) and issues the token.
- * Only a resource server may ask, and only for tokens whose audience is its own resource:
- * a client cannot launder its own token into an API token this way.
+ * The new token's audience: `resource` (one value), else `audience`, else the subject's own
+ * (our choice where the page is silent: RFC 8693 lets the AS pick a default target).
  */
+function targetOf(params: Map<string, string[]>, subjectAud: string): string {
+  const resources = params.get('resource') ?? [];
+  if (resources.length > 1) throw oauthError('invalid_target', 'at most one resource may be requested');
+  const target = resources[0] ?? one(params, 'audience') ?? subjectAud;
+  const problem = resourceProblem(target);
+  if (problem) throw oauthError('invalid_target', problem);
+  return target;
+}
+
+/** Validates the exchange request of `client` (already authenticated) and issues the token. */
 export function exchangeToken(ctx: SandboxContext, client: Client, params: Map<string, string[]>): ExchangedToken {
-  const apiBase = `${ctx.issuer}${API_PREFIX}`;
+  if (client.token_endpoint_auth_method === 'none') {
+    throw oauthError('unauthorized_client', 'token exchange is for confidential clients only; a public client may not use it');
+  }
   const subjectToken = one(params, 'subject_token');
   if (!subjectToken) throw oauthError('invalid_request', 'subject_token is required');
   const subjectType = one(params, 'subject_token_type');
@@ -39,22 +52,13 @@ export function exchangeToken(ctx: SandboxContext, client: Client, params: Map<s
     throw oauthError('invalid_request', `requested_token_type must be ${ACCESS_TOKEN_TYPE}`);
   }
   if (params.has('actor_token')) throw oauthError('invalid_request', 'delegation (actor_token) is not supported');
-  if (params.has('audience')) throw oauthError('invalid_target', `name the API with resource=${apiBase}, not audience`);
 
-  const resources = params.get('resource') ?? [];
-  if (resources.length > 1) throw oauthError('invalid_target', 'at most one resource may be requested');
-  const resource = resources[0] ?? apiBase;
-  const problem = resourceProblem(resource);
-  if (problem) throw oauthError('invalid_target', problem);
-  if (resource !== apiBase) throw oauthError('invalid_target', `tokens can be exchanged only for API v1 (${apiBase})`);
-
-  if (client.resource === undefined) throw oauthError('unauthorized_client', 'only a resource server registered with a resource may exchange tokens');
   const subject = findToken(ctx.state, subjectToken);
   // RFC 8693 §2.2.2: an unacceptable subject_token is invalid_request; which reason is not said.
-  if (!subject || subject.kind !== 'access' || subject.aud !== client.resource || !isActive(ctx.state, subject)) {
-    throw oauthError('invalid_request', 'subject_token is not an active access token issued for this resource server');
+  if (!subject || subject.kind !== 'access' || !isActive(ctx.state, subject)) {
+    throw oauthError('invalid_request', 'subject_token is not an active access token');
   }
-
+  const aud = targetOf(params, subject.aud);
   const scope = narrowScope(one(params, 'scope'), subject.scope, (extra) => `scope ${extra} is not in the subject token; an exchange cannot widen it`);
 
   const issuedAt = now(ctx.state);
@@ -64,14 +68,14 @@ export function exchangeToken(ctx: SandboxContext, client: Client, params: Map<s
     grantId: subject.grantId,
     clientId: client.client_id,
     scope,
-    aud: apiBase,
+    aud,
     issuedAt,
     expiresAt,
     subject: subject.digest,
   });
   ctx.state.stats.exchanges++;
   const grant = ctx.state.grants.get(subject.grantId);
-  ctx.logger.info('token exchanged for API v1', { client_id: client.client_id, store_id: grant?.storeId });
+  ctx.logger.info('token exchanged', { client_id: client.client_id, store_id: grant?.storeId, aud });
   return {
     access_token: value,
     issued_token_type: ACCESS_TOKEN_TYPE,

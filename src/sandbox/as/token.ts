@@ -1,6 +1,7 @@
 /**
- * The token endpoint: authorization_code (with PKCE), rotating refresh_token grants, and
- * token exchange for resource servers (token-exchange.ts).
+ * The token endpoint (CONTRACT A8): authorization_code (with PKCE), rotating refresh_token
+ * grants, and token exchange for confidential clients (token-exchange.ts, A10). Whatalo's
+ * limits come first: 60 requests per minute per IP, then 30 per authenticated client_id.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
@@ -14,7 +15,9 @@ import { oauthError, one, readForm, sendJson } from '../http.js';
 import type { SandboxContext } from '../context.js';
 import { ACCESS_TOKEN_SECONDS, type Client, type Grant, findToken, issueTokens, now, revokeGrant, sha256Hex, TOKEN_EXCHANGE_GRANT } from '../state.js';
 import { authenticateClient } from './client-auth.js';
-import { resourceProblem } from './register.js';
+import { rateLimited, take } from './rate-limit.js';
+import { resourceProblem } from './redirects.js';
+import { clientIp } from './register.js';
 import { narrowScope } from './scope.js';
 import { exchangeToken } from './token-exchange.js';
 
@@ -30,18 +33,24 @@ function required(params: Map<string, string[]>, name: string): string {
   return value;
 }
 
-/** At most one `resource` (CONTRACT A16), an absolute URI, and within what the grant allows. */
-function audience(params: Map<string, string[]>, grant: Grant, fallback: string | undefined): string | undefined {
+/** At most one `resource` (CONTRACT A15), and the one the merchant authorized (RFC 8707 §2.2). */
+function audience(params: Map<string, string[]>, grant: Grant): string {
   const resources = params.get('resource') ?? [];
   if (resources.length > 1) throw oauthError('invalid_target', 'at most one resource may be requested');
   const asked = resources[0];
-  if (asked === undefined) return fallback;
+  if (asked === undefined) return grant.resource;
   const problem = resourceProblem(asked);
   if (problem) throw oauthError('invalid_target', problem);
-  if (grant.resource !== undefined && asked !== grant.resource) {
-    throw oauthError('invalid_target', 'resource differs from the one the merchant authorized');
-  }
+  if (asked !== grant.resource) throw oauthError('invalid_target', 'resource differs from the one the merchant authorized');
   return asked;
+}
+
+/** Counts one token request against `limit` for `key`; over it, Whatalo's 429 (CONTRACT A8). */
+function charge(ctx: SandboxContext, window: 'tokenByIp' | 'tokenByClient', key: string, limit: number): void {
+  const wait = take(ctx.state.rates[window], key, limit, now(ctx.state));
+  if (wait === undefined) return;
+  ctx.logger.warn('token request refused: rate limit', { per: window === 'tokenByIp' ? 'ip' : 'client_id', retry_after: wait });
+  throw rateLimited(`Too many token requests. Retry after ${wait} seconds.`, wait);
 }
 
 function redeemCode(ctx: SandboxContext, client: Client, params: Map<string, string[]>) {
@@ -64,7 +73,7 @@ function redeemCode(ctx: SandboxContext, client: Client, params: Map<string, str
   if (challenge !== record.codeChallenge) throw oauthError('invalid_grant', 'code_verifier does not match the code_challenge');
   const grant = ctx.state.grants.get(record.grantId);
   if (!grant || grant.revoked) throw oauthError('invalid_grant', 'the authorization was revoked');
-  const aud = audience(params, grant, grant.resource);
+  const aud = audience(params, grant);
   record.used = true;
   return { grant, scope: grant.scope, aud };
 }
@@ -85,19 +94,27 @@ function redeemRefresh(ctx: SandboxContext, client: Client, params: Map<string, 
   if (now(ctx.state) >= record.expiresAt) throw oauthError('invalid_grant', 'refresh token has expired');
 
   const scope = narrowScope(one(params, 'scope'), grant.scope, (extra) => `scope ${extra} was not granted; a refresh cannot widen the grant`);
-  const aud = audience(params, grant, record.aud);
+  const aud = audience(params, grant);
   record.rotated = true;
   return { grant, scope, aud };
 }
 
 /** POST /oauth/token. */
 export async function handleToken(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    charge(ctx, 'tokenByIp', clientIp(req), ctx.limits.tokenPerMinutePerIp);
+  } catch (error) {
+    req.resume();
+    throw error;
+  }
   const params = await readForm(req, ['resource']);
   const client = authenticateClient(ctx, req, params);
+  // Per client_id only once authenticated: a stranger cannot spend another client's budget.
+  charge(ctx, 'tokenByClient', client.client_id, ctx.limits.tokenPerMinutePerClient);
   const grantType = one(params, 'grant_type');
   if (!grantType) throw oauthError('invalid_request', 'grant_type is required');
   if (grantType === TOKEN_EXCHANGE_GRANT) {
-    if (!client.grant_types.includes(grantType)) throw oauthError('unauthorized_client', 'this client is not registered for token exchange');
+    // Not checked against the registered grant_types (CONTRACT A10): the stored page is silent.
     sendJson(res, 200, exchangeToken(ctx, client, params), NO_STORE);
     return;
   }
@@ -119,7 +136,8 @@ export async function handleToken(ctx: SandboxContext, req: IncomingMessage, res
       access_token: issued.access,
       token_type: 'Bearer',
       expires_in: ACCESS_TOKEN_SECONDS,
-      refresh_token: issued.refresh,
+      // A client that did not register the refresh_token grant gets none (CONTRACT A5).
+      ...(issued.refresh === undefined ? {} : { refresh_token: issued.refresh }),
       scope: joinScopes(scope),
     },
     NO_STORE,
