@@ -77,14 +77,16 @@ approved automatically. Nothing is kept afterwards.
   options: { 'no-browser': { type: 'boolean' } },
   async run(ctx) {
     const out = (text = '') => ctx.stdout.write(text + '\n');
-    const [{ loadConfig }, { createLogger }, { ALL_TOOLS }, { initialScopes }, { createAccount }, { startEmbeddedSandbox }] = await Promise.all([
-      import('../config.js'),
-      import('../log.js'),
-      import('../tools/index.js'),
-      import('../tools/catalog.js'),
-      import('../auth/account.js'),
-      import('./embedded.js'),
-    ]);
+    const [{ loadConfig }, { createLogger }, { ALL_TOOLS }, { initialScopes, requiredScopes }, { createAccount }, { startEmbeddedSandbox }] = await Promise.all(
+      [
+        import('../config.js'),
+        import('../log.js'),
+        import('../tools/index.js'),
+        import('../tools/catalog.js'),
+        import('../auth/account.js'),
+        import('./embedded.js'),
+      ],
+    );
     const interactive = ctx.values['no-browser'] !== true && browserAvailable(ctx.env);
     const logger = createLogger({ level: 'warn', name: 'demo', write: (line) => ctx.stderr.write(line + '\n') });
 
@@ -112,7 +114,12 @@ approved automatically. Nothing is kept afterwards.
       };
       const config = loadConfig(env);
       const requestedScopes = initialScopes(ALL_TOOLS);
-      const account = createAccount(config, { logger, requestedScopes, ...(interactive ? {} : { openBrowser: embedded.openBrowser }) });
+      const account = createAccount(config, {
+        logger,
+        requestedScopes,
+        registeredScopes: requiredScopes(ALL_TOOLS),
+        ...(interactive ? {} : { openBrowser: embedded.openBrowser }),
+      });
 
       out();
       if (interactive) {
