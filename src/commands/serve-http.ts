@@ -122,6 +122,8 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
     publicUrl: publicUrlOf(stringFlag(ctx, 'public-url') ?? ctx.env.WHATALO_PUBLIC_URL, isLoopbackHost),
     issuer: config.issuer,
     apiBase: config.apiBase,
+    // --resource / WHATALO_RESOURCE, else the API's origin: what the exchange asks for (R6).
+    apiResource: config.apiResource,
     tools,
     logger,
     introspectionTtlSeconds: config.introspectionTtlSeconds,

@@ -17,6 +17,7 @@ import type { AuthorizationServer } from 'oauth4webapi';
 import { discoverAuthorizationServer } from '../../auth/discovery.js';
 import { preferredAuthMethod, registerClient } from '../../auth/registration.js';
 import { createApiClient } from '../../api/client.js';
+import { apiResource } from '../../config.js';
 import { WhataloError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { AccessSource } from '../access.js';
@@ -38,7 +39,7 @@ export interface HttpServeOptions {
   logger: Logger;
   introspectionTtlSeconds: number;
   upstream: 'exchange' | 'forward';
-  /** API v1's resource indicator for the exchange (CONTRACT AC1); default: apiResourceOf(apiBase). */
+  /** API v1's resource indicator for the exchange: config.apiResource (CONTRACT AC1); default: the origin of apiBase, by config's apiResource(). */
   apiResource?: string;
   /** Pre-provisioned RS credentials (WHATALO_RS_CLIENT_ID/_SECRET); else one DCR at start (resourceServerClientMetadata). */
   credentials?: { client_id: string; client_secret: string };
@@ -90,14 +91,6 @@ export interface RunningHttpServer {
   counts(): { introspections: number; exchanges: number; readinessChecks: number };
   /** Drains (see the module comment); resolves once every connection is closed. */
   close(): Promise<void>;
-}
-
-/**
- * CONTRACT AC1: the resource API v1 tokens are exchanged for — the origin of the API base
- * (`https://api.whatalo.com`, not `/v1`). The one place that decides it until config names it.
- */
-export function apiResourceOf(apiBase: URL): string {
-  return apiBase.origin;
 }
 
 /**
@@ -188,7 +181,7 @@ async function listen(
       credentials,
       ttlSeconds: options.introspectionTtlSeconds,
       resource: options.publicUrl.href,
-      apiResource: options.apiResource ?? apiResourceOf(options.apiBase),
+      apiResource: options.apiResource ?? apiResource(options.apiBase),
       onRefused: (reason) => logger.info('bearer token refused', { reason }),
       fleet: tokenFleet({ store, cacheKey: options.cacheKey, namespace }),
     },
