@@ -26,6 +26,12 @@ export type CredentialStoreKind = 'keychain' | 'file' | 'memory';
 export interface Config {
   readonly issuer: URL;
   readonly apiBase: URL;
+  /**
+   * The RFC 8707 resource every token for API v1 is asked for, and the `aud` introspection must
+   * name: the origin of `apiBase` (CONTRACT AC1), or `--resource` / `WHATALO_RESOURCE`. Made only
+   * by `apiResource`, so the choice lives in one place.
+   */
+  readonly apiResource: string;
   readonly configDir: string;
   readonly credentialStore: CredentialStoreKind;
   /** Passphrase for the `file` store; required with it, ignored otherwise. Never logged. */
@@ -36,6 +42,8 @@ export interface Config {
   readonly loginTimeoutSeconds: number;
   readonly logLevel: LogLevel;
   readonly readOnly: boolean;
+  /** Ask the merchant before a destructive write, when the host can show a form (WHATALO_CONFIRM_WRITES, default true). */
+  readonly confirmWrites: boolean;
   /** Enabled toolsets; undefined = all. */
   readonly toolsets: readonly string[] | undefined;
   /** Scopes to request up front (`--scopes`); undefined = derive from enabled tools. */
@@ -44,6 +52,12 @@ export interface Config {
   readonly clientId: string | undefined;
   /** Its secret (`WHATALO_CLIENT_SECRET`); undefined = a public client. Never logged, never in clients.json. */
   readonly clientSecret: string | undefined;
+  /**
+   * `WHATALO_REDIRECT_URI`: the loopback redirect registered by hand with that client,
+   * `http://127.0.0.1:PORT/callback` or `http://localhost:PORT/callback`, bound exactly (an AS
+   * such as Whatalo matches the port, CONTRACT A6); undefined = an ephemeral port on 127.0.0.1.
+   */
+  readonly redirectUri: string | undefined;
   /** `WHATALO_CLIENT_METADATA_URL`: this app's Client ID Metadata Document, for an AS that supports them. */
   readonly clientMetadataUrl: URL | undefined;
   /** `--remote` / `WHATALO_REMOTE_URL`: a remote MCP server to forward to instead of calling API v1. */
@@ -62,6 +76,7 @@ export interface Config {
 export interface ConfigFlags {
   issuer?: string;
   apiBase?: string;
+  resource?: string;
   readOnly?: boolean;
   toolsets?: string;
   scopes?: string;
@@ -70,6 +85,9 @@ export interface ConfigFlags {
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** The loopback redirect URIs this app can listen on (auth/loopback.ts parses the same shape). */
+const LOOPBACK_REDIRECT = /^http:\/\/(127\.0\.0\.1|localhost):(\d{1,5})\/callback$/;
 
 /** True for hosts that never leave the machine; plain http is allowed only for these. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -97,6 +115,18 @@ function httpUrl(name: string) {
       return z.NEVER;
     }
     return url;
+  });
+}
+
+/** A loopback redirect URI with an explicit port, as registered by hand. */
+function loopbackRedirect(name: string) {
+  return z.string().transform((raw, ctx) => {
+    const port = Number(LOOPBACK_REDIRECT.exec(raw)?.[2]);
+    if (!(port >= 1 && port <= 65535)) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be http://127.0.0.1:PORT/callback or http://localhost:PORT/callback (got "${raw}")` });
+      return z.NEVER;
+    }
+    return raw;
   });
 }
 
@@ -185,6 +215,7 @@ function list(name: string) {
 const schema = z.object({
   issuer: httpUrl('--issuer / WHATALO_ISSUER').optional(),
   apiBase: httpUrl('--api-base / WHATALO_API_BASE').optional(),
+  resource: httpUrl('--resource / WHATALO_RESOURCE').optional(),
   configDir: z.string().min(1, 'WHATALO_CONFIG_DIR must not be empty').optional(),
   credentialStore: enumOf('WHATALO_CREDENTIAL_STORE', ['keychain', 'file', 'memory'] as const).optional(),
   credentialKey: z.string().optional(),
@@ -193,10 +224,12 @@ const schema = z.object({
   loginTimeoutSeconds: intInRange('WHATALO_LOGIN_TIMEOUT', 1, 3600, 'seconds').optional(),
   logLevel: enumOf('WHATALO_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const).optional(),
   readOnly: bool('--read-only / WHATALO_READ_ONLY').optional(),
+  confirmWrites: bool('WHATALO_CONFIRM_WRITES').optional(),
   toolsets: list('--toolsets / WHATALO_TOOLSETS').optional(),
   scopes: list('--scopes / WHATALO_SCOPES').optional(),
   clientId: z.string().optional(),
   clientSecret: z.string().optional(),
+  redirectUri: loopbackRedirect('WHATALO_REDIRECT_URI').optional(),
   clientMetadataUrl: z
     .string()
     .transform((raw, ctx) => {
@@ -223,6 +256,18 @@ const schema = z.object({
   trustProxyHops: intInRange('WHATALO_TRUST_PROXY_HOPS', 0, 10, 'proxies').optional(),
 });
 
+/**
+ * The resource identifier of API v1 (RFC 8707), CONTRACT AC1: Whatalo names its API
+ * `https://api.whatalo.com` in every example (A15), the origin of the `/v1` base, so the
+ * default is the origin of `apiBase`. An explicit setting wins. An identifier with no path
+ * is written as an origin, without the trailing slash URL serialisation adds, because the AS
+ * compares it (and echoes it as `aud`) as a string.
+ */
+export function apiResource(apiBase: URL, override?: URL): string {
+  const chosen = override ?? new URL(apiBase.origin);
+  return chosen.pathname === '/' ? chosen.origin : chosen.href;
+}
+
 /** The platform's per-user config directory, joined with the app name. */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   const home = os.homedir();
@@ -242,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   const input = {
     issuer: flags.issuer ?? nonEmpty(env.WHATALO_ISSUER),
     apiBase: flags.apiBase ?? nonEmpty(env.WHATALO_API_BASE),
+    resource: flags.resource ?? nonEmpty(env.WHATALO_RESOURCE),
     configDir: nonEmpty(env.WHATALO_CONFIG_DIR),
     credentialStore: flags.credentialStore ?? nonEmpty(env.WHATALO_CREDENTIAL_STORE),
     credentialKey: nonEmpty(env.WHATALO_CREDENTIAL_KEY),
@@ -250,10 +296,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     loginTimeoutSeconds: nonEmpty(env.WHATALO_LOGIN_TIMEOUT),
     logLevel: nonEmpty(env.WHATALO_LOG_LEVEL),
     readOnly: flags.readOnly === true ? 'true' : nonEmpty(env.WHATALO_READ_ONLY),
+    confirmWrites: nonEmpty(env.WHATALO_CONFIRM_WRITES),
     toolsets: flags.toolsets ?? nonEmpty(env.WHATALO_TOOLSETS),
     scopes: flags.scopes ?? nonEmpty(env.WHATALO_SCOPES),
     clientId: nonEmpty(env.WHATALO_CLIENT_ID),
     clientSecret: nonEmpty(env.WHATALO_CLIENT_SECRET),
+    redirectUri: nonEmpty(env.WHATALO_REDIRECT_URI),
     clientMetadataUrl: nonEmpty(env.WHATALO_CLIENT_METADATA_URL),
     remoteUrl: flags.remote ?? nonEmpty(env.WHATALO_REMOTE_URL),
     redisUrl: nonEmpty(env.WHATALO_REDIS_URL),
@@ -287,15 +335,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   if (v.clientSecret && !v.clientId) {
     throw new WhataloError('CONFIG_INVALID', 'WHATALO_CLIENT_SECRET needs WHATALO_CLIENT_ID, the client it belongs to');
   }
+  if (v.redirectUri && !v.clientId) {
+    throw new WhataloError('CONFIG_INVALID', 'WHATALO_REDIRECT_URI needs WHATALO_CLIENT_ID: a registered client keeps its own redirect in clients.json');
+  }
   if (v.cacheKey && !v.redisUrl) {
     throw new WhataloError(
       'CONFIG_INVALID',
       'WHATALO_CACHE_KEY needs WHATALO_REDIS_URL: it seals what replicas share there, and nothing is shared without Redis',
     );
   }
+  const apiBase = v.apiBase ?? new URL(DEFAULT_API_BASE);
   return Object.freeze({
     issuer: v.issuer ?? new URL(DEFAULT_ISSUER),
-    apiBase: v.apiBase ?? new URL(DEFAULT_API_BASE),
+    apiBase,
+    apiResource: apiResource(apiBase, v.resource),
     configDir: path.resolve(v.configDir ?? defaultConfigDir(env)),
     credentialStore,
     credentialKey: v.credentialKey,
@@ -304,10 +357,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     loginTimeoutSeconds: v.loginTimeoutSeconds ?? 120,
     logLevel: v.logLevel ?? 'info',
     readOnly: v.readOnly ?? false,
+    confirmWrites: v.confirmWrites ?? true,
     toolsets: v.toolsets,
     scopes: v.scopes,
     clientId: v.clientId,
     clientSecret: v.clientSecret,
+    redirectUri: v.redirectUri,
     clientMetadataUrl: v.clientMetadataUrl,
     remoteUrl: v.remoteUrl,
     redisUrl: v.redisUrl,

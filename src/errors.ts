@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'SIGN_IN_TIMEOUT'
   /** The grant lacks the scope a tool needs. */
   | 'INSUFFICIENT_SCOPE'
+  /** API v1's FEATURE_ACCESS_DENIED: the store's plan lacks the feature (not a missing scope). */
+  | 'FEATURE_NOT_IN_PLAN'
   /** The authorization server could not be reached or answered 5xx. Transient. */
   | 'AS_UNREACHABLE'
   /** The authorization server answered something that breaks the protocol. */
@@ -29,7 +31,7 @@ export type ErrorCode =
   | 'CREDENTIAL_STORE'
   /** API v1: the resource does not exist in this store. */
   | 'NOT_FOUND'
-  /** API v1: the request was understood but refused (422, 409). */
+  /** API v1: the request was understood but refused (422, 409), or the merchant said no to it. */
   | 'VALIDATION'
   /** API v1: rate limited past the retry bound. */
   | 'RATE_LIMITED'
@@ -51,9 +53,12 @@ export interface ApiErrorDetails {
   apiCode: string | undefined;
   requestId: string | undefined;
   fieldErrors?: { field: string; message: string }[];
-  currentQuantity?: number;
+  /** The API's own `message`, when a refusal named no field. */
+  apiMessage?: string;
   requiredScope?: string;
   retryAfterSeconds?: number;
+  /** FEATURE_ACCESS_DENIED: the feature the store's plan lacks. */
+  feature?: string;
 }
 
 /** An OAuth error answer's code (RFC 6749 §5.2), so callers can react to `invalid_grant` and `invalid_client`. */
@@ -91,13 +96,14 @@ export interface ErrorDetailsByCode {
   SIGN_IN_TIMEOUT: { authorization_url: string };
   /** From API v1's 403, or from the local check before the call (with the command that grants it). */
   INSUFFICIENT_SCOPE: ApiErrorDetails | { scope: string; command: string };
+  FEATURE_NOT_IN_PLAN: ApiErrorDetails;
   AS_UNREACHABLE: OAuthErrorDetails;
   /** An OAuth error answer, or an AS that publishes no metadata (so a remote server's own may stand in). */
   AS_PROTOCOL: OAuthErrorDetails | { reason: 'no_metadata' };
   CREDENTIAL_STORE: CredentialStoreDetails;
   NOT_FOUND: ApiErrorDetails;
-  /** From API v1's 409/422, or a tool argument checked before the call. */
-  VALIDATION: ApiErrorDetails | { field: string };
+  /** From API v1's 409/422, or a tool argument checked before the call (with the current value when it was a stale expectation). */
+  VALIDATION: ApiErrorDetails | { field: string; current?: number };
   RATE_LIMITED: ApiErrorDetails;
   API_UNREACHABLE: ApiErrorDetails;
   API_ERROR: ApiErrorDetails;

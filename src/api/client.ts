@@ -1,51 +1,66 @@
 /**
  * The thin typed API v1 client: one request function that owns the retry policy, and one
- * typed method per row of the API table. It knows nothing of OAuth: each request is sent
- * with the credentials it is given. A 401 is AUTH_REQUIRED at once (`isUnauthorized`); the
- * caller that knows where credentials come from renews and retries (src/server/call.ts).
+ * typed method per endpoint of CONTRACT §4. It knows nothing of OAuth: each request is sent
+ * with the credentials it is given, and the token alone selects the store (V1: no store
+ * header). A 401 is AUTH_REQUIRED at once (`isUnauthorized`); the caller that knows where
+ * credentials come from renews and retries (src/server/call.ts).
  *
- * Retry policy (CONTRACT V7), all bounded so a tool call never hangs:
- * - 429: wait for Retry-After, at most `maxRateLimitRetries` times and `maxRateLimitWaitMs`
- *   in total; past that, RATE_LIMITED at once (waiting longer than a host's patience helps
- *   no one).
- * - 5xx, timeouts, network errors: back off base·1, base·2, base·4 — but only for requests
- *   that are safe to repeat. A POST that failed mid-way may have created the product, so it
- *   is never sent twice; its error says the change may or may not have been made.
+ * Retry policy, all bounded so a tool call never hangs:
+ * - 429: wait for Retry-After, or until X-RateLimit-Reset (a Unix time, V4), at most
+ *   `maxRateLimitRetries` times and `maxRateLimitWaitMs` in total; past that, RATE_LIMITED
+ *   at once with the wait in the message.
+ * - 5xx, timeouts, network errors: back off base·1, base·2, base·4 — only for requests that
+ *   are safe to repeat. API v1 has no idempotency key (V6): a create (POST) or a relative
+ *   stock change (the inventory PATCH) that failed mid-way may have been applied, so it is
+ *   never sent twice; its error says the change may or may not have been made.
  *
- * @see ../../docs/design.md "API v1"; CONTRACT V2, V6, V7
+ * @see ../../../shared/spec/CONTRACT.md V1–V6
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { WhataloError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { API_MAX_BYTES, type BoundedAnswer, isRefusedAnswer, originOf, requestBounded, seconds } from '../net/bounded.js';
 import { VERSION } from '../version.js';
-import { OUTCOME_UNKNOWN_HINT, apiErrorFromAnswer, readErrorBody, unreachable } from './errors.js';
+import { type StoreCache, createStoreCache } from './store-cache.js';
+import { OUTCOME_UNKNOWN_HINT, type Subject, apiErrorFromAnswer, rateLimited, readErrorBody, unreachable } from './errors.js';
 import type {
-  AdjustmentRequest,
   Category,
   CategoryFields,
+  Count,
+  CountQuery,
   Customer,
+  CustomerFields,
   CustomerQuery,
   Deleted,
+  Discount,
+  DiscountCheck,
+  DiscountFields,
+  DiscountQuery,
   Inventory,
-  InventoryAdjustment,
   NewCategory,
+  NewCustomer,
+  NewDiscount,
   NewProduct,
   Order,
+  OrderItem,
   OrderQuery,
   OrderStatus,
   Page,
   PageQuery,
+  Pagination,
+  PaymentStatus,
   Product,
   ProductFields,
   ProductQuery,
+  StockChange,
   Store,
 } from './types.js';
+import { MAX_PER_PAGE } from './types.js';
 
 /** What one request is sent with. `accessToken` is never logged nor put in an error. */
 export interface Credentials {
   accessToken: string;
-  /** The store the token resolves to; sent as X-Whatalo-Store-Id and named in messages. */
+  /** The store the token resolves to (introspection's whatalo_store_id); named in messages, never sent. */
   storeId: string;
 }
 
@@ -89,10 +104,14 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface ApiRequest {
   method: HttpMethod;
-  /** Below the API base, e.g. `/products/prd_1`; ids already encoded. */
+  /** Below the API base, e.g. `/products/472819365047`; ids already encoded. */
   path: string;
   query?: object;
   body?: unknown;
+  /** Whether a failed attempt may be sent again; by default every method but POST. */
+  repeatable?: boolean;
+  /** The record the request is about, so a 404 names it. */
+  subject?: Subject;
 }
 
 /** A successful answer, as named when what it held turns out to be unusable. */
@@ -107,45 +126,67 @@ export interface ApiClient {
   request<T>(request: ApiRequest, credentials: Credentials, signal?: AbortSignal, answered?: (answer: ApiAnswer) => void): Promise<T>;
   /** The typed endpoints, bound to one set of credentials and one caller's signal. */
   bind(credentials: Credentials, signal?: AbortSignal): StoreApi;
+  /** Each store read lately, by id: its currency and time zone for the tools' texts. */
+  readonly stores: StoreCache;
 }
 
-/** API v1, one method per row of docs/design.md's table. Single items are unwrapped from `{data}`. */
+/** API v1, one method per endpoint of CONTRACT §4. Single items are unwrapped from `{data}`. */
 export interface StoreApi {
   getStore(): Promise<Store>;
   listProducts(query?: ProductQuery): Promise<Page<Product>>;
+  countProducts(query?: CountQuery): Promise<number>;
   getProduct(id: string): Promise<Product>;
   createProduct(fields: NewProduct): Promise<Product>;
   updateProduct(id: string, fields: ProductFields): Promise<Product>;
   deleteProduct(id: string): Promise<Deleted>;
   listCategories(query?: PageQuery): Promise<Page<Category>>;
+  getCategory(id: string): Promise<Category>;
   createCategory(fields: NewCategory): Promise<Category>;
   updateCategory(id: string, fields: CategoryFields): Promise<Category>;
+  deleteCategory(id: string): Promise<Deleted>;
   getInventory(productId: string): Promise<Inventory>;
-  adjustInventory(productId: string, adjustment: AdjustmentRequest): Promise<InventoryAdjustment>;
+  /** A relative change: sent once, never repeated (V6). */
+  changeStock(productId: string, change: StockChange): Promise<Inventory>;
   listCustomers(query?: CustomerQuery): Promise<Page<Customer>>;
+  countCustomers(): Promise<number>;
   getCustomer(id: string): Promise<Customer>;
+  createCustomer(fields: NewCustomer): Promise<Customer>;
+  updateCustomer(id: string, fields: CustomerFields): Promise<Customer>;
   listOrders(query?: OrderQuery): Promise<Page<Order>>;
+  countOrders(query?: CountQuery): Promise<number>;
   getOrder(id: string): Promise<Order>;
-  updateOrderStatus(id: string, status: OrderStatus): Promise<Order>;
+  listOrderItems(id: string): Promise<OrderItem[]>;
+  updateOrder(id: string, change: { status: OrderStatus } | { payment_status: PaymentStatus }): Promise<Order>;
+  listDiscounts(query?: DiscountQuery): Promise<Page<Discount>>;
+  getDiscount(id: string): Promise<Discount>;
+  createDiscount(fields: NewDiscount): Promise<Discount>;
+  updateDiscount(id: string, fields: DiscountFields): Promise<Discount>;
+  deleteDiscount(id: string): Promise<Deleted>;
+  /** A read that happens to be a POST: safe to repeat. */
+  validateDiscount(code: string, orderTotal: number): Promise<DiscountCheck>;
 }
 
 const UTF8 = new TextDecoder();
-
-const SAFE_TO_REPEAT: ReadonlySet<HttpMethod> = new Set(['GET', 'PATCH', 'DELETE']);
 
 function cancelled(cause?: unknown): WhataloError {
   return new WhataloError('CANCELLED', 'The request was cancelled.', { cause });
 }
 
-/** Retry-After in ms: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); the body's `retryAfter` as a fallback. */
-function retryAfterMs(response: BoundedAnswer, bodySeconds: number | undefined): number | undefined {
-  const header = response.headers.get('retry-after')?.trim();
+/**
+ * How long a 429 asks to wait, in ms: Retry-After (delta-seconds or an HTTP-date, RFC 9110
+ * §10.2.3), else X-RateLimit-Reset, which API v1 sends as a Unix time in seconds (V4), not
+ * as seconds from now.
+ */
+export function rateLimitWaitMs(headers: { get(name: string): string | null | undefined }, now = Date.now()): number | undefined {
+  const header = headers.get('retry-after')?.trim();
   if (header) {
     if (/^\d+$/.test(header)) return Number(header) * 1000;
     const date = Date.parse(header);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
-  return bodySeconds === undefined ? undefined : Math.max(0, bodySeconds) * 1000;
+  const reset = headers.get('x-ratelimit-reset')?.trim();
+  if (reset && /^\d+(\.\d+)?$/.test(reset)) return Math.max(0, Math.ceil(Number(reset) * 1000 - now));
+  return undefined;
 }
 
 /** A network failure in words, from undici's `cause` (ECONNREFUSED …), never the URL's secrets. */
@@ -194,7 +235,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   async function request<T>(req: ApiRequest, credentials: Credentials, signal?: AbortSignal, answered?: (answer: ApiAnswer) => void): Promise<T> {
     const path = `${basePath}${req.path}${queryString(req.query)}`;
-    const repeatable = SAFE_TO_REPEAT.has(req.method);
+    const repeatable = req.repeatable ?? req.method !== 'POST';
     let serverRetries = 0;
     let rateRetries = 0;
     let waitedMs = 0;
@@ -207,7 +248,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const headers: Record<string, string> = {
       accept: 'application/json',
       authorization: `Bearer ${credentials.accessToken}`,
-      'x-whatalo-store-id': credentials.storeId,
       'user-agent': USER_AGENT,
     };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
@@ -266,7 +306,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       });
 
       if (response.status === 429) {
-        const wait = retryAfterMs(response, body.retryAfter);
+        const wait = rateLimitWaitMs(response.headers);
+        // A 429 is refused before anything is done, so even a create may be sent again after it.
         if (wait !== undefined && rateRetries < retry.maxRateLimitRetries && waitedMs + wait <= retry.maxRateLimitWaitMs) {
           rateRetries++;
           waitedMs += wait;
@@ -274,7 +315,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           await pause(wait, signal);
           continue;
         }
-        if (wait !== undefined && body.retryAfter === undefined) body.retryAfter = Math.ceil(wait / 1000);
+        const said = body.message ? { apiMessage: body.message } : {};
+        throw rateLimited(credentials.storeId, wait === undefined ? undefined : Math.ceil(wait / 1000), {
+          status: 429,
+          apiCode: body.code,
+          requestId: body.requestId ?? requestId,
+          ...said,
+        });
       }
       if (response.status >= 500 && mayRetry()) {
         await pause(backoff(), signal);
@@ -287,7 +334,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           ? unreachable(`HTTP ${response.status}, after ${attempts} attempt${attempts === 1 ? '' : 's'}`, undefined, details)
           : unreachable(`HTTP ${response.status}`, undefined, details, OUTCOME_UNKNOWN_HINT);
       }
-      throw apiErrorFromAnswer(response.status, body, credentials.storeId, requestId);
+      throw apiErrorFromAnswer(response.status, body, credentials.storeId, requestId, req.subject);
     }
   }
 
@@ -303,6 +350,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   const client: ApiClient = {
     request,
+    stores: createStoreCache(),
     bind(credentials, signal) {
       return storeApi((req) => request(req, credentials, signal));
     },
@@ -339,15 +387,48 @@ async function page<T>(send: Send, req: ApiRequest): Promise<Page<T>> {
   return body as Page<T>;
 }
 
+/**
+ * Every item of a list that is paged like any list (an order's items, CONTRACT V2): pages of
+ * 100 until the last; an answer without `pagination` is the whole list. Bounded by MAX_PAGES.
+ */
+async function all<T>(send: Send, req: ApiRequest): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; page <= MAX_ITEM_PAGES; page++) {
+    const body = await send<{ data?: unknown; pagination?: Partial<Pagination> }>({ ...req, query: { page, per_page: MAX_PER_PAGE } });
+    if (!Array.isArray(body.data)) throw new WhataloError('API_ERROR', `Whatalo's answer to ${req.method} ${req.path} has no "data" list.`);
+    items.push(...(body.data as T[]));
+    const pages = body.pagination?.total_pages;
+    if (typeof pages !== 'number' || page >= pages || body.data.length === 0) return items;
+  }
+  return items;
+}
+
+/** An order of more than 1,000 lines is not one a tool can show anyway. */
+const MAX_ITEM_PAGES = 10;
+
+/** `{"data":{"count":N}}` (CONTRACT V2). */
+async function count(send: Send, req: ApiRequest): Promise<number> {
+  const data = await one<Partial<Count>>(send, req);
+  if (typeof data.count !== 'number' || !Number.isSafeInteger(data.count) || data.count < 0) {
+    throw new WhataloError('API_ERROR', `Whatalo's answer to ${req.method} ${req.path} has no "count".`);
+  }
+  return data.count;
+}
+
 // Dots too: an id of '..' must not climb out of its collection once the URL is normalised.
 function seg(id: string): string {
   const encoded = encodeURIComponent(id);
   return encoded.includes('.') ? encoded.replaceAll('.', '%2E') : encoded;
 }
 
+/** A request about one record: its path below `collection`, and what a 404 names. */
+function about(method: HttpMethod, collection: string, type: string, id: string, suffix = ''): ApiRequest {
+  return { method, path: `${collection}/${seg(id)}${suffix}`, subject: { type, id } };
+}
+
 /**
- * The typed endpoints over any `send`. Methods on a prototype rather than sixteen closures: a
- * call binds a new StoreApi to its access, and the closures were sixteen objects per call.
+ * The typed endpoints over any `send`. Methods on a prototype rather than closures: a call
+ * binds a new StoreApi to its access, and closures were one object per endpoint per call.
  */
 export function storeApi(send: Send): StoreApi {
   return new SendingStoreApi(send);
@@ -364,8 +445,12 @@ class SendingStoreApi implements StoreApi {
     return page(this.send, { method: 'GET', path: '/products', query });
   }
 
+  countProducts(query?: CountQuery): Promise<number> {
+    return count(this.send, { method: 'GET', path: '/products/count', query });
+  }
+
   getProduct(id: string): Promise<Product> {
-    return one(this.send, { method: 'GET', path: `/products/${seg(id)}` });
+    return one(this.send, about('GET', '/products', 'product', id));
   }
 
   createProduct(fields: NewProduct): Promise<Product> {
@@ -373,15 +458,19 @@ class SendingStoreApi implements StoreApi {
   }
 
   updateProduct(id: string, fields: ProductFields): Promise<Product> {
-    return one(this.send, { method: 'PATCH', path: `/products/${seg(id)}`, body: fields });
+    return one(this.send, { ...about('PATCH', '/products', 'product', id), body: fields });
   }
 
   deleteProduct(id: string): Promise<Deleted> {
-    return one(this.send, { method: 'DELETE', path: `/products/${seg(id)}` });
+    return one(this.send, about('DELETE', '/products', 'product', id));
   }
 
   listCategories(query?: PageQuery): Promise<Page<Category>> {
     return page(this.send, { method: 'GET', path: '/categories', query });
+  }
+
+  getCategory(id: string): Promise<Category> {
+    return one(this.send, about('GET', '/categories', 'category', id));
   }
 
   createCategory(fields: NewCategory): Promise<Category> {
@@ -389,34 +478,82 @@ class SendingStoreApi implements StoreApi {
   }
 
   updateCategory(id: string, fields: CategoryFields): Promise<Category> {
-    return one(this.send, { method: 'PATCH', path: `/categories/${seg(id)}`, body: fields });
+    return one(this.send, { ...about('PATCH', '/categories', 'category', id), body: fields });
+  }
+
+  deleteCategory(id: string): Promise<Deleted> {
+    return one(this.send, about('DELETE', '/categories', 'category', id));
   }
 
   getInventory(productId: string): Promise<Inventory> {
-    return one(this.send, { method: 'GET', path: `/inventory/${seg(productId)}` });
+    return one(this.send, about('GET', '/inventory/products', 'product', productId));
   }
 
-  adjustInventory(productId: string, adjustment: AdjustmentRequest): Promise<InventoryAdjustment> {
-    return one(this.send, { method: 'POST', path: `/inventory/${seg(productId)}/adjustments`, body: adjustment });
+  changeStock(productId: string, change: StockChange): Promise<Inventory> {
+    return one(this.send, { ...about('PATCH', '/inventory/products', 'product', productId), body: change, repeatable: false });
   }
 
   listCustomers(query?: CustomerQuery): Promise<Page<Customer>> {
     return page(this.send, { method: 'GET', path: '/customers', query });
   }
 
+  countCustomers(): Promise<number> {
+    return count(this.send, { method: 'GET', path: '/customers/count' });
+  }
+
   getCustomer(id: string): Promise<Customer> {
-    return one(this.send, { method: 'GET', path: `/customers/${seg(id)}` });
+    return one(this.send, about('GET', '/customers', 'customer', id));
+  }
+
+  createCustomer(fields: NewCustomer): Promise<Customer> {
+    return one(this.send, { method: 'POST', path: '/customers', body: fields });
+  }
+
+  updateCustomer(id: string, fields: CustomerFields): Promise<Customer> {
+    return one(this.send, { ...about('PATCH', '/customers', 'customer', id), body: fields });
   }
 
   listOrders(query?: OrderQuery): Promise<Page<Order>> {
     return page(this.send, { method: 'GET', path: '/orders', query });
   }
 
-  getOrder(id: string): Promise<Order> {
-    return one(this.send, { method: 'GET', path: `/orders/${seg(id)}` });
+  countOrders(query?: CountQuery): Promise<number> {
+    return count(this.send, { method: 'GET', path: '/orders/count', query });
   }
 
-  updateOrderStatus(id: string, status: OrderStatus): Promise<Order> {
-    return one(this.send, { method: 'PATCH', path: `/orders/${seg(id)}/status`, body: { status } });
+  getOrder(id: string): Promise<Order> {
+    return one(this.send, about('GET', '/orders', 'order', id));
+  }
+
+  listOrderItems(id: string): Promise<OrderItem[]> {
+    return all(this.send, about('GET', '/orders', 'order', id, '/items'));
+  }
+
+  updateOrder(id: string, change: { status: OrderStatus } | { payment_status: PaymentStatus }): Promise<Order> {
+    return one(this.send, { ...about('PATCH', '/orders', 'order', id), body: change });
+  }
+
+  listDiscounts(query?: DiscountQuery): Promise<Page<Discount>> {
+    return page(this.send, { method: 'GET', path: '/discounts', query });
+  }
+
+  getDiscount(id: string): Promise<Discount> {
+    return one(this.send, about('GET', '/discounts', 'discount', id));
+  }
+
+  createDiscount(fields: NewDiscount): Promise<Discount> {
+    return one(this.send, { method: 'POST', path: '/discounts', body: fields });
+  }
+
+  updateDiscount(id: string, fields: DiscountFields): Promise<Discount> {
+    return one(this.send, { ...about('PATCH', '/discounts', 'discount', id), body: fields });
+  }
+
+  deleteDiscount(id: string): Promise<Deleted> {
+    return one(this.send, about('DELETE', '/discounts', 'discount', id));
+  }
+
+  validateDiscount(code: string, orderTotal: number): Promise<DiscountCheck> {
+    return one(this.send, { method: 'POST', path: '/discounts/validate', body: { code, order_total: orderTotal }, repeatable: true });
   }
 }

@@ -1,111 +1,148 @@
 /**
  * API v1 error answers as WhataloError: one stable code per kind a person can act on, a
- * message that names the store and the thing at fault, and the API's own fields in
- * `details` (for src/server/results.ts and for debug logs: `requestId` above all).
+ * message that names the store and the thing at fault and shows the API's own `message`,
+ * and the API's fields in `details` (for src/server/results.ts and for debug logs).
  *
- * @see ../../docs/design.md "API v1" (errors); CONTRACT V6
+ * The body is nested, `{"error":{"code","message","details"}}` (CONTRACT V3). What it means
+ * is decided by the HTTP status, never by the exact code — except `FEATURE_ACCESS_DENIED`,
+ * the one code that tells a plan gate from a missing scope on a 403.
+ *
+ * @see ../../../shared/spec/CONTRACT.md V3, V4
  */
 import { z } from 'zod';
 import { type ApiErrorDetails, SIGN_IN_HINT, WhataloError, apiDetails, isWhataloError } from '../errors.js';
 import type { ApiErrorBody } from './types.js';
 
-const anyText = z.unknown().transform((v) => (v === undefined || v === null ? '' : String(v)));
-const fieldError = z.object({ field: anyText, message: anyText });
+/** The one code API v1 is read by (CONTRACT V3): the store's plan lacks a feature. */
+export const FEATURE_ACCESS_DENIED = 'FEATURE_ACCESS_DENIED';
 
-/**
- * API v1's error body (CONTRACT V6), every field optional as a proxy may send none. `lenient`
- * drops each field on its own when it has the wrong type, so one bad field does not hide the rest.
- */
-function errorBodySchema(lenient: boolean) {
-  const optional = <T extends z.ZodType>(schema: T) => (lenient ? schema.optional().catch(undefined) : schema.optional());
-  const text = () => optional(z.string());
-  const count = () => optional(z.number().finite());
-  return z.object({
-    statusCode: count(),
-    code: text(),
-    requestId: text(),
-    message: text(),
-    requiredScope: text(),
-    resourceType: text(),
-    resourceId: text(),
-    fieldErrors: optional(z.array(fieldError)),
-    retryAfter: count(),
-    currentQuantity: count(),
-    expectedQuantity: count(),
-  });
-}
+const text = z.string().max(2000).optional().catch(undefined);
+const anyText = z.unknown().transform((v) => (v === undefined || v === null ? '' : String(v).slice(0, 500)));
+const fieldErrors = z.array(z.object({ field: anyText, message: anyText })).max(50);
+const featureDetails = z.looseObject({ feature: text, required_scope: text, scope: text });
 
-const strictBody = errorBodySchema(false);
-const lenientBody = errorBodySchema(true);
+/** `{"error": {...}}`; each part read on its own so one of the wrong type does not hide the rest. */
+const nestedBody = z.object({
+  error: z.object({
+    code: text,
+    message: text,
+    details: z.unknown().optional(),
+    request_id: text,
+  }),
+});
 
-/** An error body and the fields it sent in a shape API v1 does not use (named, for the debug log). */
+/** An error body and the parts it sent in a shape API v1 does not use (named, for the debug log). */
 export interface ReadErrorBody {
   body: ApiErrorBody;
   ignored: string[];
 }
 
+/**
+ * What a body in another shape still says, from a gateway or proxy in front of the API:
+ * OAuth's `{"error":"…","error_description":"…"}`, or a flat `{"code","message"}`.
+ */
+function flatBody(value: unknown): ApiErrorBody {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const v = value as Record<string, unknown>;
+  const code = typeof v.error === 'string' ? v.error : typeof v.code === 'string' ? v.code : undefined;
+  const message = typeof v.error_description === 'string' ? v.error_description : typeof v.message === 'string' ? v.message : undefined;
+  return { ...(code ? { code: code.slice(0, 100) } : {}), ...(message ? { message: message.slice(0, 2000) } : {}) };
+}
+
 /** Reads an error body defensively: a proxy or a crashed server may answer anything. */
 export function readErrorBody(value: unknown): ReadErrorBody {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { body: {}, ignored: [] };
-  const strict = strictBody.safeParse(value);
-  if (strict.success) return { body: strict.data as ApiErrorBody, ignored: [] };
-  const ignored = [...new Set(strict.error.issues.map((issue) => issue.path.map(String).join('.')))];
-  return { body: lenientBody.parse(value) as ApiErrorBody, ignored };
+  const nested = nestedBody.safeParse(value);
+  if (!nested.success) {
+    return { body: flatBody(value), ignored: [] };
+  }
+  const { code, message, details, request_id } = nested.data.error;
+  const body: ApiErrorBody = {};
+  const ignored: string[] = [];
+  if (code !== undefined) body.code = code;
+  if (message !== undefined) body.message = message;
+  if (request_id !== undefined) body.requestId = request_id;
+  if (Array.isArray(details)) {
+    const fields = fieldErrors.safeParse(details);
+    if (fields.success) body.fieldErrors = fields.data;
+    else ignored.push('error.details');
+  } else if (details !== undefined && details !== null) {
+    const extra = featureDetails.safeParse(details);
+    if (extra.success) {
+      if (extra.data.feature) body.feature = extra.data.feature;
+      const scope = extra.data.required_scope ?? extra.data.scope;
+      if (scope) body.requiredScope = scope;
+    } else ignored.push('error.details');
+  }
+  return { body, ignored };
+}
+
+/** The thing a request was about, so a 404 can name it. */
+export interface Subject {
+  type: string;
+  id: string;
 }
 
 function details(status: number, body: ApiErrorBody, requestId: string | undefined, extra: Partial<ApiErrorDetails> = {}): ApiErrorDetails {
   return { status, apiCode: body.code, requestId: body.requestId ?? requestId, ...extra };
 }
 
+/** A scope named in the API's message ("requires read:orders"), when details name none. */
+function scopeIn(message: string | undefined): string | undefined {
+  return message ? /\b(?:read|write):[a-z_]+\b/.exec(message)?.[0] : undefined;
+}
+
 /**
- * The WhataloError for a final (not retried) error answer of API v1.
- * `storeId` names the store in messages, as the merchant knows it from `get_store`.
+ * The WhataloError for a final (not retried) error answer of API v1. `storeId` names the
+ * store, as the merchant knows it from `get_store`; `subject` the record a 404 is about.
  */
-export function apiErrorFromAnswer(status: number, body: ApiErrorBody, storeId: string, requestId?: string): WhataloError {
+export function apiErrorFromAnswer(status: number, body: ApiErrorBody, storeId: string, requestId?: string, subject?: Subject): WhataloError {
   const said = body.message ? `: ${body.message}` : '';
   if (status === 401) {
-    return new WhataloError('AUTH_REQUIRED', 'Whatalo no longer accepts this sign-in (the access was revoked or has expired).', {
+    return new WhataloError('AUTH_REQUIRED', `Whatalo no longer accepts this sign-in (the access was revoked or has expired)${said}`, {
       hint: SIGN_IN_HINT,
       details: details(status, body, requestId),
     });
   }
-  if (status === 403 && body.code === 'insufficient_scope') {
-    const scope = body.requiredScope;
-    return new WhataloError('INSUFFICIENT_SCOPE', `Whatalo refused the request: the sign-in for store ${storeId} lacks the scope ${scope ?? '(not named)'}.`, {
+  if (status === 403 && body.code === FEATURE_ACCESS_DENIED) {
+    const feature = body.feature ?? 'this feature';
+    return new WhataloError('FEATURE_NOT_IN_PLAN', `The plan of store ${storeId} does not include ${feature}, so Whatalo refused the request${said}`, {
+      hint: "Upgrade the store's plan in Whatalo's settings to use it.",
+      details: details(status, body, requestId, body.feature ? { feature: body.feature } : {}),
+    });
+  }
+  if (status === 403) {
+    const scope = body.requiredScope ?? scopeIn(body.message);
+    const lacks = scope ? `the permission ${scope}` : 'a permission this needs';
+    return new WhataloError('INSUFFICIENT_SCOPE', `Whatalo refused the request: the sign-in for store ${storeId} lacks ${lacks}${said}`, {
+      hint: 'Sign in again and approve the permission (`whatalo-mcp login`).',
       details: details(status, body, requestId, scope ? { requiredScope: scope } : {}),
     });
   }
   if (status === 404) {
-    const what = body.resourceType && body.resourceId ? `${body.resourceType} '${body.resourceId}'` : 'the requested resource';
+    const what = subject ? `${subject.type} '${subject.id}'` : 'the requested record';
     return new WhataloError('NOT_FOUND', `${what} not found in store ${storeId}`, { details: details(status, body, requestId) });
   }
-  if (status === 409 && body.code === 'quantity_conflict') {
-    const current = body.currentQuantity;
-    const expected = body.expectedQuantity;
-    const message =
-      current === undefined
-        ? `Stock changed since it was read; nothing was adjusted${said}`
-        : `Stock is ${current}, not the expected ${expected ?? '(unknown)'}; nothing was adjusted.`;
-    return new WhataloError('VALIDATION', message, {
-      details: details(status, body, requestId, current === undefined ? {} : { currentQuantity: current }),
-    });
-  }
   if (status === 422 || status === 409) {
-    const fieldErrors = body.fieldErrors ?? [];
-    const listed = fieldErrors.length > 0 ? `: ${fieldErrors.map((e) => `${e.field} ${e.message}`).join('; ')}` : said;
+    const fields = body.fieldErrors ?? [];
+    const listed = fields.length > 0 ? `: ${fields.map((e) => `${e.field} ${e.message}`).join('; ')}` : said;
     return new WhataloError('VALIDATION', `Whatalo refused the request${listed}`, {
-      details: details(status, body, requestId, { fieldErrors }),
+      details: details(status, body, requestId, { fieldErrors: fields, ...(body.message ? { apiMessage: body.message } : {}) }),
     });
   }
   if (status === 429) {
-    const wait = body.retryAfter;
-    return new WhataloError('RATE_LIMITED', `Whatalo's rate limit for store ${storeId} was reached${wait === undefined ? '' : `; it resets in ${wait} s`}.`, {
-      details: details(status, body, requestId, wait === undefined ? {} : { retryAfterSeconds: wait }),
-    });
+    return rateLimited(storeId, undefined, details(status, body, requestId));
   }
   if (status >= 500) return unreachable(`HTTP ${status}${said}`, undefined, details(status, body, requestId));
   return new WhataloError('API_ERROR', `Whatalo answered HTTP ${status}${body.code ? ` ${body.code}` : ''}${said}`, {
     details: details(status, body, requestId),
+  });
+}
+
+/** RATE_LIMITED with the wait, when the answer said how long (Retry-After or X-RateLimit-Reset). */
+export function rateLimited(storeId: string, waitSeconds: number | undefined, extra: ApiErrorDetails): WhataloError {
+  const wait = waitSeconds === undefined ? '' : `; it resets in ${waitSeconds} s`;
+  return new WhataloError('RATE_LIMITED', `Whatalo's rate limit for store ${storeId} was reached${wait}.`, {
+    details: { ...extra, ...(waitSeconds === undefined ? {} : { retryAfterSeconds: waitSeconds }) },
   });
 }
 

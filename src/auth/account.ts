@@ -151,7 +151,14 @@ export function createAccount(config: Config, deps: AccountDeps, connect?: () =>
           // clients.json is what recorded the method: without it, the one the AS would give a client like this.
           const method = grant.client_secret === null ? 'none' : preferredAuthMethod(await server(), target.issuer, false);
           const state: SessionState = {
-            client: { client_id: clientId, token_endpoint_auth_method: method, client_id_issued_at: null, client_secret_expires_at: null },
+            client: {
+              client_id: clientId,
+              token_endpoint_auth_method: method,
+              client_id_issued_at: null,
+              client_secret_expires_at: null,
+              redirect_uris: null,
+              scope: null,
+            },
             account,
             grant,
           };
@@ -266,6 +273,9 @@ export function createAccount(config: Config, deps: AccountDeps, connect?: () =>
           if (!isWhataloError(error, 'CREDENTIAL_STORE')) throw error;
           return logoutUnreadable(store, error, c);
         }
+        // A registration no sign-in completed with holds no grant, only this app's secret: it goes too.
+        const pending = await session.loadPending().catch(() => null);
+        if (pending && pending.client_id !== state?.client.client_id) await session.remove(pending);
         if (!state) return { had_grant: false, revoked: false, removed: false, credential_store: store.description };
         let outcome: { revoked: boolean; problem?: string } = { revoked: false, problem: 'no tokens were stored' };
         if (state.grant.tokens) {

@@ -15,7 +15,7 @@ import { type IntrospectionCache, type TokenInfo, createIntrospectionCache, intr
 import { type HttpDeps, isInvalidClient } from './oauth.js';
 import { revokeTokens } from './revocation.js';
 import { type AuthTarget, type Session, createSession, credentialsOf, directTarget } from './session.js';
-import { type SignInDeps, type SignInRequest, type SignInResult, signIn } from './signin.js';
+import { type SignInRequest, type SignInResult, signIn } from './signin.js';
 
 export interface ConnectionDeps {
   logger: Logger;
@@ -24,6 +24,11 @@ export interface ConnectionDeps {
   now?: () => number;
   /** Stands in for the system browser; the embedded sandbox passes one that approves itself. */
   openBrowser?: (url: string) => Promise<void>;
+  /**
+   * The scope a registration names: every enabled tool's (CONTRACT AC4), since the registered
+   * scope is the ceiling of every later request at Whatalo. Absent: what the sign-in asks for.
+   */
+  registeredScopes?: readonly string[];
 }
 
 export type ActiveToken = { token: string; info: Extract<TokenInfo, { active: true }> };
@@ -70,7 +75,6 @@ export function createConnection(config: Config, deps: ConnectionDeps, place: Co
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const http: HttpDeps = deps.fetch ? { fetch: deps.fetch } : {};
-  const pending: SignInDeps['pending'] = { registration: null };
   const { target } = place;
 
   let discovered: Promise<oauth.AuthorizationServer> | null = null;
@@ -99,7 +103,7 @@ export function createConnection(config: Config, deps: ConnectionDeps, place: Co
     const state = session.peek();
     if (!state) throw new WhataloError('AUTH_REQUIRED', 'Not signed in to Whatalo.', { hint: SIGN_IN_HINT, details: { reason: 'not_signed_in' } });
     try {
-      return await introspectToken(await server(), target.issuer, credentialsOf(state), token, http);
+      return await introspectToken(await server(), target.issuer, credentialsOf(state), token, http, target.resource);
     } catch (error) {
       if (isInvalidClient(error)) await session.forgetClient(state.client.client_id);
       throw error;
@@ -147,7 +151,17 @@ export function createConnection(config: Config, deps: ConnectionDeps, place: Co
     async signIn(request) {
       const { session } = await open();
       const result = await signIn(
-        { config, target, logger, session, http, now, server, pending, ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}) },
+        {
+          config,
+          target,
+          logger,
+          session,
+          http,
+          now,
+          server,
+          ...(deps.registeredScopes ? { registeredScopes: deps.registeredScopes } : {}),
+          ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}),
+        },
         request,
       );
       await revokePrevious(result);

@@ -1,9 +1,11 @@
 /**
  * The stored grant: what the credential store keeps for one (issuer, client), as JSON.
  *
- * One record holds the client secret and, once a sign-in succeeded, the token set. The
- * record is written only after a token exchange succeeded; after `invalid_grant` the tokens
- * go but the secret stays, so the next sign-in needs no new registration. Whatever comes
+ * One record holds the client secret and, once a sign-in succeeded, the token set. It is
+ * written first right after a registration, with no tokens (a failed sign-in must not cost a
+ * second registration, CONTRACT A5), and gets its tokens only once a token exchange
+ * succeeded; after `invalid_grant` the tokens go but the secret stays, so the next sign-in
+ * needs no new registration. Whatever comes
  * back from the store is validated here: a corrupt record is a clear CREDENTIAL_STORE error
  * naming the way out, never a crash further down.
  */

@@ -33,7 +33,11 @@ export type TokenInfo =
     };
 
 /**
- * Asks the AS about one token, authenticating as the client it was issued to.
+ * Asks the AS about one token, authenticating as the client it was issued to, and checks
+ * that an active answer describes a token of this app for this resource (CONTRACT B4):
+ * Whatalo lets any confidential client introspect any token (A11), so `active: true` alone
+ * says nothing about whose token it is; `client_id` must be ours, `iss` the issuer, and `aud`
+ * the resource the token was asked for (`resource`, AC1; undefined = none was asked for).
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
  */
 export async function introspectToken(
@@ -42,6 +46,7 @@ export async function introspectToken(
   client: ClientCredentials,
   token: string,
   deps: HttpDeps = {},
+  resource?: string,
 ): Promise<TokenInfo> {
   let answer: oauth.IntrospectionResponse;
   try {
@@ -63,6 +68,7 @@ export async function introspectToken(
     // Both are identifiers shown on their own lines and sent as a header: a control character is an attack, not a name.
     throw new WhataloError('AS_PROTOCOL', `Whatalo at ${issuer.origin} described an active token whose "whatalo_store_id" or "sub" holds control characters.`);
   }
+  checkOwnership(answer, { issuer: as.issuer, clientId: client.client_id, resource }, issuer);
   return {
     active: true,
     scopes: splitScopes(answer.scope),
@@ -72,6 +78,28 @@ export async function introspectToken(
     exp: typeof answer.exp === 'number' ? answer.exp : null,
     clientId: typeof answer.client_id === 'string' ? answer.client_id : null,
   };
+}
+
+/** An audience claim (RFC 7662 §2.2: a string or an array of strings) as a list. */
+function audiences(aud: unknown): string[] {
+  if (typeof aud === 'string') return [aud];
+  return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+}
+
+/**
+ * The three checks of an active answer (CONTRACT B4, A11). Each names the field that was
+ * wrong; what the AS put there is quoted escaped, never a token.
+ */
+function checkOwnership(answer: oauth.IntrospectionResponse, expected: { issuer: string; clientId: string; resource: string | undefined }, issuer: URL): void {
+  const wrong = (field: string, got: unknown, want: string) =>
+    new WhataloError(
+      'AS_PROTOCOL',
+      `Whatalo at ${issuer.origin} described the access token with "${field}" ${escapeControls(JSON.stringify(got ?? null).slice(0, 200))}, not ` +
+        `${JSON.stringify(want)}: it is not this app's token for ${expected.resource ?? 'this issuer'}, so it is not used.`,
+    );
+  if (answer.client_id !== expected.clientId) throw wrong('client_id', answer.client_id, expected.clientId);
+  if (answer.iss !== expected.issuer) throw wrong('iss', answer.iss, expected.issuer);
+  if (expected.resource !== undefined && !audiences(answer.aud).includes(expected.resource)) throw wrong('aud', answer.aud, expected.resource);
 }
 
 /** Long enough for any real name, short enough that a hostile AS cannot fill a terminal line with one. */

@@ -1,10 +1,16 @@
 /**
- * The one-shot redirect receiver for the authorization code flow: an HTTP server on
- * 127.0.0.1 with an ephemeral port that takes exactly one GET /callback carrying this flow's
- * `state`, and then closes.
+ * The one-shot redirect receiver for the authorization code flow: an HTTP server on a
+ * loopback address that takes exactly one GET /callback carrying this flow's `state`, and
+ * then closes.
  *
- * 127.0.0.1 rather than `localhost`: the name may resolve to ::1 or to something a hosts file
- * chose, and a listener on one address misses a browser that tried the other (RFC 8252 §8.3).
+ * The port is exact (CONTRACT AC3): Whatalo compares the redirect URI with the registered one
+ * character for character, port included (A6), so the port registered with the client is the
+ * one bound again at each sign-in; only a fresh registration takes an ephemeral one.
+ * 127.0.0.1 by default rather than `localhost`: the name may resolve to ::1 or to something a
+ * hosts file chose (RFC 8252 §8.3). When an AS accepts only `localhost`, the receiver listens
+ * on 127.0.0.1 and ::1 at the same port, so a browser that resolves the name either way
+ * arrives.
+ *
  * Stray requests (favicon, probes) never end the flow; a reused link changes nothing. Any local
  * process or web page can find the port (`/proc/net/tcp` lists it), so a callback without our
  * `state` is answered 400 and ignored: otherwise one forged request would cancel the sign-in.
@@ -28,8 +34,33 @@ export interface Callback {
   respond(page: CallbackPage): void;
 }
 
+/** The host a loopback redirect URI names: 127.0.0.1 unless the AS accepts only `localhost` (CONTRACT AC3). */
+export type LoopbackHost = '127.0.0.1' | 'localhost';
+
+/** `http://HOST:PORT/callback`, the exact string registered and sent (CONTRACT A6). */
+export function loopbackRedirectUri(host: LoopbackHost, port: number): string {
+  return `http://${host}:${port}${CALLBACK_PATH}`;
+}
+
+/** The host and port of a redirect URI this app registered, or undefined when it is not one. */
+export function parseLoopbackRedirectUri(uri: string): { host: LoopbackHost; port: number } | undefined {
+  const match = /^http:\/\/(127\.0\.0\.1|localhost):(\d{1,5})\/callback$/.exec(uri);
+  if (!match) return undefined;
+  const port = Number(match[2]);
+  return port >= 1 && port <= 65535 ? { host: match[1] as LoopbackHost, port } : undefined;
+}
+
+/** True when `error` says the port asked for is held by another process. */
+export function isPortTaken(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EADDRINUSE' || code === 'EACCES';
+}
+
 export interface CallbackServer {
-  readonly redirectUri: string; // 'http://127.0.0.1:PORT/callback' — 127.0.0.1, never localhost
+  /** `http://HOST:PORT/callback`, exactly as registered. */
+  readonly redirectUri: string;
+  readonly host: LoopbackHost;
+  readonly port: number;
   /** The first GET /callback that carries the flow's state; rejects with WhataloError('SIGN_IN_TIMEOUT') after timeoutMs,
    *  with CANCELLED on signal abort, or with SIGN_IN_FAILED once too many foreign callbacks came. */
   waitForCallback(options: { timeoutMs: number; signal?: AbortSignal }): Promise<Callback>;
@@ -72,14 +103,76 @@ export function signInFailedPage(reason: string): CallbackPage {
   return { ok: false, title: 'Sign-in to Whatalo failed', message: `${reason} You can close this tab and start the sign-in again from your app.` };
 }
 
+/** How often an ephemeral port is tried again when ::1 has it taken although 127.0.0.1 had it free. */
+const DUAL_STACK_ATTEMPTS = 5;
+
+function listen(server: http.Server, port: number, address: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host: address, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** True when this machine has no IPv6 loopback to listen on. */
+function noIpv6(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT';
+}
+
 /**
- * Starts the loopback redirect receiver on 127.0.0.1 with an ephemeral port.
+ * The listening sockets: 127.0.0.1 for `127.0.0.1`; 127.0.0.1 and ::1 at one port for
+ * `localhost`. Port 0 takes an ephemeral port. A port held by another process rejects with
+ * EADDRINUSE (see isPortTaken) and leaves nothing listening.
+ */
+async function bindLoopback(
+  handler: http.RequestListener,
+  host: LoopbackHost,
+  port: number,
+  logger: Logger | undefined,
+): Promise<{ servers: http.Server[]; port: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const v4 = http.createServer(handler);
+    const bound = await listen(v4, port, '127.0.0.1');
+    if (host === '127.0.0.1') return { servers: [v4], port: bound };
+    const v6 = http.createServer(handler);
+    try {
+      await listen(v6, bound, '::1');
+      return { servers: [v4, v6], port: bound };
+    } catch (error) {
+      if (noIpv6(error)) {
+        logger?.debug('loopback: no IPv6 loopback on this machine; listening on 127.0.0.1 only');
+        return { servers: [v4], port: bound };
+      }
+      await closeServer(v4);
+      if (port !== 0 || !isPortTaken(error) || attempt + 1 >= DUAL_STACK_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * Starts the loopback redirect receiver on `host` at `port` (0: an ephemeral one, for a new
+ * registration). Rejects with the listen error when the port is taken (isPortTaken).
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3
  */
 export async function startCallbackServer(options: {
   /** The flow's `state`: a callback without it is someone else's and is ignored. */
   state: string;
+  /** Default 127.0.0.1. */
+  host?: LoopbackHost;
+  /** The registered port; default 0 (ephemeral). */
+  port?: number;
   logger?: Logger;
   /** tests shorten the 10 s wait for respond() */
   respondGraceMs?: number;
@@ -96,7 +189,8 @@ export async function startCallbackServer(options: {
   // 'callback' when the flow's own callback arrived, 'error' with `interference`.
   const events = new EventEmitter();
 
-  const server = http.createServer((req, res) => {
+  const host = options.host ?? '127.0.0.1';
+  const handler: http.RequestListener = (req, res) => {
     const rawUrl = req.url ?? '/';
     if (rawUrl.length > MAX_URL_LENGTH) {
       logger?.debug('loopback: ignored an oversized request', { length: rawUrl.length });
@@ -106,12 +200,12 @@ export async function startCallbackServer(options: {
     const pathOnly = rawUrl.split('?', 1)[0];
     // The browser following our redirect URI always sends exactly this Host; anything else is a
     // page reaching us by DNS rebinding, and must not be able to end (or answer) the flow.
-    if (req.method !== 'GET' || pathOnly !== CALLBACK_PATH || req.headers.host !== `127.0.0.1:${port}`) {
+    if (req.method !== 'GET' || pathOnly !== CALLBACK_PATH || req.headers.host !== `${host}:${port}`) {
       logger?.debug('loopback: ignored a stray request', { method: req.method, path: pathOnly?.slice(0, 100) });
       sendPlain(res, 404, 'Not Found');
       return;
     }
-    const url = new URL(rawUrl, `http://127.0.0.1:${port}`);
+    const url = new URL(rawUrl, `http://${host}:${port}`);
     // Only the AS's redirect carries our state (an attacker cannot know it); anything else,
     // a bare /callback included, is not this flow's answer and cannot end it. Duplicated
     // state parameters that include ours are still ours: the flow's checks refuse them.
@@ -139,26 +233,23 @@ export async function startCallbackServer(options: {
     }
     first = { url, res };
     events.emit('callback');
-  });
-  // Oversized headers or malformed requests get a plain status instead of an unhandled error.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (socket.writable && !socket.destroyed) {
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    } else {
-      socket.destroy();
-    }
-  });
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const bound = await bindLoopback(handler, host, options.port ?? 0, logger);
+  const servers = bound.servers;
+  const port = bound.port;
+  for (const server of servers) {
+    // Oversized headers or malformed requests get a plain status instead of an unhandled error.
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (socket.writable && !socket.destroyed) {
+        const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      } else {
+        socket.destroy();
+      }
     });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+  }
+  const redirectUri = loopbackRedirectUri(host, port);
 
   const close = async (): Promise<void> => {
     if (!closed) {
@@ -167,11 +258,7 @@ export async function startCallbackServer(options: {
     }
     // Let the page reach the browser before every socket is cut.
     if (flushed) await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-    await new Promise<void>((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await Promise.all(servers.map(closeServer));
   };
 
   function answer(page: CallbackPage): void {
@@ -188,6 +275,8 @@ export async function startCallbackServer(options: {
 
   return {
     redirectUri,
+    host,
+    port,
     async waitForCallback({ timeoutMs, signal }) {
       if (signal?.aborted) throw cancelled();
       if (!first) {

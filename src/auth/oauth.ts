@@ -4,6 +4,7 @@
  * errors to WhataloError. Every protocol step calls `oauthFailure` in its catch, so a
  * refused grant, a dead client or an unreachable server reads the same everywhere.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as oauth from 'oauth4webapi';
 import { isLoopbackHost } from '../config.js';
 import { type ErrorCode, type ErrorDetailsByCode, SIGN_IN_HINT, type SignedOutDetails, WhataloError, isWhataloError } from '../errors.js';
@@ -145,6 +146,66 @@ function fail<C extends ErrorCode>(code: C, message: string, cause: unknown, det
 
 const TRANSIENT = new Set(['temporarily_unavailable', 'server_error']);
 
+/** The HTTP answer behind an oauth4webapi error, when it kept one. */
+function responseOf(error: unknown): Response | undefined {
+  if (error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError) return error.response;
+  if (error instanceof oauth.OperationProcessingError && error.cause instanceof Response) return error.cause;
+  return undefined;
+}
+
+/** True when the AS answered 429 (CONTRACT A5, A8: `rate_limit_exceeded`). */
+function isRateLimited(error: unknown): boolean {
+  return responseOf(error)?.status === 429;
+}
+
+/** Retry-After in seconds (delta-seconds or an HTTP date, RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function retryAfterSeconds(error: unknown, nowMs = Date.now()): number | undefined {
+  const value = responseOf(error)?.headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d{1,9}$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+/** A wait as a person reads it: seconds under two minutes, else minutes (rounded up). */
+export function formatWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** The longest Retry-After the token endpoint is waited for, once, before the 429 is reported (CONTRACT B6). */
+export const TOKEN_RATE_LIMIT_MAX_WAIT_SECONDS = 30;
+
+/**
+ * Runs one token-endpoint request (the request and the processing of its answer); after a
+ * 429 waits for its Retry-After once, when that is at most `maxWaitSeconds`, and runs it
+ * again. Anything else, and a second 429, is thrown as it came (oauthFailure then names the
+ * wait). Whatalo's limits are per minute (A8), so one short wait usually suffices, and a
+ * bound keeps a tool call from hanging on a longer one.
+ */
+export async function waitOnceIfRateLimited<T>(request: () => Promise<T>, options: { signal?: AbortSignal; maxWaitSeconds?: number } = {}): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (!isRateLimited(error)) throw error;
+    const wait = retryAfterSeconds(error) ?? 1;
+    if (wait > (options.maxWaitSeconds ?? TOKEN_RATE_LIMIT_MAX_WAIT_SECONDS)) throw error;
+    await sleep(wait * 1000, undefined, options.signal ? { signal: options.signal } : {});
+    return request();
+  }
+}
+
+/** The 429 of any step, with the wait the AS asked for. */
+function rateLimitFailure(error: unknown, step: OAuthStep, at: string): WhataloError {
+  const wait = retryAfterSeconds(error);
+  const when = wait === undefined ? 'later' : `in ${formatWait(wait)}`;
+  const what =
+    step === 'registration'
+      ? `Whatalo at ${at} refused to register this app now: too many registrations from this network (it allows 10 per hour).`
+      : `Whatalo at ${at} is limiting requests while ${DOING[step]} (too many in the last minute).`;
+  return fail('AS_UNREACHABLE', `${what} Try again ${when}.`, error, { oauth_error: 'rate_limit_exceeded' }, `Wait, then try again ${when}.`);
+}
+
 /** What an authorization error response (RFC 6749 §4.1.2.1) means to the merchant. */
 function authorizationErrorText(error: string, description: string | undefined): string {
   switch (error) {
@@ -191,6 +252,7 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
   if (isWhataloError(error)) return error;
   const doing = DOING[step];
   const at = issuer.origin;
+  if (isRateLimited(error)) return rateLimitFailure(error, step, at);
 
   if (error instanceof oauth.AuthorizationResponseError) {
     return fail('SIGN_IN_FAILED', authorizationErrorText(error.error, error.error_description), error, { oauth_error: error.error });

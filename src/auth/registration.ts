@@ -18,26 +18,52 @@ import path from 'node:path';
 import * as oauth from 'oauth4webapi';
 import { WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { splitScopes } from '../scopes.js';
+import { VERSION } from '../version.js';
 import { readPrivateFile } from './credentials/private-file.js';
 import { z } from 'zod';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type HttpDeps, isClientAuthMethod, oauthFailure, requestOptions } from './oauth.js';
 import { recordIssue } from './records.js';
 
-/** Where RFC 8252 §7.3 lets us come back to: 127.0.0.1 (never localhost, §8.3), any port. */
-export const REGISTERED_REDIRECT_URI = 'http://127.0.0.1/callback';
+/** How this app names itself at registration (shown on Whatalo's consent page). */
+export const CLIENT_NAME = 'Whatalo MCP (desktop)';
 
 /**
- * What this app asks to be registered as. `application_type: native` is what lets an AS
- * accept the loopback redirect on any port (OpenID Connect Registration §2, RFC 8252 §7.3);
- * without it a standards-following AS treats us as a web client and refuses the port.
+ * RFC 7591 §2 `software_id`: the same for every install of this app and every version, so the
+ * AS can tell its registrations apart from other software's (CONTRACT AC4). A fixed UUID,
+ * never changed.
  */
-export const CLIENT_METADATA = {
-  client_name: 'Whatalo MCP (desktop)',
-  application_type: 'native',
-  redirect_uris: [REGISTERED_REDIRECT_URI],
-  grant_types: ['authorization_code', 'refresh_token'],
-  response_types: ['code'],
-} as const;
+export const SOFTWARE_ID = '6f1d7a52-3c0e-4b8e-9a51-2f4c8d9e0b17';
+
+/**
+ * What this app asks to be registered as (CONTRACT A5, AC4): `client_name` and
+ * `redirect_uris` (Whatalo requires both), `grant_types` with `refresh_token` (the default is
+ * the code grant alone), how it authenticates, `software_id`/`software_version`, and `scope`:
+ * every scope the enabled tools may need, because the registered scope is the ceiling of any
+ * later request, a step-up included, although the first sign-in asks only for read scopes.
+ * `application_type: native` is what lets a standards-following AS (OpenID Connect
+ * Registration §2) accept an http loopback redirect; Whatalo does not list it and, like any
+ * RFC 7591 server, ignores what it does not know.
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-2
+ */
+export function nativeClientMetadata(options: {
+  redirect_uris: readonly string[];
+  token_endpoint_auth_method: ClientAuthMethod;
+  /** Space-separated; empty = no `scope` (the AS's default). */
+  scope: string;
+}): Partial<oauth.OmitSymbolProperties<oauth.Client>> {
+  return {
+    client_name: CLIENT_NAME,
+    application_type: 'native',
+    redirect_uris: [...options.redirect_uris],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: options.token_endpoint_auth_method,
+    software_id: SOFTWARE_ID,
+    software_version: VERSION,
+    ...(options.scope ? { scope: options.scope } : {}),
+  };
+}
 
 /** The non-secret half of a registration, as kept in clients.json. */
 export interface RegisteredClient {
@@ -48,6 +74,14 @@ export interface RegisteredClient {
   client_id_issued_at: number | null;
   /** Seconds since the epoch; 0 or null = does not expire. */
   client_secret_expires_at: number | null;
+  /**
+   * The redirect URIs registered, exact ports included (CONTRACT AC3): the loopback one is
+   * bound again at the next sign-in. Null: not known (a client configured by hand, or a
+   * clients.json entry from before exact ports, which the next sign-in replaces).
+   */
+  redirect_uris: string[] | null;
+  /** The scope registered, the ceiling of any request (CONTRACT AC4); null = none registered (the AS's default). */
+  scope: string | null;
 }
 
 export interface Registration extends RegisteredClient {
@@ -98,22 +132,18 @@ async function withExpiryDefault(response: Response, logger: Logger | undefined)
 }
 
 /**
- * Registers this install with the AS, asking for `method`; the method the answer names is
- * the one used from then on (RFC 7591 §3.2.1: the server may change what was asked).
+ * Registers with the AS, asking for `metadata` (nativeClientMetadata for this app; the HTTP
+ * resource server passes its own); the method, redirect URIs and scope the answer names are
+ * the ones used from then on (RFC 7591 §3.2.1: the server may change what was asked). One
+ * request, never repeated here: Whatalo allows 10 registrations per IP per hour (A5), and a
+ * 429 ends with its Retry-After in the message (oauthFailure).
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-3.2.1
  */
 export async function registerClient(
   as: oauth.AuthorizationServer,
   issuer: URL,
-  deps: HttpDeps & { logger?: Logger } = {},
-  // The HTTP resource server registers as itself (a resource, no redirect) through the same step.
-  metadata: Partial<oauth.OmitSymbolProperties<oauth.Client>> = {
-    ...CLIENT_METADATA,
-    redirect_uris: [...CLIENT_METADATA.redirect_uris],
-    grant_types: [...CLIENT_METADATA.grant_types],
-    response_types: [...CLIENT_METADATA.response_types],
-    token_endpoint_auth_method: preferredAuthMethod(as, issuer),
-  },
+  deps: HttpDeps & { logger?: Logger },
+  metadata: Partial<oauth.OmitSymbolProperties<oauth.Client>>,
 ): Promise<Registration> {
   const method = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
   let answer: Awaited<ReturnType<typeof oauth.processDynamicClientRegistrationResponse>>;
@@ -141,7 +171,20 @@ export async function registerClient(
     client_secret: granted === 'none' ? null : secret,
     client_id_issued_at: typeof answer.client_id_issued_at === 'number' ? answer.client_id_issued_at : null,
     client_secret_expires_at: typeof answer.client_secret_expires_at === 'number' ? answer.client_secret_expires_at : null,
+    redirect_uris: stringList(answer.redirect_uris) ?? stringList(metadata.redirect_uris) ?? null,
+    scope: typeof answer.scope === 'string' ? answer.scope : typeof metadata.scope === 'string' ? metadata.scope : null,
   };
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? [...value] : undefined;
+}
+
+/** True when the registered scope lets a request ask for every one of `scopes` (null: nothing was registered, the AS decides). */
+export function scopeWithin(client: Pick<RegisteredClient, 'scope'>, scopes: readonly string[]): boolean {
+  if (client.scope === null) return true;
+  const ceiling = new Set(splitScopes(client.scope));
+  return scopes.every((s) => ceiling.has(s));
 }
 
 /** True when the AS said the secret expires and that time has passed by the local clock. */
@@ -151,11 +194,25 @@ export function registrationExpired(client: RegisteredClient, nowMs: number): bo
 }
 
 // --- clients.json ------------------------------------------------------------------------
+//
+// Version 2: { version: 2, clients: { KEY: entry }, pending: { KEY: entry } }, where an entry
+// is the non-secret half of a registration (RegisteredClient) and KEY the session key (the
+// issuer in direct mode). `clients` names the client of the stored grant; `pending` a
+// registration no sign-in has completed with yet. Keeping it is what makes a sign-in that
+// fails (denied, timed out, closed) cost no second registration: the next one uses it
+// (CONTRACT A5, AC3). Version 1 files (no `pending`, entries without `redirect_uris` and
+// `scope`) are read as they are: such an entry keeps its grant working, and the next
+// interactive sign-in registers once with an exact port.
+
+export type ClientSlot = 'clients' | 'pending';
 
 interface ClientsFile {
-  version: 1;
+  version: 2;
   clients: Record<string, RegisteredClient>;
+  pending: Record<string, RegisteredClient>;
 }
+
+const empty = (): ClientsFile => ({ version: 2, clients: {}, pending: {} });
 
 export function clientsFilePath(configDir: string): string {
   return path.join(configDir, 'clients.json');
@@ -176,14 +233,34 @@ const storedClient = z.object({
   token_endpoint_auth_method: z.enum(CLIENT_AUTH_METHODS).default('client_secret_basic'),
   client_id_issued_at: maybeSeconds,
   client_secret_expires_at: maybeSeconds,
+  // Absent in version 1: unknown, so not reusable for a new sign-in (see above).
+  redirect_uris: z.array(z.string()).nullable().optional(),
+  scope: z.string().nullable().optional(),
 });
 
-const clientsFile = z.object({ clients: z.record(z.string(), z.unknown()) });
+const clientsFile = z.object({ clients: z.record(z.string(), z.unknown()), pending: z.record(z.string(), z.unknown()).optional() });
+
+function parseEntries(file: string, entries: Record<string, unknown>, slot: ClientSlot): Record<string, RegisteredClient> {
+  const parsed: Record<string, RegisteredClient> = {};
+  for (const [issuer, entry] of Object.entries(entries)) {
+    const client = storedClient.safeParse(entry);
+    if (!client.success) throw unreadable(file, `the ${slot === 'pending' ? 'pending ' : ''}entry for ${issuer}: ${recordIssue(client.error)}`);
+    parsed[issuer] = {
+      client_id: client.data.client_id,
+      token_endpoint_auth_method: client.data.token_endpoint_auth_method,
+      client_id_issued_at: client.data.client_id_issued_at ?? null,
+      client_secret_expires_at: client.data.client_secret_expires_at ?? null,
+      redirect_uris: client.data.redirect_uris ?? null,
+      scope: client.data.scope ?? null,
+    };
+  }
+  return parsed;
+}
 
 async function readClientsFile(configDir: string): Promise<ClientsFile> {
   const file = clientsFilePath(configDir);
   const bytes = await readPrivateFile(file);
-  if (bytes === null) return { version: 1, clients: {} };
+  if (bytes === null) return empty();
   const text = bytes.toString('utf8');
   let value: unknown;
   try {
@@ -193,23 +270,18 @@ async function readClientsFile(configDir: string): Promise<ClientsFile> {
   }
   const outer = clientsFile.safeParse(value);
   if (!outer.success) throw unreadable(file, 'no "clients" object');
-  const parsed: Record<string, RegisteredClient> = {};
-  for (const [issuer, entry] of Object.entries(outer.data.clients)) {
-    const client = storedClient.safeParse(entry);
-    if (!client.success) throw unreadable(file, `the entry for ${issuer}: ${recordIssue(client.error)}`);
-    parsed[issuer] = {
-      ...client.data,
-      client_id_issued_at: client.data.client_id_issued_at ?? null,
-      client_secret_expires_at: client.data.client_secret_expires_at ?? null,
-    };
-  }
-  return { version: 1, clients: parsed };
+  return { version: 2, clients: parseEntries(file, outer.data.clients, 'clients'), pending: parseEntries(file, outer.data.pending ?? {}, 'pending') };
 }
 
-/** Writes via a temp file and rename, so a reader never sees half a file; 0600 in a 0700 dir. */
+/** Writes via a temp file and rename, so a reader never sees half a file; 0600 in a 0700 dir. Nothing left: no file. */
 async function writeClientsFile(configDir: string, content: ClientsFile): Promise<void> {
-  await fs.mkdir(configDir, { recursive: true, mode: 0o700 });
   const file = clientsFilePath(configDir);
+  if (Object.keys(content.clients).length === 0 && Object.keys(content.pending).length === 0) {
+    // Signed out of every issuer: leave nothing behind.
+    await fs.rm(file, { force: true });
+    return;
+  }
+  await fs.mkdir(configDir, { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await fs.writeFile(temp, JSON.stringify(content, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
@@ -220,39 +292,63 @@ async function writeClientsFile(configDir: string, content: ClientsFile): Promis
   }
 }
 
-/** The session keys clients.json names a client for (remote mode's logout looks its grant up by them). */
+/**
+ * The session keys clients.json names a client for (remote mode's logout looks its grant up
+ * by them): pending ones first, so the keys of stored grants come last, where it looks.
+ */
 export async function registeredKeys(configDir: string): Promise<string[]> {
-  return Object.keys((await readClientsFile(configDir)).clients);
+  const content = await readClientsFile(configDir);
+  const stored = Object.keys(content.clients);
+  return [...Object.keys(content.pending).filter((key) => !stored.includes(key)), ...stored];
 }
 
-/** The client registered for `issuer`, or null. */
-export async function readRegisteredClient(configDir: string, issuer: string): Promise<RegisteredClient | null> {
-  return (await readClientsFile(configDir)).clients[issuer] ?? null;
-}
-
-export async function saveRegisteredClient(configDir: string, issuer: string, client: RegisteredClient): Promise<void> {
-  const content: ClientsFile = await readClientsFile(configDir).catch(() => ({ version: 1, clients: {} }));
-  content.clients[issuer] = {
+/** The non-secret fields only: whatever else a Registration carries never reaches the file. */
+function entryOf(client: RegisteredClient): RegisteredClient {
+  return {
     client_id: client.client_id,
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     client_id_issued_at: client.client_id_issued_at,
     client_secret_expires_at: client.client_secret_expires_at,
+    redirect_uris: client.redirect_uris,
+    scope: client.scope,
   };
-  await writeClientsFile(configDir, content);
 }
 
-/** Forgets the client of `issuer`, but only if it is still `clientId` (another process may have replaced it). */
+/** The client registered for `issuer` in `slot` (default: the stored grant's), or null. */
+export async function readRegisteredClient(configDir: string, issuer: string, slot: ClientSlot = 'clients'): Promise<RegisteredClient | null> {
+  return (await readClientsFile(configDir))[slot][issuer] ?? null;
+}
+
+/**
+ * Names `client` in `slot`. Saved as the stored grant's client, it is no longer pending; saved
+ * as pending, it replaces the pending one (resolves to the client it replaced, whose secret
+ * the caller deletes).
+ */
+export async function saveRegisteredClient(
+  configDir: string,
+  issuer: string,
+  client: RegisteredClient,
+  slot: ClientSlot = 'clients',
+): Promise<RegisteredClient | null> {
+  const content = await readClientsFile(configDir).catch(() => empty());
+  const replaced = content[slot][issuer] ?? null;
+  content[slot][issuer] = entryOf(client);
+  if (slot === 'clients' && content.pending[issuer]?.client_id === client.client_id) delete content.pending[issuer];
+  await writeClientsFile(configDir, content);
+  return replaced && replaced.client_id !== client.client_id ? replaced : null;
+}
+
+/** Forgets `clientId` for `issuer` wherever it is named (another process may have replaced it: then nothing changes). */
 export async function forgetRegisteredClient(configDir: string, issuer: string, clientId: string): Promise<void> {
   let content: ClientsFile;
   try {
     content = await readClientsFile(configDir);
   } catch {
     // An unreadable file names no client we could keep: start it afresh.
-    content = { version: 1, clients: {} };
+    content = empty();
   }
-  if (content.clients[issuer] && content.clients[issuer].client_id !== clientId) return;
-  delete content.clients[issuer];
-  if (Object.keys(content.clients).length > 0) return writeClientsFile(configDir, content);
-  // Signed out of every issuer: leave nothing behind.
-  await fs.rm(clientsFilePath(configDir), { force: true });
+  for (const slot of ['clients', 'pending'] as const) {
+    if (content[slot][issuer]?.client_id === clientId) delete content[slot][issuer];
+  }
+  await writeClientsFile(configDir, content);
 }

@@ -20,7 +20,16 @@ import type { Logger } from '../log.js';
 import type { CredentialStore } from './credentials/index.js';
 import { type StoredGrant, type StoredTokens, grantAccount, needsRefresh, readStoredGrant, tokensFromResponse, writeStoredGrant } from './grant.js';
 import { withLock } from './lock.js';
-import { type ClientCredentials, type HttpDeps, clientAuth, isInvalidClient, oauthErrorOf, oauthFailure, requestOptions } from './oauth.js';
+import {
+  type ClientCredentials,
+  type HttpDeps,
+  clientAuth,
+  isInvalidClient,
+  oauthErrorOf,
+  oauthFailure,
+  requestOptions,
+  waitOnceIfRateLimited,
+} from './oauth.js';
 import {
   type RegisteredClient,
   type Registration,
@@ -44,7 +53,7 @@ export interface SessionState {
 export interface AuthTarget {
   /** The authorization server's issuer identifier. */
   issuer: URL;
-  /** The RFC 8707 resource every authorization, code and refresh request names (one value, CONTRACT A16). */
+  /** The RFC 8707 resource every authorization, code and refresh request names (one value, CONTRACT A15). */
   resource: string | undefined;
   /** Names the session in clients.json, the credential store and the lock files (the issuer, in direct mode). */
   key: string;
@@ -53,9 +62,9 @@ export interface AuthTarget {
   introspect: boolean;
 }
 
-/** The direct mode's target: Whatalo's AS, tokens for API v1. */
-export function directTarget(config: Pick<Config, 'issuer' | 'apiBase'>): AuthTarget {
-  return { issuer: config.issuer, resource: config.apiBase.href, key: config.issuer.href, introspect: true };
+/** The direct mode's target: Whatalo's AS, tokens for API v1 (its resource: CONTRACT AC1, config.apiResource). */
+export function directTarget(config: Pick<Config, 'issuer' | 'apiResource'>): AuthTarget {
+  return { issuer: config.issuer, resource: config.apiResource, key: config.issuer.href, introspect: true };
 }
 
 /** The credentials a stored state authenticates with. */
@@ -92,14 +101,22 @@ export interface Session {
   forceRefresh(failedAccessToken: string): Promise<string>;
   /** Stores a completed sign-in, replacing what was stored; resolves to what was there before. */
   storeSignIn(registration: Registration, tokens: StoredTokens): Promise<SessionState | null>;
+  /**
+   * Keeps a new registration, before any sign-in completed with it (its secret in the
+   * credential store, its name in clients.json's `pending`), so a failed sign-in never costs a
+   * second registration (CONTRACT A5, AC3). The stored grant, if any, is untouched.
+   */
+  storeRegistration(registration: Registration): Promise<void>;
+  /** The kept registration no sign-in has completed with yet, with its secret; null when none. */
+  loadPending(): Promise<Registration | null>;
   /** Removes the tokens, keeping the client, if they are still the ones that hold `accessToken`. */
   dropTokens(accessToken: string): Promise<void>;
-  /** Forgets the client and its record if it is still `clientId` (the AS no longer knows it). */
+  /** Forgets the client (stored or pending) and its record if it is still `clientId` (the AS no longer knows it). */
   forgetClient(clientId: string): Promise<void>;
   /** Runs `fn` holding the session's lock; `fn` may use `load` and `remove` but no other locked method. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  /** Deletes the stored record and client entry (call inside `exclusive`). */
-  remove(client: RegisteredClient): Promise<void>;
+  /** Deletes the stored record and client entry, stored or pending (call inside `exclusive`). */
+  remove(client: Pick<RegisteredClient, 'client_id'>): Promise<void>;
 }
 
 /** Lock files are named by a digest of the issuer: any issuer URL makes a safe file name. */
@@ -140,10 +157,17 @@ export function createSession(deps: SessionDeps): Session {
     });
   }
 
-  async function remove(client: RegisteredClient): Promise<void> {
+  async function remove(client: Pick<RegisteredClient, 'client_id'>): Promise<void> {
     await store.delete(grantAccount(key, client.client_id));
     await forgetRegisteredClient(config.configDir, key, client.client_id);
     if (memory?.client.client_id === client.client_id) memory = null;
+  }
+
+  async function loadPending(): Promise<Registration | null> {
+    const client = await readRegisteredClient(config.configDir, key, 'pending');
+    if (!client) return null;
+    const grant = await readStoredGrant(store, grantAccount(key, client.client_id));
+    return grant ? { ...client, client_secret: grant.client_secret } : null;
   }
 
   async function writeTokens(state: SessionState, tokens: StoredTokens | null): Promise<SessionState> {
@@ -172,11 +196,15 @@ export function createSession(deps: SessionDeps): Session {
       try {
         const as = await deps.server();
         const client: oauth.Client = { client_id: state.client.client_id };
-        const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth(credentialsOf(state)), tokens.refresh_token, {
-          ...requestOptions(target.issuer, deps.http),
-          additionalParameters: resourceParameter(target),
+        const refreshToken = tokens.refresh_token;
+        // A 429 is waited for once, bounded (CONTRACT B6); the refresh token is unused until a 200.
+        answer = await waitOnceIfRateLimited(async () => {
+          const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth(credentialsOf(state)), refreshToken, {
+            ...requestOptions(target.issuer, deps.http),
+            additionalParameters: resourceParameter(target),
+          });
+          return oauth.processRefreshTokenResponse(as, client, response);
         });
-        answer = await oauth.processRefreshTokenResponse(as, client, response);
       } catch (error) {
         const mapped = oauthFailure(error, 'refresh', target.issuer);
         if (oauthErrorOf(mapped) === 'invalid_grant') {
@@ -232,12 +260,7 @@ export function createSession(deps: SessionDeps): Session {
           logger.debug('replacing an unreadable stored grant', { error });
         }
         const previousClient = previous?.client ?? (await readRegisteredClient(config.configDir, key).catch(() => null));
-        const client: RegisteredClient = {
-          client_id: registration.client_id,
-          token_endpoint_auth_method: registration.token_endpoint_auth_method,
-          client_id_issued_at: registration.client_id_issued_at,
-          client_secret_expires_at: registration.client_secret_expires_at,
-        };
+        const { client_secret: _secret, ...client } = registration;
         const account = grantAccount(key, client.client_id);
         const grant: StoredGrant = { version: 1, client_secret: registration.client_secret, tokens };
         // Record first, then the name of the client: a reader never finds a client without its secret.
@@ -250,6 +273,17 @@ export function createSession(deps: SessionDeps): Session {
         return previous;
       });
     },
+    storeRegistration(registration) {
+      return exclusive(async () => {
+        const { client_secret, ...client } = registration;
+        // The secret first, then the name: a reader never finds a client without its secret.
+        await writeStoredGrant(store, grantAccount(key, client.client_id), { version: 1, client_secret, tokens: null });
+        const replaced = await saveRegisteredClient(config.configDir, key, client, 'pending');
+        const current = await readRegisteredClient(config.configDir, key).catch(() => null);
+        if (replaced && replaced.client_id !== current?.client_id) await store.delete(grantAccount(key, replaced.client_id));
+      });
+    },
+    loadPending,
     dropTokens(accessToken) {
       return exclusive(async () => {
         const state = await load();
@@ -258,8 +292,8 @@ export function createSession(deps: SessionDeps): Session {
     },
     forgetClient(clientId) {
       return exclusive(async () => {
-        const client = await readRegisteredClient(config.configDir, key);
-        if (client?.client_id === clientId) await remove(client);
+        const named = [await readRegisteredClient(config.configDir, key), await readRegisteredClient(config.configDir, key, 'pending')];
+        if (named.some((client) => client?.client_id === clientId)) await remove({ client_id: clientId });
       });
     },
     exclusive,

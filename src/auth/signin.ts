@@ -1,11 +1,13 @@
 /**
  * Sign-in: the authorization code flow with PKCE through the person's browser, and the
  * orchestration around it (one flow per issuer across processes, a client that the AS still
- * knows, nothing stored until the token exchange succeeded).
+ * knows, client-choice.ts; no grant stored until the token exchange succeeded).
  *
- * The browser comes back to a one-shot server on 127.0.0.1 (loopback.ts), or, with --paste,
- * the person copies the final address from the browser into stdin. The answer must carry
- * our `state` and, from an AS that advertises RFC 9207, its `iss`; oauth4webapi checks both.
+ * The browser comes back to a one-shot server on the loopback port registered with the
+ * client (loopback.ts, CONTRACT AC3), or, with --paste, the person copies the final address
+ * from the browser into stdin. The answer must carry our `state`; `iss` is checked when it
+ * is there and required only from an AS that advertises RFC 9207 (A7); oauth4webapi's
+ * validateAuthResponse does both.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8252 (native apps: system browser, loopback redirect)
  * @see https://www.rfc-editor.org/rfc/rfc7636 (PKCE)
@@ -22,18 +24,12 @@ import { type StoredTokens, tokensFromResponse } from './grant.js';
 import { type TokenInfo, introspectToken } from './introspection.js';
 import { withLock } from './lock.js';
 import { revokeTokens } from './revocation.js';
-import { type CallbackPage, startCallbackServer } from './loopback.js';
-import { type ClientCredentials, type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions } from './oauth.js';
-import { type Registration, preferredAuthMethod, registerClient, registrationExpired } from './registration.js';
-import { type Session, type SessionDeps, type SessionState, lockPath } from './session.js';
+import { type ClientChoiceDeps, clientForSignIn } from './client-choice.js';
+import type { CallbackPage, CallbackServer } from './loopback.js';
+import { type ClientCredentials, type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions, waitOnceIfRateLimited } from './oauth.js';
+import type { Registration } from './registration.js';
+import { type SessionState, lockPath } from './session.js';
 
-/**
- * The redirect URI for --paste. Port 1 is on every major browser's list of ports it refuses
- * to connect to, so no local process can receive the code; the browser shows an error page
- * with the full address in its address bar, which is what the person copies. The AS matches
- * loopback redirects on any port (RFC 8252 §7.3).
- */
-export const PASTE_REDIRECT_URI = 'http://127.0.0.1:1/callback';
 const WAITING = 'Waiting for you to approve access in the browser…';
 
 /** How the person pastes the final address (the `login --paste` command). */
@@ -47,9 +43,15 @@ export interface FlowOptions {
   as: oauth.AuthorizationServer;
   issuer: URL;
   client: ClientCredentials;
+  /** This flow's `state`; the callback server was started with it. */
+  state: string;
+  /** Exactly as registered: the callback server's, or the paste one. */
+  redirectUri: string;
+  /** The loopback receiver (absent with `paste`); the flow closes it. */
+  callback?: CallbackServer;
   /** Space-separated; empty = no scope parameter (the AS's default). */
   scope: string;
-  /** The store the grant must be for: asked of the consent page as `whatalo_store_id` (CONTRACT A19). */
+  /** The store the grant must be for: a hint to the consent page as `whatalo_store_id`, which nothing relies on (CONTRACT AC5). */
   storeId?: string;
   /** The RFC 8707 resource, on the authorization and the code request. */
   resource: string | undefined;
@@ -78,7 +80,7 @@ function authorizationUrl(as: oauth.AuthorizationServer, params: Record<string, 
 }
 
 /** Reads lines from the person until one is the address the browser ended on for this flow's `state`. */
-async function readPastedUrl(paste: PasteIO, state: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<URL> {
+async function readPastedUrl(paste: PasteIO, state: string, redirectUri: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<URL> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const lines = createInterface({ input: paste.input, terminal: false });
   try {
@@ -94,7 +96,7 @@ async function readPastedUrl(paste: PasteIO, state: string, timeoutMs: number, s
         url = undefined;
       }
       if (!url || url.pathname !== '/callback' || !(url.searchParams.has('code') || url.searchParams.has('error'))) {
-        paste.write(`That is not the address of the sign-in answer. Paste the whole address that starts with ${PASTE_REDIRECT_URI}?\n`);
+        paste.write(`That is not the address of the sign-in answer. Paste the whole address that starts with ${redirectUri}?\n`);
         continue;
       }
       if (!url.searchParams.getAll('state').includes(state)) {
@@ -124,15 +126,13 @@ async function readPastedUrl(paste: PasteIO, state: string, timeoutMs: number, s
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1
  */
 export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowResult> {
-  const { as, issuer, paste } = options;
+  const { as, issuer, paste, state, redirectUri } = options;
+  const server = options.callback;
   const client: oauth.Client = { client_id: options.client.client_id };
-  const verifier = oauth.generateRandomCodeVerifier();
-  const challenge = await oauth.calculatePKCECodeChallenge(verifier);
-  const state = oauth.generateRandomState();
-  const server = paste ? undefined : await startCallbackServer({ state, logger: options.logger });
   let handedOver = false;
   try {
-    const redirectUri = server?.redirectUri ?? PASTE_REDIRECT_URI;
+    const verifier = oauth.generateRandomCodeVerifier();
+    const challenge = await oauth.calculatePKCECodeChallenge(verifier);
     const url = authorizationUrl(as, {
       response_type: 'code',
       client_id: client.client_id,
@@ -152,7 +152,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
           respond = (page) => callback.respond(page);
           return callback.url;
         })
-      : readPastedUrl(paste!, state, options.timeoutMs, options.signal);
+      : readPastedUrl(paste!, state, redirectUri, options.timeoutMs, options.signal);
     answered.catch(() => {}); // observed below; must not count as unhandled meanwhile
     // A presenter may finish only once the person is back (a host's elicitation, or the
     // embedded sandbox's stand-in browser, whose request is answered after the exchange), so
@@ -187,11 +187,18 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       throw failure;
     }
     try {
-      const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(options.client), params, redirectUri, verifier, {
-        ...requestOptions(issuer, options.http),
-        ...(options.resource === undefined ? {} : { additionalParameters: { resource: options.resource } }),
-      });
-      const result = { response: await oauth.processAuthorizationCodeResponse(as, client, response), respond };
+      // A 429 is waited for once (CONTRACT B6): the code is still unused, and asking again is the only way to keep it.
+      const answer = await waitOnceIfRateLimited(
+        async () => {
+          const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(options.client), params, redirectUri, verifier, {
+            ...requestOptions(issuer, options.http),
+            ...(options.resource === undefined ? {} : { additionalParameters: { resource: options.resource } }),
+          });
+          return oauth.processAuthorizationCodeResponse(as, client, response);
+        },
+        { signal: options.signal },
+      );
+      const result = { response: answer, respond };
       handedOver = true;
       return result;
     } catch (error) {
@@ -209,10 +216,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
 // --- orchestration ------------------------------------------------------------------------
 
 /** The session's own dependencies (minus the store, reached through it), plus the session. */
-export interface SignInDeps extends Omit<SessionDeps, 'store'> {
-  session: Session;
-  /** A registration made in this process that no sign-in has stored yet. */
-  pending: { registration: Registration | null };
+export interface SignInDeps extends ClientChoiceDeps {
   /** Stands in for the system browser (the embedded sandbox completes its own consent);
    *  default: presentAuthorizationUrl, which honours BROWSER. */
   openBrowser?: (url: string) => Promise<void>;
@@ -243,78 +247,6 @@ export interface SignInResult {
   introspected?: { info: TokenInfo; at: number };
 }
 
-/**
- * The client configured by hand (WHATALO_CLIENT_ID / WHATALO_CLIENT_SECRET): used as is, with
- * the method the AS lists for a client with a secret, or as a public client without one.
- */
-function configuredClient(deps: SignInDeps, as: oauth.AuthorizationServer): Registration | null {
-  const { clientId, clientSecret } = deps.config;
-  if (!clientId) return null;
-  const method = clientSecret ? preferredAuthMethod(as, deps.target.issuer, false) : 'none';
-  return {
-    client_id: clientId,
-    client_secret: clientSecret ?? null,
-    token_endpoint_auth_method: method,
-    client_id_issued_at: null,
-    client_secret_expires_at: null,
-  };
-}
-
-/**
- * A Client ID Metadata Document: the client_id is an https URL the AS fetches, so there is
- * nothing to register and no secret (a public client). Used only when the AS advertises
- * support and WHATALO_CLIENT_METADATA_URL names the document.
- * @see https://datatracker.ietf.org/doc/draft-ietf-oauth-client-id-metadata-document/
- */
-function metadataDocumentClient(deps: SignInDeps, as: oauth.AuthorizationServer): Registration | null {
-  const url = deps.config.clientMetadataUrl;
-  if (!url || as.client_id_metadata_document_supported !== true) return null;
-  return { client_id: url.href, client_secret: null, token_endpoint_auth_method: 'none', client_id_issued_at: null, client_secret_expires_at: null };
-}
-
-/**
- * A client the AS accepts: the one configured by hand or by metadata document; else the
- * stored one (probed with a harmless introspection where the AS offers it, since an expired
- * registration would otherwise end on an error page the flow cannot see); else a new
- * registration.
- */
-async function usableClient(deps: SignInDeps, as: oauth.AuthorizationServer, stored: SessionState | null): Promise<Registration> {
-  const fixed = configuredClient(deps, as) ?? metadataDocumentClient(deps, as);
-  if (fixed) return fixed;
-  const candidates: Registration[] = [];
-  if (stored && !registrationExpired(stored.client, deps.now())) candidates.push({ ...stored.client, client_secret: stored.grant.client_secret });
-  if (deps.pending.registration && !registrationExpired(deps.pending.registration, deps.now())) candidates.push(deps.pending.registration);
-  for (const candidate of candidates) {
-    if (!as.introspection_endpoint) return candidate;
-    try {
-      await introspectToken(as, deps.target.issuer, candidate, oauth.generateRandomState(), deps.http);
-      return candidate;
-    } catch (error) {
-      if (!isInvalidClient(error)) throw error;
-      deps.logger.info('the stored registration is no longer accepted; registering again');
-      if (stored && candidate.client_id === stored.client.client_id) await deps.session.forgetClient(candidate.client_id);
-    }
-  }
-  if (!as.registration_endpoint) {
-    throw new WhataloError(
-      'CONFIG_INVALID',
-      `The authorization server at ${deps.target.issuer.href} does not offer dynamic client registration, so this app needs a client registered there.`,
-      {
-        hint:
-          `Register a native app with the redirect URI http://127.0.0.1/callback (any port) at that server, then set WHATALO_CLIENT_ID (and ` +
-          `WHATALO_CLIENT_SECRET when it has one).`,
-      },
-    );
-  }
-  const registration = await registerClient(as, deps.target.issuer, { ...deps.http, logger: deps.logger });
-  deps.pending.registration = registration;
-  deps.logger.debug('registered with the authorization server', {
-    client_id: registration.client_id,
-    token_endpoint_auth_method: registration.token_endpoint_auth_method,
-  });
-  return registration;
-}
-
 /** A sign-in that granted another store than the one it was for. */
 export function storeMismatch(wanted: string, granted: string): WhataloError {
   return new WhataloError(
@@ -338,13 +270,9 @@ async function revokeUnwanted(
   response: oauth.TokenEndpointResponse,
 ): Promise<void> {
   const tokens = tokensFromResponse(response, deps.now(), { scope: response.scope ?? '' });
+  const { client_secret: _secret, ...client } = registration;
   const unwanted: SessionState = {
-    client: {
-      client_id: registration.client_id,
-      token_endpoint_auth_method: registration.token_endpoint_auth_method,
-      client_id_issued_at: registration.client_id_issued_at,
-      client_secret_expires_at: registration.client_secret_expires_at,
-    },
+    client,
     account: '',
     grant: { version: 1, client_secret: registration.client_secret, tokens },
   };
@@ -378,12 +306,20 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
         }
 
         const as = await deps.server();
-        const registration = await usableClient(deps, as, stored);
+        const state = oauth.generateRandomState();
+        const { registration, redirectUri, callback } = await clientForSignIn(deps, as, stored, {
+          scopes: request.scopes,
+          state,
+          paste: request.paste !== undefined,
+        });
         const scope = joinScopes(request.scopes);
         const flow = await authorizationCodeFlow({
           as,
           issuer: target.issuer,
           client: registration,
+          state,
+          redirectUri,
+          ...(callback ? { callback } : {}),
           scope,
           ...(request.storeId ? { storeId: request.storeId } : {}),
           resource: target.resource,
@@ -396,7 +332,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             if (request.paste) {
               await presentAuthorizationUrl(url, { browser: 'none', logger, write: (line) => request.paste!.write(line + '\n') });
               request.paste.write(
-                `After you approve, the browser cannot open ${PASTE_REDIRECT_URI}… and shows an error page.\nCopy the whole address from its address bar ` +
+                `After you approve, the browser cannot open ${redirectUri}… and shows an error page.\nCopy the whole address from its address bar ` +
                   `and paste it here, then press Enter:\n`,
               );
               return;
@@ -417,11 +353,17 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             // After the URL, so the person reads what to open before being told to wait for it.
             progress(WAITING);
           },
+        }).catch(async (error: unknown) => {
+          // The AS no longer knows this client: the next sign-in must not offer it again.
+          if (isInvalidClient(error)) await session.forgetClient(registration.client_id).catch(() => {});
+          throw error;
         });
 
         try {
           const askedAt = deps.now();
-          const info = target.introspect ? await introspectToken(as, target.issuer, registration, flow.response.access_token, deps.http) : null;
+          const info = target.introspect
+            ? await introspectToken(as, target.issuer, registration, flow.response.access_token, deps.http, target.resource)
+            : null;
           if (info && !info.active)
             throw new WhataloError('AS_PROTOCOL', `Whatalo at ${target.issuer.origin} issued an access token that introspection calls inactive.`);
           if (info && request.storeId && info.storeId !== request.storeId) {
@@ -438,7 +380,6 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             signed_in_at: now,
           };
           const previous = await session.storeSignIn(registration, fresh);
-          deps.pending.registration = null;
           flow.respond({
             ok: true,
             title: 'Signed in to Whatalo',

@@ -22,6 +22,8 @@ export async function withAccount<T>(
   options: {
     flags?: ConfigFlags;
     requestedScopes?: (config: Config) => Promise<readonly Scope[]>;
+    /** The scope a new registration names: every enabled tool's (CONTRACT AC4); direct mode only. */
+    registeredScopes?: (config: Config) => Promise<readonly Scope[]>;
     /** Remote mode: a server out of reach still lets the stored grant be found (logout removes it). */
     offlineRemote?: boolean;
   },
@@ -31,6 +33,7 @@ export async function withAccount<T>(
   const config = loadConfig(ctx.env, {
     issuer: stringFlag(ctx, 'issuer'),
     apiBase: stringFlag(ctx, 'api-base'),
+    resource: stringFlag(ctx, 'resource'),
     remote: stringFlag(ctx, 'remote'),
     ...options.flags,
   });
@@ -53,7 +56,8 @@ export async function withAccount<T>(
     account = createAccount(config, { logger, requestedScopes }, connect);
   } else {
     const requestedScopes = options.requestedScopes ? await options.requestedScopes(config) : [];
-    account = createAccount(config, { logger, requestedScopes });
+    const registeredScopes = options.registeredScopes ? await options.registeredScopes(config) : undefined;
+    account = createAccount(config, { logger, requestedScopes, ...(registeredScopes ? { registeredScopes } : {}) });
   }
   try {
     return await run({ config, logger, account });

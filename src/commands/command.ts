@@ -38,9 +38,10 @@ export const CONNECTION_OPTIONS = {
   'api-base': { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
-/** The account commands (login, status, logout) also manage a remote MCP server's grant. */
+/** The account commands (login, status, logout) also manage a remote MCP server's grant, and name the API's resource (CONTRACT AC1). */
 export const ACCOUNT_OPTIONS = {
   ...CONNECTION_OPTIONS,
+  resource: { type: 'string' },
   remote: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 

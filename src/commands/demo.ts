@@ -138,14 +138,16 @@ export const demoCommand: Command = {
   async run(ctx) {
     const out = (line = '') => ctx.stdout.write(line + '\n');
     const t = translator(detectLocale(ctx.env));
-    const [{ loadConfig }, { createLogger }, { ALL_TOOLS }, { initialScopes }, { createAccount }, { startEmbeddedSandbox }] = await Promise.all([
-      import('../config.js'),
-      import('../log.js'),
-      import('../tools/index.js'),
-      import('../tools/catalog.js'),
-      import('../auth/account.js'),
-      import('./embedded.js'),
-    ]);
+    const [{ loadConfig }, { createLogger }, { ALL_TOOLS }, { initialScopes, requiredScopes }, { createAccount }, { startEmbeddedSandbox }] = await Promise.all(
+      [
+        import('../config.js'),
+        import('../log.js'),
+        import('../tools/index.js'),
+        import('../tools/catalog.js'),
+        import('../auth/account.js'),
+        import('./embedded.js'),
+      ],
+    );
     const interactive = ctx.values['no-browser'] !== true && browserAvailable(ctx.env);
     const logger = createLogger({ level: 'warn', name: 'demo', write: (line) => ctx.stderr.write(line + '\n') });
 
@@ -175,7 +177,12 @@ export const demoCommand: Command = {
       };
       const config = loadConfig(env);
       const requestedScopes = initialScopes(ALL_TOOLS);
-      const account = createAccount(config, { logger, requestedScopes, ...(interactive ? {} : { openBrowser: embedded.openBrowser }) });
+      const account = createAccount(config, {
+        logger,
+        requestedScopes,
+        registeredScopes: requiredScopes(ALL_TOOLS),
+        ...(interactive ? {} : { openBrowser: embedded.openBrowser }),
+      });
 
       out();
       out(interactive ? t.t('demo.signingIn') : t.t('demo.autoApproving', { store: firstStore.name, storeId: firstStore.id }));

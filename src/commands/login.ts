@@ -31,6 +31,8 @@ export const loginCommand: Command = {
              (for machines whose browser cannot reach this one)
   --switch-store  signed in already: allow choosing another store (without it, the same store only)
   --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
+  --resource URL  the API's resource identifier tokens are asked for (WHATALO_RESOURCE;
+             default: the origin of the API base, https://api.whatalo.com)
   --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)`,
   options: {
     ...ACCOUNT_OPTIONS,
@@ -48,6 +50,11 @@ export const loginCommand: Command = {
         async requestedScopes(config) {
           const [{ ALL_TOOLS }, { initialScopes, selectTools }] = await Promise.all([import('../tools/index.js'), import('../tools/catalog.js')]);
           return initialScopes(selectTools(ALL_TOOLS, { readOnly: config.readOnly, toolsets: config.toolsets }));
+        },
+        // Registered as the ceiling (CONTRACT AC4), so the server's later step-ups stay inside it.
+        async registeredScopes(config) {
+          const [{ ALL_TOOLS }, { requiredScopes, selectTools }] = await Promise.all([import('../tools/index.js'), import('../tools/catalog.js')]);
+          return requiredScopes(selectTools(ALL_TOOLS, { readOnly: config.readOnly, toolsets: config.toolsets }));
         },
       },
       async ({ config, account }) => {

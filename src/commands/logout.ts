@@ -13,6 +13,7 @@ export const logoutCommand: Command = {
   usage: `whatalo-mcp logout
 
   --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
+  --resource URL  override WHATALO_RESOURCE (default: the origin of the API base)
   --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)`,
   options: { ...ACCOUNT_OPTIONS },
   run: (ctx) =>

@@ -18,6 +18,7 @@ export const HTTP_OPTIONS = {
   upstream: { type: 'string' },
   'allowed-origins': { type: 'string' },
   'allowed-hosts': { type: 'string' },
+  'grace-seconds': { type: 'string' },
   'test-no-auth': { type: 'boolean' },
 } as const satisfies ParseArgsOptionsConfig;
 
@@ -27,6 +28,7 @@ export const HTTP_FLAGS_HELP = `  --http                serve MCP over Streamabl
   --public-url URL      the URL clients use, e.g. https://mcp.example/mcp (WHATALO_PUBLIC_URL; required)
   --allowed-hosts a,b   extra Host header values accepted (WHATALO_HTTP_ALLOWED_HOSTS)
   --allowed-origins a,b browser origins allowed to call (WHATALO_HTTP_ALLOWED_ORIGINS)
+  --grace-seconds N     on SIGTERM, how long in-flight requests may finish before every connection is closed (WHATALO_HTTP_GRACE_SECONDS; default 10)
   --upstream MODE       exchange (default): RFC 8693 token for API v1; forward: send the client's token on (passthrough risk)
   --sandbox             with --http: a local fake Whatalo in this process is the AS and API (sign-in approves its first store)
   --test-no-auth        with --http --sandbox only, for protocol test suites: no Bearer check at all (never in production)`;
@@ -85,6 +87,9 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
   const portRaw = stringFlag(ctx, 'port') ?? ctx.env.WHATALO_HTTP_PORT ?? '8080';
   const port = Number(portRaw);
   if (!/^\d{1,5}$/.test(portRaw) || port > 65535) throw new WhataloError('CONFIG_INVALID', `--port / WHATALO_HTTP_PORT must be 0 to 65535 (got "${portRaw}")`);
+  const graceRaw = stringFlag(ctx, 'grace-seconds') ?? ctx.env.WHATALO_HTTP_GRACE_SECONDS ?? '10';
+  if (!/^\d{1,4}$/.test(graceRaw) || Number(graceRaw) > 3600)
+    throw new WhataloError('CONFIG_INVALID', `--grace-seconds / WHATALO_HTTP_GRACE_SECONDS must be 0 to 3600 (got "${graceRaw}")`);
   const upstream = stringFlag(ctx, 'upstream') ?? ctx.env.WHATALO_UPSTREAM ?? 'exchange';
   if (upstream !== 'exchange' && upstream !== 'forward') throw new WhataloError('CONFIG_INVALID', `--upstream must be exchange or forward (got "${upstream}")`);
   const clientId = ctx.env.WHATALO_RS_CLIENT_ID;
@@ -117,6 +122,8 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
     publicUrl: publicUrlOf(stringFlag(ctx, 'public-url') ?? ctx.env.WHATALO_PUBLIC_URL, isLoopbackHost),
     issuer: config.issuer,
     apiBase: config.apiBase,
+    // --resource / WHATALO_RESOURCE, else the API's origin: what the exchange asks for (R6).
+    apiResource: config.apiResource,
     tools,
     logger,
     introspectionTtlSeconds: config.introspectionTtlSeconds,
@@ -129,13 +136,14 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
     ...(config.cacheKey ? { cacheKey: config.cacheKey } : {}),
     rateLimits: config.rateLimits,
     trustProxyHops: config.trustProxyHops,
+    timeouts: { graceMs: Number(graceRaw) * 1000 },
   });
-  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then exit.
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish within the grace period, close every connection, exit 0.
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();
     ctx.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  logger.info('shutting down: finishing in-flight requests');
+  logger.info(`shutting down: in-flight requests have ${graceRaw} s to finish`);
   await running.close();
   await unauthenticated?.close();
   await embedded?.sandbox.close();

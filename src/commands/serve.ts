@@ -57,17 +57,24 @@ export interface SessionOptions {
 }
 
 export async function openSession(ctx: CommandContext, options: SessionOptions = {}): Promise<Session> {
-  const [{ loadConfig }, { createLogger }, { loadCatalog }, { selectTools, initialScopes }, { createServer }, { brokerSource }, { createApiClient }] =
-    await Promise.all([
-      import('../config.js'),
-      import('../log.js'),
-      // The tools as listed, from the build; their records load on the first call.
-      import('../tools/listing-file.js'),
-      import('../tools/catalog.js'),
-      import('../server/server.js'),
-      import('../server/broker-source.js'),
-      import('../api/client.js'),
-    ]);
+  const [
+    { loadConfig },
+    { createLogger },
+    { loadCatalog },
+    { selectTools, initialScopes, requiredScopes },
+    { createServer },
+    { brokerSource },
+    { createApiClient },
+  ] = await Promise.all([
+    import('../config.js'),
+    import('../log.js'),
+    // The tools as listed, from the build; their records load on the first call.
+    import('../tools/listing-file.js'),
+    import('../tools/catalog.js'),
+    import('../server/server.js'),
+    import('../server/broker-source.js'),
+    import('../api/client.js'),
+  ]);
 
   const sandboxMode = ctx.values.sandbox === true;
   const flags = {
@@ -113,10 +120,12 @@ export async function openSession(ctx: CommandContext, options: SessionOptions =
   const source = brokerSource(config, {
     logger,
     requestedScopes,
+    // The registered scope is Whatalo's ceiling for every later step-up (CONTRACT AC4).
+    registeredScopes: requiredScopes(tools),
     ...(openBrowser ? { openBrowser } : {}),
     ...(options.logStoreProblems ? { onStoreProblem: onceEach((error) => logger.warn(`credential store: ${error.toUserText()}`)) } : {}),
   });
-  const server = createServer({ tools, source, api, logger });
+  const server = createServer({ tools, source, api, logger, confirmWrites: config.confirmWrites });
 
   let closing: Promise<void> | undefined;
   return {

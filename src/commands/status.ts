@@ -50,6 +50,7 @@ export const statusCommand: Command = {
   --json  print one JSON object on stdout (signed_in, store_id, store_name, merchant,
           merchant_name, scopes, expires_at, credential_store, issuer, resource)
   --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
+  --resource URL  override WHATALO_RESOURCE (default: the origin of the API base)
   --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)
 
 Exit status: 0 when signed in, 1 when not.`,

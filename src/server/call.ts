@@ -11,9 +11,11 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type ApiAnswer, type ApiClient, type StoreApi, storeApi } from '../api/client.js';
 import { isUnauthorized } from '../api/errors.js';
+import type { Store } from '../api/types.js';
+import { isWhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Scope } from '../scopes.js';
-import type { ToolRecord } from '../tools/define.js';
+import { type Scope, hasScope } from '../scopes.js';
+import type { ToolContext, ToolRecord } from '../tools/define.js';
 import { ALL_TOOLS } from '../tools/index.js';
 import { type Access, type AccessSource, type CallContext, requireScope } from './access.js';
 import { errorResult, invalidArguments, toolResult } from './results.js';
@@ -26,8 +28,14 @@ export interface CallDeps {
   records?: readonly ToolRecord[];
 }
 
+/** What server.ts adds to a call's context for the tools. */
+export interface ToolCallContext extends CallContext {
+  /** Asks the person a yes/no question (form elicitation); absent when the host cannot or asking is off. */
+  ask?: (question: string) => Promise<boolean>;
+}
+
 /** Runs the listed tool `name` with the host's `args`; never throws for what a tool does. */
-export type RunCall = (name: string, args: unknown, context: CallContext) => Promise<CallToolResult>;
+export type RunCall = (name: string, args: unknown, context: ToolCallContext) => Promise<CallToolResult>;
 
 export function createCall(deps: CallDeps): RunCall {
   const { source, api, logger } = deps;
@@ -44,8 +52,10 @@ export function createCall(deps: CallDeps): RunCall {
     let answered: ApiAnswer | undefined;
     try {
       const access = await accessFor(source, tool.scope, context);
-      const storeApi = boundApi(api, source, tool.scope, context, access, (answer) => (answered = answer));
-      const output = await tool.handler(parsed.data as never, { api: storeApi, signal: context.signal });
+      const bound = boundApi(api, source, tool.scope, context, access, (answer) => (answered = answer));
+      // The store is read on the side: its answer is not the one a shape mismatch would be about.
+      const side = () => boundApi(api, source, tool.scope, context, access);
+      const output = await tool.handler(parsed.data as never, toolContext(api, bound, side, access, context));
       const checked = tool.outputSchema.safeParse(output.data);
       // The host checks structuredContent against the listed schema too; a mismatch is our bug.
       if (!checked.success) throw new Error(`structuredContent does not match the output schema: ${checked.error.message}`);
@@ -54,6 +64,38 @@ export function createCall(deps: CallDeps): RunCall {
       return errorResult(error, tool, logger, answered);
     }
   };
+}
+
+/** What a handler gets besides its arguments: the API, the store (cached), and the question before a destructive write. */
+function toolContext(api: ApiClient, bound: StoreApi, side: () => StoreApi, access: Access, context: ToolCallContext): ToolContext {
+  return {
+    api: bound,
+    signal: context.signal,
+    store: () => storeOf(api, side, access),
+    async confirm(question) {
+      if (!context.ask) return true;
+      const asked = await question();
+      return asked === undefined ? true : context.ask(asked);
+    },
+  };
+}
+
+/**
+ * The store of this access from the cache, else read once. Best effort: a sign-in without
+ * `read:store` (a products-only toolset) or a failed read leaves texts without a currency
+ * rather than failing the tool.
+ */
+async function storeOf(api: ApiClient, side: () => StoreApi, access: Access): Promise<Store | undefined> {
+  const known = api.stores.get(access.storeId);
+  if (known || !hasScope(access.scopes, 'read:store')) return known;
+  try {
+    const store = await side().getStore();
+    api.stores.set(access.storeId, store);
+    return store;
+  } catch (error) {
+    if (isWhataloError(error) && error.code !== 'CANCELLED') return undefined;
+    throw error;
+  }
 }
 
 /** Access carrying `scope`, from the source, with the scope check named and done here. */

@@ -98,6 +98,10 @@ export function errorResult(error: unknown, tool: ToolRecord, logger: Logger, an
     const requestId = apiDetails(error)?.requestId;
     logger.debug(`tool ${tool.name} failed`, { code: error.code, ...(requestId === undefined ? {} : { requestId }) });
     if (error.code === 'VALIDATION') return failed(refusedFields(error, tool) ?? error.toUserText());
+    // API v1's 403 may not name the scope; the tool knows the one it needs.
+    if (error.code === 'INSUFFICIENT_SCOPE' && apiDetails(error) && !apiDetails(error)?.requiredScope) {
+      return failed(`${error.message} (${tool.name} needs ${tool.scope}). ${error.hint ?? ''}`.trim());
+    }
     return failed(error.toUserText());
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -21,7 +21,10 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import {
   CallToolRequestSchema,
+  ElicitResultSchema,
   ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
   ListToolsRequestSchema,
   McpError,
   type ServerNotification,
@@ -33,9 +36,10 @@ import { WhataloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { CatalogEntry } from '../tools/catalog.js';
 import type { ToolRecord } from '../tools/define.js';
+import { PROMPTS, type PromptRecord } from '../tools/prompts.js';
 import { NAME, VERSION } from '../version.js';
-import type { AccessSource, CallContext } from './access.js';
-import type { RunCall } from './call.js';
+import type { AccessSource } from './access.js';
+import type { RunCall, ToolCallContext } from './call.js';
 
 export interface ServerDeps {
   /** The enabled tools, in list order, as `tools/list` shows them. */
@@ -46,6 +50,11 @@ export interface ServerDeps {
   logger: Logger;
   /** The records that can run; default: every tool in src/tools/index.ts. */
   records?: readonly ToolRecord[];
+  /**
+   * Ask the person before a destructive write when the host supports form elicitation
+   * (config.confirmWrites, WHATALO_CONFIRM_WRITES). Default: on; off is for automation.
+   */
+  confirmWrites?: boolean;
 }
 
 export interface WhataloServer {
@@ -64,7 +73,8 @@ export const INSTRUCTIONS = [
   "Amounts are decimal numbers in the store currency's main unit (1927.69 MXN is 1,927.69 pesos, not centavos). " +
     'List tools return one page with next_cursor and has_more; a cursor is valid only with the same filters.',
   'The first call may open a Whatalo sign-in page in the browser; the first use of a tool that changes data may ask the merchant for that extra permission.',
-  'There are no payment or refund tools.',
+  'No tool moves money: update_payment_status records what happened to a payment.',
+  'A destructive change (a delete, an order cancelled or returned, a stock emptied) may first ask the merchant to confirm.',
 ].join(' ');
 
 /** Progress notifications during sign-in, when the host asked for them with a progressToken. */
@@ -83,23 +93,67 @@ function progressReporter(extra: Extra): ((message: string) => void) | undefined
 /**
  * The SDK builds an Ajv instance for every Server (about a third of a millisecond of CPU, a
  * fifth of an HTTP request's cost, since HTTP mode makes a Server per request) and uses it
- * only to check form-mode elicitation answers, which this server never asks for. So it is
- * built on first use, per server as before.
+ * only in elicitInput to check form answers; this server asks its one yes/no form itself
+ * (asker) and reads the one boolean. So it is built on first use, per server as before.
  */
 function lazySchemaValidator(): jsonSchemaValidator {
   let ajv: AjvJsonSchemaValidator | undefined;
   return { getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema) };
 }
 
+/** The yes/no form of a confirmation: one boolean, "no" unless ticked. */
+const CONFIRM_SCHEMA = {
+  type: 'object',
+  properties: { confirm: { type: 'boolean', title: 'Yes, do it', default: false } },
+  required: ['confirm'],
+} as const;
+
+/**
+ * Form elicitation as the host declared it: `elicitation.form`, or an empty `elicitation`
+ * object (MCP 2025-11-25: "equivalent to declaring support for form mode only").
+ */
+function formMode(elicitation: Record<string, unknown> | undefined): 'form' | 'legacy' | undefined {
+  if (!elicitation) return undefined;
+  if (elicitation.form) return 'form';
+  return Object.keys(elicitation).length === 0 ? 'legacy' : undefined;
+}
+
+/** One prompt as prompts/list shows it. */
+function listedPrompt(prompt: PromptRecord) {
+  return { name: prompt.name, title: prompt.title, description: prompt.description, arguments: prompt.arguments };
+}
+
 export function createServer(deps: ServerDeps): WhataloServer {
   const server = new Server(
     { name: NAME, version: VERSION, title: 'Whatalo' },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: lazySchemaValidator() },
+    { capabilities: { tools: {}, prompts: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: lazySchemaValidator() },
   );
+  const confirmWrites = deps.confirmWrites ?? true;
+
+  /**
+   * Asks the person a yes/no question by form elicitation; true only for an accepted form
+   * with the box ticked. A host that fails to ask counts as "no": nothing destructive
+   * happens without an answer, and WHATALO_CONFIRM_WRITES=off is the way around a host
+   * that cannot show forms properly.
+   */
+  function asker(mode: 'form' | 'legacy', extra: Extra): (question: string) => Promise<boolean> {
+    return async (message) => {
+      const params = { ...(mode === 'form' ? { mode: 'form' as const } : {}), message, requestedSchema: CONFIRM_SCHEMA };
+      try {
+        const answer = await server.request({ method: 'elicitation/create', params }, ElicitResultSchema, { signal: extra.signal });
+        return answer.action === 'accept' && answer.content?.confirm === true;
+      } catch (error) {
+        if (extra.signal.aborted) throw error;
+        return false;
+      }
+    };
+  }
 
   /** What the transport knows of this call, for the source and the handler. */
-  function callContext(extra: Extra): CallContext {
-    const context: CallContext = { signal: extra.signal };
+  function callContext(extra: Extra): ToolCallContext {
+    const context: ToolCallContext = { signal: extra.signal };
+    const mode = confirmWrites ? formMode(server.getClientCapabilities()?.elicitation as Record<string, unknown> | undefined) : undefined;
+    if (mode) context.ask = asker(mode, extra);
     const onProgress = progressReporter(extra);
     if (onProgress) context.onProgress = onProgress;
     if (extra.authInfo) context.authInfo = extra.authInfo;
@@ -145,6 +199,25 @@ export function createServer(deps: ServerDeps): WhataloServer {
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => listing);
+
+  // A prompt is offered only when every tool it names is enabled (--toolsets, --read-only).
+  const prompts = PROMPTS.filter((prompt) => prompt.tools.every((name) => enabled.has(name)));
+  const promptListing = { prompts: prompts.map(listedPrompt) };
+  server.setRequestHandler(ListPromptsRequestSchema, () => promptListing);
+  server.setRequestHandler(GetPromptRequestSchema, (request) => {
+    const prompt = prompts.find((p) => p.name === request.params.name);
+    if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+    const args = request.params.arguments ?? {};
+    const missing = prompt.arguments.filter((a) => a.required && !args[a.name]?.trim()).map((a) => a.name);
+    if (missing.length > 0)
+      throw new McpError(ErrorCode.InvalidParams, `Missing argument${missing.length > 1 ? 's' : ''} for ${prompt.name}: ${missing.join(', ')}`);
+    // Arguments are the merchant's words, put into a request to the model; bounded, one line each.
+    const bounded = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v).replace(/\s+/g, ' ').slice(0, 500)]));
+    return {
+      description: prompt.description,
+      messages: [{ role: 'user' as const, content: { type: 'text' as const, text: prompt.text(bounded) } }],
+    };
+  });
 
   // Installed beneath Server's own tools/call wrapper, which parses each request a second time
   // and then parses the result against CallToolResultSchema and answers with zod's copy of it:

@@ -9,7 +9,7 @@ import { WhataloError } from '../errors.js';
 import { ALL_SCOPES, isReadScope, type Scope } from '../scopes.js';
 
 /** Groups a merchant can switch on and off with `--toolsets`. */
-export const TOOLSETS = ['store', 'products', 'categories', 'inventory', 'customers', 'orders'] as const;
+export const TOOLSETS = ['store', 'products', 'categories', 'inventory', 'customers', 'orders', 'discounts'] as const;
 export type Toolset = (typeof TOOLSETS)[number];
 
 /** What selection and sign-in need of a tool; a ToolRecord and a CatalogEntry both fit. */

@@ -1,23 +1,27 @@
-/** Product categories: list, create, rename. */
+/** Product categories: list, read, create, rename, delete. Scopes are the products' (CONTRACT AC2). */
 import { z } from 'zod';
-import type { CategoryFields } from '../api/types.js';
+import type { Category } from '../api/types.js';
 import { WhataloError } from '../errors.js';
-import { defineTool, idArg } from './define.js';
+import { defined, defineTool, idArg } from './define.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
-// The fields a model keys on; the others (description, product_count, created_at) pass
-// through a loose object unlisted, to keep tools/list small: a host pays for each byte in its context window.
+// The fields a model keys on; slug, is_active and created_at pass through a loose object unlisted.
 export const categorySchema = z.looseObject({ id: z.string(), name: z.string() });
 
-const name = z.string().trim().min(1, 'must not be empty').max(100).describe('Unique in the store, ignoring case and accents.');
-const description = z.string().max(1000);
+const categoryId = idArg('category', 'list_categories');
+const name = z.string().trim().min(1, 'must not be empty').max(100);
+// Whatalo's categories have no description (CONTRACT §4): the argument is kept for hosts that
+// send it, and never sent to the API.
+const description = z.string().max(1000).describe('Not stored: Whatalo categories have no description.');
+const NO_DESCRIPTION = ' Whatalo categories have no description, so the description given was not saved.';
+
+const label = (category: Pick<Category, 'name'>) => `«${category.name}»`;
 
 export const listCategories = defineTool({
   name: 'list_categories',
   title: 'List categories',
   description:
-    "Lists the store's product categories in name order, with how many products each holds, one page at a time. " +
-    'Their ids filter list_products and file products in create_product or update_product.',
+    "Lists the store's product categories, one page at a time. Their ids filter list_products and file products in create_product or update_product.",
   toolset: 'categories',
   scope: 'read:products',
   inputSchema: z.strictObject({ ...pageArgs }),
@@ -31,41 +35,74 @@ export const listCategories = defineTool({
   },
 });
 
+export const getCategory = defineTool({
+  name: 'get_category',
+  title: 'Get category',
+  description: 'Returns one category by id: name, slug, is_active and created_at. Its products: list_products with category_id.',
+  toolset: 'categories',
+  scope: 'read:products',
+  inputSchema: z.strictObject({ category_id: categoryId }),
+  outputSchema: z.object({ category: categorySchema }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(args, { api }) {
+    const category = await api.getCategory(args.category_id);
+    return { text: `Category ${label(category)} (${category.id}).`, data: { category } };
+  },
+});
+
 export const createCategory = defineTool({
   name: 'create_category',
   title: 'Create category',
-  description: 'Creates a product category. Names are unique in the store ignoring case and accents; a twin name is refused and names the existing category.',
+  description: 'Creates a product category; Whatalo makes its slug from the name. Each call creates another category.',
   toolset: 'categories',
   scope: 'write:products',
   inputSchema: z.strictObject({ name, description: description.optional() }),
   outputSchema: z.object({ category: categorySchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, { api }) {
-    const category = await api.createCategory(args);
-    return { text: `Created category ${category.name} (${category.id}).`, data: { category } };
+    const category = await api.createCategory({ name: args.name });
+    return { text: `Created category ${label(category)} (${category.id}).${args.description ? NO_DESCRIPTION : ''}`, data: { category } };
   },
 });
 
 export const updateCategory = defineTool({
   name: 'update_category',
   title: 'Update category',
-  description:
-    'Renames a category or changes its description; fields left out stay as they are, and a null description clears it. Products keep their category.',
+  description: 'Renames a category, or shows or hides it (is_active); fields left out stay as they are. Products keep their category.',
   toolset: 'categories',
   scope: 'write:products',
   inputSchema: z.strictObject({
-    category_id: idArg('category', 'cat_…', 'list_categories'),
+    category_id: categoryId,
     name: name.optional(),
+    is_active: z.boolean().optional(),
     description: description.nullable().optional(),
   }),
   outputSchema: z.object({ category: categorySchema }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
-    const fields: CategoryFields = {};
-    if (args.name !== undefined) fields.name = args.name;
-    if (args.description !== undefined) fields.description = args.description;
-    if (Object.keys(fields).length === 0) throw new WhataloError('VALIDATION', 'Invalid arguments: give name or description (or both) to change.');
+    const fields = defined({ name: args.name, is_active: args.is_active });
+    if (Object.keys(fields).length === 0) {
+      throw new WhataloError('VALIDATION', `Invalid arguments: give name or is_active to change.${args.description !== undefined ? NO_DESCRIPTION : ''}`);
+    }
     const category = await api.updateCategory(args.category_id, fields);
-    return { text: `Updated category ${category.name} (${category.id}).`, data: { category } };
+    return { text: `Updated category ${label(category)} (${category.id}).${args.description ? NO_DESCRIPTION : ''}`, data: { category } };
+  },
+});
+
+export const deleteCategory = defineTool({
+  name: 'delete_category',
+  title: 'Delete category',
+  description: 'Deletes a category for good; its products stay, uncategorized. The merchant may be asked to confirm.',
+  toolset: 'categories',
+  scope: 'write:products',
+  inputSchema: z.strictObject({ category_id: categoryId }),
+  outputSchema: z.object({ id: z.string(), deleted: z.boolean() }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  async handler(args, { api, confirm }) {
+    const id = args.category_id;
+    const yes = await confirm(async () => `Delete the category ${label(await api.getCategory(id))}? Its products stay, uncategorized. It cannot be undone.`);
+    if (!yes) return { text: `Nothing was changed: the merchant did not confirm deleting category ${id}.`, data: { id, deleted: false } };
+    const result = await api.deleteCategory(id);
+    return { text: result.deleted ? `Deleted category ${id}.` : `Whatalo did not delete category ${id}.`, data: { id, deleted: result.deleted === true } };
   },
 });

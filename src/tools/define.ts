@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { StoreApi } from '../api/client.js';
+import type { Store } from '../api/types.js';
 import type { Scope } from '../scopes.js';
 import type { Toolset } from './catalog.js';
 
@@ -26,6 +27,20 @@ export interface ToolContext {
   api: StoreApi;
   /** Aborted when the host cancels the call (`notifications/cancelled`). */
   signal: AbortSignal;
+  /**
+   * The store (currency, time zone), read once and kept for a while: products and customers
+   * carry no currency (CONTRACT V5). Undefined when the sign-in cannot read it (no
+   * `read:store`) or Whatalo did not answer: amounts are then shown without a currency.
+   */
+  store(): Promise<Store | undefined>;
+  /**
+   * Asks the person a yes/no question before a destructive write (form elicitation). Resolves
+   * true at once, without calling `question`, when the host cannot ask or asking is turned
+   * off, and when `question` finds nothing to ask (undefined); false for "no", a dismissal
+   * or a cancelled form. `question` is lazy because naming
+   * the record as the merchant knows it may take a read.
+   */
+  confirm(question: () => Promise<string | undefined>): Promise<boolean>;
 }
 
 /** A result: a short text for the person, and `data` matching the output schema. */
@@ -59,25 +74,33 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(record:
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Whatalo's id shapes (CONTRACT V5): records are 12-digit strings, discounts `disc_…`, variants UUIDs. */
+export const RECORD_ID = '"472819365047"';
+
 /**
  * An id argument: letters, digits, `_` and `-` only, so it can never change the API path.
  * Checked here rather than listed as a `pattern`: the regex cost 35 bytes of every listing
- * per id argument, and the description's example (`prd_…`) tells a model the form as well.
+ * per id argument, and the description's example tells a model the form as well.
  */
-export function idArg(what: string, example: string, source: string) {
+export function idArg(what: string, source: string, example = RECORD_ID) {
   return z
     .string()
     .refine((v) => ID.test(v), `must be a ${what} id such as ${example}`)
-    .describe(`From ${source} (${example}).`);
+    .describe(`From ${source}, e.g. ${example}.`);
 }
 
-/** Money in the store's currency: two decimals at most (CONTRACT: "two decimals"). */
-export function moneyArg(description: string) {
-  return z
+/** True for a string an id argument accepts. */
+export function isId(value: string): boolean {
+  return ID.test(value);
+}
+
+/** Money in the store currency's major unit (CONTRACT V5), two decimals at most. */
+export function moneyArg(description?: string) {
+  const money = z
     .number()
     .min(0)
-    .refine((v) => Math.round(v * 100) / 100 === v, 'must have at most two decimals')
-    .describe(description);
+    .refine((v) => Math.round(v * 100) / 100 === v, 'must have at most two decimals');
+  return description === undefined ? money : money.describe(description);
 }
 
 // A calendar date, or a date-time with an explicit zone: a zone-less time would be read in
@@ -114,4 +137,32 @@ export function fromCents(value: number): number {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * One value or several, comma-separated, as API v1 takes them (`status=pending,confirmed`).
+ * A string rather than an array: the same words for a model in a fraction of the listing.
+ */
+export function commaList(check: (part: string) => boolean, what: string, description: string) {
+  return z
+    .string()
+    .max(1000)
+    .refine((v) => v.split(',').every((part) => check(part.trim())), `must be ${what}, or several separated by commas`)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((part) => part.trim())
+        .join(','),
+    )
+    .describe(description);
+}
+
+/** `sort` and `order` of a list, with the fields API v1 sorts that list by. */
+export function sortArgs<const S extends readonly [string, ...string[]]>(sorts: S) {
+  return { sort: z.enum(sorts).optional(), order: z.enum(['asc', 'desc']).optional() };
+}
+
+/** Drops undefined values, so a query or a body sends only what was given (CONTRACT V6). */
+export function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -4,13 +4,15 @@
  * so neither can drift from the records.
  */
 import type { ToolRecord } from './define.js';
+import { PROMPTS } from './prompts.js';
 
 export const TABLE_START = '<!-- tools:start -->';
 export const TABLE_END = '<!-- tools:end -->';
 
 /** The first sentence of a description: what the tool does, for tables and manifests. */
 export function summary(tool: ToolRecord): string {
-  const match = /^(.+?[.!?])(\s|$)/s.exec(tool.description.trim());
+  // A sentence ends before a capital or at the end: "e.g. paid" goes on.
+  const match = /^(.+?[.!?])(\s+(?=[A-Z])|$)/s.exec(tool.description.trim());
   return (match?.[1] ?? tool.description).replace(/\s+/g, ' ').trim();
 }
 
@@ -18,6 +20,40 @@ function markers(tool: ToolRecord): string {
   const a = tool.annotations;
   if (a.readOnlyHint) return 'read';
   return a.destructiveHint ? 'write, destructive' : 'write';
+}
+
+/**
+ * Whatalo's own hosted MCP server (`/docs/ai-tools/mcp`, CONTRACT §5) against these tools, a
+ * row per capability: what its merchant page lists, and the tools here that do it. The tool
+ * names are checked against the records when the table is rendered.
+ */
+const COMPARISON: readonly (readonly [capability: string, theirs: string, ours: readonly string[]])[] = [
+  ['List products with filters (status, category, featured, price, stock)', 'yes', ['list_products']],
+  ['Get a product, count products', 'yes', ['get_product', 'count_products']],
+  ['Create, update, deactivate (hide), delete a product', 'yes', ['create_product', 'update_product', 'deactivate_product', 'delete_product']],
+  ['Inventory of a product and its variants; adjust with a reason', 'yes', ['get_inventory', 'adjust_inventory']],
+  ['Categories: list, get, create', 'yes', ['list_categories', 'get_category', 'create_category']],
+  ['Categories: rename, delete', 'not listed', ['update_category', 'delete_category']],
+  ['Orders: list, get, change status', 'promised', ['list_orders', 'get_order', 'count_orders', 'update_order_status']],
+  ['Orders: payment status', 'not listed', ['update_payment_status']],
+  ['Customers', 'promised', ['list_customers', 'get_customer', 'count_customers', 'create_customer', 'update_customer']],
+  ['Discount codes', 'not listed', ['list_discounts', 'get_discount', 'create_discount', 'update_discount', 'delete_discount', 'validate_discount']],
+  ['Sales summary (revenue, best sellers, by day)', 'no (no analytics endpoint)', ['get_sales_summary']],
+  ['Confirmation before destructive writes', 'not listed', ['form elicitation']],
+  ['Prompts for common requests', 'not listed', ['5 prompts']],
+  ['Runs on', 'Whatalo-hosted (address not published)', ['your machine (stdio) or your server (`serve --http`)']],
+];
+
+function comparisonRows(tools: readonly ToolRecord[]): string[] {
+  const names = new Set(tools.map((t) => t.name));
+  return COMPARISON.map(([capability, theirs, ours]) => {
+    const cell = ours.map((o) => (/^[a-z_]+$/.test(o) ? (names.has(o) ? `\`${o}\`` : missingTool(o)) : o)).join(', ');
+    return `| ${capability} | ${theirs} | ${cell} |`;
+  });
+}
+
+function missingTool(name: string): never {
+  throw new Error(`the comparison table names ${name}, which is not a tool`);
 }
 
 /** The README block between the tools markers (markers included). */
@@ -31,9 +67,31 @@ export function renderToolsTable(tools: readonly ToolRecord[]): string {
     'Each tool needs exactly one scope. Sign-in asks for the read scopes of the enabled tools;',
     'a write scope is asked for the first time a tool needs it.',
     '',
+    'Before a destructive write (`delete_product`, `delete_category`, `delete_discount`, an order',
+    'cancelled or returned, a stock change that empties a product) the merchant is asked to',
+    'confirm, when the host supports form elicitation; `WHATALO_CONFIRM_WRITES=off` turns the',
+    'question off for automation. Hosts without elicitation keep their own approval of tools',
+    'marked destructive.',
+    '',
     '| tool | toolset | scope | kind | what it does |',
     '|---|---|---|---|---|',
     ...rows,
+    '',
+    'Prompts (each listed when the tools it names are enabled):',
+    '',
+    '| prompt | arguments | tools it uses |',
+    '|---|---|---|',
+    ...PROMPTS.map(
+      (p) =>
+        `| \`${p.name}\` — ${p.description} | ${p.arguments.map((a) => `\`${a.name}\`${a.required ? '' : ' (optional)'}`).join(', ') || '—'} | ` +
+        `${p.tools.map((t) => `\`${t}\``).join(', ')} |`,
+    ),
+    '',
+    "Compared with Whatalo's own hosted MCP server (its merchant page, `/docs/ai-tools/mcp`):",
+    '',
+    "| capability | Whatalo's server | here |",
+    '|---|---|---|',
+    ...comparisonRows(tools),
     TABLE_END,
   ].join('\n');
 }
@@ -66,12 +124,13 @@ export function renderManifest(tools: readonly ToolRecord[], pkg: PackageInfo): 
     version: pkg.version,
     description: pkg.description,
     long_description:
-      'Gives Claude scope-checked tools over one Whatalo store: the store, products, inventory, categories, customers and orders. ' +
-      'Signs the merchant in once with OAuth 2.1 (PKCE) in the browser and keeps the refresh token in the OS keychain. ' +
-      'No payment or refund tools.',
+      'Gives Claude scope-checked tools over one Whatalo store: the store, products, inventory, categories, orders, customers and ' +
+      'discount codes, with prompts for weekly sales, restocking, best customers, promotions and orders waiting for action. ' +
+      'Asks the merchant before destructive writes. Signs the merchant in once with OAuth 2.1 (PKCE) in the browser and keeps the ' +
+      'refresh token in the OS keychain. No tool moves money.',
     author: { name: 'whatalo-mcp contributors' },
     license: pkg.license ?? 'MIT',
-    keywords: ['whatalo', 'ecommerce', 'store', 'products', 'orders', 'oauth'],
+    keywords: ['whatalo', 'ecommerce', 'store', 'products', 'orders', 'discounts', 'oauth'],
     server: {
       type: 'node',
       entry_point: 'dist/cli.js',
@@ -82,6 +141,7 @@ export function renderManifest(tools: readonly ToolRecord[], pkg: PackageInfo): 
           WHATALO_ISSUER: '${user_config.issuer}',
           WHATALO_API_BASE: '${user_config.api_base}',
           WHATALO_READ_ONLY: '${user_config.read_only}',
+          WHATALO_CONFIRM_WRITES: '${user_config.confirm_writes}',
         },
       },
     },
@@ -111,6 +171,13 @@ export function renderManifest(tools: readonly ToolRecord[], pkg: PackageInfo): 
         title: 'Read-only mode',
         description: 'Only offer tools that read your store, and only ask for read permissions.',
         default: false,
+        required: false,
+      },
+      confirm_writes: {
+        type: 'boolean',
+        title: 'Confirm destructive changes',
+        description: 'Ask you before deleting, cancelling or returning an order, or emptying a stock. Turn off only for automation.',
+        default: true,
         required: false,
       },
     },

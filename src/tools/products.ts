@@ -1,74 +1,150 @@
-/** Products: list, read, create, change, delete. Stock lives in inventory.ts. */
+/** Products: list, count, read, create, change, hide, delete. Stock lives in inventory.ts. */
 import { z } from 'zod';
-import { PRODUCT_STATUSES, type ProductFields } from '../api/types.js';
+import { PRODUCT_SORTS, PRODUCT_STATUSES, STOCK_STATUSES, type Product, type ProductFields } from '../api/types.js';
 import { WhataloError } from '../errors.js';
-import { defineTool, idArg, moneyArg } from './define.js';
+import { commaList, defined, defineTool, idArg, isId, moneyArg, plural, sortArgs } from './define.js';
 import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 
-// Output records declare the fields a model keys on; the others (named in the get tool's
-// description) pass through a loose object unlisted: each typed nullable field cost ~30 bytes
-// of every tools/list, on every tool that returns the record: a host pays for each byte in its context window.
-export const productSchema = z.looseObject({ id: z.string(), name: z.string(), price: z.number(), status: z.string() });
+// Output records declare the fields a model keys on; the others (named in get_product's
+// description) pass through a loose object unlisted: a host pays for each listed byte in its context window.
+export const productSchema = z.looseObject({ id: z.string(), name: z.string(), price: z.number(), is_active: z.boolean() });
 
-const productId = idArg('product', 'prd_…', 'list_products');
-const status = z.enum(PRODUCT_STATUSES);
+const productId = idArg('product', 'list_products');
 
 // The writable fields, shared by create and update; on update `null` clears a field.
 const name = z.string().trim().min(1, 'must not be empty').max(200);
-const price = moneyArg('At most two decimals.');
-const sku = z.string().trim().min(1, 'must not be empty').max(64).describe('Unique in the store.');
+const price = moneyArg();
+const sku = z.string().trim().min(1, 'must not be empty').max(64);
 const description = z.string().max(5000);
-const compareAt = moneyArg('"Was" price, shown struck through.');
-const categoryId = idArg('category', 'cat_…', 'list_categories');
+const visibilityArg = z.enum(['active', 'inactive']).describe('inactive = hidden from the storefront.');
+const compareAt = moneyArg('Struck-through "was" price.');
+const categoryId = idArg('category', 'list_categories');
+
+/** How the merchant knows a product: «name» and its SKU. */
+export function productLabel(product: Pick<Product, 'name' | 'sku'>): string {
+  return `«${product.name}»${product.sku ? ` (SKU ${product.sku})` : ''}`;
+}
+
+const visibility = (product: Pick<Product, 'is_active'>) => (product.is_active ? 'visible' : 'hidden');
+
+/** The store's currency for amounts in texts, or none when the store cannot be read. */
+async function currencyOf(store: () => Promise<{ currency: string } | undefined>): Promise<string | null> {
+  return (await store())?.currency ?? null;
+}
 
 export const listProducts = defineTool({
   name: 'list_products',
   title: 'List products',
   description:
-    "Lists the store's products, newest first, one page at a time, with price, SKU, status and category. " +
-    'Filters: status, category_id, and query (matches name or SKU, ignoring case and accents). ' +
-    'Stock levels come from get_inventory.',
+    "Lists the store's products, newest first, hidden ones included unless status says otherwise, one page at a time. " +
+    'query matches name or SKU. Prices are in the store currency.',
   toolset: 'products',
   scope: 'read:products',
   inputSchema: z.strictObject({
-    status: status.optional(),
-    category_id: categoryId.optional(),
+    status: z.enum(PRODUCT_STATUSES).default('all'),
+    category_id: commaList(isId, 'a category id', 'One category id or several, comma-separated.').optional(),
+    featured: z.boolean().optional(),
+    min_price: moneyArg().optional(),
+    max_price: moneyArg().optional(),
+    stock_status: z.enum(STOCK_STATUSES).optional(),
     query: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+    ...sortArgs(PRODUCT_SORTS),
     ...pageArgs,
   }),
   outputSchema: listOutput(productSchema),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler(args, { api }) {
-    const filters = { status: args.status, category_id: args.category_id, q: args.query };
+  fieldAliases: { search: 'query', is_featured: 'featured', 'price[gte]': 'min_price', 'price[lte]': 'max_price' },
+  async handler(args, { api, store }) {
+    const filters = defined({
+      status: args.status,
+      category_id: args.category_id,
+      is_featured: args.featured,
+      'price[gte]': args.min_price,
+      'price[lte]': args.max_price,
+      stock_status: args.stock_status,
+      search: args.query,
+      sort: args.sort,
+      order: args.order,
+    });
     const position = startPosition('list_products', args, filters);
+    // The store after the page, not beside it: when the API is down, one request fails, not two.
     const page = await api.listProducts({ ...filters, page: position.page, per_page: position.per_page });
+    const currency = await currencyOf(store);
     const data = pageResult(page, position);
-    return { text: pageSummary('products', data, position), data };
+    return { text: pageSummary('products', data, position) + (currency ? ` Prices in ${currency}.` : ''), data };
+  },
+});
+
+export const countProducts = defineTool({
+  name: 'count_products',
+  title: 'Count products',
+  description: "Counts the store's products: all of them, or only the active (visible) or inactive (hidden) ones.",
+  toolset: 'products',
+  scope: 'read:products',
+  inputSchema: z.strictObject({ status: z.enum(PRODUCT_STATUSES).default('all') }),
+  outputSchema: z.object({ count: z.number().int(), status: z.string() }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(args, { api }) {
+    const count = await api.countProducts({ status: args.status });
+    const which = args.status === 'all' ? '' : `${args.status} `;
+    return { text: `The store has ${plural(count, `${which}product`)}.`, data: { count, status: args.status } };
   },
 });
 
 export const getProduct = defineTool({
   name: 'get_product',
   title: 'Get product',
-  description: 'Returns one product by id: name, description, SKU, price, compare-at price, status, category and timestamps.',
+  description:
+    'Returns one product by id: price, compare_price, is_active (false = hidden), is_featured, SKU, stock_quantity, ' + 'category_id, images and its variants.',
   toolset: 'products',
   scope: 'read:products',
   inputSchema: z.strictObject({ product_id: productId }),
   outputSchema: z.object({ product: productSchema }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler(args, { api }) {
+  async handler(args, { api, store }) {
     const product = await api.getProduct(args.product_id);
-    return { text: `${product.name} (${product.id}): ${formatMoney(product.price, product.currency)}, ${product.status}.`, data: { product } };
+    const currency = await currencyOf(store);
+    const stock = typeof product.stock_quantity === 'number' ? `, ${product.stock_quantity} in stock` : '';
+    const variants = product.variants?.length ? `, ${plural(product.variants.length, 'variant')}` : '';
+    return {
+      text: `${productLabel(product)} (${product.id}): ${formatMoney(product.price, currency)}, ${visibility(product)}${stock}${variants}.`,
+      data: { product },
+    };
   },
 });
+
+/** The tool's arguments as API v1's fields (status → is_active, compare_at_price → compare_price). */
+function productFields(args: {
+  name?: string | undefined;
+  price?: number | undefined;
+  sku?: string | null | undefined;
+  description?: string | null | undefined;
+  status?: 'active' | 'inactive' | undefined;
+  featured?: boolean | undefined;
+  category_id?: string | null | undefined;
+  compare_at_price?: number | null | undefined;
+}): ProductFields {
+  return defined({
+    name: args.name,
+    price: args.price,
+    sku: args.sku,
+    description: args.description,
+    is_active: args.status === undefined ? undefined : args.status === 'active',
+    is_featured: args.featured,
+    category_id: args.category_id,
+    compare_price: args.compare_at_price,
+  });
+}
+
+const PRODUCT_ALIASES = { compare_price: 'compare_at_price', is_active: 'status', is_featured: 'featured' } as const;
 
 export const createProduct = defineTool({
   name: 'create_product',
   title: 'Create product',
   description:
-    'Creates a product in the store. Its status defaults to active, and it starts with a stock of 0 (see adjust_inventory). ' +
-    'Each call creates another product, even with the same name.',
+    'Creates a product, visible unless status is inactive. Price in the store currency. Stock starts at 0 (see adjust_inventory). ' +
+    'Each call creates another product.',
   toolset: 'products',
   scope: 'write:products',
   inputSchema: z.strictObject({
@@ -76,26 +152,32 @@ export const createProduct = defineTool({
     price,
     sku: sku.optional(),
     description: description.optional(),
-    status: status.optional(),
+    status: visibilityArg.optional(),
+    featured: z.boolean().optional(),
     category_id: categoryId.optional(),
     compare_at_price: compareAt.optional(),
   }),
   outputSchema: z.object({ product: productSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async handler(args, { api }) {
-    const product = await api.createProduct(args);
-    return { text: `Created ${product.name} (${product.id}) at ${formatMoney(product.price, product.currency)}, ${product.status}.`, data: { product } };
+  fieldAliases: PRODUCT_ALIASES,
+  async handler(args, { api, store }) {
+    const product = await api.createProduct({ ...productFields(args), name: args.name, price: args.price });
+    const currency = await currencyOf(store);
+    return {
+      text: `Created ${productLabel(product)} (${product.id}) at ${formatMoney(product.price, currency)}, ${visibility(product)}.`,
+      data: { product },
+    };
   },
 });
 
-const UPDATABLE = ['name', 'price', 'sku', 'description', 'status', 'category_id', 'compare_at_price'] as const;
+const UPDATABLE = ['name', 'price', 'sku', 'description', 'status', 'featured', 'category_id', 'compare_at_price'] as const;
 
 export const updateProduct = defineTool({
   name: 'update_product',
   title: 'Update product',
   description:
-    'Changes fields of an existing product; fields left out stay as they are, and null clears sku, description, ' +
-    'category_id or compare_at_price. At least one field is required. Stock is changed with adjust_inventory, not here.',
+    'Changes fields of a product; fields left out stay, null clears sku, description, category_id or compare_at_price. ' +
+    'status active shows a hidden product again. Stock: adjust_inventory.',
   toolset: 'products',
   scope: 'write:products',
   inputSchema: z.strictObject({
@@ -104,20 +186,39 @@ export const updateProduct = defineTool({
     price: price.optional(),
     sku: sku.nullable().optional(),
     description: description.nullable().optional(),
-    status: status.optional(),
+    status: visibilityArg.optional(),
+    featured: z.boolean().optional(),
     category_id: categoryId.nullable().optional(),
     compare_at_price: compareAt.nullable().optional(),
   }),
   outputSchema: z.object({ product: productSchema }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  fieldAliases: PRODUCT_ALIASES,
   async handler(args, { api }) {
     const { product_id, ...rest } = args;
-    const fields: ProductFields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    const fields = productFields(rest);
     if (Object.keys(fields).length === 0) {
       throw new WhataloError('VALIDATION', `Invalid arguments: give at least one field to change (${UPDATABLE.join(', ')}).`);
     }
     const product = await api.updateProduct(product_id, fields);
-    return { text: `Updated ${product.name} (${product.id}): ${Object.keys(fields).join(', ')}.`, data: { product } };
+    const changed = Object.keys(rest).filter((k) => rest[k as keyof typeof rest] !== undefined);
+    return { text: `Updated ${productLabel(product)} (${product.id}): ${changed.join(', ')}.`, data: { product } };
+  },
+});
+
+export const deactivateProduct = defineTool({
+  name: 'deactivate_product',
+  title: 'Hide product',
+  description:
+    'Hides a product from the storefront (is_active false) and keeps it, its stock and its history. update_product with status active shows it again.',
+  toolset: 'products',
+  scope: 'write:products',
+  inputSchema: z.strictObject({ product_id: productId }),
+  outputSchema: z.object({ product: productSchema }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(args, { api }) {
+    const product = await api.updateProduct(args.product_id, { is_active: false });
+    return { text: `${productLabel(product)} (${product.id}) is hidden from the storefront.`, data: { product } };
   },
 });
 
@@ -125,15 +226,18 @@ export const deleteProduct = defineTool({
   name: 'delete_product',
   title: 'Delete product',
   description:
-    'Deletes a product and its stock record for good; there is no undo. Past orders keep their own copy of its name and price. ' +
-    'To hide a product but keep it, update_product with status archived or draft instead.',
+    'Deletes a product for good; there is no undo. Past orders keep their copy of its name and price. ' +
+    'deactivate_product hides it instead. The merchant may be asked to confirm.',
   toolset: 'products',
   scope: 'write:products',
   inputSchema: z.strictObject({ product_id: productId }),
   outputSchema: z.object({ id: z.string(), deleted: z.boolean() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  async handler(args, { api }) {
-    const result = await api.deleteProduct(args.product_id);
-    return { text: `Deleted product ${result.id}.`, data: { id: result.id, deleted: result.deleted } };
+  async handler(args, { api, confirm }) {
+    const id = args.product_id;
+    const yes = await confirm(async () => `Delete ${productLabel(await api.getProduct(id))}? It cannot be undone.`);
+    if (!yes) return { text: `Nothing was changed: the merchant did not confirm deleting product ${id}.`, data: { id, deleted: false } };
+    const result = await api.deleteProduct(id);
+    return { text: result.deleted ? `Deleted product ${id}.` : `Whatalo did not delete product ${id}.`, data: { id, deleted: result.deleted === true } };
   },
 });

@@ -1,4 +1,4 @@
-/** The store the sign-in chose: its name, currency and settings. */
+/** The store the sign-in chose: its name, currency, time zone and settings. */
 import { z } from 'zod';
 import { defineTool } from './define.js';
 
@@ -9,8 +9,8 @@ export const getStore = defineTool({
   name: 'get_store',
   title: 'Get store',
   description:
-    'Returns the Whatalo store this connection is signed in to: id, name, currency, country, timezone and URL. ' +
-    'Every tool works on this store, in its currency.',
+    'Returns the Whatalo store this connection is signed in to: id (str_…), name, currency, timezone, country_code, storefront_url, ' +
+    'plan_name and status. Every tool works on this store; amounts are in its currency.',
   toolset: 'store',
   scope: 'read:store',
   inputSchema: z.strictObject({}),
@@ -18,6 +18,8 @@ export const getStore = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, { api }) {
     const store = await api.getStore();
-    return { text: `Store ${store.name} (${store.id}), prices in ${store.currency}.`, data: { store } };
+    const zone = store.timezone ? `, time zone ${store.timezone}` : '';
+    const url = store.storefront_url ? `, at ${store.storefront_url}` : '';
+    return { text: `Store ${store.name} (${store.id}), prices in ${store.currency}${zone}${url}.`, data: { store } };
   },
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Broker, createBroker } from '../../src/auth/broker.js';
 import type { Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
+import { joinScopes, splitScopes } from '../../src/scopes.js';
 import { FETCH_BROWSER, approvingPerson, digest, sandboxConfig, setFaults, tempDir, useApprovingSandbox } from './kit.js';
 
 const sandbox = useApprovingSandbox();
@@ -38,8 +39,12 @@ describe('first use', () => {
       },
     });
     expect(shown).toHaveLength(1);
-    expect(new URL(shown[0]!).searchParams.get('scope')).toBe('read:store read:products read:orders');
-    expect(access).toMatchObject({ storeId: sandbox.stores[0]!.id, merchant: sandbox.merchant, scopes: ['read:store', 'read:products', 'read:orders'] });
+    expect(new URL(shown[0]!).searchParams.get('scope')).toBe(joinScopes(['read:store', 'read:products', 'read:orders']));
+    expect(access).toMatchObject({
+      storeId: sandbox.stores[0]!.id,
+      merchant: sandbox.merchant,
+      scopes: splitScopes(joinScopes(['read:store', 'read:products', 'read:orders'])),
+    });
     expect(progress.join('\n')).toMatch(/approve access in the browser/);
     expect(progress.join('\n')).toMatch(/approved the sign-in/);
   });
@@ -145,8 +150,8 @@ describe('step-up', () => {
         await approvingPerson.presentUrl(url);
       },
     });
-    expect(new URL(shown[0]!).searchParams.get('scope')).toBe('read:store read:products write:products');
-    expect(write.scopes).toEqual(['read:store', 'read:products', 'write:products']);
+    expect(new URL(shown[0]!).searchParams.get('scope')).toBe(joinScopes(['read:store', 'read:products', 'write:products']));
+    expect(write.scopes).toEqual(splitScopes(joinScopes(['read:store', 'read:products', 'write:products'])));
     const grants = await sandbox.grants();
     const old = grants.find((g) => g.tokens.some((t) => t.sha256 === digest(read.accessToken)))!;
     expect(old.tokens.every((t) => !t.active)).toBe(true);
@@ -161,7 +166,7 @@ describe('step-up', () => {
     const error = await b.ensureAccess('write:orders', { presentUrl: async (url) => void (link = url) }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'INSUFFICIENT_SCOPE',
-      hint: expect.stringContaining('whatalo-mcp login --scopes "read:store read:products write:orders"'),
+      hint: expect.stringContaining(`whatalo-mcp login --scopes "${joinScopes(['read:store', 'read:products', 'write:orders'])}"`),
     });
     expect((error as Error).message).toContain('"write:orders"');
     expect((error as Error).message).toContain(link);

@@ -218,6 +218,8 @@ describe('a credential file someone else planted, widened or weakened', () => {
       token_endpoint_auth_method: 'client_secret_basic',
       client_id_issued_at: null,
       client_secret_expires_at: null,
+      redirect_uris: ['http://127.0.0.1:49152/callback'],
+      scope: 'read:store',
     });
     const clients = path.join(configDir, 'clients.json');
     await fs.chmod(file, 0o644);

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
-import { registerClient } from '../../src/auth/registration.js';
+import { registerTestClient } from './kit.js';
 import { useTestSandbox } from '../helpers/sandbox.js';
 
 const sandbox = useTestSandbox();
@@ -123,7 +123,7 @@ describe('discovery order and tolerated fields', () => {
     const as = await pathAs('/t', (p) => `/.well-known/oauth-authorization-server${p}`, { token_endpoint_auth_methods_supported: ['client_secret_post'] });
     try {
       const found = await discoverAuthorizationServer(as.issuer);
-      const registration = await registerClient(found, as.issuer);
+      const registration = await registerTestClient(found, as.issuer);
       expect(registration).toMatchObject({
         client_id: 'c1',
         client_secret: 's1',

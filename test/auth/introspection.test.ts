@@ -9,9 +9,9 @@ import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
 import { type TokenInfo, createIntrospectionCache, introspectToken } from '../../src/auth/introspection.js';
 import { openCredentialStore } from '../../src/auth/credentials/index.js';
 import { grantAccount, readStoredGrant } from '../../src/auth/grant.js';
-import { readRegisteredClient, registerClient } from '../../src/auth/registration.js';
+import { readRegisteredClient } from '../../src/auth/registration.js';
 import { silentLogger } from '../../src/log.js';
-import { approvingPerson, sandboxConfig, setFaults, tempDir, useApprovingSandbox } from './kit.js';
+import { approvingPerson, registerTestClient, sandboxConfig, setFaults, tempDir, useApprovingSandbox } from './kit.js';
 
 const sandbox = useApprovingSandbox();
 let token: string;
@@ -31,6 +31,8 @@ beforeAll(async () => {
       config.issuer,
       { client_id: client.client_id, client_secret: secret, token_endpoint_auth_method: client.token_endpoint_auth_method },
       t,
+      {},
+      config.apiResource,
     );
 });
 afterAll(() => setFaults(sandbox, []));
@@ -48,11 +50,15 @@ describe('introspectToken', () => {
     expect(await introspect('A'.repeat(43))).toEqual({ active: false });
   });
 
-  it('another client (or a wrong secret) is refused as invalid_client', async () => {
+  it('another client never gets our token described as its own; a wrong secret is refused as invalid_client', async () => {
     const issuer = new URL(sandbox.issuer);
     const as = await discoverAuthorizationServer(issuer);
-    const other = await registerClient(as, issuer);
-    expect(await introspectToken(as, issuer, other, token)).toEqual({ active: false });
+    const other = await registerTestClient(as, issuer);
+    // Whatalo describes any token to any confidential client (CONTRACT A11); the answer then
+    // names our client_id, which the other client refuses (B4). A stricter AS says inactive.
+    const seen = await introspectToken(as, issuer, other, token).catch((error: unknown) => error);
+    if (seen instanceof Error) expect(seen).toMatchObject({ code: 'AS_PROTOCOL', message: expect.stringContaining('"client_id"') });
+    else expect(seen).toEqual({ active: false });
     await expect(introspectToken(as, issuer, { ...other, client_secret: 'wrong' }, token)).rejects.toMatchObject({
       code: 'AUTH_REQUIRED',
       details: { oauth_error: 'invalid_client' },

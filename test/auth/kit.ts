@@ -5,12 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as oauth from 'oauth4webapi';
 import { afterAll } from 'vitest';
+import { type Registration, nativeClientMetadata, preferredAuthMethod, registerClient } from '../../src/auth/registration.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { type TestSandbox, useTestSandbox } from '../helpers/sandbox.js';
+import { RELAXED_LIMITS, type TestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 /** BROWSER that follows the URL with fetch (sandbox in auto-approve mode). */
@@ -37,7 +41,7 @@ export async function removeTempDirs(): Promise<void> {
  */
 export function useApprovingSandbox(): TestSandbox {
   afterAll(removeTempDirs);
-  return useTestSandbox({ autoApprove: 'first' });
+  return useTestSandbox({ autoApprove: 'first', limits: RELAXED_LIMITS });
 }
 
 /** The environment a CLI run or a Config needs to talk to `sandbox` with its own config dir. */
@@ -119,4 +123,32 @@ export async function setFaults(sandbox: TestSandbox, faults: Record<string, unk
 /** sha256 hex, as /sandbox/grants lists tokens. */
 export function digest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** Registers a client with this app's metadata (a fixed loopback port) outside any sign-in, as a test's second client. */
+export function registerTestClient(
+  as: oauth.AuthorizationServer,
+  issuer: URL,
+  scope = 'read:store',
+  redirectUris = ['http://127.0.0.1:7/callback', 'http://127.0.0.1:1/callback'],
+): Promise<Registration> {
+  return registerClient(
+    as,
+    issuer,
+    {},
+    nativeClientMetadata({
+      redirect_uris: redirectUris,
+      token_endpoint_auth_method: preferredAuthMethod(as, issuer),
+      scope,
+    }),
+  );
+}
+
+/** A loopback port nothing listens on right now (bound, then released). */
+export async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

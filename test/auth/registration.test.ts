@@ -1,31 +1,33 @@
 /**
- * Registration: a confidential client per install, its name kept in clients.json (no
- * secret, 0600 in a 0700 dir), and re-registration when the AS forgets it after 90 days —
- * with a clear path back to a working session.
+ * Registration against the sandbox: a confidential client per install, its name kept in
+ * clients.json (no secret, 0600 in a 0700 dir), and re-registration when the AS forgets it
+ * after 90 days — with a clear path back to a working session. What registration sends, the
+ * exact port and the one-registration rule are in whatalo-signin.test.ts (strict AS).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { createBroker } from '../../src/auth/broker.js';
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
-import { CLIENT_METADATA, readRegisteredClient, registerClient } from '../../src/auth/registration.js';
+import { readRegisteredClient } from '../../src/auth/registration.js';
 import { silentLogger } from '../../src/log.js';
+import { requiredScopes } from '../../src/tools/catalog.js';
+import { ALL_TOOLS } from '../../src/tools/index.js';
 import { runCli } from '../helpers/cli.js';
-import { FETCH_BROWSER, approvingPerson, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
+import { FETCH_BROWSER, approvingPerson, freePort, printedUrl, registerTestClient, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
 
 const sandbox = useApprovingSandbox();
 
 const NINETY_ONE_DAYS = 91 * 24 * 3600;
 
-it('registers as a confidential client with a secret that expires', async () => {
+it('registers as a confidential client with a secret, its redirect URIs and scope as registered', async () => {
   const issuer = new URL(sandbox.issuer);
   const as = await discoverAuthorizationServer(issuer);
-  const registration = await registerClient(as, issuer);
-  expect(registration.client_id).toMatch(/^cli_/);
+  const registration = await registerTestClient(as, issuer);
   expect(registration.client_secret!.length).toBeGreaterThanOrEqual(32);
-  expect(registration.client_secret_expires_at! - registration.client_id_issued_at!).toBe(90 * 24 * 3600);
   expect(registration.token_endpoint_auth_method).toBe('client_secret_basic');
-  expect(CLIENT_METADATA).toMatchObject({ application_type: 'native', redirect_uris: ['http://127.0.0.1/callback'] });
+  expect(registration.redirect_uris).toEqual(['http://127.0.0.1:7/callback', 'http://127.0.0.1:1/callback']);
+  expect(registration.scope).toBe('read:store');
 });
 
 it('clients.json names the client without its secret, private to the user', async () => {
@@ -33,9 +35,17 @@ it('clients.json names the client without its secret, private to the user', asyn
   const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER });
   expect((await runCli(['login'], { env })).code).toBe(0);
   const file = path.join(dir, 'clients.json');
-  const content = JSON.parse(await fs.readFile(file, 'utf8')) as { clients: Record<string, Record<string, unknown>> };
+  const content = JSON.parse(await fs.readFile(file, 'utf8')) as { version: number; clients: Record<string, Record<string, unknown>>; pending: object };
   const entry = content.clients[new URL(sandbox.issuer).href]!;
-  expect(Object.keys(entry).sort()).toEqual(['client_id', 'client_id_issued_at', 'client_secret_expires_at', 'token_endpoint_auth_method']);
+  expect(Object.keys(entry).sort()).toEqual([
+    'client_id',
+    'client_id_issued_at',
+    'client_secret_expires_at',
+    'redirect_uris',
+    'scope',
+    'token_endpoint_auth_method',
+  ]);
+  expect(content).toMatchObject({ version: 2, pending: {} });
   expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
   expect((await fs.stat(dir)).mode & 0o777).toBe(0o700);
 });
@@ -92,14 +102,22 @@ it('a tool call after expiry registers again and signs in (first use), in one ca
   await broker.close();
 });
 
-it('a pre-registered client (WHATALO_CLIENT_ID / WHATALO_CLIENT_SECRET) is used as is: no registration, its secret only in the credential store', async () => {
+it('a client registered by hand (CLIENT_ID, CLIENT_SECRET, REDIRECT_URI) is used as is: no registration, its exact port, its secret private', async () => {
   const issuer = new URL(sandbox.issuer);
-  const made = await registerClient(await discoverAuthorizationServer(issuer), issuer);
+  const redirect = `http://127.0.0.1:${await freePort()}/callback`;
+  // Registered by hand with every enabled tool's scope, as its ceiling (CONTRACT AC4), and one exact redirect.
+  const made = await registerTestClient(await discoverAuthorizationServer(issuer), issuer, requiredScopes(ALL_TOOLS).join(' '), [redirect]);
   const dir = await tempDir();
-  const env = sandboxEnv(sandbox, dir, { BROWSER: FETCH_BROWSER, WHATALO_CLIENT_ID: made.client_id, WHATALO_CLIENT_SECRET: made.client_secret! });
+  const env = sandboxEnv(sandbox, dir, {
+    BROWSER: FETCH_BROWSER,
+    WHATALO_CLIENT_ID: made.client_id,
+    WHATALO_CLIENT_SECRET: made.client_secret!,
+    WHATALO_REDIRECT_URI: redirect,
+  });
   const before = await sandbox.stats();
   const login = await runCli(['login'], { env });
   expect(login.code, login.stderr).toBe(0);
+  expect(printedUrl(login.stderr)).toContain(`redirect_uri=${encodeURIComponent(redirect)}`);
   expect((await sandbox.stats()).registrations).toBe(before.registrations);
   const clients = await fs.readFile(path.join(dir, 'clients.json'), 'utf8');
   expect(clients).toContain(made.client_id);

@@ -148,7 +148,8 @@ describe.skipIf(chromiumMissing && !requireChromium)('step-up through the real c
     expect(call.code, call.stderr).toBe(0);
     expect(JSON.parse((await runCli(['status', '--json'], { env })).stdout)).toMatchObject({
       store_id: storeA().id,
-      scopes: expect.arrayContaining(['write:customers']),
+      // Categories are products at Whatalo (CONTRACT AC2).
+      scopes: expect.arrayContaining(['write:products']),
     });
   }, 60_000);
 

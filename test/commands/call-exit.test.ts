@@ -24,7 +24,7 @@ describe('call against an API that never finishes answering', () => {
     as = await hostileAs({
       '/introspect': (_issuer, _url, normal) => {
         const body = normal.body as { scope: string };
-        return { ...normal, body: { ...body, scope: `${body.scope} write:categories` } };
+        return { ...normal, body: { ...body, scope: `${body.scope} write:products` } };
       },
     });
     api = createServer((_req, res) => {

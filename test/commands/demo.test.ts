@@ -30,7 +30,7 @@ function expectWholeDemo(stdout: string) {
   expect(stdout).toMatch(/get_store → La Milpa Mercado \(str_\w+\), currency MXN, time zone America\/Mexico_City/);
   expect(stdout).toMatch(/list_products \{limit: 5\}[^\n]*\n\s+id\s+name\s+price\s+visibility\n/);
   // Five products priced in the store's currency, the person's way.
-  expect(stdout.match(/^\s+\S+\s{2}.*\$[\d,]+\.\d{2} MXN\s+(shown|hidden)$/gm)).toHaveLength(5);
+  expect(stdout.match(/^\s+\d{12}\s{2}.*\$[\d,]+\.\d{2} MXN\s+(shown|hidden)$/gm)).toHaveLength(5);
   expect(stdout).toMatch(/list_orders \{limit: 5\} → most recent orders:\n\s+#\s+date\s+customer\s+amount\s+status\s+payment\n/);
   // Five orders, each dated on the store's calendar (`Dec 7, 2026`).
   expect(stdout.match(/^\s+\d+\s{2,}[A-Z][a-z]{2} \d{1,2}, \d{4}\s{2}.*\$[\d,]+\.\d{2} MXN\s{2}/gm)).toHaveLength(5);
@@ -42,7 +42,7 @@ function expectWholeDemo(stdout: string) {
 function expectWholeDemoInSpanish(stdout: string) {
   expect(stdout).toMatch(/get_store → La Milpa Mercado \(str_\w+\), moneda MXN, zona horaria America\/Mexico_City/);
   expect(stdout).toMatch(/list_products \{limit: 5\} → primera página[^\n]*\n\s+id\s+nombre\s+precio\s+visibilidad\n/);
-  expect(stdout.match(/^\s+\S+\s{2}.*\$[\d,]+\.\d{2} MXN\s+(visible|oculto)$/gm)).toHaveLength(5);
+  expect(stdout.match(/^\s+\d{12}\s{2}.*\$[\d,]+\.\d{2} MXN\s+(visible|oculto)$/gm)).toHaveLength(5);
   expect(stdout).toMatch(/list_orders \{limit: 5\} → pedidos más recientes:\n\s+#\s+fecha\s+cliente\s+importe\s+estado\s+pago\n/);
   // `7 dic 2026`: day, Spanish month, year.
   expect(stdout.match(/^\s+\d+\s{2,}\d{1,2} [a-z]{3,4}\.? \d{4}\s{2}.*\$[\d,]+\.\d{2} MXN\s{2}/gm)).toHaveLength(5);

@@ -9,7 +9,7 @@ describe('requested scopes', () => {
   it('login refuses an unknown scope at once, naming --scopes', async () => {
     const result = await runCli(['login', '--scopes', 'read:store bogus:scope'], { env: { BROWSER: 'none' }, timeoutMs: 20_000 });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/unknown scope "bogus:scope" in --scopes; known scopes are read:store/);
+    expect(result.stderr).toMatch(/unknown scope "bogus:scope" in --scopes; known scopes are read:products, write:products, /);
   });
 
   it.each([['tools'], ['serve'], ['call', 'get_store']])('%s names WHATALO_SCOPES when the value came from it', async (...args) => {

@@ -21,6 +21,8 @@ const token = () => {
 /** A correct, minimal AS + API (one merchant, one store), with `breaks` replacing answers by path. */
 export async function hostileAs(breaks: Record<string, Override> = {}): Promise<{ issuer: string; close(): Promise<void> }> {
   let issuer = '';
+  /** The `resource` of the last authorization request: introspection reports it as `aud` (CONTRACT A11). */
+  let resource: string | undefined;
   const answer = (req: IncomingMessage, url: URL, body: string): Answer => {
     const form = new URLSearchParams(body);
     switch (url.pathname) {
@@ -55,6 +57,7 @@ export async function hostileAs(breaks: Record<string, Override> = {}): Promise<
         };
       }
       case '/authorize': {
+        resource = url.searchParams.get('resource') ?? undefined;
         const back = new URL(url.searchParams.get('redirect_uri')!);
         back.searchParams.set('code', 'code-' + randomBytes(8).toString('hex'));
         back.searchParams.set('state', url.searchParams.get('state') ?? '');
@@ -71,13 +74,16 @@ export async function hostileAs(breaks: Record<string, Override> = {}): Promise<
         return {
           body: {
             active: true,
-            scope: 'read:store read:products read:inventory read:categories read:customers read:orders',
+            scope: 'read:store read:products read:inventory read:customers read:orders',
             sub: 'usr_hostile',
             whatalo_store_id: 'str_hostile',
             client_id: 'cli_hostile',
             exp: now + 3600,
             iat: now,
             token_type: 'Bearer',
+            // CONTRACT A11: the issuer, and the resource given at authorize (the API's origin, AC1).
+            iss: issuer,
+            ...(resource === undefined ? {} : { aud: resource }),
           },
         };
       }

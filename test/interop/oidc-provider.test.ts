@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discoverAuthorizationServer } from '../../src/auth/discovery.js';
-import { registerClient } from '../../src/auth/registration.js';
+import { registerTestClient } from '../auth/kit.js';
 import { type WhataloLikeAs, startWhataloLikeAs } from './whatalo-like-as.js';
 
 let server: WhataloLikeAs;
@@ -26,9 +26,9 @@ it('finds oidc-provider by OpenID discovery after the RFC 8414 URL answers 404',
   expect(as.registration_endpoint).toBeTypeOf('string');
 });
 
-it('registers as a native app with the loopback redirect (refused as a web client before), by HTTP Basic', async () => {
+it('registers as a native app with exact-port loopback redirects (refused as a web client before), by HTTP Basic', async () => {
   const as = await discoverAuthorizationServer(issuer);
-  const registration = await registerClient(as, new URL(as.issuer));
+  const registration = await registerTestClient(as, new URL(as.issuer));
   expect(registration.token_endpoint_auth_method).toBe('client_secret_basic');
   expect(registration.client_secret).toBeTypeOf('string');
 });
@@ -37,7 +37,7 @@ it('with an AS that takes only client_secret_post, registers for it', async () =
   const post = await startWhataloLikeAs({ authMethods: ['client_secret_post'] });
   try {
     const as = await discoverAuthorizationServer(post.issuer);
-    const registration = await registerClient(as, new URL(as.issuer));
+    const registration = await registerTestClient(as, new URL(as.issuer));
     expect(registration.token_endpoint_auth_method).toBe('client_secret_post');
   } finally {
     await post.close();

@@ -1,6 +1,7 @@
 /**
  * panva's oidc-provider (OpenID-certified, written by no one here) configured like Whatalo's
- * AS: DCR, PKCE S256 only, opaque access tokens for one resource (RFC 8707: the API base),
+ * AS: DCR, PKCE S256 only, opaque access tokens for one resource (RFC 8707: the API's origin,
+ * as Whatalo names `https://api.whatalo.com`, CONTRACT A15),
  * a refresh token with every grant, rotated on each use, introspection that names the store
  * (`whatalo_store_id`), revocation. Beside it, an API v1 stand-in that accepts exactly the
  * tokens this AS issued for it, by introspecting them there as a resource server would.
@@ -31,8 +32,9 @@ export interface WhataloLikeOptions {
 
 export interface WhataloLikeAs {
   issuer: URL;
-  /** The API v1 base the stand-in serves, and the one resource the AS issues tokens for. */
+  /** The API v1 base the stand-in serves; its origin is the one resource the AS issues tokens for. */
   apiBase: URL;
+  resource: string;
   /** Every access and refresh token the AS issued, in order (the test's view of the AS's store). */
   issued: { kind: 'AccessToken' | 'RefreshToken'; value: string }[];
   /** Successful grants at the token endpoint, by grant_type. */
@@ -54,7 +56,7 @@ export async function startWhataloLikeAs(options: WhataloLikeOptions): Promise<W
   const apiServer = http.createServer();
   const issuer = await listen(asServer);
   const apiBase = new URL('/api/v1', await listen(apiServer));
-  const resource = apiBase.href;
+  const resource = apiBase.origin;
 
   const provider = new Provider(issuer.origin, {
     // client_secret_post: every configuration the tests use lists it (one lists nothing else).
@@ -63,6 +65,8 @@ export async function startWhataloLikeAs(options: WhataloLikeOptions): Promise<W
       ...(options.clients ?? []),
     ],
     clientAuthMethods: options.authMethods,
+    // Whatalo's fifteen (A3), so a registration's `scope` ceiling (AC4) names scopes this AS knows.
+    scopes: ['openid', 'offline_access', ...ALL_SCOPES],
     cookies: { keys: ['interop test cookie key'] },
     findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
     features: {
@@ -91,6 +95,7 @@ export async function startWhataloLikeAs(options: WhataloLikeOptions): Promise<W
   const as: WhataloLikeAs = {
     issuer,
     apiBase,
+    resource,
     issued: [],
     grants: [],
     apiAccepted: [],
@@ -123,7 +128,7 @@ export async function startWhataloLikeAs(options: WhataloLikeOptions): Promise<W
     if (req.url?.startsWith('/interaction/')) approve(provider, resource, req, res).catch((error: unknown) => fail(res, 500, String(error)));
     else callback(req, res);
   });
-  apiServer.on('request', (req, res) => serveApi(as, resource, req, res).catch((error: unknown) => fail(res, 500, String(error))));
+  apiServer.on('request', (req, res) => serveApi(as, req, res).catch((error: unknown) => fail(res, 500, String(error))));
   return as;
 }
 
@@ -146,15 +151,17 @@ async function approve(provider: Provider, resource: string, req: http.IncomingM
   await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
 }
 
-/** GET /store, for a bearer the AS calls active, for this resource, with read:store, and the store it names. */
-async function serveApi(as: WhataloLikeAs, resource: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/** GET /store, for a bearer the AS calls active, for this resource, with read:store; the token alone names the store (CONTRACT V1). */
+async function serveApi(as: WhataloLikeAs, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
   if (!bearer) return fail(res, 401, 'no bearer token');
   const info = await as.introspect(bearer);
-  if (info.active !== true || info.aud !== resource) return fail(res, 401, 'the token is not active for this API');
-  if (req.headers['x-whatalo-store-id'] !== info.whatalo_store_id) return fail(res, 403, 'the store header does not match the token');
+  if (info.active !== true || info.aud !== as.resource) return fail(res, 401, 'the token is not active for this API');
+  // No store header is documented; a client that still sends one must not name another store.
+  const header = req.headers['x-whatalo-store-id'];
+  if (header !== undefined && header !== info.whatalo_store_id) return fail(res, 403, 'the store header does not match the token');
   if (!String(info.scope).split(' ').includes('read:store')) return fail(res, 403, 'insufficient_scope');
-  if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://x').pathname !== `${new URL(resource).pathname}/store`) return fail(res, 404, 'not_found');
+  if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://x').pathname !== `${as.apiBase.pathname}/store`) return fail(res, 404, 'not_found');
   as.apiAccepted.push(bearer);
   const store = { ...STORE, country: 'US', timezone: 'America/New_York', url: 'https://interop.example', created_at: '2024-01-01T00:00:00Z' };
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: store }));

@@ -3,11 +3,12 @@
  * with a stand-in browser that follows redirects): the tiny AS of test/helpers/hostile-as.ts,
  * correct except for one thing per case. The baseline case signs
  * in (so the harness can succeed and each broken case fails for its own reason); every broken
- * case is refused with a clear message, exits non-zero without a stack trace, stores nothing,
- * and never prints a token the AS issued. Metadata-level checks of discovery alone are in
+ * case is refused with a clear message, exits non-zero without a stack trace, stores no grant
+ * (a registration made before the failure is kept, as pending, so the next try does not
+ * register again: CONTRACT A5), and never prints a token the AS issued. Metadata-level checks of discovery alone are in
  * test/auth/discovery.test.ts; these run the whole sign-in.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,12 @@ async function login(issuer: string): Promise<{ code: number | null; text: strin
     },
   });
   return { code: result.code, text: result.stdout + result.stderr, dir };
+}
+
+/** clients.json's `clients`: the clients a grant is stored for (a pending registration holds none). */
+async function storedClients(dir: string): Promise<Record<string, unknown>> {
+  const text = await readFile(path.join(dir, 'clients.json'), 'utf8').catch(() => '{"clients":{}}');
+  return (JSON.parse(text) as { clients: Record<string, unknown> }).clients;
 }
 
 describe('an AS that breaks the protocol is refused with a clear message, and nothing is stored', () => {
@@ -84,6 +91,19 @@ describe('an AS that breaks the protocol is refused with a clear message, and no
       /JSON|content-type|cannot accept/i,
     ],
     ['an introspection answer without the store', { '/introspect': withBody((b) => delete b.whatalo_store_id) }, /whatalo_store_id/],
+    // CONTRACT B4: Whatalo lets any confidential client introspect any token, so "active" alone proves nothing.
+    ['an introspection answer for another client', { '/introspect': withBody((b) => (b.client_id = 'cli_someone_else')) }, /"client_id" "cli_someone_else"/],
+    [
+      'an introspection answer for another resource',
+      { '/introspect': withBody((b) => (b.aud = 'https://mcp.example.com')) },
+      /"aud" "https:\/\/mcp\.example\.com"/,
+    ],
+    ['an introspection answer without aud', { '/introspect': withBody((b) => delete b.aud) }, /"aud" null/],
+    [
+      'an introspection answer from another issuer',
+      { '/introspect': withBody((b) => (b.iss = 'https://app.whatalo.example')) },
+      /"iss" "https:\/\/app\.whatalo\.example"/,
+    ],
   ];
   it.each(cases)('%s', async (_name, breaks, message) => {
     const as = await hostileAs(breaks);
@@ -93,7 +113,7 @@ describe('an AS that breaks the protocol is refused with a clear message, and no
       expect(result.code, result.text).not.toBe(0);
       expect(result.text).toMatch(message);
       expect(result.text).not.toMatch(/\n\s+at \S+ \(|node:internal|internal error/);
-      expect((await readdir(result.dir)).filter((f) => f === 'credentials.enc' || f === 'clients.json')).toEqual([]);
+      expect(await storedClients(result.dir)).toEqual({});
       for (const t of issued) expect(result.text).not.toContain(t);
       figures.add('hostileInputs');
     } finally {

@@ -71,12 +71,12 @@ describe('step-up', () => {
 describe('--scopes', () => {
   it('grants the named scopes at the first sign-in, so a write tool needs no step-up', async () => {
     sb = await startTestSandbox({ autoApprove: 'first' });
-    const session = await mcp({ env: sandboxEnv(sb), args: ['--scopes', 'read:store,write:categories'] });
+    const session = await mcp({ env: sandboxEnv(sb), args: ['--scopes', 'read:store,write:products'] });
     expect((await session.call('get_store')).isError).toBeFalsy();
     expect((await session.call('create_category', { name: 'Por adelantado' })).isError).toBeFalsy();
     const grants = await sb.grants();
     expect(grants).toHaveLength(1);
-    expect(grants[0]!.scope.split(' ').sort()).toEqual(['read:store', 'write:categories']);
+    expect(grants[0]!.scope.split(' ').sort()).toEqual(['read:store', 'write:products']);
     expect((await sb.stats()).grants.authorization_code).toBe(1);
   });
 });

@@ -13,7 +13,7 @@ import { clearFaults, setFaults } from '../helpers/faults.js';
 import { sweepForTokens } from '../helpers/leaks.js';
 import { startTestHttpServer } from '../helpers/http-server.js';
 import { TestProvider, connect } from '../helpers/sdk-http-client.js';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { RELAXED_LIMITS, type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
 
 /**
  * Calls a tool; on 403 insufficient_scope the SDK's transport (1.32) first refreshes, which
@@ -40,7 +40,7 @@ describe('serve --http with the SDK client', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    sb = await startTestSandbox({ autoApprove: 'first' });
+    sb = await startTestSandbox({ autoApprove: 'first', limits: RELAXED_LIMITS });
     ({ server, publicUrl } = await startTestHttpServer(sb, { log: (line) => logs.push(line) }));
   });
   afterAll(async () => {
@@ -48,16 +48,19 @@ describe('serve --http with the SDK client', () => {
     await sb?.close();
   });
 
-  it('answers 401 with resource_metadata and scope, and serves RFC 9728 metadata unauthenticated at both places', async () => {
+  it('answers 401 with resource_metadata and every enabled scope, and serves RFC 9728 metadata (A3 names only) at both places', async () => {
     const answer = await fetch(publicUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(answer.status).toBe(401);
     const challenge = answer.headers.get('www-authenticate')!;
     expect(challenge).toContain(`resource_metadata="http://127.0.0.1:${publicUrl.port}/.well-known/oauth-protected-resource/mcp"`);
-    expect(challenge).toMatch(/scope="read:store[^"]*"/);
+    // A host that registers with this scope (mcp-remote does) can later step up to any tool: write scopes included.
+    const scope = /scope="([^"]*)"/.exec(challenge)![1]!.split(' ');
+    expect(scope).toEqual(expect.arrayContaining(['read:store', 'read:products', 'write:products', 'write:inventory']));
     for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
       const meta = (await (await fetch(new URL(path, publicUrl))).json()) as Record<string, unknown>;
       expect(meta).toMatchObject({ resource: publicUrl.href, authorization_servers: [sb.issuer], bearer_methods_supported: ['header'] });
-      expect(meta.scopes_supported).toContain('write:products');
+      expect(meta.scopes_supported).toEqual(scope);
+      expect((meta.scopes_supported as string[]).filter((s) => s.includes('categor'))).toEqual([]);
     }
   });
 
@@ -79,17 +82,18 @@ describe('serve --http with the SDK client', () => {
 
   it('a write after a read-only grant gets 403 insufficient_scope naming every scope; the SDK steps up and the write succeeds', async () => {
     const provider = new TestProvider();
-    // The SDK registers with the scopes of its first sign-in, and the sandbox holds a client to
-    // what it registered: a host that will step up registers for every scope it may ask for.
+    // Registered for what the metadata lists (Whatalo holds a client to its registered scope),
+    // signed in with the read scopes only: the step-up stays inside the registration.
+    const meta = (await (await fetch(new URL('/.well-known/oauth-protected-resource/mcp', publicUrl))).json()) as { scopes_supported: string[] };
     const registered = await fetch(`${sb.issuer}/oauth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        ...provider.clientMetadata,
-        scope: 'read:store read:products read:inventory read:categories write:categories read:customers read:orders',
-      }),
+      body: JSON.stringify({ ...provider.clientMetadata, scope: meta.scopes_supported.join(' ') }),
     });
     provider.info = (await registered.json()) as OAuthClientInformationMixed;
+    const reads = meta.scopes_supported.filter((s) => s.startsWith('read:')).join(' ');
+    expect(await auth(provider, { serverUrl: publicUrl, scope: reads })).toBe('REDIRECT');
+    expect(await auth(provider, { serverUrl: publicUrl, scope: reads, authorizationCode: provider.code! })).toBe('AUTHORIZED');
     let client = await connect(publicUrl, provider);
     const raw = await fetch(publicUrl, {
       method: 'POST',
@@ -107,13 +111,13 @@ describe('serve --http with the SDK client', () => {
     // Everything the token had and what the call needs, so re-authorizing with it loses nothing.
     const asked = /scope="([^"]*)"/.exec(challenge)![1]!;
     const scope = asked.split(' ');
-    expect(scope).toEqual(expect.arrayContaining(['read:store', 'read:orders', 'write:categories']));
+    expect(scope).toEqual(expect.arrayContaining(['read:store', 'read:orders', 'write:products']));
     const before = provider.authorizations.length;
     let result;
     ({ client, result } = await callWithStepUp(publicUrl, provider, client, 'create_category', { name: `Step-up ${Date.now()}` }, asked));
     expect(result.isError).toBeFalsy();
     expect(provider.authorizations.length).toBe(before + 1);
-    expect(provider.authorizations.at(-1)!.searchParams.get('scope')).toContain('write:categories');
+    expect(provider.authorizations.at(-1)!.searchParams.get('scope')).toContain('write:products');
     const read = await client.callTool({ name: 'get_store', arguments: {} });
     expect(read.isError).toBeFalsy();
     await client.close();
@@ -167,12 +171,16 @@ describe('serve --http with the SDK client', () => {
       return { status: answer.status, type: answer.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
     };
 
-    const batch = await post([
+    const messages = [
       { jsonrpc: '2.0', id: 'b', method: 'tools/call', params: { name: 'get_store', arguments: {} } },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 'a', method: 'ping' },
       { jsonrpc: '2.0', id: 'c', method: 'no/such/method' },
-    ]);
+    ];
+    // Batches exist in 2025-03-26 only (2025-06-18 removed them).
+    const unbatched = await post(messages);
+    expect({ status: unbatched.status, code: unbatched.body.error.code }).toEqual({ status: 400, code: -32600 });
+    const batch = await post(messages, { 'mcp-protocol-version': '2025-03-26' });
     expect(batch.status).toBe(200);
     expect(batch.type).toBe('application/json');
     expect(batch.body.map((m: { id: string }) => m.id)).toEqual(['b', 'a', 'c']);
@@ -195,7 +203,10 @@ describe('serve --http with the SDK client', () => {
     expect(one.body.result.serverInfo.name).toBe('whatalo-mcp');
     const notJsonRpc = await post({ id: 1, method: 'ping' });
     expect({ status: notJsonRpc.status, code: notJsonRpc.body.error.code }).toEqual({ status: 400, code: -32700 });
-    const tooMany = await post(Array.from({ length: 101 }, (_, id) => ({ jsonrpc: '2.0', id, method: 'ping' })));
+    const tooMany = await post(
+      Array.from({ length: 101 }, (_, id) => ({ jsonrpc: '2.0', id, method: 'ping' })),
+      { 'mcp-protocol-version': '2025-03-26' },
+    );
     expect({ status: tooMany.status, code: tooMany.body.error.code }).toEqual({ status: 400, code: -32600 });
   });
 

@@ -24,7 +24,7 @@ import { startTestHttpServer } from '../helpers/http-server.js';
 import { sweepForTokens } from '../helpers/leaks.js';
 import { freePort } from '../helpers/ports.js';
 import { type TestRedis, hasRedis, redisRequired, startRedis } from '../helpers/redis.js';
-import { useTestSandbox } from '../helpers/sandbox.js';
+import { RELAXED_LIMITS, useTestSandbox } from '../helpers/sandbox.js';
 import { register, registerRaw, signIn } from '../sandbox/as-kit.js';
 
 const REPLICAS = 3;
@@ -88,7 +88,7 @@ async function eventually(what: string, check: () => boolean, timeoutMs = 20_000
 }
 
 describe.skipIf(!hasRedis)('serve --http: three replicas sharing one Redis', () => {
-  const sb = useTestSandbox();
+  const sb = useTestSandbox({ limits: RELAXED_LIMITS });
   let redis: TestRedis;
   let publicUrl: string;
   const replicas: { run: CliRun; base: string }[] = [];
@@ -100,7 +100,7 @@ describe.skipIf(!hasRedis)('serve --http: three replicas sharing one Redis', () 
   async function tenant(storeIndex = 0): Promise<{ token: string; clientId: string; storeId: string }> {
     const client = await register(sb, { client_name: `Fleet tenant ${randomBytes(3).toString('hex')}` });
     const storeId = sb.stores[storeIndex % sb.stores.length]!.id;
-    const tokens = await signIn(sb, client, { scope: SCOPE, storeId, tokenExtra: { resource: publicUrl } });
+    const tokens = await signIn(sb, client, { scope: SCOPE, storeId, extra: { resource: publicUrl }, tokenExtra: { resource: publicUrl } });
     return { token: tokens.access_token, clientId: client.client_id, storeId };
   }
 
@@ -177,6 +177,29 @@ describe.skipIf(!hasRedis)('serve --http: three replicas sharing one Redis', () 
     }
     // Another host application on the same store has its own budget.
     expect((await getStore(next(), (await tenant()).token)).status).toBe(200);
+  });
+
+  it('charges a batch one unit per tool call against the fleet-wide tenant budget', async () => {
+    const t = await tenant();
+    const batch = async (base: string, n: number) =>
+      (
+        await fetch(`${base}/mcp`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${t.token}`,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': '2025-03-26',
+            'x-forwarded-for': nextAddress(),
+          },
+          body: JSON.stringify(
+            Array.from({ length: n }, (_, id) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'get_store', arguments: {} } })),
+          ),
+        })
+      ).status;
+    // 4 of 6 on one replica; 3 more on another is 7, over the fleet's budget (one request each would have been 2).
+    expect(await batch(replicas[0]!.base, 4)).toBe(200);
+    expect(await batch(replicas[1]!.base, 3)).toBe(429);
   });
 
   it('holds one limit per client address before auth, so made-up tokens cannot buy introspections', async () => {
@@ -267,11 +290,13 @@ describe.skipIf(!hasRedis)('serve --http: three replicas sharing one Redis', () 
 });
 
 describe.skipIf(!hasRedis)('serve --http when Redis is down from the start, or hangs', () => {
-  const sb = useTestSandbox();
+  const sb = useTestSandbox({ limits: RELAXED_LIMITS });
 
   async function signedIn(publicUrl: URL): Promise<string> {
     const client = await register(sb, { client_name: 'Single-replica tenant' });
-    return (await signIn(sb, client, { scope: SCOPE, storeId: sb.stores[0]!.id, tokenExtra: { resource: publicUrl.href } })).access_token;
+    return (
+      await signIn(sb, client, { scope: SCOPE, storeId: sb.stores[0]!.id, extra: { resource: publicUrl.href }, tokenExtra: { resource: publicUrl.href } })
+    ).access_token;
   }
 
   it('starts, serves from its own caches with one warning, and still refuses what it must', async () => {
@@ -283,7 +308,12 @@ describe.skipIf(!hasRedis)('serve --http when Redis is down from the start, or h
     });
     try {
       const client = await register(sb, { client_name: 'No-Redis tenant' });
-      const tokens = await signIn(sb, client, { scope: SCOPE, storeId: sb.stores[0]!.id, tokenExtra: { resource: publicUrl.href } });
+      const tokens = await signIn(sb, client, {
+        scope: SCOPE,
+        storeId: sb.stores[0]!.id,
+        extra: { resource: publicUrl.href },
+        tokenExtra: { resource: publicUrl.href },
+      });
       const base = publicUrl.origin;
       await sb.resetStats();
       expect((await getStore(base, tokens.access_token)).status).toBe(200);

@@ -42,6 +42,26 @@ describe('errorResult', () => {
     expect(text(errorResult(error, adjustInventory, logger))).toBe('Whatalo refused the values: delta would leave -3 in stock; reason is required.');
   });
 
+  it("an API 403 that names no scope is completed with the tool's own scope", async () => {
+    const { apiErrorFromAnswer } = await import('../../src/api/errors.js');
+    const { logger } = collector();
+    const error = apiErrorFromAnswer(403, { code: 'FORBIDDEN', message: 'Insufficient permissions' }, 'str_8k2m4n6p');
+    expect(text(errorResult(error, adjustInventory, logger))).toBe(
+      'Whatalo refused the request: the sign-in for store str_8k2m4n6p lacks a permission this needs: Insufficient permissions ' +
+        '(adjust_inventory needs write:inventory). Sign in again and approve the permission (`whatalo-mcp login`).',
+    );
+  });
+
+  it("the plan gate reads as the store's plan, naming the feature", async () => {
+    const { apiErrorFromAnswer } = await import('../../src/api/errors.js');
+    const { logger } = collector();
+    const error = apiErrorFromAnswer(403, { code: 'FEATURE_ACCESS_DENIED', message: 'Upgrade required', feature: 'inventory' }, 'str_8k2m4n6p');
+    expect(text(errorResult(error, adjustInventory, logger))).toBe(
+      "The plan of store str_8k2m4n6p does not include inventory, so Whatalo refused the request: Upgrade required. Upgrade the store's plan in " +
+        "Whatalo's settings to use it.",
+    );
+  });
+
   it('a bug is logged with its stack and answered generically, without its message', () => {
     const { lines, logger } = collector();
     const result = errorResult(new TypeError('cannot read properties of undefined (secret internals)'), adjustInventory, logger);

@@ -53,8 +53,10 @@ describe('serve', () => {
       'adjust_inventory',
       'list_orders',
       'get_order',
-      'get_sales_summary',
+      'count_orders',
       'update_order_status',
+      'update_payment_status',
+      'get_sales_summary',
     ]);
     const e = await startMcp({ env: { ...offline, WHATALO_TOOLSETS: 'store' } });
     sessions.push(e);
@@ -64,7 +66,7 @@ describe('serve', () => {
   it('an unknown toolset or scope exits 2 naming the valid ones', async () => {
     const toolsets = await runCli(['serve', '--toolsets', 'products,payments'], { env: offline });
     expect(toolsets.code).toBe(2);
-    expect(toolsets.stderr).toContain('unknown toolset "payments"; valid toolsets are store, products, categories, inventory, customers, orders');
+    expect(toolsets.stderr).toContain('unknown toolset "payments"; valid toolsets are store, products, categories, inventory, customers, orders, discounts');
     const scopes = await runCli(['serve', '--scopes', 'read:store,read:everything'], { env: offline });
     expect(scopes.code).toBe(2);
     expect(scopes.stderr).toContain('unknown scope "read:everything"');
@@ -117,7 +119,7 @@ describe('tools', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^get_store\s+read:store\s+read-only\s+Get store$/m);
     expect(result.stdout).not.toMatch(/delete_product/);
-    expect(result.stdout).toMatch(/Sign-in asks for: read:store/);
+    expect(result.stdout).toMatch(/Sign-in asks for: read:products .*read:store/);
   });
 });
 
@@ -145,10 +147,10 @@ describe('call', () => {
   });
 
   it('a failed tool exits 1 with its message on stderr and nothing on stdout', async () => {
-    const result = await runCli(['call', 'get_product', '{"product_id":"prd_nope"}'], { env: env() });
+    const result = await runCli(['call', 'get_product', '{"product_id":"999999999999"}'], { env: env() });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`product 'prd_nope' not found in store ${sb.stores[0]!.id}`);
+    expect(result.stderr).toContain(`product '999999999999' not found in store ${sb.stores[0]!.id}`);
   });
 
   it('malformed JSON arguments, a non-object, or an unknown tool exit 2 before anything runs', async () => {
@@ -162,7 +164,7 @@ describe('call', () => {
     const unknown = await runCli(['call', 'refund_order'], { env: env() });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no tool "refund_order" is enabled/);
-    const readOnly = await runCli(['call', 'delete_product', '{"product_id":"prd_x"}', '--read-only'], { env: env() });
+    const readOnly = await runCli(['call', 'delete_product', '{"product_id":"472819365047"}', '--read-only'], { env: env() });
     expect(readOnly.code).toBe(2);
     expect((await sb.stats()).grants.authorization_code).toBe(before);
   });

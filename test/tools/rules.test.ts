@@ -10,24 +10,40 @@ import { TOOLSETS, initialScopes, requiredScopes, selectTools } from '../../src/
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { listTools } from './listing.js';
 
+// Issue 30's table: names fixed so hosts, docs and tests can rely on them.
 const EXPECTED = [
   'get_store',
   'list_products',
   'get_product',
+  'count_products',
   'create_product',
   'update_product',
+  'deactivate_product',
   'delete_product',
-  'list_categories',
-  'create_category',
-  'update_category',
   'get_inventory',
   'adjust_inventory',
-  'list_customers',
-  'get_customer',
+  'list_categories',
+  'get_category',
+  'create_category',
+  'update_category',
+  'delete_category',
   'list_orders',
   'get_order',
-  'get_sales_summary',
+  'count_orders',
   'update_order_status',
+  'update_payment_status',
+  'get_sales_summary',
+  'list_customers',
+  'get_customer',
+  'count_customers',
+  'create_customer',
+  'update_customer',
+  'list_discounts',
+  'get_discount',
+  'create_discount',
+  'update_discount',
+  'delete_discount',
+  'validate_discount',
 ];
 
 let listed: Tool[];
@@ -36,12 +52,13 @@ beforeAll(async () => {
 });
 
 describe('the tool list', () => {
-  it("has exactly the issue's tools, each once, with snake_case names, and no payment or refund tools", () => {
+  it("has exactly the issue's tools, each once, with snake_case names, and none that moves money", () => {
     const names = ALL_TOOLS.map((t) => t.name);
     expect([...names].sort()).toEqual([...EXPECTED].sort());
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
-    expect(names.filter((n) => /pay|refund/.test(n))).toEqual([]);
+    // update_payment_status records what happened to a payment; nothing moves money.
+    expect(names.filter((n) => /refund|charge|payout|pay(?!ment_status)/.test(n))).toEqual([]);
     expect(listed.map((t) => t.name)).toEqual(names);
   });
 
@@ -50,7 +67,8 @@ describe('the tool list', () => {
     expect(isScope(tool.scope)).toBe(true);
     expect(tool.annotations.readOnlyHint).toBe(isReadScope(tool.scope));
     // The scope's resource names the toolset: a products tool never needs read:orders.
-    expect(tool.scope.split(':')[1]).toBe(tool.toolset);
+    // Categories are the one exception: Whatalo has no category scope (CONTRACT AC2).
+    expect(tool.scope.split(':')[1]).toBe(tool.toolset === 'categories' ? 'products' : tool.toolset);
     expect(tool.title.length).toBeGreaterThan(3);
     expect(tool.description.length).toBeGreaterThanOrEqual(80);
     expect(tool.description.length).toBeLessThanOrEqual(600);
@@ -73,7 +91,7 @@ describe('the tool list', () => {
 
   it('list tools page with a bounded limit (1–100, default 20) and an opaque cursor, and answer {items, next_cursor, has_more}', () => {
     const lists = listed.filter((t) => t.name.startsWith('list_'));
-    expect(lists.map((t) => t.name).sort()).toEqual(['list_categories', 'list_customers', 'list_orders', 'list_products']);
+    expect(lists.map((t) => t.name).sort()).toEqual(['list_categories', 'list_customers', 'list_discounts', 'list_orders', 'list_products']);
     for (const tool of lists) {
       const props = tool.inputSchema.properties as Record<string, Record<string, unknown>>;
       expect(props.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 20 });
@@ -95,6 +113,11 @@ describe('selection and scopes derive from the records', () => {
   it('--toolsets keeps those groups; an unknown one is a config error naming the valid ones', () => {
     const tools = selectTools(ALL_TOOLS, { toolsets: ['inventory', 'store'] });
     expect(tools.map((t) => t.name)).toEqual(['get_store', 'get_inventory', 'adjust_inventory']);
+    expect(selectTools(ALL_TOOLS, { toolsets: ['discounts'], readOnly: true }).map((t) => t.name)).toEqual([
+      'list_discounts',
+      'get_discount',
+      'validate_discount',
+    ]);
     let error: unknown;
     try {
       selectTools(ALL_TOOLS, { toolsets: ['products', 'payments'] });
@@ -102,12 +125,27 @@ describe('selection and scopes derive from the records', () => {
       error = e;
     }
     expect(isWhataloError(error, 'CONFIG_INVALID')).toBe(true);
-    expect((error as Error).message).toBe('unknown toolset "payments"; valid toolsets are store, products, categories, inventory, customers, orders');
+    expect((error as Error).message).toBe(
+      'unknown toolset "payments"; valid toolsets are store, products, categories, inventory, customers, orders, discounts',
+    );
   });
 
   it('sign-in asks for the read scopes of the enabled tools (least privilege); writes come by step-up', () => {
-    expect(initialScopes(ALL_TOOLS)).toEqual(['read:store', 'read:products', 'read:inventory', 'read:categories', 'read:customers', 'read:orders']);
-    expect(requiredScopes(ALL_TOOLS)).toHaveLength(10);
+    expect(initialScopes(ALL_TOOLS)).toEqual(['read:products', 'read:inventory', 'read:discounts', 'read:orders', 'read:customers', 'read:store']);
+    // No scope outside Whatalo's fifteen (no category scope), and each resource's write.
+    expect(requiredScopes(ALL_TOOLS)).toEqual([
+      'read:products',
+      'write:products',
+      'read:inventory',
+      'write:inventory',
+      'read:discounts',
+      'write:discounts',
+      'read:orders',
+      'write:orders',
+      'read:customers',
+      'write:customers',
+      'read:store',
+    ]);
     expect(initialScopes(selectTools(ALL_TOOLS, { toolsets: ['orders'] }))).toEqual(['read:orders']);
     expect(requiredScopes(selectTools(ALL_TOOLS, { toolsets: ['orders'] }))).toEqual(['read:orders', 'write:orders']);
   });

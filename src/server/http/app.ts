@@ -2,13 +2,17 @@
  * The HTTP resource server's request handler: MCP over Streamable HTTP, stateless (no
  * session ids, a fresh transport and server per request, any replica answers any request).
  *
- * Order of checks for each request: Host allowlist and Origin (403, DNS rebinding) → CORS
- * preflight (no auth) → route (metadata and health unauthenticated; 404; 405 with Allow) →
- * token in the query string (400) → the client address's rate limit (429) → Bearer token
- * (401 with resource_metadata) → the store and client's rate limit (429) → the body
- * (413, 415, 400) → the scope the called tools need (403 insufficient_scope) → the AS
- * unreachable at any step: 503 with Retry-After, never 401 (a client would start a sign-in
- * loop). Then json-rpc.ts answers, with the verified token in `authInfo`.
+ * Order of checks for each request: one Host header (400, RFC 9112 §3.2), on the allowlist,
+ * and Origin (403, DNS rebinding) → CORS preflight (no auth) → route (metadata and liveness
+ * unauthenticated; readiness after the address's rate limit; 404; 405 with Allow) → token in
+ * the query string (400) → the client address's rate limit (429) → Bearer token (401 with
+ * resource_metadata) → the store and client's rate limit (429; one unit per request, and one
+ * per tool call past the first of a batch) → the body (413, 415, 400) → the scope the called
+ * tools need (403 insufficient_scope) → the API token for each of those scopes (RFC 8693) →
+ * the AS unreachable, or refusing the exchange, at any step: 503 with Retry-After, never 401
+ * (a client would start a sign-in loop). Then json-rpc.ts answers, with the verified token in
+ * `authInfo`. A refusal that leaves the request body unread also closes the connection:
+ * reading on to keep it alive would let a client stream to the server forever.
  *
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
  * @see https://www.rfc-editor.org/rfc/rfc9728 (protected resource metadata)
@@ -23,12 +27,12 @@ import { isWhataloError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { joinScopes } from '../../scopes.js';
 import type { CatalogEntry } from '../../tools/catalog.js';
-import { requiredScopes, initialScopes } from '../../tools/catalog.js';
+import { requiredScopes } from '../../tools/catalog.js';
 import { createServer } from '../server.js';
 import { answerJsonRpc } from './json-rpc.js';
 import { type RateLimiter, clientAddress, rateLimitedBody } from './rate-limit.js';
 import { VERIFIED, httpSource } from './source.js';
-import type { TokenValidator, VerifiedToken } from './tokens.js';
+import { ExchangeRefused, type TokenValidator, type VerifiedToken } from './tokens.js';
 
 export interface HttpAppOptions {
   /** The canonical resource URI (`--public-url`); never derived from Host or X-Forwarded-*. */
@@ -74,7 +78,12 @@ class HttpFailure extends Error {
   }
 }
 
-/** RFC 9728 §2: the metadata document; `resource` is the public URL exactly. */
+/**
+ * RFC 9728 §2: the metadata document; `resource` is the public URL exactly. `scopes_supported`
+ * is every scope the enabled tools need (A3 names only): a host that registers with it (or with
+ * the first challenge's scope, the same list) can later step up to any tool, since Whatalo holds
+ * a client to the scope it registered.
+ */
 export function protectedResourceMetadata(options: Pick<HttpAppOptions, 'publicUrl' | 'issuer' | 'tools'>): Record<string, unknown> {
   return {
     resource: options.publicUrl.href,
@@ -104,12 +113,14 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
   const hosts = new Set([publicUrl.host.toLowerCase(), ...options.allowedHosts.map((h) => h.toLowerCase())]);
   const origins = new Set([publicUrl.origin, ...options.allowedOrigins]);
   const scopeOf = new Map(options.tools.map((tool) => [tool.name, tool.scope]));
-  const challengeScope = joinScopes(initialScopes(options.tools));
+  // Every enabled tool's scope, not only the read ones: hosts such as mcp-remote register with the
+  // first challenge's scope, and Whatalo refuses a later step-up past what was registered.
+  const challengeScope = joinScopes(requiredScopes(options.tools));
   const source = httpSource(tokens);
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const limiter = options.rateLimiter;
-  async function spend(kind: 'ip' | 'tenant', subject: string, log: Record<string, unknown>): Promise<void> {
-    const decision = limiter ? await limiter.take(kind, subject) : ({ allowed: true } as const);
+  async function spend(kind: 'ip' | 'tenant', subject: string, log: Record<string, unknown>, cost = 1): Promise<void> {
+    const decision = limiter ? await limiter.take(kind, subject, cost) : ({ allowed: true } as const);
     if (decision.allowed) return;
     log.rate_limited = kind;
     throw new HttpFailure(429, rateLimitedBody(kind, decision), { 'retry-after': String(decision.retryAfterSeconds) });
@@ -129,12 +140,8 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
         'www-authenticate': description ? challenge({ error: 'invalid_token', error_description: description }) : challenge(),
       },
     );
-  const unavailable = () =>
-    new HttpFailure(
-      503,
-      { error: 'temporarily_unavailable', error_description: 'the authorization server cannot be reached to check the token; retry shortly' },
-      { 'retry-after': retryAfter },
-    );
+  const unavailable = (description = 'the authorization server cannot be reached to check the token; retry shortly') =>
+    new HttpFailure(503, { error: 'temporarily_unavailable', error_description: description }, { 'retry-after': retryAfter });
 
   function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
@@ -147,27 +154,20 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     return { 'access-control-allow-origin': origin, 'access-control-expose-headers': CORS_EXPOSE_HEADERS, vary: 'origin' };
   }
 
+  // The rest of the body stays unread: the failure handler closes the connection.
+  const tooLarge = () => new HttpFailure(413, { error: 'payload_too_large', error_description: `the body may be at most ${options.maxBodyBytes} bytes` });
+
   async function readBody(req: IncomingMessage): Promise<unknown> {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json')
       throw new HttpFailure(415, { error: 'unsupported_media_type', error_description: 'content-type must be application/json' });
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > options.maxBodyBytes)
-      throw new HttpFailure(
-        413,
-        { error: 'payload_too_large', error_description: `the body may be at most ${options.maxBodyBytes} bytes` },
-        { connection: 'close' },
-      );
+    if (declared > options.maxBodyBytes) throw tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > options.maxBodyBytes)
-        throw new HttpFailure(
-          413,
-          { error: 'payload_too_large', error_description: `the body may be at most ${options.maxBodyBytes} bytes` },
-          { connection: 'close' },
-        );
+      if (size > options.maxBodyBytes) throw tooLarge();
       chunks.push(chunk);
     }
     try {
@@ -177,23 +177,22 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     }
   }
 
-  /** The scopes the tools/call messages of this body need that the token lacks. */
-  function missingScopes(body: unknown, verified: VerifiedToken): string[] {
-    const messages = Array.isArray(body) ? body : [body];
-    const missing = new Set<string>();
-    for (const message of messages) {
-      const m = message as { method?: unknown; params?: { name?: unknown } } | null;
-      if (m?.method !== 'tools/call' || typeof m.params?.name !== 'string') continue;
-      const scope = scopeOf.get(m.params.name);
-      if (scope && !verified.scopes.includes(scope)) missing.add(scope);
-    }
-    return [...missing];
-  }
-
-  const hasToolCall = (body: unknown) => (Array.isArray(body) ? body : [body]).some((m) => (m as { method?: unknown } | null)?.method === 'tools/call');
+  /** The tool names of the body's tools/call messages, one per call (a batch may call one tool twice). */
+  const toolCalls = (body: unknown): unknown[] =>
+    (Array.isArray(body) ? body : [body]).flatMap((m) =>
+      (m as { method?: unknown } | null)?.method === 'tools/call' ? [(m as { params?: { name?: unknown } }).params?.name] : [],
+    );
+  /** The distinct scopes those calls need, for the tools this server has. */
+  const scopesOf = (calls: unknown[]): string[] => [
+    ...new Set(calls.flatMap((name) => (typeof name === 'string' && scopeOf.has(name) ? [scopeOf.get(name)!] : []))),
+  ];
 
   async function handle(req: IncomingMessage, res: ServerResponse, log: Record<string, unknown>): Promise<void> {
     const method = req.method ?? 'GET';
+    // Node keeps the first of two Host headers; RFC 9112 §3.2 asks for 400, and two hosts are what a smuggling attempt sends.
+    let hostHeaders = 0;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'host') hostHeaders++;
+    if (hostHeaders > 1) throw new HttpFailure(400, { error: 'invalid_request', error_description: 'a request carries exactly one Host header' });
     const host = (req.headers.host ?? '').toLowerCase();
     if (!hosts.has(host)) throw new HttpFailure(403, { error: 'forbidden', error_description: 'this Host is not served here' });
     const origin = req.headers.origin;
@@ -215,6 +214,8 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     if (metadataPaths.has(path) && method === 'GET') return send(res, 200, metadata, { 'cache-control': 'max-age=300', ...corsHeaders(req) });
     if (path === '/healthz' && method === 'GET') return send(res, 200, '{"status":"ok"}', {});
     if (path === '/readyz' && method === 'GET') {
+      // Unauthenticated but not free: each address's budget bounds what readiness costs (index.ts caches it too).
+      await spend('ip', clientAddress(req, options.trustProxyHops ?? 0), log);
       const ready = await options.ready().catch(() => false);
       return send(res, ready ? 200 : 503, JSON.stringify({ status: ready ? 'ready' : 'not ready' }), ready ? {} : { 'retry-after': retryAfter });
     }
@@ -257,14 +258,16 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     if (!verified) throw unauthorized('the access token is inactive, expired, revoked or was issued for another resource');
     log.store = verified.storeId;
     log.client = verified.clientId;
-    await spend('tenant', `${verified.storeId}:${verified.clientId}`, log);
+    const tenant = `${verified.storeId}:${verified.clientId}`;
+    await spend('tenant', tenant, log);
 
     const body = await readBody(req);
-    const tools = (Array.isArray(body) ? body : [body]).flatMap((m) =>
-      (m as { method?: unknown } | null)?.method === 'tools/call' ? [(m as { params?: { name?: unknown } }).params?.name] : [],
-    );
+    const tools = toolCalls(body);
     if (tools.length > 0) log.tool = tools.join(',');
-    const missing = missingScopes(body, verified);
+    // A batch of N tool calls costs what N requests would: the first was paid above.
+    if (tools.length > 1) await spend('tenant', tenant, log, tools.length - 1);
+    const scopes = scopesOf(tools);
+    const missing = scopes.filter((scope) => !verified.scopes.includes(scope));
     if (missing.length > 0) {
       // The union, not only what is missing: a client that re-authorizes with exactly this keeps what it had.
       const scope = joinScopes([...verified.scopes, ...missing]);
@@ -276,18 +279,21 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
         },
       );
     }
-    if (hasToolCall(body)) {
-      // The API token is obtained before dispatch, so an unreachable AS is a 503 here and not a tool error.
-      try {
-        await tokens.upstreamToken(token, verified);
-      } catch (error) {
-        if (isWhataloError(error, 'AUTH_REQUIRED')) {
-          tokens.forget(token);
-          throw unauthorized('the access token is no longer accepted by the authorization server');
-        }
-        logger.warn('token exchange failed', { ...log, error });
-        throw unavailable();
+    // The API tokens are obtained before dispatch, so an unreachable or unwilling AS is a 503 here and not a tool error.
+    try {
+      await Promise.all(scopes.map((scope) => tokens.upstreamToken(token, verified, scope)));
+    } catch (error) {
+      if (isWhataloError(error, 'AUTH_REQUIRED')) {
+        tokens.forget(token);
+        throw unauthorized('the access token is no longer accepted by the authorization server');
       }
+      if (error instanceof ExchangeRefused) {
+        // An operator's fix: said in the log and to the caller, naming what the AS must allow.
+        logger.error('token exchange refused', { ...log, error });
+        throw unavailable(error.message);
+      }
+      logger.warn('token exchange failed', { ...log, error });
+      throw unavailable();
     }
 
     const authInfo: AuthInfo = {
@@ -318,12 +324,14 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
         res.destroy();
         return;
       }
+      // Refused before its body was read (401, 403, 429, 413, …): the connection ends with the answer.
+      const closing: Record<string, string> = req.complete ? {} : { connection: 'close' };
       if (error instanceof HttpFailure) {
-        send(res, error.status, JSON.stringify(error.body), { ...corsHeaders(req), ...error.headers });
+        send(res, error.status, JSON.stringify(error.body), { ...corsHeaders(req), ...error.headers, ...closing });
         return;
       }
       logger.error('request failed', { ...log, error });
-      send(res, 500, JSON.stringify({ error: 'server_error', error_description: 'the server failed; see its log' }), corsHeaders(req));
+      send(res, 500, JSON.stringify({ error: 'server_error', error_description: 'the server failed; see its log' }), { ...corsHeaders(req), ...closing });
     });
   };
 }

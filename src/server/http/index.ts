@@ -1,20 +1,28 @@
 /**
  * `serve --http`: the resource server on a port. Discovers the AS, gets the RS's own
- * credentials (pre-provisioned, or DCR with `resource` = the public URL, CONTRACT A11),
- * refuses to start when the AS cannot exchange tokens for API v1 (unless the operator chose
- * to forward), and closes gracefully: in-flight requests finish, new ones are refused. With
- * a Redis URL, the replicas of one deployment share their caches and rate limits there.
+ * confidential client (pre-provisioned, or registered once by DCR, CONTRACT R2), and serves.
+ * An AS whose metadata does not list token exchange is not refused at start (Whatalo's own
+ * reference copy omits it, A2): the exchange is tried, and a refusal is a 503 naming what
+ * the AS must allow. With a Redis URL, the replicas of one deployment share their caches and
+ * rate limits there.
+ *
+ * Every connection is bounded in time (headers, whole request, keep-alive idle), and close()
+ * drains: no new connections, idle ones closed, in-flight requests given a grace period,
+ * then every connection closed — Node stops its own timeout checks once close() is called,
+ * so without the last step one slow client would hold the process forever.
  */
-import { createServer } from 'node:http';
+import { type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthorizationServer } from 'oauth4webapi';
 import { discoverAuthorizationServer } from '../../auth/discovery.js';
-import { registerClient } from '../../auth/registration.js';
+import { preferredAuthMethod, registerClient } from '../../auth/registration.js';
 import { createApiClient } from '../../api/client.js';
+import { apiResource } from '../../config.js';
 import { WhataloError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { AccessSource } from '../access.js';
-import type { CatalogEntry } from '../../tools/catalog.js';
+import { type CatalogEntry, requiredScopes } from '../../tools/catalog.js';
+import { joinScopes } from '../../scopes.js';
 import { createHttpApp } from './app.js';
 import { type RateLimits, createRateLimiter } from './rate-limit.js';
 import { type SharedStore, connectRedis } from './redis.js';
@@ -31,7 +39,9 @@ export interface HttpServeOptions {
   logger: Logger;
   introspectionTtlSeconds: number;
   upstream: 'exchange' | 'forward';
-  /** Pre-provisioned RS credentials (WHATALO_RS_CLIENT_ID/_SECRET); else DCR with the resource. */
+  /** API v1's resource indicator for the exchange: config.apiResource (CONTRACT AC1); default: the origin of apiBase, by config's apiResource(). */
+  apiResource?: string;
+  /** Pre-provisioned RS credentials (WHATALO_RS_CLIENT_ID/_SECRET); else one DCR at start (resourceServerClientMetadata). */
   credentials?: { client_id: string; client_secret: string };
   allowedHosts?: readonly string[];
   allowedOrigins?: readonly string[];
@@ -46,37 +56,100 @@ export interface HttpServeOptions {
   /** None = no limits. */
   rateLimits?: RateLimits;
   trustProxyHops?: number;
+  /** Connection bounds; the defaults are CONNECTION_TIMEOUTS. */
+  timeouts?: Partial<ConnectionTimeouts>;
 }
+
+export interface ConnectionTimeouts {
+  /** From the connection (or the previous answer) to the end of the request headers: slow headers, and sockets that send nothing. */
+  headersMs: number;
+  /** From the connection to the end of the request body: slow bodies. */
+  requestMs: number;
+  /** An idle keep-alive connection between requests. */
+  keepAliveMs: number;
+  /** How often Node looks for connections past headersMs or requestMs. */
+  checkEveryMs: number;
+  /** On close(): how long in-flight requests may take before every connection is closed. */
+  graceMs: number;
+}
+
+/** A 1 MiB body at a modem's pace fits in requestMs; nothing honest takes 10 s to send its headers. */
+export const CONNECTION_TIMEOUTS: Readonly<ConnectionTimeouts> = Object.freeze({
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+  checkEveryMs: 1_000,
+  graceMs: 10_000,
+});
+
+/** How long one readiness answer stands: /readyz costs the AS at most one discovery per this, however often it is asked. */
+const READINESS_TTL_MS = 5_000;
 
 export interface RunningHttpServer {
   /** Where it listens, e.g. http://127.0.0.1:8080 */
   url: string;
-  counts(): { introspections: number; exchanges: number };
+  counts(): { introspections: number; exchanges: number; readinessChecks: number };
+  /** Drains (see the module comment); resolves once every connection is closed. */
   close(): Promise<void>;
+}
+
+/**
+ * CONTRACT R2: the metadata this server registers its own confidential client with. Whatalo
+ * requires `redirect_uris` of every client although a resource server never redirects: the
+ * placeholder is an https URI under the public URL that nothing serves (plain http only
+ * when the public URL itself is loopback http).
+ */
+export function resourceServerClientMetadata(publicUrl: URL, authMethod: 'client_secret_basic' | 'client_secret_post', tools: readonly CatalogEntry[]) {
+  return {
+    client_name: 'Whatalo MCP resource server',
+    // Whatalo holds a client to its registered scope: the exchange asks for each enabled tool's.
+    scope: joinScopes(requiredScopes(tools)),
+    redirect_uris: [placeholderRedirectUri(publicUrl)],
+    grant_types: ['authorization_code', TOKEN_EXCHANGE_GRANT],
+    response_types: ['code'],
+    token_endpoint_auth_method: authMethod,
+  };
+}
+
+export function placeholderRedirectUri(publicUrl: URL): string {
+  return `${publicUrl.href.replace(/\/$/, '')}/oauth/no-redirect`;
+}
+
+/** One check at a time, its answer kept READINESS_TTL_MS: a flood of /readyz is a flood of cache hits. */
+function cachedReadiness(check: () => Promise<boolean>, now: () => number = Date.now) {
+  let last: { ready: boolean; at: number } | undefined;
+  let pending: Promise<boolean> | undefined;
+  let checks = 0;
+  return {
+    ready(): Promise<boolean> {
+      if (last && now() - last.at < READINESS_TTL_MS) return Promise.resolve(last.ready);
+      pending ??= (checks++, check())
+        .catch(() => false)
+        .then((ready) => {
+          last = { ready, at: now() };
+          pending = undefined;
+          return ready;
+        });
+      return pending;
+    },
+    checks: () => checks,
+  };
 }
 
 export async function startHttpServer(options: HttpServeOptions): Promise<RunningHttpServer> {
   const { logger, issuer } = options;
   const as = await discoverAuthorizationServer(issuer);
   if (options.upstream === 'exchange' && !(as.grant_types_supported ?? []).includes(TOKEN_EXCHANGE_GRANT)) {
-    throw new WhataloError(
-      'CONFIG_INVALID',
-      `the authorization server at ${issuer.origin} does not advertise token exchange (${TOKEN_EXCHANGE_GRANT}), so this server cannot call API v1 ` +
-        `without forwarding the tokens it receives`,
-      {
-        hint:
-          'Use an AS that supports RFC 8693, or --upstream forward if its tokens for this server are also valid at API v1 (a token passthrough: read ' +
-          'the README first).',
-      },
+    // CONTRACT A2: Whatalo's API-reference copy of its metadata omits the grant it supports.
+    logger.warn(
+      `the authorization server's metadata does not list token exchange (${TOKEN_EXCHANGE_GRANT}); it will be tried at the first tool call, ` +
+        'and a refusal answered 503 naming what the AS must allow',
     );
   }
+  const authMethod = preferredAuthMethod(as, issuer, false) as 'client_secret_basic' | 'client_secret_post';
   let credentials = options.credentials;
   if (!credentials) {
-    const registered = await registerClient(as, issuer, {}, {
-      client_name: 'Whatalo MCP resource server',
-      resource: options.publicUrl.href,
-      token_endpoint_auth_method: 'client_secret_basic',
-    } as never);
+    const registered = await registerClient(as, issuer, {}, resourceServerClientMetadata(options.publicUrl, authMethod, options.tools));
     credentials = { client_id: registered.client_id, client_secret: registered.client_secret! };
     logger.info('registered as a resource server by DCR; set WHATALO_RS_CLIENT_ID and WHATALO_RS_CLIENT_SECRET to keep one registration', {
       client_id: registered.client_id,
@@ -84,7 +157,7 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
   }
   const store = options.redisUrl ? await connectRedis(options.redisUrl, logger) : undefined;
   try {
-    return await listen(options, as, credentials, store);
+    return await listen(options, as, { ...credentials, token_endpoint_auth_method: authMethod }, store);
   } catch (error) {
     await store?.close();
     throw error;
@@ -94,7 +167,7 @@ export async function startHttpServer(options: HttpServeOptions): Promise<Runnin
 async function listen(
   options: HttpServeOptions,
   as: AuthorizationServer,
-  credentials: { client_id: string; client_secret: string },
+  credentials: { client_id: string; client_secret: string; token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' },
   store: SharedStore | undefined,
 ): Promise<RunningHttpServer> {
   const { logger, issuer } = options;
@@ -102,28 +175,46 @@ async function listen(
   if (store && !options.cacheKey && options.upstream === 'exchange')
     logger.info('exchanged tokens stay in each replica: set WHATALO_CACHE_KEY to share them, sealed, through Redis');
   const tokens = createTokenValidator(
-    // The RS registers for, and is provisioned with, HTTP Basic.
     {
       as,
       issuer,
-      credentials: { ...credentials, token_endpoint_auth_method: 'client_secret_basic' },
+      credentials,
       ttlSeconds: options.introspectionTtlSeconds,
-      apiBase: options.apiBase,
+      resource: options.publicUrl.href,
+      apiResource: options.apiResource ?? apiResource(options.apiBase),
+      onRefused: (reason) => logger.info('bearer token refused', { reason }),
       fleet: tokenFleet({ store, cacheKey: options.cacheKey, namespace }),
     },
     options.upstream,
   );
   const api = createApiClient({ apiBase: options.apiBase, logger, ...(options.retryBaseMs === undefined ? {} : { retry: { baseMs: options.retryBaseMs } }) });
 
-  const server = createServer();
-  // Slow or idle clients must not hold a connection forever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
+  const timeouts = { ...CONNECTION_TIMEOUTS, ...options.timeouts };
+  // Slow or idle clients must not hold a connection forever (Node answers 408 and closes).
+  const server = createServer({
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: timeouts.checkEveryMs,
+  });
+  const readiness = cachedReadiness(async () => {
+    await discoverAuthorizationServer(issuer, { timeoutMs: timeouts.headersMs });
+    return true;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new WhataloError('CONFIG_INVALID', `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`, { cause: error })),
     );
     server.listen(options.port, options.host, () => resolve());
+  });
+  let closing: Promise<void> | undefined;
+  // The answers not yet begun, so a drain can tell their keep-alive clients to go elsewhere.
+  const unanswered = new Set<ServerResponse>();
+  server.on('request', (_req, res: ServerResponse) => {
+    if (closing) res.setHeader('connection', 'close');
+    else unanswered.add(res);
+    res.once('close', () => unanswered.delete(res));
+    res.once('finish', () => unanswered.delete(res));
   });
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -143,24 +234,25 @@ async function listen(
       ...(options.unauthenticated ? { unauthenticated: options.unauthenticated } : {}),
       ...(options.rateLimits ? { rateLimiter: createRateLimiter(options.rateLimits, { store, namespace }) } : {}),
       trustProxyHops: options.trustProxyHops ?? 0,
-      async ready() {
-        await discoverAuthorizationServer(issuer);
-        return true;
-      },
+      ready: readiness.ready,
     }),
   );
   const url = `http://${hostPart}:${address.port}`;
   logger.info(`MCP resource server for ${options.publicUrl.href} listening on ${url}`);
 
-  let closing: Promise<void> | undefined;
   return {
     url,
-    counts: () => tokens.counts(),
+    counts: () => ({ ...tokens.counts(), readinessChecks: readiness.checks() }),
     close() {
       closing ??= new Promise<void>((resolve) => {
+        // Answers still to come end their connection, so keep-alive clients go elsewhere.
+        for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
         server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
         server.closeIdleConnections();
+        // close() stops Node's timeout checks: past the grace period, nothing is waited for.
+        const cutoff = setTimeout(() => server.closeAllConnections(), timeouts.graceMs);
+        cutoff.unref();
+        server.once('close', () => clearTimeout(cutoff));
       }).then(() => store?.close());
       return closing;
     },

@@ -33,6 +33,13 @@ import {
 
 /** The SDK's bound (server/requestBody.js). */
 const MAX_BATCH_SIZE = 100;
+/**
+ * The protocol versions that have JSON-RPC batching: 2025-03-26 added it, 2025-06-18 removed
+ * it. A request without MCP-Protocol-Version is taken to be 2025-03-26, as the transport
+ * section of the specification says a server should.
+ */
+const BATCHING_VERSIONS: readonly string[] = ['2025-03-26'];
+const ASSUMED_VERSION = '2025-03-26';
 
 /** A JSON-RPC error answered with an HTTP status, as the SDK's transport words it. */
 class Refused {
@@ -66,6 +73,9 @@ function messagesOf(req: IncomingMessage, body: unknown): JSONRPCMessage[] | Ref
   const version = req.headers['mcp-protocol-version'];
   if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
     return new Refused(400, -32000, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+  }
+  if (Array.isArray(body) && !BATCHING_VERSIONS.includes(typeof version === 'string' ? version : ASSUMED_VERSION)) {
+    return new Refused(400, -32600, `Invalid Request: protocol version ${String(version)} has no JSON-RPC batching; send one message per request`);
   }
   return messages;
 }

@@ -21,8 +21,8 @@ export interface RateLimits {
 export type RateDecision = { allowed: true } | { allowed: false; limit: number; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Spends one request of `subject`'s budget ('ip' with an address, 'tenant' with `store:client`). */
-  take(kind: 'ip' | 'tenant', subject: string): Promise<RateDecision>;
+  /** Spends `cost` (default one request) of `subject`'s budget ('ip' with an address, 'tenant' with `store:client`). */
+  take(kind: 'ip' | 'tenant', subject: string, cost?: number): Promise<RateDecision>;
 }
 
 /** Bounds the per-process counters: an address spray cannot grow them without end. */
@@ -30,7 +30,7 @@ const MAX_LOCAL_WINDOWS = 100_000;
 
 function localWindows(now: () => number) {
   const windows = new Map<string, { count: number; resetAt: number }>();
-  return (key: string, windowMs: number) => {
+  return (key: string, windowMs: number, cost: number) => {
     const t = now();
     let window = windows.get(key);
     if (!window || window.resetAt <= t) {
@@ -42,7 +42,7 @@ function localWindows(now: () => number) {
       window = { count: 0, resetAt: t + windowMs };
       windows.set(key, window);
     }
-    window.count++;
+    window.count += cost;
     return { count: window.count, resetMs: window.resetAt - t };
   };
 }
@@ -51,11 +51,11 @@ export function createRateLimiter(limits: RateLimits, options: { store?: SharedS
   const windowMs = limits.windowSeconds * 1000;
   const local = localWindows(options.now ?? Date.now);
   return {
-    async take(kind, subject) {
+    async take(kind, subject, cost = 1) {
       const limit = kind === 'ip' ? limits.perIp : limits.perTenant;
       if (limit <= 0) return { allowed: true };
       const key = `whatalo-mcp:${options.namespace}:rate:${kind}:${subject}`;
-      const counted = (await options.store?.hit(key, windowMs)) ?? local(key, windowMs);
+      const counted = (await options.store?.hit(key, windowMs, cost)) ?? local(key, windowMs, cost);
       if (counted.count <= limit) return { allowed: true };
       return { allowed: false, limit, retryAfterSeconds: Math.max(1, Math.ceil(counted.resetMs / 1000)) };
     },

@@ -20,10 +20,10 @@ const PING_INTERVAL_MS = 1_000;
 const SOCKET_TIMEOUT_MS = 5_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
-/** INCR and, on the first hit of a window, PEXPIRE, in one atomic step; answers [count, ms until the window resets]. */
+/** INCRBY and, on the first hit of a window, PEXPIRE, in one atomic step; answers [count, ms until the window resets]. */
 const WINDOW_HIT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -39,8 +39,8 @@ export interface SharedStore {
   /** SET NX PX: true when this caller took the key, false when another holds it, undefined when Redis cannot answer. */
   claim(key: string, ttlMs: number): Promise<boolean | undefined>;
   delete(...keys: string[]): Promise<void>;
-  /** Counts a hit in the fixed window `key` of `windowMs`; undefined when Redis cannot answer. */
-  hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number } | undefined>;
+  /** Counts `cost` hits in the fixed window `key` of `windowMs`; undefined when Redis cannot answer. */
+  hit(key: string, windowMs: number, cost?: number): Promise<{ count: number; resetMs: number } | undefined>;
   close(): Promise<void>;
 }
 
@@ -132,8 +132,8 @@ export async function connectRedis(url: URL, logger: Logger): Promise<SharedStor
     async delete(...keys) {
       if (keys.length > 0) await attempt(() => client.del(keys));
     },
-    async hit(key, windowMs) {
-      const answer = await attempt(() => client.eval(WINDOW_HIT, { keys: [key], arguments: [String(Math.ceil(windowMs))] }));
+    async hit(key, windowMs, cost = 1) {
+      const answer = await attempt(() => client.eval(WINDOW_HIT, { keys: [key], arguments: [String(Math.ceil(windowMs)), String(cost)] }));
       if (!Array.isArray(answer) || typeof answer[0] !== 'number' || typeof answer[1] !== 'number') return undefined;
       return { count: answer[0], resetMs: answer[1] };
     },

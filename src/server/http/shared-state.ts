@@ -34,7 +34,8 @@ export interface Deadlined<T> {
 export interface FleetCache<T> {
   /** The fleet's entry for `digest`, or `fill()` run once across the fleet where it can be (its non-null result stored until its deadline). */
   fetch(digest: string, fill: () => Promise<Deadlined<T> | null>): Promise<Deadlined<T> | null>;
-  delete(digest: string): Promise<void>;
+  /** Forgets the entries of every digest given, in one round trip. */
+  delete(...digests: string[]): Promise<void>;
 }
 
 export interface FleetCaches<I, E> {
@@ -151,8 +152,8 @@ export function createFleetCaches<I, E>(options: FleetOptions<I, E>): FleetCache
           await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         }
       },
-      async delete(digest) {
-        await store!.delete(keyOf(digest));
+      async delete(...digests) {
+        await store!.delete(...digests.map(keyOf));
       },
     };
   }

@@ -1,13 +1,19 @@
 /**
- * The resource server's view of an inbound Bearer token: is it active, for which store and
- * scopes (introspection with the RS's own credentials, CONTRACT A11), and which token to send
- * to API v1 for it (RFC 8693 exchange, CONTRACT A20 — never the inbound token itself).
+ * The resource server's view of an inbound Bearer token: is it for this server, for which
+ * store and scopes (introspection with the RS's own credentials, CONTRACT A11, R3), and which
+ * token to send to API v1 for one tool's scope (RFC 8693 exchange, CONTRACT A10, R6 — never
+ * the inbound token itself).
+ *
+ * Whatalo lets any confidential client introspect any token and reports its audience in
+ * `aud`; it does not answer `active:false` for a token issued to another resource. So the
+ * audience check is this server's own (`acceptToken`): `active`, `aud` = this server's
+ * resource, `iss` = the issuer, `exp` ahead — anything else is refused like an unknown token.
  *
  * Both caches are keyed by a digest of the token, never the token. `active:true` lives at
- * most min(TTL ≤ 60 s, exp − now) (A12); `active:false` and failures are never kept, so a
- * revoked token is refused at the next request after its entry ends. One request per token
- * is in flight at a time; a bounded number of entries is kept, oldest dropped first. With
- * Redis, a replica looks in the fleet's caches (shared-state.ts) before asking the AS.
+ * most min(TTL ≤ 60 s, exp − now) (A12); refusals and failures are never kept, so a revoked
+ * token is refused at the next request after its entry ends. One request per token is in
+ * flight at a time; a bounded number of entries is kept, oldest dropped first. With Redis, a
+ * replica looks in the fleet's caches (shared-state.ts) before asking the AS.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
@@ -16,9 +22,9 @@ import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
 import { WhataloError } from '../../errors.js';
-import { introspectToken } from '../../auth/introspection.js';
 import { type ClientCredentials, clientAuth, requestOptions } from '../../auth/oauth.js';
-import { splitScopes } from '../../scopes.js';
+import { escapeControls } from '../../safe-text.js';
+import { ALL_SCOPES, splitScopes } from '../../scopes.js';
 import { type FleetCaches, type FleetOptions, createFleetCaches } from './shared-state.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -27,6 +33,8 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const MAX_ENTRIES = 10_000;
 /** An RS answers its caller; a slow AS must not hold the request for the broker's 15 s. */
 const AS_TIMEOUT_MS = 5_000;
+/** The OAuth errors by which an AS says "this client may not exchange" rather than "this token is dead". */
+const EXCHANGE_NOT_ALLOWED = new Set(['unsupported_grant_type', 'unauthorized_client', 'invalid_client', 'invalid_target', 'invalid_scope']);
 
 /** What introspection vouched for. */
 export interface VerifiedToken {
@@ -67,7 +75,12 @@ export interface TokenDeps {
   credentials: ClientCredentials;
   /** Seconds; already ≤ 60. */
   ttlSeconds: number;
-  apiBase: URL;
+  /** This server's resource (its public URL, RFC 9728 `resource`): the only `aud` accepted. */
+  resource: string;
+  /** The resource indicator of API v1 for the exchange (CONTRACT AC1: the API's origin). */
+  apiResource: string;
+  /** Why a token was refused, for the log (never the token). */
+  onRefused?: (reason: string) => void;
   /** The caches this replica shares with its fleet; none by default. */
   fleet?: TokenFleet;
   now?: () => number;
@@ -113,11 +126,50 @@ function expiringCache<T>(now: () => number) {
   };
 }
 
+/** Where this server stands: the resource its tokens must name, and the issuer they must come from. */
+export interface Audience {
+  resource: string;
+  issuer: string;
+}
+
+/** A whatalo_store_id or sub: an identifier shown on its own line and sent as a header, so no control characters. */
+const identifier = (value: unknown): value is string => typeof value === 'string' && value !== '' && escapeControls(value) === value;
+
+/**
+ * CONTRACT R3: what an introspection answer lets this server act on, or why it may not. The
+ * AS's `active:true` alone is not enough: `aud` must be this server's resource (a single
+ * value, or a list of that one value — a token for several resources could be replayed
+ * here by any of them), `iss` the issuer, `exp` ahead, and the store and merchant named.
+ */
+export function acceptToken(answer: oauth.IntrospectionResponse, audience: Audience, nowMs: number): VerifiedToken | { refused: string } {
+  if (answer.active !== true) return { refused: 'inactive' };
+  const aud = Array.isArray(answer.aud) && answer.aud.length === 1 ? answer.aud[0] : answer.aud;
+  if (aud !== audience.resource) return { refused: 'issued for another resource (aud)' };
+  if (answer.iss !== audience.issuer) return { refused: 'issued by another authorization server (iss)' };
+  if (typeof answer.exp !== 'number' || answer.exp * 1000 <= nowMs) return { refused: 'expired or without exp' };
+  if (typeof answer.client_id !== 'string' || answer.client_id === '') return { refused: 'no client_id' };
+  // Without the store a call could not be routed (R5); without sub no merchant is named.
+  if (!identifier(answer.whatalo_store_id) || !identifier(answer.sub)) return { refused: 'no usable whatalo_store_id or sub' };
+  return { clientId: answer.client_id, storeId: answer.whatalo_store_id, merchant: answer.sub, scopes: splitScopes(answer.scope), exp: answer.exp };
+}
+
+/** The AS would not exchange for this server's client: an operator's fix, not the caller's (503, never 401). */
+export class ExchangeRefused extends WhataloError {
+  constructor(oauthError: string, deps: Pick<TokenDeps, 'apiResource' | 'credentials' | 'issuer'>, cause: unknown) {
+    super(
+      'AS_PROTOCOL',
+      `the authorization server refused to exchange tokens for API v1 (${oauthError}): it must allow the client ${deps.credentials.client_id} the ` +
+        `token exchange grant (${TOKEN_EXCHANGE_GRANT}) with resource ${deps.apiResource}`,
+      { cause, details: { oauth_error: oauthError } },
+    );
+  }
+}
+
 export interface TokenValidator {
   /** The token's facts, or null when it is inactive, unknown, expired or for another resource. Throws AS_UNREACHABLE. */
   verify(token: string): Promise<VerifiedToken | null>;
-  /** The token to send API v1 for an inbound token that `verify` accepted. Throws AUTH_REQUIRED, AS_UNREACHABLE. */
-  upstreamToken(token: string, verified: VerifiedToken): Promise<UpstreamToken>;
+  /** The token to send API v1 for `scope` on behalf of an inbound token that `verify` accepted. Throws AUTH_REQUIRED, ExchangeRefused, AS_UNREACHABLE. */
+  upstreamToken(token: string, verified: VerifiedToken, scope: string): Promise<UpstreamToken>;
   /** API v1 refused what upstreamToken gave: forget it (and the introspection), so the next call starts over. */
   forget(token: string): void;
   counts(): { introspections: number; exchanges: number };
@@ -130,56 +182,73 @@ export interface TokenValidator {
 export function createTokenValidator(deps: TokenDeps, upstream: 'exchange' | 'forward'): TokenValidator {
   const now = deps.now ?? Date.now;
   const ttlMs = deps.ttlSeconds * 1000;
+  const audience: Audience = { resource: deps.resource, issuer: deps.as.issuer };
   const introspected = expiringCache<VerifiedToken>(now);
   const exchanged = expiringCache<UpstreamToken>(now);
   const fleet = deps.fleet ?? tokenFleet({ store: undefined, cacheKey: undefined, namespace: '' });
-  const http = () => ({ fetch: deps.fetch, signal: AbortSignal.timeout(AS_TIMEOUT_MS) });
+  const options = () => requestOptions(deps.issuer, { fetch: deps.fetch, timeoutMs: AS_TIMEOUT_MS });
+  const client = { client_id: deps.credentials.client_id };
+  // One exchanged token per inbound token and scope (R6): each API call carries only what its tool needs.
+  const exchangeKey = (digest: string, scope: string) => `${digest} ${scope}`;
+  const exchangeKeys = (digest: string) => ALL_SCOPES.map((scope) => exchangeKey(digest, scope));
   let introspections = 0;
   let exchanges = 0;
 
   async function introspect(token: string): Promise<VerifiedToken | null> {
     introspections++;
-    let info;
+    let answer: oauth.IntrospectionResponse;
     try {
-      info = await introspectToken(deps.as, deps.issuer, deps.credentials, token, http());
+      const response = await oauth.introspectionRequest(deps.as, client, clientAuth(deps.credentials), token, {
+        ...options(),
+        additionalParameters: { token_type_hint: 'access_token' },
+      });
+      answer = await oauth.processIntrospectionResponse(deps.as, client, response);
     } catch (error) {
-      // A token the AS describes without a store cannot be routed: refused, like an inactive one.
-      if (error instanceof WhataloError && error.code === 'AS_PROTOCOL' && /whatalo_store_id/.test(error.message)) return null;
       throw asUnreachable(error);
     }
-    if (!info.active || info.exp === null || info.exp * 1000 <= now() || info.clientId === null) return null;
-    return { clientId: info.clientId, storeId: info.storeId, merchant: info.merchant, scopes: info.scopes, exp: info.exp };
+    const verdict = acceptToken(answer, audience, now());
+    if ('refused' in verdict) {
+      deps.onRefused?.(verdict.refused);
+      return null;
+    }
+    return verdict;
   }
 
-  async function exchange(token: string, verified: VerifiedToken) {
+  async function exchange(token: string, verified: VerifiedToken, scope: string) {
     exchanges++;
     let answer: oauth.TokenEndpointResponse;
     try {
       const response = await oauth.genericTokenEndpointRequest(
         deps.as,
-        { client_id: deps.credentials.client_id },
+        client,
         clientAuth(deps.credentials),
         TOKEN_EXCHANGE_GRANT,
         {
           subject_token: token,
           subject_token_type: ACCESS_TOKEN_TYPE,
           requested_token_type: ACCESS_TOKEN_TYPE,
-          resource: deps.apiBase.href.replace(/\/$/, ''),
-          scope: verified.scopes.join(' '),
+          resource: deps.apiResource,
+          scope,
         },
-        { ...requestOptions(deps.issuer, http()) },
+        options(),
       );
-      answer = await oauth.processGenericTokenEndpointResponse(deps.as, { client_id: deps.credentials.client_id }, response);
+      answer = await oauth.processGenericTokenEndpointResponse(deps.as, client, response);
     } catch (error) {
-      if (error instanceof oauth.ResponseBodyError && error.status < 500 && error.error !== 'invalid_client') {
-        // The AS no longer accepts the subject (revoked since introspection): the caller signs in again.
+      if (error instanceof oauth.ResponseBodyError && EXCHANGE_NOT_ALLOWED.has(error.error)) throw new ExchangeRefused(error.error, deps, error);
+      if (error instanceof oauth.ResponseBodyError && error.status < 500) {
+        // invalid_grant, invalid_request: the AS no longer accepts the subject (revoked since introspection); the caller signs in again.
         throw new WhataloError('AUTH_REQUIRED', `Whatalo refused to exchange the access token for API v1 (${error.error}).`, { cause: error });
       }
       throw asUnreachable(error);
     }
-    const scopes = answer.scope === undefined ? verified.scopes : splitScopes(answer.scope);
+    const scopes = answer.scope === undefined ? [scope] : splitScopes(answer.scope);
     const expiresAt = Math.min(verified.exp * 1000, now() + (answer.expires_in ?? 0) * 1000);
     return { accessToken: answer.access_token, scopes, expiresAt };
+  }
+
+  function forgetExchanges(digest: string): Promise<void> {
+    for (const key of exchangeKeys(digest)) exchanged.delete(key);
+    return fleet.exchanges.delete(...exchangeKeys(digest));
   }
 
   return {
@@ -196,21 +265,18 @@ export function createTokenValidator(deps: TokenDeps, upstream: 'exchange' | 'fo
         if (got) introspected.set(key, got.value, Math.min(got.until, now() + ttlMs, got.value.exp * 1000));
         return got?.value ?? null;
       });
-      if (!verified) {
-        // An inactive inbound token takes its exchanged token with it, in every replica's reach.
-        exchanged.delete(key);
-        await fleet.exchanges.delete(key);
-      }
+      // A refused inbound token takes its exchanged tokens with it, in every replica's reach.
+      if (!verified) await forgetExchanges(key);
       return verified;
     },
-    async upstreamToken(token, verified) {
+    async upstreamToken(token, verified, scope) {
       if (upstream === 'forward') return { accessToken: token, scopes: verified.scopes };
-      const key = tokenDigest(token);
+      const key = exchangeKey(tokenDigest(token), scope);
       const hit = exchanged.get(key);
       if (hit) return hit;
       const got = await exchanged.once(key, async () => {
         const entry = await fleet.exchanges.fetch(key, async () => {
-          const result = await exchange(token, verified);
+          const result = await exchange(token, verified, scope);
           return { value: { accessToken: result.accessToken, scopes: result.scopes }, until: result.expiresAt };
         });
         if (entry) exchanged.set(key, entry.value, Math.min(entry.until, verified.exp * 1000));
@@ -222,9 +288,8 @@ export function createTokenValidator(deps: TokenDeps, upstream: 'exchange' | 'fo
     forget(token) {
       const key = tokenDigest(token);
       introspected.delete(key);
-      exchanged.delete(key);
       void fleet.introspections.delete(key);
-      void fleet.exchanges.delete(key);
+      void forgetExchanges(key);
     },
     counts: () => ({ introspections, exchanges }),
   };
