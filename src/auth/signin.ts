@@ -172,6 +172,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
 
     let params: URLSearchParams;
     try {
+      rejectEmptyIssuer(answer);
       params = oauth.validateAuthResponse(as, client, answer, state);
     } catch (error) {
       const failure = oauthFailure(error, 'authorization', issuer);
@@ -406,5 +407,15 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
       });
     }
     throw error;
+  }
+}
+
+/**
+ * oauth4webapi reads an empty `iss` as no `iss` at all; RFC 9207 §2.4 compares any `iss` that
+ * is present, and an empty one names no issuer, so it is a mix-up, not an omission.
+ */
+function rejectEmptyIssuer(answer: URL): void {
+  if (answer.searchParams.getAll('iss').includes('')) {
+    throw new oauth.OperationProcessingError('unexpected "iss" (issuer) response parameter value', { code: oauth.INVALID_RESPONSE });
   }
 }
