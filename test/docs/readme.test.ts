@@ -102,8 +102,9 @@ describe('a README per reader', () => {
   });
 
   it("the README's whatalo-mcp commands and flags are ones the CLI has", () => {
-    // What a merchant types in the clone: `npx whatalo-mcp SUBCOMMAND [--flag]`.
-    const commands = [...read('README.md').matchAll(/`npx whatalo-mcp ([a-z]+)((?: --[a-z-]+)*)`/g)];
+    // What a merchant types in the clone: `node dist/cli.js SUBCOMMAND [--flag]` (not npx, which
+    // needs dist/cli.js executable, and a fresh build leaves it 0644).
+    const commands = [...read('README.md').matchAll(/`node dist\/cli\.js ([a-z]+)((?: --[a-z-]+)*)`/g)];
     expect(commands.length).toBeGreaterThanOrEqual(4);
     for (const [, command = '', flags = ''] of commands) {
       const help = execFileSync(process.execPath, [join(root, 'dist/cli.js'), command, '--help'], { encoding: 'utf8', timeout: 20_000 });
