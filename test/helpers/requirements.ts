@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, it } from 'vitest';
+import { REDIS_SERVER } from './redis.js';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -33,6 +34,7 @@ export const CHROMIUM = requirement(
   existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} is absent (apt install chromium)`,
   'WHATALO_TEST_REQUIRE_CHROMIUM',
 );
+export const REDIS = requirement(existsSync(REDIS_SERVER) ? undefined : `${REDIS_SERVER} is absent (apt install redis-server)`, 'WHATALO_TEST_REQUIRE_REDIS');
 export const LINUX = requirement(process.platform === 'linux' ? undefined : `runs on Linux only (this is ${process.platform})`);
 
 /** `describe`, skipped with its reason when `need` is missing, failing when CI requires it. */
