@@ -3,6 +3,7 @@
  * server never has to ask. Running it again signs in again (to switch stores or scopes) and
  * revokes the grant it replaces.
  */
+import type { Config } from '../config.js';
 import { WhataloError } from '../errors.js';
 import { withAccount } from './account-session.js';
 import { ACCOUNT_OPTIONS, type Command, printResult, stringFlag } from './command.js';
@@ -18,6 +19,19 @@ function timeoutSeconds(raw: string | undefined, env: NodeJS.ProcessEnv, fallbac
     throw new WhataloError('CONFIG_INVALID', `--timeout must be a whole number of seconds from 1 to 3600 (got "${raw}")`);
   }
   return value;
+}
+
+/**
+ * The memory store forgets the grant when this command exits: a sign-in would "succeed", keep
+ * nothing, and leave a live grant at the AS. Refused before any server is asked.
+ */
+function refuseMemoryStore(config: Config): void {
+  if (config.credentialStore !== 'memory') return;
+  throw new WhataloError('CONFIG_INVALID', 'login cannot keep a sign-in in the memory credential store: it is forgotten when the command ends.', {
+    hint:
+      'Set WHATALO_CREDENTIAL_STORE=keychain (the system keychain, the default) or WHATALO_CREDENTIAL_STORE=file ' +
+      'with WHATALO_CREDENTIAL_KEY (an encrypted file in the config directory).',
+  });
 }
 
 export const loginCommand: Command = {
@@ -46,6 +60,11 @@ export const loginCommand: Command = {
       ctx,
       {
         flags: { scopes: stringFlag(ctx, 'scopes') },
+        check: (config) => {
+          // A mistyped flag is the first thing to say; then whether a sign-in could be kept at all.
+          timeoutSeconds(stringFlag(ctx, 'timeout'), ctx.env, config.loginTimeoutSeconds);
+          refuseMemoryStore(config);
+        },
         // Least privilege (CONTRACT B3): the read scopes of the enabled tools; writes come by step-up.
         async requestedScopes(config) {
           const [{ ALL_TOOLS }, { initialScopes, selectTools }] = await Promise.all([import('../tools/index.js'), import('../tools/catalog.js')]);

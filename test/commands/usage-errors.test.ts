@@ -2,6 +2,8 @@
  * Usage mistakes a person makes at the terminal: each exits 2 (the README's promise for bad
  * usage) with one line that names what to change, once.
  */
+import { type AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -24,5 +26,32 @@ describe('usage errors', () => {
   it('a tool that runs and fails still exits 1', async () => {
     const result = await runCli(['call', 'get_product', '{"product_id":"999999999999"}', '--sandbox']);
     expect(result.code).toBe(1);
+  });
+});
+
+describe('login with the memory credential store', () => {
+  it('is refused up front (exit 2), naming the stores that keep a sign-in, before any server is asked', async () => {
+    let asked = 0;
+    const server = createServer((_req, res) => {
+      asked++;
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const mode of [
+        ['--issuer', issuer, '--api-base', `${issuer}/api/v1`],
+        ['--remote', `${issuer}/mcp`],
+      ]) {
+        const result = await runCli(['login', ...mode], { env: { WHATALO_CREDENTIAL_STORE: 'memory' }, timeoutMs: 20_000 });
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain('login cannot keep a sign-in in the memory credential store');
+        expect(result.stderr).toMatch(/WHATALO_CREDENTIAL_STORE=keychain .* WHATALO_CREDENTIAL_STORE=file with WHATALO_CREDENTIAL_KEY/);
+        expect(result.stderr).not.toContain('open this URL');
+      }
+      expect(asked).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
