@@ -6,7 +6,7 @@
 import type { Config } from '../config.js';
 import { WhataloError } from '../errors.js';
 import { withAccount } from './account-session.js';
-import { ACCOUNT_OPTIONS, type Command, printResult, stringFlag } from './command.js';
+import { ACCOUNT_OPTIONS, type Command, SCOPES_HELP, printResult, stringFlag } from './command.js';
 import { merchantLabel, storeLabel } from './labels.js';
 
 /** A person at a terminal may need a while to find a password. */
@@ -39,7 +39,7 @@ export const loginCommand: Command = {
   summary: 'Sign in to Whatalo in the browser and keep the grant in the credential store',
   usage: `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]
 
-  --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of the enabled tools)
+${SCOPES_HELP}
   --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)
   --paste    do not listen for the browser; paste the address it ends on instead
              (for machines whose browser cannot reach this one)

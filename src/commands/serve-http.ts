@@ -30,7 +30,6 @@ export const HTTP_FLAGS_HELP = `  --http                serve MCP over Streamabl
   --allowed-origins a,b browser origins allowed to call (WHATALO_HTTP_ALLOWED_ORIGINS)
   --grace-seconds N     on SIGTERM, how long in-flight requests may finish before every connection is closed (WHATALO_HTTP_GRACE_SECONDS; default 10)
   --upstream MODE       exchange (default): RFC 8693 token for API v1; forward: send the client's token on (passthrough risk)
-  --sandbox             with --http: a local fake Whatalo in this process is the AS and API (sign-in approves its first store)
   --test-no-auth        with --http --sandbox only, for protocol test suites: no Bearer check at all (never in production)`;
 
 function listOf(value: string | undefined): string[] {

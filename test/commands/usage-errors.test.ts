@@ -55,3 +55,31 @@ describe('login with the memory credential store', () => {
     }
   });
 });
+
+describe('help', () => {
+  /** The block of a flag in a help text: its line and the indented lines that continue it. */
+  function flagHelp(help: string, flag: string): string[] {
+    const lines = help.split('\n');
+    return lines.flatMap((line, i) => {
+      if (!line.startsWith(`  ${flag} `)) return [];
+      const block = [line];
+      for (let j = i + 1; j < lines.length && /^ {6,}\S/.test(lines[j]!); j++) block.push(lines[j]!);
+      return [block.join('\n')];
+    });
+  }
+
+  it('serve --help lists --sandbox once, saying what it does with and without --http', async () => {
+    const help = (await runCli(['serve', '--help'])).stdout;
+    const sandbox = flagHelp(help, '--sandbox');
+    expect(sandbox).toHaveLength(1);
+    expect(sandbox[0]).toMatch(/With --http/);
+  });
+
+  it('serve --help and login --help document --scopes with the same text', async () => {
+    const serve = flagHelp((await runCli(['serve', '--help'])).stdout, '--scopes');
+    const login = flagHelp((await runCli(['login', '--help'])).stdout, '--scopes');
+    expect(serve).toHaveLength(1);
+    expect(login).toEqual(serve);
+    expect(serve[0]).toContain('WHATALO_SCOPES');
+  });
+});
