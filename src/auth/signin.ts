@@ -360,7 +360,8 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
                 return;
               } catch (error) {
                 // The person said no: opening a browser behind their back would overrule them.
-                if (isWhataloError(error)) throw error;
+                // So did a host that went away meanwhile: a browser tab now would be a dead link.
+                if (isWhataloError(error) || request.signal?.aborted) throw error;
                 logger.debug('the client could not show the sign-in link; opening the browser', { error });
               }
             }

@@ -125,7 +125,7 @@ export async function openSession(ctx: CommandContext, options: SessionOptions =
     ...(openBrowser ? { openBrowser } : {}),
     ...(options.logStoreProblems ? { onStoreProblem: onceEach((error) => logger.warn(`credential store: ${error.toUserText()}`)) } : {}),
   });
-  const server = createServer({ tools, source, api, logger, confirmWrites: config.confirmWrites });
+  const server = createServer({ tools, source, api, logger, confirmWrites: config.confirmWrites, signInTimeoutMs: config.loginTimeoutSeconds * 1000 });
 
   let closing: Promise<void> | undefined;
   return {
