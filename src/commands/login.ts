@@ -3,9 +3,10 @@
  * server never has to ask. Running it again signs in again (to switch stores or scopes) and
  * revokes the grant it replaces.
  */
+import type { Config } from '../config.js';
 import { WhataloError } from '../errors.js';
 import { withAccount } from './account-session.js';
-import { ACCOUNT_OPTIONS, type Command, printResult, stringFlag } from './command.js';
+import { ACCOUNT_OPTIONS, type Command, SCOPES_HELP, printResult, stringFlag } from './command.js';
 import { merchantLabel, storeLabel } from './labels.js';
 
 /** A person at a terminal may need a while to find a password. */
@@ -20,12 +21,25 @@ function timeoutSeconds(raw: string | undefined, env: NodeJS.ProcessEnv, fallbac
   return value;
 }
 
+/**
+ * The memory store forgets the grant when this command exits: a sign-in would "succeed", keep
+ * nothing, and leave a live grant at the AS. Refused before any server is asked.
+ */
+function refuseMemoryStore(config: Config): void {
+  if (config.credentialStore !== 'memory') return;
+  throw new WhataloError('CONFIG_INVALID', 'login cannot keep a sign-in in the memory credential store: it is forgotten when the command ends.', {
+    hint:
+      'Set WHATALO_CREDENTIAL_STORE=keychain (the system keychain, the default) or WHATALO_CREDENTIAL_STORE=file ' +
+      'with WHATALO_CREDENTIAL_KEY (an encrypted file in the config directory).',
+  });
+}
+
 export const loginCommand: Command = {
   name: 'login',
   summary: 'Sign in to Whatalo in the browser and keep the grant in the credential store',
   usage: `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]
 
-  --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of the enabled tools)
+${SCOPES_HELP}
   --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)
   --paste    do not listen for the browser; paste the address it ends on instead
              (for machines whose browser cannot reach this one)
@@ -46,6 +60,11 @@ export const loginCommand: Command = {
       ctx,
       {
         flags: { scopes: stringFlag(ctx, 'scopes') },
+        check: (config) => {
+          // A mistyped flag is the first thing to say; then whether a sign-in could be kept at all.
+          timeoutSeconds(stringFlag(ctx, 'timeout'), ctx.env, config.loginTimeoutSeconds);
+          refuseMemoryStore(config);
+        },
         // Least privilege (CONTRACT B3): the read scopes of the enabled tools; writes come by step-up.
         async requestedScopes(config) {
           const [{ ALL_TOOLS }, { initialScopes, selectTools }] = await Promise.all([import('../tools/index.js'), import('../tools/catalog.js')]);

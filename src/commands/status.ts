@@ -35,6 +35,7 @@ function describeRemote(report: StatusReport): string {
   }
   return [
     `Signed in for the MCP server at ${report.resource}`,
+    ...(report.store_id ? [`  store:                ${storeLabel(report.store_id, report.store_name)}`] : []),
     `  authorization server: ${report.issuer}`,
     `  scopes:               ${report.scopes.join(' ') || '(the server default)'}`,
     `  access token:         expires ${report.expires_at ?? 'at an unknown time'} (renewed automatically)`,

@@ -108,6 +108,28 @@ describe.skipIf(unavailable)('keychain store on a real Secret Service', () => {
     expect(second).toMatchObject({ persisted: 'survives the process', accounts: ['http://127.0.0.1:1 client_A', 'persisted'] });
   });
 
+  it('names each grant readably in the keychain (the label Seahorse shows)', async () => {
+    const [result] = await inSession('label', `${START}; node "$FIXTURE" label`);
+    expect(result!.labels).toEqual([
+      'keyring:Whatalo sign-in for app.whatalo.com (client abc123)@whatalo-mcp',
+      'keyring:Whatalo sign-in for http://127.0.0.1:8080/mcp via app.whatalo.com (client def456)@whatalo-mcp',
+    ]);
+    expect(result!.read).toBe('a grant');
+    // The store's own account names (accounts.json, what the broker asks for) are unchanged.
+    expect(result!.accounts).toEqual(['http://127.0.0.1:8080/mcp https://app.whatalo.com/ def456', 'https://app.whatalo.com/ abc123']);
+  });
+
+  it("finds an entry under an older version's name, moves it to the readable one, and leaves no old copy", async () => {
+    const [result] = await inSession('migrate', `${START}; node "$FIXTURE" migrate`);
+    expect(result!.labelsBefore).toEqual([1, 2, 3].map((n) => `keyring:https://app.whatalo.com/ old${n}${n}${n}@whatalo-mcp`));
+    expect(result).toMatchObject({ read: 'stored by an older version', deleted: true, readAgain: 'stored by an older version', replaced: 'new tokens' });
+    expect(result!.labelsAfter).toEqual([
+      'keyring:Whatalo sign-in for app.whatalo.com (client old111)@whatalo-mcp',
+      'keyring:Whatalo sign-in for app.whatalo.com (client old222)@whatalo-mcp',
+    ]);
+    expect(result!.oldLeft).toEqual([false, false, false]);
+  });
+
   it('reports a keyring locked mid-session as a clear error and loses nothing', async () => {
     const [locked, after] = await inSession('locked', `${START}; node "$FIXTURE" lock-mid-session; ${RESTART}; node "$FIXTURE" read`);
     for (const op of ['get', 'set', 'delete', 'setOther'] as const) {

@@ -66,4 +66,11 @@ describe('serve --http --sandbox', () => {
     }
     expect((await run.result).code).toBe(0);
   });
+
+  it('without --public-url fails (exit 2) before the sandbox starts', async () => {
+    const result = await runCli(['serve', '--http', '--sandbox', '--port', String(await freePort())], { env: { WHATALO_PUBLIC_URL: undefined } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--public-url / WHATALO_PUBLIC_URL is required with --http');
+    expect(result.stderr).not.toContain('sandbox running');
+  });
 });

@@ -68,7 +68,9 @@ describe('serve --remote against serve --http', () => {
     return result;
   }
 
-  async function status(dir = configDir): Promise<{ signed_in: boolean; resource: string; issuer: string; scopes: string[]; credential_store: string }> {
+  async function status(
+    dir = configDir,
+  ): Promise<{ signed_in: boolean; resource: string; issuer: string; store_id: string | null; scopes: string[]; credential_store: string }> {
     return JSON.parse((await command(['status', '--json'], dir)).stdout);
   }
 
@@ -88,7 +90,9 @@ describe('serve --remote against serve --http', () => {
       await session.close();
     }
     const report = await status();
-    expect(report).toMatchObject({ signed_in: true, resource: remoteUrl, issuer: `${sb.issuer}/` });
+    expect(report).toMatchObject({ signed_in: true, resource: remoteUrl, issuer: `${sb.issuer}/`, store_id: sb.stores[0]!.id });
+    // The human form names the store too, as the direct mode's does.
+    expect((await command(['status'])).stdout).toMatch(new RegExp(`^  store: +.*${sb.stores[0]!.id}`, 'm'));
     // The first sign-in asked for what the server's challenge named: every scope its tools need,
     // writes included, since Whatalo keeps a client's registered scope as the ceiling of every later request.
     expect(report.scopes).toContain('read:store');
@@ -199,6 +203,10 @@ describe('serve --remote against serve --http', () => {
     const report = await status();
     expect(report.signed_in).toBe(false);
     expect(report.resource).toBe(remoteUrl);
+    // The way back in is the sign-in for this server, not the direct mode's `login`.
+    const told = await command(['status']);
+    expect(told.code).toBe(1);
+    expect(told.stdout + told.stderr).toContain(`Run \`whatalo-mcp login --remote ${remoteUrl}\``);
     // The grant this client held is revoked at the sandbox: none of its tokens is active any more.
     const grants = (await sb.grants()).filter((g) => g.client_id === clientId);
     expect(grants.length).toBeGreaterThan(0);
