@@ -8,36 +8,17 @@
  * Skips with a reason when dbus-run-session or gnome-keyring-daemon is missing, unless
  * WHATALO_TEST_REQUIRE_KEYCHAIN=1 (CI), where it fails instead.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, root } from './child.js';
+import { SECRET_SERVICE, describeWith } from '../helpers/requirements.js';
 const fixture = path.join(root, 'test/fixtures/keychain-store.mjs');
-const required = process.env.WHATALO_TEST_REQUIRE_KEYCHAIN === '1';
 
-function which(command: string): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const missing = ['dbus-run-session', 'gnome-keyring-daemon', 'gdbus'].filter((c) => !which(c));
-const unavailable = process.platform !== 'linux' ? `not Linux (${process.platform})` : missing.length ? `missing ${missing.join(', ')}` : undefined;
-
-describe.runIf(required && unavailable)('keychain (required)', () => {
-  it('has a Secret Service to test against', () => {
-    expect.fail(`WHATALO_TEST_REQUIRE_KEYCHAIN=1 but the keychain test cannot run: ${unavailable}`);
-  });
-});
-
-if (unavailable && !required) console.warn(`skipping keychain tests: ${unavailable}`);
-
-describe.skipIf(unavailable)('keychain store on a real Secret Service', () => {
+describeWith(SECRET_SERVICE, 'keychain store on a real Secret Service', () => {
   let tmp: string;
   const runId = randomUUID();
 
