@@ -7,6 +7,23 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 
 /** Every token this server issued, so tests can check that none is ever printed or stored in the clear. */
+/** RFC 8414 metadata of a test AS whose endpoints sit at `{issuer}/authorize`, `/token`, …, advertising RFC 9207. */
+export function testAsMetadata(issuer: string) {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    introspection_endpoint: `${issuer}/introspect`,
+    revocation_endpoint: `${issuer}/revoke`,
+    registration_endpoint: `${issuer}/register`,
+    response_types_supported: ['code'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic'],
+    authorization_response_iss_parameter_supported: true,
+  };
+}
+
 export const issuedTokens: string[] = [];
 
 export type Answer = { status?: number; type?: string; body: unknown; headers?: Record<string, string> };
@@ -27,21 +44,7 @@ export async function hostileAs(breaks: Record<string, Override> = {}): Promise<
     const form = new URLSearchParams(body);
     switch (url.pathname) {
       case '/.well-known/oauth-authorization-server':
-        return {
-          body: {
-            issuer,
-            authorization_endpoint: `${issuer}/authorize`,
-            token_endpoint: `${issuer}/token`,
-            introspection_endpoint: `${issuer}/introspect`,
-            revocation_endpoint: `${issuer}/revoke`,
-            registration_endpoint: `${issuer}/register`,
-            response_types_supported: ['code'],
-            grant_types_supported: ['authorization_code', 'refresh_token'],
-            code_challenge_methods_supported: ['S256'],
-            token_endpoint_auth_methods_supported: ['client_secret_basic'],
-            authorization_response_iss_parameter_supported: true,
-          },
-        };
+        return { body: testAsMetadata(issuer) };
       case '/register': {
         const asked = JSON.parse(body || '{}') as Record<string, unknown>;
         const now = Math.floor(Date.now() / 1000);

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI_PATH } from '../helpers/mcp.js';
+import { testAsMetadata } from '../helpers/hostile-as.js';
 
 export interface RpcMessage {
   jsonrpc: '2.0';
@@ -126,19 +127,7 @@ export async function recordingAs(name: string, options: { refreshTokens?: boole
     requests.push({ path: url.pathname, text: `${JSON.stringify(req.headers)}\n${body}\n${decodeURIComponent(decoded)}` });
     switch (url.pathname) {
       case '/.well-known/oauth-authorization-server':
-        return sendJson(res, 200, {
-          issuer,
-          authorization_endpoint: `${issuer}/authorize`,
-          token_endpoint: `${issuer}/token`,
-          registration_endpoint: `${issuer}/register`,
-          revocation_endpoint: `${issuer}/revoke`,
-          introspection_endpoint: `${issuer}/introspect`,
-          response_types_supported: ['code'],
-          grant_types_supported: ['authorization_code', 'refresh_token'],
-          code_challenge_methods_supported: ['S256'],
-          token_endpoint_auth_methods_supported: ['client_secret_basic'],
-          authorization_response_iss_parameter_supported: true,
-        });
+        return sendJson(res, 200, testAsMetadata(issuer));
       case '/register': {
         const clientId = `${name}-client-${randomBytes(4).toString('hex')}`;
         clientIds.push(clientId);
