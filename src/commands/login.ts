@@ -4,6 +4,7 @@
  * revokes the grant it replaces.
  */
 import { WhataloError } from '../errors.js';
+import { detectLocale, translator } from '../i18n/index.js';
 import { withAccount } from './account-session.js';
 import { ACCOUNT_OPTIONS, type Command, printResult, stringFlag } from './command.js';
 import { merchantLabel, storeLabel } from './labels.js';
@@ -15,14 +16,16 @@ function timeoutSeconds(raw: string | undefined, env: NodeJS.ProcessEnv, fallbac
   if (raw === undefined) return env.WHATALO_LOGIN_TIMEOUT ? fallback : DEFAULT_TIMEOUT_SECONDS;
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || value < 1 || value > 3600) {
-    throw new WhataloError('CONFIG_INVALID', `--timeout must be a whole number of seconds from 1 to 3600 (got "${raw}")`);
+    throw new WhataloError('CONFIG_INVALID', translator(detectLocale(env)).t('login.timeoutInvalid', { raw }));
   }
   return value;
 }
 
 export const loginCommand: Command = {
   name: 'login',
-  summary: 'Sign in to Whatalo in the browser and keep the grant in the credential store',
+  get summary() {
+    return translator().t('cli.summary.login');
+  },
   usage: `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]
 
   --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of the enabled tools)
@@ -58,6 +61,7 @@ export const loginCommand: Command = {
         },
       },
       async ({ config, account }) => {
+        const { t } = translator(detectLocale(ctx.env));
         const timeout = timeoutSeconds(stringFlag(ctx, 'timeout'), ctx.env, config.loginTimeoutSeconds);
         try {
           const report = await account.login({
@@ -72,9 +76,9 @@ export const loginCommand: Command = {
             printResult(
               ctx,
               [
-                `Signed in for the MCP server at ${status.resource} (authorization server ${status.issuer}).`,
-                `Scopes: ${report.scopes.join(' ') || '(the server default)'}`,
-                `Credentials are kept in ${report.credential_store}.`,
+                t('login.signedInRemote', { resource: status.resource, issuer: status.issuer }),
+                t('login.scopes', { scopes: report.scopes.join(' ') || t('login.serverDefault') }),
+                t('login.keptIn', { store: report.credential_store }),
               ].join('\n'),
             );
             return 0;
@@ -82,10 +86,12 @@ export const loginCommand: Command = {
           printResult(
             ctx,
             [
-              `Signed in to Whatalo as ${merchantLabel(report.merchant ?? '', report.merchant_name)} ` +
-                `for store ${storeLabel(report.store_id ?? '', status.store_name)}.`,
-              `Scopes: ${report.scopes.join(' ')}`,
-              `Credentials are kept in ${report.credential_store}.`,
+              t('login.signedIn', {
+                merchant: merchantLabel(report.merchant ?? '', report.merchant_name),
+                store: storeLabel(report.store_id ?? '', status.store_name),
+              }),
+              t('login.scopes', { scopes: report.scopes.join(' ') }),
+              t('login.keptIn', { store: report.credential_store }),
             ].join('\n'),
           );
           return 0;
