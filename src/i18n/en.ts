@@ -42,7 +42,7 @@ export const en = {
   'cli.moreHelp': 'Run `whatalo-mcp <command> --help` for its flags.',
   'cli.usageLabel': 'Usage:',
   'cli.unknownCommand': (p: { command: string }) => `unknown command "${p.command}". Run \`whatalo-mcp --help\` for the list.`,
-  'cli.unknownOption': (p: { option: string }) => `unknown option "${p.option}". Run \`whatalo-mcp <command> --help\` for its flags.`,
+  'cli.unknownOption': (p: { option: string }) => `Unknown option '${p.option}'. Run \`whatalo-mcp <command> --help\` for its flags.`,
   'cli.missingValue': (p: { option: string }) => `the option "${p.option}" needs a value.`,
   'cli.unexpectedArgument': (p: { arg: string }) => `unexpected argument "${p.arg}"`,
   'cli.unexpectedError': 'unexpected error (please report it)',

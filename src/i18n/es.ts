@@ -34,7 +34,7 @@ export const es: Catalog = {
   'cli.moreHelp': 'Ejecuta `whatalo-mcp <comando> --help` para ver sus opciones.',
   'cli.usageLabel': 'Uso:',
   'cli.unknownCommand': (p: { command: string }) => `no existe el comando "${p.command}". Ejecuta \`whatalo-mcp --help\` para ver la lista.`,
-  'cli.unknownOption': (p: { option: string }) => `no existe la opción "${p.option}". Ejecuta \`whatalo-mcp <comando> --help\` para ver sus opciones.`,
+  'cli.unknownOption': (p: { option: string }) => `No existe la opción '${p.option}'. Ejecuta \`whatalo-mcp <comando> --help\` para ver sus opciones.`,
   'cli.missingValue': (p: { option: string }) => `la opción "${p.option}" necesita un valor.`,
   'cli.unexpectedArgument': (p: { arg: string }) => `argumento inesperado "${p.arg}"`,
   'cli.unexpectedError': 'error inesperado (por favor, repórtalo)',
