@@ -296,10 +296,8 @@ export async function startCallbackServer(options: {
         } catch (error) {
           if (signal?.aborted) throw cancelled();
           if (timeout.aborted) {
-            throw new WhataloError('SIGN_IN_TIMEOUT', `The sign-in was not completed within ${Math.round(timeoutMs / 1000)} seconds.`, {
-              hint:
-                'Start the sign-in again and finish it in the browser, or allow more time ' +
-                '(`whatalo-mcp login --timeout SECONDS`, or WHATALO_LOGIN_TIMEOUT for the server).',
+            throw new WhataloError('SIGN_IN_TIMEOUT', translator().t('signin.timeout', { seconds: Math.round(timeoutMs / 1000) }), {
+              hint: translator().t('signin.timeoutHint'),
             });
           }
           throw error; // the interference, emitted as 'error'
@@ -322,7 +320,7 @@ export async function startCallbackServer(options: {
 }
 
 function cancelled(): WhataloError {
-  return new WhataloError('CANCELLED', 'The sign-in was cancelled.');
+  return new WhataloError('CANCELLED', translator().t('signin.cancelled'));
 }
 
 function securityHeaders(res: http.ServerResponse): void {

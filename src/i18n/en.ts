@@ -129,6 +129,13 @@ export const en = {
   'error.recordNotFound': (p: { storeId: string }) => `the requested record not found in store ${p.storeId}`,
   'error.rateLimited': (p: { storeId: string }) => `Whatalo's rate limit for store ${p.storeId} was reached.`,
   'error.rateLimitedFor': (p: { storeId: string; seconds: number }) => `Whatalo's rate limit for store ${p.storeId} was reached; it resets in ${p.seconds} s.`,
+  'error.scopeNotGranted': (p: { scope: string }) => `Whatalo access does not include the "${p.scope}" permission; it was not granted at sign-in.`,
+  'error.scopeNotGrantedHint': (p: { command: string }) => `Run \`${p.command}\` and approve it.`,
+  'error.toolNeeds': (p: { tool: string; scope: string }) => `${p.tool} needs ${p.scope}`,
+  'signin.timeout': (p: { seconds: number }) => `The sign-in was not completed within ${p.seconds} seconds.`,
+  'signin.timeoutHint':
+    'Start the sign-in again and finish it in the browser, or allow more time (`whatalo-mcp login --timeout SECONDS`, or WHATALO_LOGIN_TIMEOUT for the server).',
+  'signin.cancelled': 'The sign-in was cancelled.',
 
   // The sandbox's pages (src/sandbox/as/pages.ts, consent.ts, controls.ts): the sandbox
   // process's language. A `{html}` slot is filled with escaped markup by the page.

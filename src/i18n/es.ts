@@ -123,6 +123,13 @@ export const es: Catalog = {
   'error.rateLimited': (p: { storeId: string }) => `Se alcanzó el límite de solicitudes de Whatalo para la tienda ${p.storeId}.`,
   'error.rateLimitedFor': (p: { storeId: string; seconds: number }) =>
     `Se alcanzó el límite de solicitudes de Whatalo para la tienda ${p.storeId}; se restablece en ${p.seconds} s.`,
+  'error.scopeNotGranted': (p: { scope: string }) => `El acceso a Whatalo no incluye el permiso "${p.scope}"; no se concedió al iniciar sesión.`,
+  'error.scopeNotGrantedHint': (p: { command: string }) => `Ejecuta \`${p.command}\` y apruébalo.`,
+  'error.toolNeeds': (p: { tool: string; scope: string }) => `${p.tool} necesita ${p.scope}`,
+  'signin.timeout': (p: { seconds: number }) => `El inicio de sesión no se completó en ${p.seconds} segundos.`,
+  'signin.timeoutHint':
+    'Vuelve a iniciar sesión y termínalo en el navegador, o date más tiempo (`whatalo-mcp login --timeout SEGUNDOS`, o WHATALO_LOGIN_TIMEOUT para el servidor).',
+  'signin.cancelled': 'Se canceló el inicio de sesión.',
 
   // The sandbox's pages
   'sandbox.badge': 'Sandbox de Whatalo',

@@ -10,6 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ZodError } from 'zod';
 import type { ApiAnswer } from '../api/client.js';
 import { apiDetails, isWhataloError, type WhataloError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import { isPlainText, type Logger, redact } from '../log.js';
 import { escapeControls } from '../safe-text.js';
 import type { ToolOutput, ToolRecord } from '../tools/define.js';
@@ -100,7 +101,7 @@ export function errorResult(error: unknown, tool: ToolRecord, logger: Logger, an
     if (error.code === 'VALIDATION') return failed(refusedFields(error, tool) ?? error.toUserText());
     // API v1's 403 may not name the scope; the tool knows the one it needs.
     if (error.code === 'INSUFFICIENT_SCOPE' && apiDetails(error) && !apiDetails(error)?.requiredScope) {
-      return failed(`${error.message} (${tool.name} needs ${tool.scope}). ${error.hint ?? ''}`.trim());
+      return failed(`${error.message} (${translator().t('error.toolNeeds', { tool: tool.name, scope: tool.scope })}). ${error.hint ?? ''}`.trim());
     }
     return failed(error.toUserText());
   }
