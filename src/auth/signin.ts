@@ -349,10 +349,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           present: async (url) => {
             if (request.paste) {
               await presentAuthorizationUrl(url, { browser: 'none', logger, write: (line) => request.paste!.write(line + '\n') });
-              request.paste.write(
-                `After you approve, the browser cannot open ${redirectUri}… and shows an error page.\nCopy the whole address from its address bar ` +
-                  `and paste it here, then press Enter:\n`,
-              );
+              request.paste.write(translator().t('signin.pasteAfter', { redirectUri }));
               return;
             }
             if (request.presentUrl) {

@@ -38,12 +38,9 @@ export const callCommand: Command = {
   get summary() {
     return translator().t('cli.summary.call');
   },
-  usage: `whatalo-mcp call TOOL ['{"json":"arguments"}'] [flags]
-
-${SERVE_FLAGS_HELP}
-
-Prints the tool's structuredContent as JSON on stdout. Exit 1 when the tool fails (the
-message goes to stderr), 2 for bad usage. Run \`whatalo-mcp tools\` for the tool names.`,
+  get usage() {
+    return `whatalo-mcp call TOOL ['{"json":"arguments"}'] [flags]\n\n${SERVE_FLAGS_HELP}\n\n${translator().t('usage.call')}`;
+  },
   options: SERVE_OPTIONS,
   maxPositionals: 2,
   async run(ctx) {

@@ -26,17 +26,9 @@ export const loginCommand: Command = {
   get summary() {
     return translator().t('cli.summary.login');
   },
-  usage: `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]
-
-  --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of the enabled tools)
-  --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)
-  --paste    do not listen for the browser; paste the address it ends on instead
-             (for machines whose browser cannot reach this one)
-  --switch-store  signed in already: allow choosing another store (without it, the same store only)
-  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
-  --resource URL  the API's resource identifier tokens are asked for (WHATALO_RESOURCE;
-             default: the origin of the API base, https://api.whatalo.com)
-  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)`,
+  get usage() {
+    return `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]\n\n${translator().t('usage.login')}`;
+  },
   options: {
     ...ACCOUNT_OPTIONS,
     scopes: { type: 'string' },

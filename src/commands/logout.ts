@@ -13,11 +13,9 @@ export const logoutCommand: Command = {
   get summary() {
     return translator().t('cli.summary.logout');
   },
-  usage: `whatalo-mcp logout
-
-  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
-  --resource URL  override WHATALO_RESOURCE (default: the origin of the API base)
-  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)`,
+  get usage() {
+    return `whatalo-mcp logout\n\n${translator().t('usage.account')}`;
+  },
   options: { ...ACCOUNT_OPTIONS },
   run: (ctx) =>
     withAccount(ctx, { offlineRemote: true }, async ({ config, account }) => {

@@ -66,15 +66,10 @@ export const statusCommand: Command = {
   get summary() {
     return translator().t('cli.summary.status');
   },
-  usage: `whatalo-mcp status [--json]
-
-  --json  print one JSON object on stdout (signed_in, store_id, store_name, merchant,
-          merchant_name, scopes, expires_at, credential_store, issuer, resource)
-  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
-  --resource URL  override WHATALO_RESOURCE (default: the origin of the API base)
-  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)
-
-Exit status: 0 when signed in, 1 when not.`,
+  get usage() {
+    const { t } = translator();
+    return `whatalo-mcp status [--json]\n\n${t('usage.statusJson')}\n${t('usage.account')}\n\n${t('usage.statusExit')}`;
+  },
   options: { ...ACCOUNT_OPTIONS, json: { type: 'boolean' } },
   run: (ctx) =>
     withAccount(ctx, {}, async ({ account }) => {

@@ -10,11 +10,9 @@ export const toolsCommand: Command = {
   get summary() {
     return translator().t('cli.summary.tools');
   },
-  usage: `whatalo-mcp tools [--json] [--read-only] [--toolsets a,b]
-
-  --json          one JSON object on stdout: {"tools": [...], "initial_scopes": [...], "required_scopes": [...]}
-  --read-only     as serve --read-only would register them
-  --toolsets a,b  as serve --toolsets would register them`,
+  get usage() {
+    return `whatalo-mcp tools [--json] [--read-only] [--toolsets a,b]\n\n${translator().t('usage.tools')}`;
+  },
   options: {
     json: { type: 'boolean' },
     'read-only': { type: 'boolean' },

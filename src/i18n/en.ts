@@ -136,6 +136,35 @@ export const en = {
   'signin.timeoutHint':
     'Start the sign-in again and finish it in the browser, or allow more time (`whatalo-mcp login --timeout SECONDS`, or WHATALO_LOGIN_TIMEOUT for the server).',
   'signin.cancelled': 'The sign-in was cancelled.',
+  // The flags of each command's --help; flag names and variables stay as typed.
+  'usage.login':
+    '  --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of the enabled tools)\n' +
+    '  --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)\n' +
+    '  --paste    do not listen for the browser; paste the address it ends on instead\n' +
+    '             (for machines whose browser cannot reach this one)\n' +
+    '  --switch-store  signed in already: allow choosing another store (without it, the same store only)\n' +
+    '  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE\n' +
+    "  --resource URL  the API's resource identifier tokens are asked for (WHATALO_RESOURCE;\n" +
+    '             default: the origin of the API base, https://api.whatalo.com)\n' +
+    '  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)',
+  'usage.account':
+    '  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE\n' +
+    '  --resource URL  override WHATALO_RESOURCE (default: the origin of the API base)\n' +
+    '  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)',
+  'usage.statusJson':
+    '  --json  print one JSON object on stdout (signed_in, store_id, store_name, merchant,\n' +
+    '          merchant_name, scopes, expires_at, credential_store, issuer, resource)',
+  'usage.statusExit': 'Exit status: 0 when signed in, 1 when not.',
+  'usage.call':
+    "Prints the tool's structuredContent as JSON on stdout. Exit 1 when the tool fails (the\n" +
+    'message goes to stderr), 2 for bad usage. Run `whatalo-mcp tools` for the tool names.',
+  'usage.tools':
+    '  --json          one JSON object on stdout: {"tools": [...], "initial_scopes": [...], "required_scopes": [...]}\n' +
+    '  --read-only     as serve --read-only would register them\n' +
+    '  --toolsets a,b  as serve --toolsets would register them',
+  'signin.pasteAfter': (p: { redirectUri: string }) =>
+    `After you approve, the browser cannot open ${p.redirectUri}… and shows an error page.\nCopy the whole address from its address bar ` +
+    'and paste it here, then press Enter:\n',
 
   // The sandbox's pages (src/sandbox/as/pages.ts, consent.ts, controls.ts): the sandbox
   // process's language. A `{html}` slot is filled with escaped markup by the page.

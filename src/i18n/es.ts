@@ -130,6 +130,34 @@ export const es: Catalog = {
   'signin.timeoutHint':
     'Vuelve a iniciar sesión y termínalo en el navegador, o date más tiempo (`whatalo-mcp login --timeout SEGUNDOS`, o WHATALO_LOGIN_TIMEOUT para el servidor).',
   'signin.cancelled': 'Se canceló el inicio de sesión.',
+  'usage.login':
+    '  --scopes   los permisos que se piden (predeterminado: WHATALO_SCOPES, o los de lectura de las herramientas activadas)\n' +
+    '  --timeout  cuántos segundos esperar al navegador (predeterminado 300, o WHATALO_LOGIN_TIMEOUT)\n' +
+    '  --paste    no escuchar al navegador; pega en su lugar la dirección en la que termina\n' +
+    '             (para equipos cuyo navegador no puede llegar a este)\n' +
+    '  --switch-store  con la sesión ya iniciada: permite elegir otra tienda (sin esto, solo la misma)\n' +
+    '  --issuer, --api-base  reemplazan WHATALO_ISSUER, WHATALO_API_BASE\n' +
+    '  --resource URL  el identificador de recurso de la API para el que se piden los tokens (WHATALO_RESOURCE;\n' +
+    '             predeterminado: el origen de la base de la API, https://api.whatalo.com)\n' +
+    '  --remote URL  el permiso para este servidor MCP remoto (como lo usa serve --remote; WHATALO_REMOTE_URL)',
+  'usage.account':
+    '  --issuer, --api-base  reemplazan WHATALO_ISSUER, WHATALO_API_BASE\n' +
+    '  --resource URL  reemplaza WHATALO_RESOURCE (predeterminado: el origen de la base de la API)\n' +
+    '  --remote URL  el permiso para este servidor MCP remoto (como lo usa serve --remote; WHATALO_REMOTE_URL)',
+  'usage.statusJson':
+    '  --json  imprime un objeto JSON en stdout (signed_in, store_id, store_name, merchant,\n' +
+    '          merchant_name, scopes, expires_at, credential_store, issuer, resource)',
+  'usage.statusExit': 'Código de salida: 0 con la sesión iniciada, 1 sin ella.',
+  'usage.call':
+    'Imprime el structuredContent de la herramienta como JSON en stdout. Sale con 1 cuando la herramienta falla\n' +
+    '(el mensaje va a stderr) y con 2 si el uso es incorrecto. Ejecuta `whatalo-mcp tools` para ver los nombres.',
+  'usage.tools':
+    '  --json          un objeto JSON en stdout: {"tools": [...], "initial_scopes": [...], "required_scopes": [...]}\n' +
+    '  --read-only     como las registraría serve --read-only\n' +
+    '  --toolsets a,b  como las registraría serve --toolsets',
+  'signin.pasteAfter': (p: { redirectUri: string }) =>
+    `Después de aprobar, el navegador no puede abrir ${p.redirectUri}… y muestra una página de error.\nCopia la dirección completa de su barra ` +
+    'de direcciones y pégala aquí; luego presiona Enter:\n',
 
   // The sandbox's pages
   'sandbox.badge': 'Sandbox de Whatalo',
