@@ -134,7 +134,8 @@ export const en = {
   'error.toolNeeds': (p: { tool: string; scope: string }) => `${p.tool} needs ${p.scope}`,
   'signin.timeout': (p: { seconds: number }) => `The sign-in was not completed within ${p.seconds} seconds.`,
   'signin.timeoutHint':
-    'Start the sign-in again and finish it in the browser, or allow more time (`whatalo-mcp login --timeout SECONDS`, or WHATALO_LOGIN_TIMEOUT for the server).',
+    'Start the sign-in again and finish it in the browser, or allow more time ' +
+    '(`whatalo-mcp login --timeout SECONDS`, or WHATALO_LOGIN_TIMEOUT for the server).',
   'signin.cancelled': 'The sign-in was cancelled.',
   // The flags of each command's --help; flag names and variables stay as typed.
   'usage.login':

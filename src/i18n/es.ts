@@ -80,7 +80,8 @@ export const es: Catalog = {
   'call.anArray': 'una lista',
   'call.argumentsDontFit': (p: { tool: string; problems: string }) => `los argumentos no sirven para ${p.tool}: ${p.problems}`,
   'call.readOnly': (p: { tool: string }) =>
-    `"${p.tool}" cambia datos, y el modo de solo lectura (--read-only o WHATALO_READ_ONLY) desactiva todas las herramientas que lo hacen; quítalo para ejecutar ${p.tool}`,
+    `"${p.tool}" cambia datos, y el modo de solo lectura (--read-only o WHATALO_READ_ONLY) desactiva todas las herramientas que lo hacen; ` +
+    `quítalo para ejecutar ${p.tool}`,
   'call.noSuchTool': (p: { tool: string; enabled: string }) => `la herramienta "${p.tool}" no está activada; las activadas son ${p.enabled}`,
   'call.failed': 'la herramienta falló',
   'tools.readOnly': 'solo lectura',
@@ -107,7 +108,8 @@ export const es: Catalog = {
     `El inicio de sesión se aprobó para la tienda ${p.granted}, pero whatalo-mcp está conectado a la tienda ${p.wanted}. No se cambió nada: ` +
     `el permiso para ${p.granted} se revocó, el de ${p.wanted} se conserva y no se ejecutó nada.`,
   'error.storeMismatchHint':
-    'Para cambiar de tienda a propósito, ejecuta `whatalo-mcp logout` y luego `whatalo-mcp login` y elige la otra tienda (o `whatalo-mcp login --switch-store`).',
+    'Para cambiar de tienda a propósito, ejecuta `whatalo-mcp logout` y luego `whatalo-mcp login` y elige la otra tienda ' +
+    '(o `whatalo-mcp login --switch-store`).',
   'error.apiRevoked': (p: { said: string }) => `Whatalo ya no acepta este inicio de sesión (el acceso se revocó o caducó)${p.said}`,
   'error.notInPlan': (p: { storeId: string; feature: string; said: string }) =>
     `El plan de la tienda ${p.storeId} no incluye ${p.feature}, así que Whatalo rechazó la solicitud${p.said}`,
@@ -128,7 +130,8 @@ export const es: Catalog = {
   'error.toolNeeds': (p: { tool: string; scope: string }) => `${p.tool} necesita ${p.scope}`,
   'signin.timeout': (p: { seconds: number }) => `El inicio de sesión no se completó en ${p.seconds} segundos.`,
   'signin.timeoutHint':
-    'Vuelve a iniciar sesión y termínalo en el navegador, o date más tiempo (`whatalo-mcp login --timeout SEGUNDOS`, o WHATALO_LOGIN_TIMEOUT para el servidor).',
+    'Vuelve a iniciar sesión y termínalo en el navegador, o date más tiempo ' +
+    '(`whatalo-mcp login --timeout SEGUNDOS`, o WHATALO_LOGIN_TIMEOUT para el servidor).',
   'signin.cancelled': 'Se canceló el inicio de sesión.',
   'usage.login':
     '  --scopes   los permisos que se piden (predeterminado: WHATALO_SCOPES, o los de lectura de las herramientas activadas)\n' +
