@@ -116,6 +116,8 @@ const PAGES = {
   'es_MX.UTF-8': {
     lang: 'es',
     signedIn: 'Conectado a Whatalo',
+    loginDone: /^Iniciaste sesión en Whatalo como .+ en la tienda .+\.\nPermisos: read:\S+/m,
+    statusDone: /^Sesión iniciada en Whatalo en .+\n  tienda: +.+\n  comerciante: +.+\n  permisos: +read:/m,
     connected: 'ya puede trabajar con tu tienda',
     denied: 'No se compartió nada',
     nothingShared:
@@ -125,6 +127,8 @@ const PAGES = {
   'en_US.UTF-8': {
     lang: 'en',
     signedIn: 'Connected to Whatalo',
+    loginDone: /^Signed in to Whatalo as .+ for store .+\.\nScopes: read:\S+/m,
+    statusDone: /^Signed in to Whatalo at .+\n  store: +.+\n  merchant: +.+\n  scopes: +read:/m,
     connected: 'can now work with your store',
     denied: 'Nothing was shared',
     nothingShared: /You declined, so Whatalo MCP \(desktop\) cannot see or change anything in your store\. To connect later, .*"whatalo-mcp login"/,
@@ -154,7 +158,7 @@ describeWith(CHROMIUM, 'the loopback pages after the consent page, in headless c
       WHATALO_TEST_DECISION: decision,
     });
     const result = await runCli(['login', '--timeout', '50'], { env, timeoutMs: 58_000 });
-    return { result, end: await browserEnd(log), store };
+    return { result, end: await browserEnd(log), store, env };
   }
 
   for (const lang of Object.keys(PAGES) as (keyof typeof PAGES)[]) {
@@ -162,9 +166,11 @@ describeWith(CHROMIUM, 'the loopback pages after the consent page, in headless c
 
     it(`${lang}: the success page names the app and the chosen store, by name and id`, async () => {
       // The second store: a page that named "your store" or the first one would not pass.
-      const { result, end, store } = await login(lang, 'approve', 1);
+      const { result, end, store, env } = await login(lang, 'approve', 1);
       expect(end.error).toBeUndefined();
       expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(page.loginDone);
+      expect((await runCli(['status'], { env })).stdout).toMatch(page.statusDone);
       expect(end.finalLang).toBe(page.lang);
       expect(end.heading).toBe(page.signedIn);
       expect(end.finalText).toContain(`Whatalo MCP (desktop) ${page.connected} ${store.name} (${store.id})`);
