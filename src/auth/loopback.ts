@@ -224,14 +224,11 @@ export async function startCallbackServer(options: {
       foreign++;
       logger?.warn(`ignored a request to the sign-in callback that does not belong to this sign-in (${foreign} so far)`);
       if (foreign >= MAX_FOREIGN_CALLBACKS) {
-        interference = new WhataloError(
-          'SIGN_IN_FAILED',
-          `Someone is interfering with the sign-in: ${foreign} requests to its callback address on this computer did not belong to it. Nothing was stored.`,
-          {
-            hint: 'Start the sign-in again; if this repeats, look for a program or web page on this computer that keeps calling 127.0.0.1.',
-            details: { reason: 'interference' },
-          },
-        );
+        const { t } = translator();
+        interference = new WhataloError('SIGN_IN_FAILED', t('signin.interference', { count: foreign }), {
+          hint: t('signin.interferenceHint'),
+          details: { reason: 'interference' },
+        });
         if (events.listenerCount('error') > 0) events.emit('error', interference);
       }
       return;

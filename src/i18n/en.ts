@@ -166,6 +166,16 @@ export const en = {
   'signin.pasteAfter': (p: { redirectUri: string }) =>
     `After you approve, the browser cannot open ${p.redirectUri}… and shows an error page.\nCopy the whole address from its address bar ` +
     'and paste it here, then press Enter:\n',
+  'error.invalidArguments': (p: { tool: string; problems: string }) => `Invalid arguments for ${p.tool}: ${p.problems}.`,
+  'error.refusedValues': (p: { listed: string }) => `Whatalo refused the values: ${p.listed}.`,
+  'error.unexpectedAnswer': (p: { method: string; path: string; requestId: string; tool: string }) =>
+    `Whatalo's API answered ${p.method} ${p.path} with something unexpected (request id ${p.requestId}), so ${p.tool} could not use it; ` +
+    "the details are in whatalo-mcp's log.",
+  'error.noRequestId': 'not given',
+  'error.internal': (p: { tool: string }) => `${p.tool} failed because of an internal error in whatalo-mcp; the details are in its log.`,
+  'signin.interference': (p: { count: number }) =>
+    `Someone is interfering with the sign-in: ${p.count} requests to its callback address on this computer did not belong to it. Nothing was stored.`,
+  'signin.interferenceHint': 'Start the sign-in again; if this repeats, look for a program or web page on this computer that keeps calling 127.0.0.1.',
 
   // The sandbox's pages (src/sandbox/as/pages.ts, consent.ts, controls.ts): the sandbox
   // process's language. A `{html}` slot is filled with escaped markup by the page.

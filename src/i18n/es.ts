@@ -161,6 +161,17 @@ export const es: Catalog = {
   'signin.pasteAfter': (p: { redirectUri: string }) =>
     `Después de aprobar, el navegador no puede abrir ${p.redirectUri}… y muestra una página de error.\nCopia la dirección completa de su barra ` +
     'de direcciones y pégala aquí; luego presiona Enter:\n',
+  'error.invalidArguments': (p: { tool: string; problems: string }) => `Argumentos no válidos para ${p.tool}: ${p.problems}.`,
+  'error.refusedValues': (p: { listed: string }) => `Whatalo rechazó los valores: ${p.listed}.`,
+  'error.unexpectedAnswer': (p: { method: string; path: string; requestId: string; tool: string }) =>
+    `La API de Whatalo respondió a ${p.method} ${p.path} con algo inesperado (id de solicitud ${p.requestId}), así que ${p.tool} no pudo usarlo; ` +
+    'los detalles están en el registro de whatalo-mcp.',
+  'error.noRequestId': 'no indicado',
+  'error.internal': (p: { tool: string }) => `${p.tool} falló por un error interno de whatalo-mcp; los detalles están en su registro.`,
+  'signin.interference': (p: { count: number }) =>
+    `Alguien está interfiriendo con el inicio de sesión: ${p.count} solicitudes a su dirección de retorno en este equipo no le pertenecían. No se guardó nada.`,
+  'signin.interferenceHint':
+    'Vuelve a iniciar sesión; si se repite, busca un programa o una página web en este equipo que esté llamando una y otra vez a 127.0.0.1.',
 
   // The sandbox's pages
   'sandbox.badge': 'Sandbox de Whatalo',
