@@ -29,7 +29,13 @@ async function registerResourceServer(issuer, resource) {
   const response = await fetch(`${issuer}/oauth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_name: 'whatalo-mcp bench fleet', resource, token_endpoint_auth_method: 'client_secret_basic' }),
+    // As the server registers itself (CONTRACT A5 requires redirect_uris, though a resource server never redirects).
+    body: JSON.stringify({
+      client_name: 'whatalo-mcp bench fleet',
+      redirect_uris: [new URL('/oauth/no-redirect', resource).href],
+      grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    }),
   });
   if (response.status !== 201) throw new Error(`resource server registration: HTTP ${response.status} ${await response.text()}`);
   return response.json();

@@ -23,7 +23,7 @@
  * redis is bundled into a chunk that only `serve --http` with WHATALO_REDIS_URL imports.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +167,8 @@ export async function bundle(tools, { outdir = DIST, ...options } = {}) {
     ...options,
   });
   writeFileSync(path.join(outdir, 'bundle-meta.json'), JSON.stringify(result.metafile));
+  // The bin entry runs as a program from a clone (`npx whatalo-mcp`, `./dist/cli.js`), not only once npm installs it.
+  if (existsSync(path.join(outdir, 'cli.js'))) chmodSync(path.join(outdir, 'cli.js'), 0o755);
   return result;
 }
 

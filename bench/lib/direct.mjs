@@ -7,7 +7,7 @@ import { requestJson } from './request-json.mjs';
  */
 export function directProductGetter({ apiBase, token, storeId, productId }) {
   const url = `${apiBase}/products/${encodeURIComponent(productId)}`;
-  const headers = { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId, accept: 'application/json' };
+  const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
   return async function getProduct() {
     const { status, body } = await requestJson(url, { headers });
     if (status !== 200) throw new Error(`direct GET /products/:id answered ${status} ${body.code ?? ''}`);

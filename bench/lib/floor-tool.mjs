@@ -14,7 +14,7 @@ export function floorEnv(name) {
     process.stderr.write(`${name}: BENCH_API_BASE, BENCH_TOKEN and BENCH_STORE_ID are required\n`);
     process.exit(2);
   }
-  return { apiBase, headers: { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId, accept: 'application/json' } };
+  return { apiBase, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } };
 }
 
 export function registerGetProduct(server, { apiBase, headers }) {

@@ -79,7 +79,10 @@ export function stopOnCleanup(child) {
  * JSON line it prints first.
  */
 export async function startSandboxProcess(root, { rateLimit }) {
-  const child = spawn(process.execPath, ['dist/cli.js', 'sandbox', '--auto-approve', 'first', '--rate-limit', String(rateLimit)], {
+  // The bench signs in once per server process it starts, far more often than Whatalo's AS
+  // allows one IP (10 registrations an hour, 60 token requests a minute): it measures calls, not those limits.
+  const limits = ['--registration-limit', '100000', '--token-limit-ip', '100000', '--token-limit-client', '100000'];
+  const child = spawn(process.execPath, ['dist/cli.js', 'sandbox', '--auto-approve', 'first', '--rate-limit', String(rateLimit), ...limits], {
     cwd: root,
     env: { ...process.env, WHATALO_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -101,7 +101,7 @@ export async function benchProduct(sandbox) {
   const { ALL_SCOPES } = await import('../../dist/scopes.js');
   const token = await directToken(sandbox.issuer, ALL_SCOPES.join(' '));
   const storeId = sandbox.stores[0].id;
-  const headers = { authorization: `Bearer ${token}`, 'x-whatalo-store-id': storeId };
+  const headers = { authorization: `Bearer ${token}` };
   const list = await json(await fetch(`${sandbox.apiBase}/products?per_page=1`, { headers }), 'product list');
   const productId = list.data?.[0]?.id;
   if (!productId) throw new Error(`the sandbox listed no product: ${JSON.stringify(list).slice(0, 200)}`);

@@ -177,6 +177,12 @@ export function createAccount(config: Config, deps: AccountDeps, connect?: () =>
     return { ...base, had_grant: true, revoked, removed: true, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
   }
 
+  /** Remote mode: the sign-in command for this server, not the direct mode's `login`. */
+  function signInHint(c: Connection): string | undefined {
+    if (c.target.introspect || !config.remoteUrl) return undefined;
+    return `Run \`whatalo-mcp login --remote ${config.remoteUrl.href}\` to sign in for this server.`;
+  }
+
   return {
     async status() {
       const c = await connection();
@@ -197,12 +203,12 @@ export function createAccount(config: Config, deps: AccountDeps, connect?: () =>
       try {
         const token = await session.getAccessToken();
         // A remote server checks its own tokens; a live grant (refreshed when due) is what can be said here.
-        if (!c.target.introspect) return { ...base, signed_in: true, ...grantedNow(session.peek()) };
+        if (!c.target.introspect) return { ...base, signed_in: true, ...grantedNow(session.peek()), store_id: session.peek()?.grant.tokens?.store_id ?? null };
         active = await c.activeInfo(token);
       } catch (error) {
         if (!isWhataloError(error, 'AUTH_REQUIRED')) throw error;
         // "Not signed in" is what the report already says; only the way out is worth adding.
-        const reason = signedOutReason(error) === 'not_signed_in' ? (error.hint ?? '') : error.toUserText();
+        const reason = signedOutReason(error) === 'not_signed_in' ? (signInHint(c) ?? error.hint ?? '') : error.toUserText();
         return { ...base, reason };
       }
       const { info } = active;

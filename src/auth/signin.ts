@@ -170,6 +170,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
 
     let params: URLSearchParams;
     try {
+      rejectEmptyIssuer(answer);
       params = oauth.validateAuthResponse(as, client, answer, state);
     } catch (error) {
       const failure = oauthFailure(error, 'authorization', issuer);
@@ -299,6 +300,22 @@ async function revokeUnwanted(
 }
 
 /**
+ * Remote mode: the remote server checks its own tokens, but when its AS lets this client
+ * introspect (Whatalo does for confidential clients, CONTRACT A11) the grant can still name its
+ * store for `status`. Best effort: any failure or an inactive answer is "no store known".
+ */
+async function remoteGrantInfo(deps: SignInDeps, as: oauth.AuthorizationServer, registration: Registration, token: string): Promise<TokenInfo | null> {
+  if (!as.introspection_endpoint || registration.client_secret === null) return null;
+  try {
+    const info = await introspectToken(as, deps.target.issuer, registration, token, deps.http, deps.target.resource);
+    return info.active ? info : null;
+  } catch (error) {
+    deps.logger.debug('the remote grant could not be introspected; its store stays unknown', { error });
+    return null;
+  }
+}
+
+/**
  * Signs in, once per issuer across processes: holds the sign-in lock, and after taking it
  * re-reads the store, so a process that waited for another's sign-in uses its grant instead
  * of opening a second browser tab.
@@ -359,7 +376,8 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
                 return;
               } catch (error) {
                 // The person said no: opening a browser behind their back would overrule them.
-                if (isWhataloError(error)) throw error;
+                // So did a host that went away meanwhile: a browser tab now would be a dead link.
+                if (isWhataloError(error) || request.signal?.aborted) throw error;
                 logger.debug('the client could not show the sign-in link; opening the browser', { error });
               }
             }
@@ -378,7 +396,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           const askedAt = deps.now();
           const info = target.introspect
             ? await introspectToken(as, target.issuer, registration, flow.response.access_token, deps.http, target.resource)
-            : null;
+            : await remoteGrantInfo(deps, as, registration, flow.response.access_token);
           if (info && !info.active)
             throw new WhataloError('AS_PROTOCOL', `Whatalo at ${target.issuer.origin} issued an access token that introspection calls inactive.`);
           if (info && request.storeId && info.storeId !== request.storeId) {
@@ -418,5 +436,15 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
       });
     }
     throw error;
+  }
+}
+
+/**
+ * oauth4webapi reads an empty `iss` as no `iss` at all; RFC 9207 §2.4 compares any `iss` that
+ * is present, and an empty one names no issuer, so it is a mix-up, not an omission.
+ */
+function rejectEmptyIssuer(answer: URL): void {
+  if (answer.searchParams.getAll('iss').includes('')) {
+    throw new oauth.OperationProcessingError('unexpected "iss" (issuer) response parameter value', { code: oauth.INVALID_RESPONSE });
   }
 }

@@ -26,6 +26,8 @@ export async function withAccount<T>(
     registeredScopes?: (config: Config) => Promise<readonly Scope[]>;
     /** Remote mode: a server out of reach still lets the stored grant be found (logout removes it). */
     offlineRemote?: boolean;
+    /** Refuses a configuration before anything is asked of a server (throw CONFIG_INVALID). */
+    check?: (config: Config) => void;
   },
   run: (session: AccountSession) => Promise<T>,
 ): Promise<T> {
@@ -37,6 +39,7 @@ export async function withAccount<T>(
     remote: stringFlag(ctx, 'remote'),
     ...options.flags,
   });
+  options.check?.(config);
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', write: (line) => void ctx.stderr.write(line + '\n') });
   let account: Account;
   if (config.remoteUrl) {

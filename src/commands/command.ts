@@ -45,6 +45,14 @@ export const ACCOUNT_OPTIONS = {
   remote: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
+/**
+ * `--scopes` in every command's help (login, serve, call): one text, since config reads the flag
+ * the same way everywhere (spaces or commas, WHATALO_SCOPES as the default).
+ */
+export const SCOPES_HELP = `  --scopes "s1 s2"      the scopes to ask for at sign-in, separated by spaces or commas (default:
+                        WHATALO_SCOPES, else the read scopes of the enabled tools; write scopes
+                        are asked for the first time a write tool runs)`;
+
 /** A string flag's value, or undefined when it was not given. */
 export function stringFlag(ctx: Pick<CommandContext, 'values'>, name: string): string | undefined {
   const value = ctx.values[name];

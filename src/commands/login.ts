@@ -3,10 +3,11 @@
  * server never has to ask. Running it again signs in again (to switch stores or scopes) and
  * revokes the grant it replaces.
  */
+import type { Config } from '../config.js';
 import { WhataloError } from '../errors.js';
 import { detectLocale, translator } from '../i18n/index.js';
 import { withAccount } from './account-session.js';
-import { ACCOUNT_OPTIONS, type Command, printResult, stringFlag } from './command.js';
+import { ACCOUNT_OPTIONS, type Command, SCOPES_HELP, printResult, stringFlag } from './command.js';
 import { merchantLabel, storeLabel } from './labels.js';
 
 /** A person at a terminal may need a while to find a password. */
@@ -21,13 +22,26 @@ function timeoutSeconds(raw: string | undefined, env: NodeJS.ProcessEnv, fallbac
   return value;
 }
 
+/**
+ * The memory store forgets the grant when this command exits: a sign-in would "succeed", keep
+ * nothing, and leave a live grant at the AS. Refused before any server is asked.
+ */
+function refuseMemoryStore(config: Config): void {
+  if (config.credentialStore !== 'memory') return;
+  throw new WhataloError('CONFIG_INVALID', 'login cannot keep a sign-in in the memory credential store: it is forgotten when the command ends.', {
+    hint:
+      'Set WHATALO_CREDENTIAL_STORE=keychain (the system keychain, the default) or WHATALO_CREDENTIAL_STORE=file ' +
+      'with WHATALO_CREDENTIAL_KEY (an encrypted file in the config directory).',
+  });
+}
+
 export const loginCommand: Command = {
   name: 'login',
   get summary() {
     return translator().t('cli.summary.login');
   },
   get usage() {
-    return `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]\n\n${translator().t('usage.login')}`;
+    return `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]\n\n${SCOPES_HELP}\n${translator().t('usage.login')}`;
   },
   options: {
     ...ACCOUNT_OPTIONS,
@@ -41,6 +55,11 @@ export const loginCommand: Command = {
       ctx,
       {
         flags: { scopes: stringFlag(ctx, 'scopes') },
+        check: (config) => {
+          // A mistyped flag is the first thing to say; then whether a sign-in could be kept at all.
+          timeoutSeconds(stringFlag(ctx, 'timeout'), ctx.env, config.loginTimeoutSeconds);
+          refuseMemoryStore(config);
+        },
         // Least privilege (CONTRACT B3): the read scopes of the enabled tools; writes come by step-up.
         async requestedScopes(config) {
           const [{ ALL_TOOLS }, { initialScopes, selectTools }] = await Promise.all([import('../tools/index.js'), import('../tools/catalog.js')]);

@@ -30,7 +30,6 @@ export const HTTP_FLAGS_HELP = `  --http                serve MCP over Streamabl
   --allowed-origins a,b browser origins allowed to call (WHATALO_HTTP_ALLOWED_ORIGINS)
   --grace-seconds N     on SIGTERM, how long in-flight requests may finish before every connection is closed (WHATALO_HTTP_GRACE_SECONDS; default 10)
   --upstream MODE       exchange (default): RFC 8693 token for API v1; forward: send the client's token on (passthrough risk)
-  --sandbox             with --http: a local fake Whatalo in this process is the AS and API (sign-in approves its first store)
   --test-no-auth        with --http --sandbox only, for protocol test suites: no Bearer check at all (never in production)`;
 
 function listOf(value: string | undefined): string[] {
@@ -79,11 +78,7 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
     throw new WhataloError('CONFIG_INVALID', '--sandbox runs its own authorization server and API; drop --issuer and --api-base');
   let config = loadConfig(ctx.env, flags);
   const logger = createLogger({ level: config.logLevel, name: 'whatalo-mcp', format: 'json', write: (line) => ctx.stderr.write(line + '\n') });
-  const embedded = sandboxMode ? await startSandboxFor(ctx, config.logLevel) : undefined;
-  if (embedded) {
-    config = loadConfig(ctx.env, { ...flags, issuer: embedded.sandbox.issuer, apiBase: embedded.sandbox.apiBase, credentialStore: 'memory' });
-    logger.info(`sandbox running at ${embedded.sandbox.issuer}; signing in approves store ${embedded.sandbox.stores[0]?.id ?? '(none)'} by itself`);
-  }
+  // Every setting is checked before anything starts: a mistake must not first start (and log) a sandbox.
   const portRaw = stringFlag(ctx, 'port') ?? ctx.env.WHATALO_HTTP_PORT ?? '8080';
   const port = Number(portRaw);
   if (!/^\d{1,5}$/.test(portRaw) || port > 65535) throw new WhataloError('CONFIG_INVALID', `--port / WHATALO_HTTP_PORT must be 0 to 65535 (got "${portRaw}")`);
@@ -99,6 +94,12 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
       'CONFIG_INVALID',
       'set both WHATALO_RS_CLIENT_ID and WHATALO_RS_CLIENT_SECRET, or neither (then the server registers itself by DCR)',
     );
+  const publicUrl = publicUrlOf(stringFlag(ctx, 'public-url') ?? ctx.env.WHATALO_PUBLIC_URL, isLoopbackHost);
+  const embedded = sandboxMode ? await startSandboxFor(ctx, config.logLevel) : undefined;
+  if (embedded) {
+    config = loadConfig(ctx.env, { ...flags, issuer: embedded.sandbox.issuer, apiBase: embedded.sandbox.apiBase, credentialStore: 'memory' });
+    logger.info(`sandbox running at ${embedded.sandbox.issuer}; signing in approves store ${embedded.sandbox.stores[0]?.id ?? '(none)'} by itself`);
+  }
   const { entries } = await loadCatalog();
   const tools = selectTools(entries, { readOnly: config.readOnly, toolsets: config.toolsets });
   if (upstream === 'forward')
@@ -116,10 +117,11 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
     unauthenticated = brokerSource(config, { logger, requestedScopes: initialScopes(tools), openBrowser: embedded.openBrowser });
   }
 
+  // A server that cannot start (port taken, unreachable AS) must not leave the sandbox running behind it.
   const running = await startHttpServer({
     host: stringFlag(ctx, 'host') ?? ctx.env.WHATALO_HTTP_HOST ?? '127.0.0.1',
     port,
-    publicUrl: publicUrlOf(stringFlag(ctx, 'public-url') ?? ctx.env.WHATALO_PUBLIC_URL, isLoopbackHost),
+    publicUrl,
     issuer: config.issuer,
     apiBase: config.apiBase,
     // --resource / WHATALO_RESOURCE, else the API's origin: what the exchange asks for (R6).
@@ -137,6 +139,10 @@ export async function runHttp(ctx: CommandContext): Promise<number> {
     rateLimits: config.rateLimits,
     trustProxyHops: config.trustProxyHops,
     timeouts: { graceMs: Number(graceRaw) * 1000 },
+  }).catch(async (error: unknown) => {
+    await unauthenticated?.close();
+    await embedded?.sandbox.close();
+    throw error;
   });
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish within the grace period, close every connection, exit 0.
   await new Promise<void>((resolve) => {

@@ -14,7 +14,7 @@ import type { WhataloServer } from '../server/server.js';
 import { HTTP_FLAGS_HELP, HTTP_OPTIONS } from './serve-http.js';
 import { REMOTE_FLAGS_HELP } from './serve-remote.js';
 import { internalMs } from './internal-env.js';
-import { CONNECTION_OPTIONS, type Command, type CommandContext, type ParseArgsOptionsConfig, stringFlag } from './command.js';
+import { CONNECTION_OPTIONS, type Command, type CommandContext, type ParseArgsOptionsConfig, SCOPES_HELP, stringFlag } from './command.js';
 
 export const SERVE_OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -28,10 +28,10 @@ export const SERVE_OPTIONS = {
 
 export const SERVE_FLAGS_HELP = `  --read-only           only tools that read (and only read scopes at sign-in)
   --toolsets a,b        only these groups: store, products, categories, inventory, customers, orders
-  --scopes s1,s2        scopes to grant at sign-in (default: the read scopes of the enabled tools;
-                        write scopes are asked for the first time a write tool runs)
-  --sandbox             run a local fake Whatalo inside this process and use it (nothing to set up;
-                        sign-in approves the first sandbox store by itself, nothing is stored)
+${SCOPES_HELP}
+  --sandbox             run a local fake Whatalo (authorization server and API) inside this process
+                        and use it: nothing to set up, nothing stored, sign-in approves its first
+                        store by itself. With --http, the HTTP clients sign in to it too.
   --issuer URL          the Whatalo authorization server (default https://app.whatalo.com)
   --api-base URL        API v1 base (default https://api.whatalo.com/v1)`;
 
@@ -125,7 +125,7 @@ export async function openSession(ctx: CommandContext, options: SessionOptions =
     ...(openBrowser ? { openBrowser } : {}),
     ...(options.logStoreProblems ? { onStoreProblem: onceEach((error) => logger.warn(`credential store: ${error.toUserText()}`)) } : {}),
   });
-  const server = createServer({ tools, source, api, logger, confirmWrites: config.confirmWrites });
+  const server = createServer({ tools, source, api, logger, confirmWrites: config.confirmWrites, signInTimeoutMs: config.loginTimeoutSeconds * 1000 });
 
   let closing: Promise<void> | undefined;
   return {

@@ -53,6 +53,8 @@ function describeRemote(report: StatusReport, i18n: Translator): string {
   return [
     t('status.signedInRemote', { resource: report.resource ?? '' }),
     ...rows([
+      // The store, when the remote server's AS let this client introspect the grant.
+      ...(report.store_id ? [[t('status.label.store'), storeLabel(report.store_id, report.store_name)] as [string, string]] : []),
       [t('status.label.issuer'), report.issuer],
       [t('status.label.scopes'), report.scopes.join(' ') || t('login.serverDefault')],
       [t('status.label.token'), expires(report, i18n)],

@@ -139,7 +139,6 @@ export const en = {
   'signin.cancelled': 'The sign-in was cancelled.',
   // The flags of each command's --help; flag names and variables stay as typed.
   'usage.login':
-    '  --scopes   the scopes to ask for (default: WHATALO_SCOPES, else the read scopes of the enabled tools)\n' +
     '  --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)\n' +
     '  --paste    do not listen for the browser; paste the address it ends on instead\n' +
     '             (for machines whose browser cannot reach this one)\n' +

@@ -134,7 +134,6 @@ export const es: Catalog = {
     '(`whatalo-mcp login --timeout SEGUNDOS`, o WHATALO_LOGIN_TIMEOUT para el servidor).',
   'signin.cancelled': 'Se canceló el inicio de sesión.',
   'usage.login':
-    '  --scopes   los permisos que se piden (predeterminado: WHATALO_SCOPES, o los de lectura de las herramientas activadas)\n' +
     '  --timeout  cuántos segundos esperar al navegador (predeterminado 300, o WHATALO_LOGIN_TIMEOUT)\n' +
     '  --paste    no escuchar al navegador; pega en su lugar la dirección en la que termina\n' +
     '             (para equipos cuyo navegador no puede llegar a este)\n' +

@@ -55,6 +55,12 @@ export interface ServerDeps {
    * (config.confirmWrites, WHATALO_CONFIRM_WRITES). Default: on; off is for automation.
    */
   confirmWrites?: boolean;
+  /**
+   * How long a URL-mode sign-in link may wait for the host (config.loginTimeoutSeconds): the
+   * sign-in's own limit, not the SDK's 60 s request timeout, which would cut a person reading
+   * the consent page and then open a second tab in the browser. Default: the SDK's.
+   */
+  signInTimeoutMs?: number;
 }
 
 export interface WhataloServer {
@@ -123,6 +129,28 @@ function listedPrompt(prompt: PromptRecord) {
   return { name: prompt.name, title: prompt.title, description: prompt.description, arguments: prompt.arguments };
 }
 
+/**
+ * A URL elicitation that failed because the host went away (closed the connection, cancelled
+ * the call) or let the sign-in's time run out: a WhataloError, so the sign-in ends there and
+ * never opens a browser (a dead link, or a second tab next to the host's). Undefined for a host
+ * that answered it cannot show the link: the browser is then the way to sign in.
+ */
+function hostNoLongerWaiting(error: unknown, signal: AbortSignal, url: string): WhataloError | undefined {
+  const code = error instanceof McpError ? error.code : undefined;
+  if (code === ErrorCode.RequestTimeout) {
+    return new WhataloError('SIGN_IN_TIMEOUT', 'The Whatalo sign-in link was not completed in time, so the tool did not run.', {
+      hint: 'Call the tool again to get a new link, or run `whatalo-mcp login` in a terminal.',
+      details: { authorization_url: url },
+    });
+  }
+  if (signal.aborted || code === ErrorCode.ConnectionClosed) {
+    return new WhataloError('SIGN_IN_FAILED', 'The app that asked for the Whatalo sign-in stopped waiting for it, so no browser was opened.', {
+      hint: 'Call the tool again from the app, or run `whatalo-mcp login` in a terminal.',
+    });
+  }
+  return undefined;
+}
+
 export function createServer(deps: ServerDeps): WhataloServer {
   const server = new Server(
     { name: NAME, version: VERSION, title: 'Whatalo' },
@@ -163,10 +191,15 @@ export function createServer(deps: ServerDeps): WhataloServer {
       const shown: string[] = [];
       context.presentUrl = async (url) => {
         const elicitationId = randomUUID();
-        const answer = await server.elicitInput(
-          { mode: 'url', elicitationId, url, message: 'Sign in to Whatalo and choose the store to connect.' },
-          { signal: extra.signal },
-        );
+        let answer: Awaited<ReturnType<typeof server.elicitInput>>;
+        try {
+          answer = await server.elicitInput(
+            { mode: 'url', elicitationId, url, message: 'Sign in to Whatalo and choose the store to connect.' },
+            { signal: extra.signal, ...(deps.signInTimeoutMs ? { timeout: deps.signInTimeoutMs } : {}) },
+          );
+        } catch (error) {
+          throw hostNoLongerWaiting(error, extra.signal, url) ?? error;
+        }
         if (answer.action !== 'accept') {
           throw new WhataloError(
             'SIGN_IN_FAILED',

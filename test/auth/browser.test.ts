@@ -7,6 +7,7 @@ import { createLogger } from '../../src/log.js';
 import { assertBuilt, distUrl, root, runNode } from './child.js';
 
 const recorder = path.join(root, 'test/fixtures/record-url.mjs');
+const fakeBrowser = path.join(root, 'test/fixtures/fake-browser.mjs');
 // A realistic authorization URL: the S256 code_challenge and state are 43 base64url
 // characters, the shape the logger masks as a token, so the URL must bypass the logger.
 const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
@@ -86,6 +87,28 @@ describe('presentAuthorizationUrl', () => {
     expect(logged.join('\n')).toMatch(/Could not open .*no-such-browser.*open the URL above yourself/);
   });
 
+  it('says the browser did not open, and prints the URL again last, when the launcher exits 3 (no browser found)', async () => {
+    const how = await presentAuthorizationUrl(url, { browser: `node ${fakeBrowser} ${record} 3`, logger, write });
+    expect(how).toBe('printed');
+    expect(await launches(1)).toEqual([[url]]);
+    expect(logged.join('\n')).toMatch(/Could not open .*fake-browser.* \(its launcher exited with status 3\)/);
+    const shown = printed.join('\n');
+    expect(shown).toMatch(/The browser did not open\. Open this URL yourself/);
+    expect(shown.split(url)).toHaveLength(3);
+    expect(shown.trimEnd().endsWith(url)).toBe(true);
+  });
+
+  it('trusts a launcher that exits 0 or is still running when the watch ends, without waiting for it', async () => {
+    expect(await presentAuthorizationUrl(url, { browser: `node ${fakeBrowser} ${record} 0`, logger, write })).toBe('opened');
+    const started = Date.now();
+    const how = await presentAuthorizationUrl(url, { browser: `node ${fakeBrowser} ${record} stay:4000`, logger, write, watchMs: 500 });
+    expect(how).toBe('opened');
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await launches(2)).toEqual([[url], [url]]);
+    expect(printed.join('\n')).not.toContain('did not open');
+    expect(logged).toEqual([]);
+  });
+
   it('keeps the browser off stdout and prints the URL on stderr (real process)', async () => {
     assertBuilt(['auth/browser']);
     const script = `
@@ -118,5 +141,25 @@ describe('presentAuthorizationUrl', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('RESULT opened');
     expect(await launches(1)).toEqual([[url]]);
+  });
+
+  it.runIf(plainLinux)('with BROWSER unset, says so when the system opener finds no browser (xdg-open exits 3)', async () => {
+    assertBuilt(['auth/browser']);
+    const script = `
+      const { presentAuthorizationUrl } = await import(${JSON.stringify(distUrl('auth/browser'))});
+      const { createLogger } = await import(${JSON.stringify(distUrl('log'))});
+      const how = await presentAuthorizationUrl(process.env.URL, { browser: undefined, logger: createLogger() });
+      process.stderr.write('RESULT ' + how + '\\n');
+    `;
+    // xdg-open's generic mode runs $BROWSER; when that fails it gives up with status 3.
+    const result = await runNode(script, { URL: url, BROWSER: `node ${fakeBrowser} ${record} 1` }, { clean: true });
+    expect(result.code).toBe(0);
+    // xdg-open may try $BROWSER more than once before giving up.
+    const tried = await launches(1);
+    expect(tried.length).toBeGreaterThan(0);
+    expect(tried.every((args) => args.length === 1 && args[0] === url)).toBe(true);
+    expect(result.stderr).toContain('RESULT printed');
+    expect(result.stderr).toMatch(/Could not open the system browser \(its launcher exited with status 3\)/);
+    expect(result.stderr).toMatch(/The browser did not open\. Open this URL yourself to sign in:\n\n  \S+/);
   });
 });

@@ -8,36 +8,17 @@
  * Skips with a reason when dbus-run-session or gnome-keyring-daemon is missing, unless
  * WHATALO_TEST_REQUIRE_KEYCHAIN=1 (CI), where it fails instead.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, root } from './child.js';
+import { SECRET_SERVICE, describeWith } from '../helpers/requirements.js';
 const fixture = path.join(root, 'test/fixtures/keychain-store.mjs');
-const required = process.env.WHATALO_TEST_REQUIRE_KEYCHAIN === '1';
 
-function which(command: string): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const missing = ['dbus-run-session', 'gnome-keyring-daemon', 'gdbus'].filter((c) => !which(c));
-const unavailable = process.platform !== 'linux' ? `not Linux (${process.platform})` : missing.length ? `missing ${missing.join(', ')}` : undefined;
-
-describe.runIf(required && unavailable)('keychain (required)', () => {
-  it('has a Secret Service to test against', () => {
-    expect.fail(`WHATALO_TEST_REQUIRE_KEYCHAIN=1 but the keychain test cannot run: ${unavailable}`);
-  });
-});
-
-if (unavailable && !required) console.warn(`skipping keychain tests: ${unavailable}`);
-
-describe.skipIf(unavailable)('keychain store on a real Secret Service', () => {
+describeWith(SECRET_SERVICE, 'keychain store on a real Secret Service', () => {
   let tmp: string;
   const runId = randomUUID();
 
@@ -106,6 +87,28 @@ describe.skipIf(unavailable)('keychain store on a real Secret Service', () => {
     expect(first!.tooBig.message).toMatch(/2561 bytes, more than the 2560 bytes/);
     // A second process sees what the first stored: it is in the keyring, not in memory.
     expect(second).toMatchObject({ persisted: 'survives the process', accounts: ['http://127.0.0.1:1 client_A', 'persisted'] });
+  });
+
+  it('names each grant readably in the keychain (the label Seahorse shows)', async () => {
+    const [result] = await inSession('label', `${START}; node "$FIXTURE" label`);
+    expect(result!.labels).toEqual([
+      'keyring:Whatalo sign-in for app.whatalo.com (client abc123)@whatalo-mcp',
+      'keyring:Whatalo sign-in for http://127.0.0.1:8080/mcp via app.whatalo.com (client def456)@whatalo-mcp',
+    ]);
+    expect(result!.read).toBe('a grant');
+    // The store's own account names (accounts.json, what the broker asks for) are unchanged.
+    expect(result!.accounts).toEqual(['http://127.0.0.1:8080/mcp https://app.whatalo.com/ def456', 'https://app.whatalo.com/ abc123']);
+  });
+
+  it("finds an entry under an older version's name, moves it to the readable one, and leaves no old copy", async () => {
+    const [result] = await inSession('migrate', `${START}; node "$FIXTURE" migrate`);
+    expect(result!.labelsBefore).toEqual([1, 2, 3].map((n) => `keyring:https://app.whatalo.com/ old${n}${n}${n}@whatalo-mcp`));
+    expect(result).toMatchObject({ read: 'stored by an older version', deleted: true, readAgain: 'stored by an older version', replaced: 'new tokens' });
+    expect(result!.labelsAfter).toEqual([
+      'keyring:Whatalo sign-in for app.whatalo.com (client old111)@whatalo-mcp',
+      'keyring:Whatalo sign-in for app.whatalo.com (client old222)@whatalo-mcp',
+    ]);
+    expect(result!.oldLeft).toEqual([false, false, false]);
   });
 
   it('reports a keyring locked mid-session as a clear error and loses nothing', async () => {

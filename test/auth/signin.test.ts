@@ -5,7 +5,7 @@
  * a timeout) — each ends with a clear message and stores no grant (a registration made
  * before the failure is kept as pending, so the next try does not register again).
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/auth/account.js';
@@ -21,6 +21,7 @@ import { ALL_TOOLS } from '../../src/tools/index.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
 import { CHROMIUM_BROWSER, FETCH_BROWSER, followLikeBrowser, printedUrl, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
+import { CHROMIUM, describeWith } from '../helpers/requirements.js';
 
 const sandbox = useApprovingSandbox();
 
@@ -156,10 +157,7 @@ describe('whatalo-mcp login (the CLI a person runs)', () => {
   });
 });
 
-const chromiumMissing = !existsSync('/usr/bin/chromium');
-const requireChromium = process.env.WHATALO_TEST_REQUIRE_CHROMIUM === '1';
-
-describe.skipIf(chromiumMissing && !requireChromium)('the real consent page in headless chromium', () => {
+describeWith(CHROMIUM, 'the real consent page in headless chromium', () => {
   let consentSandbox: TestSandbox;
   beforeAll(async () => {
     consentSandbox = await startTestSandbox();

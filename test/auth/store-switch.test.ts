@@ -7,7 +7,7 @@
  * message names both stores and how to change store on purpose. `login` while signed in
  * behaves the same unless --switch-store asks for another store.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createBroker } from '../../src/auth/broker.js';
@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/log.js';
 import { runCli } from '../helpers/cli.js';
 import { suiteFigures } from '../helpers/figures.js';
 import { CHROMIUM_BROWSER, FETCH_BROWSER, followLikeBrowser, sandboxConfig, sandboxEnv, tempDir, useApprovingSandbox } from './kit.js';
+import { CHROMIUM, describeWith } from '../helpers/requirements.js';
 
 const figures = suiteFigures('auth/store-switch');
 const sandbox = useApprovingSandbox();
@@ -108,10 +109,7 @@ describe('login while signed in', () => {
   });
 });
 
-const chromiumMissing = !existsSync('/usr/bin/chromium');
-const requireChromium = process.env.WHATALO_TEST_REQUIRE_CHROMIUM === '1';
-
-describe.skipIf(chromiumMissing && !requireChromium)('step-up through the real consent page in headless chromium', () => {
+describeWith(CHROMIUM, 'step-up through the real consent page in headless chromium', () => {
   async function browserEnd(file: string): Promise<Record<string, unknown>> {
     for (let i = 0; i < 600; i++) {
       const lines = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
+import { ALL_TOOLS } from '../../src/tools/index.js';
 
 const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
 const rpc = (id: number, method: string, params?: Record<string, unknown>) => JSON.stringify({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) });
@@ -53,7 +54,7 @@ describe('serve --http --sandbox', () => {
       expect(run.stderr()).toContain('WARNING: --test-no-auth: every request is served WITHOUT authentication');
       const list = await fetch(publicUrl, { method: 'POST', headers, body: rpc(1, 'tools/list') });
       expect(list.status).toBe(200);
-      expect(((await list.json()) as { result: { tools: unknown[] } }).result.tools).toHaveLength(17);
+      expect(((await list.json()) as { result: { tools: unknown[] } }).result.tools).toHaveLength(ALL_TOOLS.length);
       const call = await fetch(publicUrl, { method: 'POST', headers, body: rpc(2, 'tools/call', { name: 'get_store', arguments: {} }) });
       const result = ((await call.json()) as { result: { isError?: boolean; structuredContent?: { store?: { id?: string } } } }).result;
       expect(result.isError).toBeFalsy();
@@ -64,5 +65,12 @@ describe('serve --http --sandbox', () => {
       run.kill();
     }
     expect((await run.result).code).toBe(0);
+  });
+
+  it('without --public-url fails (exit 2) before the sandbox starts', async () => {
+    const result = await runCli(['serve', '--http', '--sandbox', '--port', String(await freePort())], { env: { WHATALO_PUBLIC_URL: undefined } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--public-url / WHATALO_PUBLIC_URL is required with --http');
+    expect(result.stderr).not.toContain('sandbox running');
   });
 });

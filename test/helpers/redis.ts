@@ -1,15 +1,11 @@
 /**
  * A real `redis-server` (the Debian package) for a test: on a free loopback port, nothing
- * saved to disk, stopped by the test. Absent binary → the suite is skipped with the reason,
- * unless WHATALO_TEST_REQUIRE_REDIS=1 (CI), where that is a failure.
+ * saved to disk, stopped by the test. Whether the machine has it is test/helpers/requirements.ts's REDIS.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { freePort } from './ports.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
-export const hasRedis = existsSync(REDIS_SERVER);
-export const redisRequired = process.env.WHATALO_TEST_REQUIRE_REDIS === '1';
 
 export interface TestRedis {
   port: number;

@@ -5,8 +5,10 @@
  * `npm test` says what did not run and why. CI sets WHATALO_TEST_REQUIRE_<NAME>=1, which turns
  * a missing need into a failure instead.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'vitest';
+import { REDIS_SERVER } from './redis.js';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -33,7 +35,27 @@ export const CHROMIUM = requirement(
   existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} is absent (apt install chromium)`,
   'WHATALO_TEST_REQUIRE_CHROMIUM',
 );
+export const REDIS = requirement(existsSync(REDIS_SERVER) ? undefined : `${REDIS_SERVER} is absent (apt install redis-server)`, 'WHATALO_TEST_REQUIRE_REDIS');
 export const LINUX = requirement(process.platform === 'linux' ? undefined : `runs on Linux only (this is ${process.platform})`);
+
+function onPath(command: string): boolean {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+const SECRET_SERVICE_TOOLS = ['dbus-run-session', 'gnome-keyring-daemon', 'gdbus'];
+/** A private Secret Service: dbus-run-session, gnome-keyring-daemon and gdbus (Linux only). */
+export const SECRET_SERVICE = requirement(
+  process.platform !== 'linux'
+    ? `runs on Linux only (this is ${process.platform})`
+    : SECRET_SERVICE_TOOLS.some((c) => !onPath(c))
+      ? `missing ${SECRET_SERVICE_TOOLS.filter((c) => !onPath(c)).join(', ')} (apt install dbus gnome-keyring libglib2.0-bin)`
+      : undefined,
+  'WHATALO_TEST_REQUIRE_KEYCHAIN',
+);
 
 /** `describe`, skipped with its reason when `need` is missing, failing when CI requires it. */
 export function describeWith(need: Requirement, name: string, body: () => void): void {

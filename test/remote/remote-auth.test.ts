@@ -12,13 +12,15 @@ import { runCli } from '../helpers/cli.js';
 import { FETCH_BROWSER, type McpSession, startMcp, textOf } from '../helpers/mcp.js';
 import { useTestSandbox } from '../helpers/sandbox.js';
 
-type Mode = 'mismatch' | 'always-403' | 'unavailable' | 'huge' | 'huge-event';
+type Mode = 'mismatch' | 'always-403' | 'step-up' | 'unavailable' | 'huge' | 'huge-event';
 
 describe('serve --remote against a hostile server', () => {
   const sb = useTestSandbox({ autoApprove: 'first' });
   let mode: Mode = 'mismatch';
   let forbidden = 0;
   let deletes = 0;
+  /** step-up: the first token it saw (refused for a scope it lacks); any later one is served. */
+  let firstToken: string | undefined;
   let base = '';
   const server = createServer((req, res) => void handle(req, res));
 
@@ -32,7 +34,7 @@ describe('serve --remote against a hostile server', () => {
     };
     if (url.pathname === '/.well-known/oauth-protected-resource/mcp') {
       const resource = mode === 'mismatch' ? 'https://evil.example.com/mcp' : `${base}/mcp`;
-      return json(200, { resource, authorization_servers: [sb.issuer], scopes_supported: ['read:store'] });
+      return json(200, { resource, authorization_servers: [sb.issuer], scopes_supported: ['read:store', 'read:orders'] });
     }
     if (url.pathname === '/mcp' && req.method === 'DELETE') {
       deletes++;
@@ -78,6 +80,15 @@ describe('serve --remote against a hostile server', () => {
     if (mode === 'unavailable') {
       res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '7' });
       return void res.end('down \u001b[2J for maintenance');
+    }
+    if (mode === 'step-up') {
+      firstToken ??= req.headers.authorization;
+      if (req.headers.authorization !== firstToken) {
+        return json(200, { jsonrpc: '2.0', id: message.id, result: { content: [{ type: 'text', text: 'orders, after the step-up' }] } });
+      }
+      forbidden++;
+      const wider = `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp", scope="read:store read:orders", error="insufficient_scope"`;
+      return json(403, { error: 'insufficient_scope' }, { 'www-authenticate': wider });
     }
     forbidden++;
     return json(403, { error: 'insufficient_scope' }, { 'www-authenticate': challenge(', error="insufficient_scope"') });
@@ -128,6 +139,24 @@ describe('serve --remote against a hostile server', () => {
     expect(text).toContain(`The MCP server at ${base}/mcp refused the access token of a sign-in that had just succeeded`);
     expect((await sb.stats()).grants.authorization_code - before).toBe(1);
     expect(forbidden).toBe(1);
+  });
+
+  it('steps up when a call meets 403 insufficient_scope for a scope the grant lacks: one more sign-in, then the call is served', async () => {
+    mode = 'step-up';
+    firstToken = undefined;
+    const before = (await sb.stats()).grants.authorization_code;
+    const session = await relay();
+    try {
+      const result = await session.call('get_store');
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(textOf(result)).toBe('orders, after the step-up');
+      expect(forbidden).toBe(1);
+      expect((await sb.stats()).grants.authorization_code - before).toBe(2);
+      // The second authorization asked for the union: what the grant had and what the server named.
+      expect(session.stderr()).toMatch(/scope=(read%3Astore\+read%3Aorders|read%3Aorders\+read%3Astore)\b/);
+    } finally {
+      await session.close();
+    }
   });
 
   it('a 503 is a clear tool error naming the retry delay, with none of the body, and the session goes on', async () => {

@@ -2,7 +2,6 @@
  * The consent page in real headless Chromium: what the merchant sees, the store choice, and
  * that approve/deny really reach a loopback callback (CSP form-action covers the redirect).
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +12,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type TestSandbox, startTestSandbox, useTestSandbox } from '../helpers/sandbox.js';
 import { authorizeUrl, consentForm, decide, introspect, pkce, postForm, register, type Pkce, type RegisteredClient } from './as-kit.js';
 import { CHROMIUM_ARGS } from '../fixtures/chromium-args.mjs';
+import { CHROMIUM, CHROMIUM_PATH, describeWith } from '../helpers/requirements.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const chromiumRequired = process.env.WHATALO_TEST_REQUIRE_CHROMIUM === '1';
 const ARGS = ['--headless', ...CHROMIUM_ARGS];
 
 /** A loopback "app" that receives the authorization response, like the broker's listener. */
@@ -47,15 +44,7 @@ async function startCallback(host: '127.0.0.1' | '::1' = '127.0.0.1'): Promise<C
   };
 }
 
-if (!hasChromium && chromiumRequired) {
-  it('consent tests need Chromium', () => {
-    throw new Error(`${CHROMIUM} is absent but WHATALO_TEST_REQUIRE_CHROMIUM=1: install Debian chromium`);
-  });
-} else if (!hasChromium) {
-  it.skip(`consent page in Chromium: SKIPPED because ${CHROMIUM} is absent (CI sets WHATALO_TEST_REQUIRE_CHROMIUM=1 to fail instead)`, () => {});
-}
-
-describe.skipIf(!hasChromium)('consent page in headless Chromium', () => {
+describeWith(CHROMIUM, 'consent page in headless Chromium', () => {
   let sb: TestSandbox;
   let context: BrowserContext;
   let profile: string;
@@ -66,7 +55,7 @@ describe.skipIf(!hasChromium)('consent page in headless Chromium', () => {
   beforeAll(async () => {
     sb = await startTestSandbox();
     profile = await mkdtemp(path.join(os.tmpdir(), 'whatalo-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
     callback = await startCallback();
     // Whatalo matches redirect URIs exactly, port included: register the callback's own.
     client = await register(sb, { client_name: 'Claude Desktop', redirect_uris: [callback.url()] });

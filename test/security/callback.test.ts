@@ -435,12 +435,13 @@ describe('specific attacks', () => {
     figures.add('forgedCallbacksIgnored', 19);
   });
 
-  it('a callback whose iss names another server is refused as a mix-up, without redeeming the code', async () => {
+  // An empty iss names no issuer: oauth4webapi alone would read it as absent (found by the fuzz case above).
+  it.each(['https://app.whatalo.com', ''])('a callback whose iss is %j is refused as a mix-up, without redeeming the code', async (iss) => {
     const { broker, dir } = await freshBroker();
     const before = (await sb.stats()).requests['POST /oauth/token'] ?? 0;
     const outcome = await tamperedSignIn(broker, (genuine, redirectUri) => {
       const params = new URLSearchParams(genuine.search);
-      params.set('iss', 'https://app.whatalo.com');
+      params.set('iss', iss);
       return `${redirectUri}?${params}`;
     });
     expect(isWhataloError(outcome.error, 'SIGN_IN_FAILED')).toBe(true);

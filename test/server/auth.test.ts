@@ -3,13 +3,16 @@
  * revocation by the merchant, silent refresh, the introspection cache (counted at the
  * sandbox), concurrent cold calls, and URL-mode elicitation with progress notifications.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CancelledNotificationSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type McpSession, sandboxEnv, startMcp, textOf } from '../helpers/mcp.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+
+const recorder = path.resolve(import.meta.dirname, '../fixtures/record-url.mjs');
 
 let sb: TestSandbox | undefined;
 const sessions: McpSession[] = [];
@@ -192,5 +195,63 @@ describe('the host shows the sign-in link', () => {
     expect(elicited[0]).toMatchObject({ mode: 'url', url: expect.stringMatching(new RegExp(`^${sb.issuer}/oauth/authorize\\?`)) });
     expect(progress.length).toBeGreaterThan(0);
     expect((await sb.stats()).grants.authorization_code).toBe(1);
+  });
+});
+
+describe('a sign-in link the host does not complete', () => {
+  /** A session whose host takes the link and never answers; BROWSER records any launch in `record`. */
+  async function unansweredHost(record: string, env: Record<string, string> = {}) {
+    const cancelled: number[] = [];
+    const asked: number[] = [];
+    const session = await mcp({
+      env: sandboxEnv(sb!, { BROWSER: `${process.execPath} ${recorder} ${record}`, ...env }),
+      clientOptions: { capabilities: { elicitation: { url: {} } } },
+      setup(client) {
+        // Never answered: the person has not acted on the link yet.
+        client.setRequestHandler(ElicitRequestSchema, () => {
+          asked.push(Date.now());
+          return new Promise(() => {});
+        });
+        // Seen here rather than through the handler's signal: the SDK's client drops a
+        // cancellation of request id 0 (a falsy-id check), and the link is the server's first request.
+        client.setNotificationHandler(CancelledNotificationSchema, () => void cancelled.push(Date.now()));
+      },
+    });
+    return { session, asked, cancelled };
+  }
+
+  it("is withdrawn at the login timeout (not the SDK's 60 s), and no browser opens after it", async () => {
+    sb = await startTestSandbox({ autoApprove: 'first' });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-elicit-'));
+    dirs.push(dir);
+    const record = path.join(dir, 'launches.jsonl');
+    const { session, asked, cancelled } = await unansweredHost(record, { WHATALO_LOGIN_TIMEOUT: '2' });
+    const result = await session.call('get_store');
+    expect(result.isError).toBe(true);
+    // The server withdraws its request itself (notifications/cancelled) once the sign-in's time is up.
+    for (let i = 0; i < 60 && cancelled.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(asked).toHaveLength(1);
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0]! - asked[0]!).toBeLessThan(8_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(existsSync(record)).toBe(false);
+  });
+
+  it('never opens the browser once the host has stopped waiting (the call cancelled)', async () => {
+    sb = await startTestSandbox({ autoApprove: 'first' });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'whatalo-elicit-'));
+    dirs.push(dir);
+    const record = path.join(dir, 'launches.jsonl');
+    const { session, asked } = await unansweredHost(record);
+    const controller = new AbortController();
+    const call = session.client.callTool({ name: 'get_store', arguments: {} }, undefined, { signal: controller.signal, timeout: 30_000 });
+    call.catch(() => {});
+    for (let i = 0; i < 100 && asked.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(asked).toHaveLength(1);
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(existsSync(record)).toBe(false);
+    expect(session.stderr()).not.toContain('open this URL');
   });
 });

@@ -7,7 +7,6 @@
  * WHATALO_INTROSPECTION_TTL=0 keeps no introspection answer, so what the AS says now is what
  * the server acts on, without waiting for a cache entry to end.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,10 +22,7 @@ import { sweepForTokens } from '../helpers/leaks.js';
 import { freePort } from '../helpers/ports.js';
 import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
 import { TestProvider, connect } from '../helpers/sdk-http-client.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const chromiumRequired = process.env.WHATALO_TEST_REQUIRE_CHROMIUM === '1';
+import { CHROMIUM, CHROMIUM_PATH, itWith } from '../helpers/requirements.js';
 
 const rawHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
 const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
@@ -112,12 +108,8 @@ describe('serve --http (a real process) with the SDK client', () => {
     }
   }, 30_000);
 
-  if (!hasChromium && chromiumRequired) {
-    it('the consent page test needs Chromium', () => {
-      throw new Error(`${CHROMIUM} is absent but WHATALO_TEST_REQUIRE_CHROMIUM=1: install Debian chromium`);
-    });
-  }
-  it.skipIf(!hasChromium)(
+  itWith(
+    CHROMIUM,
     'the merchant approves on the real consent page in Chromium; the client then works on the chosen store',
     async () => {
       await sb.authorization({ auto_approve: null });
@@ -132,7 +124,11 @@ describe('serve --http (a real process) with the SDK client', () => {
       });
       await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
       const profile = await mkdtemp(path.join(os.tmpdir(), 'whatalo-chromium-'));
-      const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--headless', ...CHROMIUM_ARGS] });
+      const browser = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: ['--headless', ...CHROMIUM_ARGS],
+      });
       try {
         const page = await browser.newPage();
         const provider = new TestProvider(

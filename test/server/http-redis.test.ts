@@ -23,9 +23,10 @@ import { type CliRun, spawnCli } from '../helpers/cli.js';
 import { startTestHttpServer } from '../helpers/http-server.js';
 import { sweepForTokens } from '../helpers/leaks.js';
 import { freePort } from '../helpers/ports.js';
-import { type TestRedis, hasRedis, redisRequired, startRedis } from '../helpers/redis.js';
+import { type TestRedis, startRedis } from '../helpers/redis.js';
 import { RELAXED_LIMITS, useTestSandbox } from '../helpers/sandbox.js';
 import { register, registerRaw, signIn } from '../sandbox/as-kit.js';
+import { REDIS, describeWith } from '../helpers/requirements.js';
 
 const REPLICAS = 3;
 /** Short, so a revocation is seen within the test; every count below is per TTL window. */
@@ -33,14 +34,6 @@ const TTL_SECONDS = 4;
 const TENANT_LIMIT = 6;
 const IP_LIMIT = 6;
 const SCOPE = 'read:store read:products';
-
-if (!hasRedis && redisRequired) {
-  it('scale-out tests need redis-server', () => {
-    throw new Error('/usr/bin/redis-server is absent but WHATALO_TEST_REQUIRE_REDIS=1: apt-get install redis-server');
-  });
-} else if (!hasRedis) {
-  it.skip('scale-out on Redis: SKIPPED because /usr/bin/redis-server is absent (CI sets WHATALO_TEST_REQUIRE_REDIS=1 to fail instead)', () => {});
-}
 
 interface Answer {
   status: number;
@@ -87,7 +80,7 @@ async function eventually(what: string, check: () => boolean, timeoutMs = 20_000
   }
 }
 
-describe.skipIf(!hasRedis)('serve --http: three replicas sharing one Redis', () => {
+describeWith(REDIS, 'serve --http: three replicas sharing one Redis', () => {
   const sb = useTestSandbox({ limits: RELAXED_LIMITS });
   let redis: TestRedis;
   let publicUrl: string;
@@ -289,7 +282,7 @@ describe.skipIf(!hasRedis)('serve --http: three replicas sharing one Redis', () 
   });
 });
 
-describe.skipIf(!hasRedis)('serve --http when Redis is down from the start, or hangs', () => {
+describeWith(REDIS, 'serve --http when Redis is down from the start, or hangs', () => {
   const sb = useTestSandbox({ limits: RELAXED_LIMITS });
 
   async function signedIn(publicUrl: URL): Promise<string> {
@@ -381,7 +374,7 @@ describe.skipIf(!hasRedis)('serve --http when Redis is down from the start, or h
   });
 });
 
-describe.skipIf(!hasRedis)('what the fleet keeps in Redis', () => {
+describeWith(REDIS, 'what the fleet keeps in Redis', () => {
   let redis: TestRedis;
   let raw: ReturnType<typeof createClient>;
   beforeAll(async () => {

@@ -38,6 +38,30 @@ export interface KeychainStoreOptions {
   service?: string;
 }
 
+/**
+ * The name an entry has in the keychain, which Keychain Access, Seahorse and Credential
+ * Manager show (Secret Service labels it `keyring:<name>@<service>`): a grant's store account
+ * `<issuer> <client_id>` (remote mode: `<resource> <issuer> <client_id>`) reads as
+ * `Whatalo sign-in for app.whatalo.com (client abc123)`. Only `https://` and a bare `/` path
+ * are dropped, so distinct accounts keep distinct names. Other accounts keep their own.
+ */
+export function keychainAccount(account: string): string {
+  const words = account.split(' ');
+  const clientId = words.pop();
+  if (!clientId || words.length < 1 || words.length > 2 || !words.every(isHttpUrl)) return account;
+  const [first, second] = words.map(shortUrl);
+  const place = second === undefined ? first : `${first} via ${second}`;
+  return `Whatalo sign-in for ${place} (client ${clientId})`;
+}
+
+function isHttpUrl(text: string): boolean {
+  return /^https?:\/\/\S+$/.test(text);
+}
+
+function shortUrl(url: string): string {
+  return url.replace(/^https:\/\//, '').replace(/^([^/]+)\/$/, '$1');
+}
+
 /** Opens the OS keychain after proving it can store, read and delete a throwaway secret; throws CREDENTIAL_STORE otherwise. */
 export async function openKeychainStore(options: KeychainStoreOptions): Promise<CredentialStore> {
   const service = options.service ?? KEYCHAIN_SERVICE;
@@ -67,15 +91,35 @@ export async function openKeychainStore(options: KeychainStoreOptions): Promise<
       { waitMs: LOCK_WAIT_MS },
     );
 
+  const read = async (name: string, account: string): Promise<number[] | null> => {
+    try {
+      return await entry(name).getSecret(AbortSignal.timeout(OPERATION_TIMEOUT_MS));
+    } catch (error) {
+      throw fail('read', account, error);
+    }
+  };
+  /** Removes an entry under its pre-label name, left by an older version; false when there was none. */
+  const dropOld = async (account: string): Promise<boolean> =>
+    keychainAccount(account) !== account && (await entry(account).deleteCredential(AbortSignal.timeout(OPERATION_TIMEOUT_MS)));
+
   return {
     kind: 'keychain',
     description: where,
     async get(account) {
-      let bytes: number[] | null;
-      try {
-        bytes = await entry(account).getSecret(AbortSignal.timeout(OPERATION_TIMEOUT_MS));
-      } catch (error) {
-        throw fail('read', account, error);
+      const name = keychainAccount(account);
+      let bytes = await read(name, account);
+      if (bytes === null && name !== account) {
+        // Stored by an older version under the bare account: moved to its readable name.
+        bytes = await read(account, account);
+        if (bytes !== null) {
+          try {
+            await entry(name).setSecret(Uint8Array.from(bytes), AbortSignal.timeout(OPERATION_TIMEOUT_MS));
+            await dropOld(account);
+          } catch (error) {
+            // Still readable where it was; the move is tried again on the next read.
+            options.logger.debug('could not move a keychain entry to its new name', { error });
+          }
+        }
       }
       return bytes === null ? null : Buffer.from(bytes).toString('utf8');
     },
@@ -90,16 +134,19 @@ export async function openKeychainStore(options: KeychainStoreOptions): Promise<
         );
       }
       try {
-        await entry(account).setSecret(bytes, AbortSignal.timeout(OPERATION_TIMEOUT_MS));
+        await entry(keychainAccount(account)).setSecret(bytes, AbortSignal.timeout(OPERATION_TIMEOUT_MS));
       } catch (error) {
         throw fail('store', account, error);
       }
+      // An older version's copy would otherwise outlive this one, with stale tokens.
+      await dropOld(account).catch(() => false);
       await updateAccounts((accounts) => void accounts.add(account));
     },
     async delete(account) {
       let deleted: boolean;
       try {
-        deleted = await entry(account).deleteCredential(AbortSignal.timeout(OPERATION_TIMEOUT_MS));
+        deleted = await entry(keychainAccount(account)).deleteCredential(AbortSignal.timeout(OPERATION_TIMEOUT_MS));
+        deleted = (await dropOld(account)) || deleted;
       } catch (error) {
         throw fail('delete', account, error);
       }
