@@ -41,7 +41,8 @@ export const loginCommand: Command = {
     return translator().t('cli.summary.login');
   },
   get usage() {
-    return `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]\n\n${SCOPES_HELP}\n${translator().t('usage.login')}`;
+    const synopsis = 'whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]';
+    return `${synopsis}\n\n${SCOPES_HELP}\n${translator().t('usage.login')}`;
   },
   options: {
     ...ACCOUNT_OPTIONS,
