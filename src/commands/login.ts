@@ -28,11 +28,8 @@ function timeoutSeconds(raw: string | undefined, env: NodeJS.ProcessEnv, fallbac
  */
 function refuseMemoryStore(config: Config): void {
   if (config.credentialStore !== 'memory') return;
-  throw new WhataloError('CONFIG_INVALID', 'login cannot keep a sign-in in the memory credential store: it is forgotten when the command ends.', {
-    hint:
-      'Set WHATALO_CREDENTIAL_STORE=keychain (the system keychain, the default) or WHATALO_CREDENTIAL_STORE=file ' +
-      'with WHATALO_CREDENTIAL_KEY (an encrypted file in the config directory).',
-  });
+  const { t } = translator();
+  throw new WhataloError('CONFIG_INVALID', t('login.memoryStore'), { hint: t('login.memoryStoreHint') });
 }
 
 export const loginCommand: Command = {

@@ -175,6 +175,10 @@ export const en = {
   'signin.interference': (p: { count: number }) =>
     `Someone is interfering with the sign-in: ${p.count} requests to its callback address on this computer did not belong to it. Nothing was stored.`,
   'signin.interferenceHint': 'Start the sign-in again; if this repeats, look for a program or web page on this computer that keeps calling 127.0.0.1.',
+  'login.memoryStore': 'login cannot keep a sign-in in the memory credential store: it is forgotten when the command ends.',
+  'login.memoryStoreHint':
+    'Set WHATALO_CREDENTIAL_STORE=keychain (the system keychain, the default) or WHATALO_CREDENTIAL_STORE=file ' +
+    'with WHATALO_CREDENTIAL_KEY (an encrypted file in the config directory).',
 
   // The sandbox's pages (src/sandbox/as/pages.ts, consent.ts, controls.ts): the sandbox
   // process's language. A `{html}` slot is filled with escaped markup by the page.

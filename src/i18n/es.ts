@@ -171,6 +171,10 @@ export const es: Catalog = {
     `Alguien está interfiriendo con el inicio de sesión: ${p.count} solicitudes a su dirección de retorno en este equipo no le pertenecían. No se guardó nada.`,
   'signin.interferenceHint':
     'Vuelve a iniciar sesión; si se repite, busca un programa o una página web en este equipo que esté llamando una y otra vez a 127.0.0.1.',
+  'login.memoryStore': 'login no puede guardar un inicio de sesión en el almacén de credenciales en memoria: se olvida cuando termina el comando.',
+  'login.memoryStoreHint':
+    'Usa WHATALO_CREDENTIAL_STORE=keychain (el llavero del sistema, el predeterminado) o WHATALO_CREDENTIAL_STORE=file ' +
+    'con WHATALO_CREDENTIAL_KEY (un archivo cifrado en el directorio de configuración).',
 
   // The sandbox's pages
   'sandbox.badge': 'Sandbox de Whatalo',
