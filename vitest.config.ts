@@ -13,5 +13,8 @@ export default defineConfig({
     maxWorkers: 2,
     // A test that mutates process.env or the sandbox clock must not leak into another file.
     isolate: true,
+    // In-process suites read messages in the runner's language (src/i18n detectLocale): English,
+    // whatever the developer's LANG; suites that test a language set it on the process they spawn.
+    env: { WHATALO_LANG: 'en' },
   },
 });

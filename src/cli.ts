@@ -9,6 +9,7 @@
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isWhataloError } from './errors.js';
+import { type Translator, detectLocale, translator } from './i18n/index.js';
 import { redact } from './log.js';
 import { escapeControls } from './safe-text.js';
 import type { Command } from './commands/command.js';
@@ -37,23 +38,23 @@ function humanChannel(): NodeJS.WritableStream {
   });
 }
 
-async function topHelp(): Promise<string> {
+async function topHelp({ t }: Translator): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((c) => c.load()));
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
-    'whatalo-mcp: connect a Whatalo store to AI desktop apps over MCP',
+    t('cli.tagline'),
     '',
-    'Usage: whatalo-mcp [command] [flags]     (no command = serve)',
+    t('cli.usage'),
     '',
-    'Commands:',
+    t('cli.commands'),
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `whatalo-mcp <command> --help` for its flags.',
+    t('cli.moreHelp'),
   ].join('\n');
 }
 
-function commandHelp(command: Command): string {
-  return `${command.summary}\n\nUsage: ${command.usage.trim()}`;
+function commandHelp(command: Command, { t }: Translator): string {
+  return `${command.summary}\n\n${t('cli.usageLabel')} ${command.usage.trim()}`;
 }
 
 /**
@@ -75,16 +76,21 @@ function joinNegativeNumbers(args: readonly string[], options: Command['options'
   return joined;
 }
 
-/** Turns a parseArgs error into one line a person can act on. */
-function usageReason(error: unknown): string {
+/** Turns a parseArgs error into one line a person can act on, in the person's language where Node's wording is known. */
+function usageReason(error: unknown, { t }: Translator): string {
   const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const option = /'(-[^' ]+)/.exec(message)?.[1];
+  if (option && code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return t('cli.unknownOption', { option });
+  if (option && code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(message)) return t('cli.missingValue', { option });
   return message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '.');
 }
 
 export async function main(argv: string[], env = process.env): Promise<number> {
   const [first, ...rest] = argv;
+  const i18n = translator(detectLocale(env));
   if (first !== undefined && HELP_FLAGS.has(first)) {
-    process.stdout.write((await topHelp()) + '\n');
+    process.stdout.write((await topHelp(i18n)) + '\n');
     return 0;
   }
   if (first === '--version' || first === '-v') {
@@ -94,13 +100,13 @@ export async function main(argv: string[], env = process.env): Promise<number> {
   }
   const named = first !== undefined && !first.startsWith('-') ? COMMANDS.find((c) => c.name === first) : undefined;
   if (first !== undefined && !first.startsWith('-') && !named) {
-    process.stderr.write(`whatalo-mcp: unknown command "${first}". Run \`whatalo-mcp --help\` for the list.\n`);
+    process.stderr.write(`whatalo-mcp: ${i18n.t('cli.unknownCommand', { command: first })}\n`);
     return 2;
   }
   const command = await (named ?? COMMANDS.find((c) => c.name === 'serve')!).load();
   const args = named ? rest : argv;
   if (args.some((a) => HELP_FLAGS.has(a))) {
-    process.stdout.write(commandHelp(command) + '\n');
+    process.stdout.write(commandHelp(command, i18n) + '\n');
     return 0;
   }
 
@@ -108,13 +114,13 @@ export async function main(argv: string[], env = process.env): Promise<number> {
   try {
     parsed = parseArgs({ args: joinNegativeNumbers(args, command.options), options: command.options, strict: true, allowPositionals: true });
   } catch (error) {
-    process.stderr.write(`whatalo-mcp ${command.name}: ${usageReason(error)}\n`);
+    process.stderr.write(`whatalo-mcp ${command.name}: ${usageReason(error, i18n)}\n`);
     return 2;
   }
   const max = command.maxPositionals ?? 0;
   if (parsed.positionals.length > max) {
     const extra = parsed.positionals.slice(max).join(' ');
-    process.stderr.write(`whatalo-mcp ${command.name}: unexpected argument "${extra}"\n`);
+    process.stderr.write(`whatalo-mcp ${command.name}: ${i18n.t('cli.unexpectedArgument', { arg: extra })}\n`);
     return 2;
   }
 
@@ -138,7 +144,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     }
     // A bug: say so plainly, with the stack for a report, but never a token.
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`whatalo-mcp ${command.name}: unexpected error (please report it)\n${reportText(detail)}\n`);
+    process.stderr.write(`whatalo-mcp ${command.name}: ${i18n.t('cli.unexpectedError')}\n${reportText(detail)}\n`);
     return 1;
   } finally {
     process.off('SIGINT', stop);

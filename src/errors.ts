@@ -6,6 +6,7 @@
  * WhataloError is a bug: it is logged and surfaced generically, in exactly one place
  * (src/server/results.ts for tool calls, src/cli.ts for commands).
  */
+import { translator } from './i18n/index.js';
 import { escapeControls } from './safe-text.js';
 
 export type ErrorCode =
@@ -160,4 +161,4 @@ export function apiDetails(error: WhataloError): ApiErrorDetails | undefined {
 }
 
 /** The one hint for every path that ends signed out. */
-export const SIGN_IN_HINT = 'Run `whatalo-mcp login` to sign in again.';
+export const SIGN_IN_HINT = translator().t('error.signInHint');

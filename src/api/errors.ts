@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { type ApiErrorDetails, SIGN_IN_HINT, WhataloError, apiDetails, isWhataloError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import type { ApiErrorBody } from './types.js';
 
 /** The one code API v1 is read by (CONTRACT V3): the store's plan lacks a feature. */
@@ -97,30 +98,31 @@ function scopeIn(message: string | undefined): string | undefined {
  */
 export function apiErrorFromAnswer(status: number, body: ApiErrorBody, storeId: string, requestId?: string, subject?: Subject): WhataloError {
   const said = body.message ? `: ${body.message}` : '';
+  const { t } = translator();
   if (status === 401) {
-    return new WhataloError('AUTH_REQUIRED', `Whatalo no longer accepts this sign-in (the access was revoked or has expired)${said}`, {
+    return new WhataloError('AUTH_REQUIRED', t('error.apiRevoked', { said }), {
       hint: SIGN_IN_HINT,
       details: details(status, body, requestId),
     });
   }
   if (status === 403 && body.code === FEATURE_ACCESS_DENIED) {
-    const feature = body.feature ?? 'this feature';
-    return new WhataloError('FEATURE_NOT_IN_PLAN', `The plan of store ${storeId} does not include ${feature}, so Whatalo refused the request${said}`, {
-      hint: "Upgrade the store's plan in Whatalo's settings to use it.",
+    const feature = body.feature ?? t('error.aFeature');
+    return new WhataloError('FEATURE_NOT_IN_PLAN', t('error.notInPlan', { storeId, feature, said }), {
+      hint: t('error.notInPlanHint'),
       details: details(status, body, requestId, body.feature ? { feature: body.feature } : {}),
     });
   }
   if (status === 403) {
     const scope = body.requiredScope ?? scopeIn(body.message);
-    const lacks = scope ? `the permission ${scope}` : 'a permission this needs';
-    return new WhataloError('INSUFFICIENT_SCOPE', `Whatalo refused the request: the sign-in for store ${storeId} lacks ${lacks}${said}`, {
-      hint: 'Sign in again and approve the permission (`whatalo-mcp login`).',
+    const message = scope ? t('error.missingScope', { storeId, scope, said }) : t('error.missingSomeScope', { storeId, said });
+    return new WhataloError('INSUFFICIENT_SCOPE', message, {
+      hint: t('error.missingScopeHint'),
       details: details(status, body, requestId, scope ? { requiredScope: scope } : {}),
     });
   }
   if (status === 404) {
-    const what = subject ? `${subject.type} '${subject.id}'` : 'the requested record';
-    return new WhataloError('NOT_FOUND', `${what} not found in store ${storeId}`, { details: details(status, body, requestId) });
+    const message = subject ? t('error.notFound', { type: subject.type, id: subject.id, storeId }) : t('error.recordNotFound', { storeId });
+    return new WhataloError('NOT_FOUND', message, { details: details(status, body, requestId) });
   }
   if (status === 422 || status === 409) {
     const fields = body.fieldErrors ?? [];
@@ -140,8 +142,9 @@ export function apiErrorFromAnswer(status: number, body: ApiErrorBody, storeId: 
 
 /** RATE_LIMITED with the wait, when the answer said how long (Retry-After or X-RateLimit-Reset). */
 export function rateLimited(storeId: string, waitSeconds: number | undefined, extra: ApiErrorDetails): WhataloError {
-  const wait = waitSeconds === undefined ? '' : `; it resets in ${waitSeconds} s`;
-  return new WhataloError('RATE_LIMITED', `Whatalo's rate limit for store ${storeId} was reached${wait}.`, {
+  const { t } = translator();
+  const message = waitSeconds === undefined ? t('error.rateLimited', { storeId }) : t('error.rateLimitedFor', { storeId, seconds: waitSeconds });
+  return new WhataloError('RATE_LIMITED', message, {
     details: { ...extra, ...(waitSeconds === undefined ? {} : { retryAfterSeconds: waitSeconds }) },
   });
 }

@@ -8,6 +8,7 @@
 import type * as oauth from 'oauth4webapi';
 import type { Config } from '../config.js';
 import { SIGN_IN_HINT, WhataloError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { type CredentialStore, openCredentialStore } from './credentials/index.js';
 import { discoverAuthorizationServer, requireEndpoint } from './discovery.js';
@@ -101,7 +102,7 @@ export function createConnection(config: Config, deps: ConnectionDeps, place: Co
   async function introspectCurrent(token: string): Promise<TokenInfo> {
     const { session } = await open();
     const state = session.peek();
-    if (!state) throw new WhataloError('AUTH_REQUIRED', 'Not signed in to Whatalo.', { hint: SIGN_IN_HINT, details: { reason: 'not_signed_in' } });
+    if (!state) throw new WhataloError('AUTH_REQUIRED', translator().t('error.notSignedIn'), { hint: SIGN_IN_HINT, details: { reason: 'not_signed_in' } });
     try {
       return await introspectToken(await server(), target.issuer, credentialsOf(state), token, http, target.resource);
     } catch (error) {

@@ -20,12 +20,15 @@ import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WhataloError } from '../errors.js';
+import { type Locale, detectLocale, translator } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 
 export interface CallbackPage {
   ok: boolean;
   title: string;
   message: string;
+  /** `<html lang>`: the language the texts are in (`en`, `es`). */
+  lang: string;
 }
 
 export interface Callback {
@@ -75,32 +78,35 @@ const RESPOND_GRACE_MS = 10_000;
 /** A person who reloads an old tab a few times stays far below this; a script probing the port does not. */
 export const MAX_FOREIGN_CALLBACKS = 20;
 
-const NEUTRAL_PAGE: CallbackPage = {
-  ok: true,
-  title: 'Whatalo sign-in',
-  message: 'Your app received the sign-in response. You can close this tab and return to your app.',
-};
-const FOREIGN_PAGE: CallbackPage = {
-  ok: false,
-  title: 'This is not the sign-in in progress',
-  message: 'This address does not belong to the sign-in your app is waiting for, so it was ignored. Finish the sign-in in the tab your app opened.',
-};
-const USED_PAGE: CallbackPage = {
-  ok: false,
-  title: 'This sign-in link was already used',
-  message: 'This sign-in link was already used. If you are not signed in yet, start the sign-in again from your app.',
-};
+/**
+ * The pages a person sees in the browser after a sign-in, in their language (`<html lang>`
+ * too). Plain sentences only: they are rendered as escaped text, so no Markdown.
+ */
+export interface CallbackPages {
+  neutral: CallbackPage;
+  foreign: CallbackPage;
+  used: CallbackPage;
+  /** After the grant was stored: names the app as the consent page did and the store (name and id, or the id alone). */
+  signedIn(p: { app: string; storeId?: string | null; storeName?: string | null }): CallbackPage;
+  /** The person chose Deny: calm, says nothing was shared and how to connect later. */
+  denied(p: { app: string }): CallbackPage;
+  /** `reason` is shown escaped, so it may quote the AS's error_description. */
+  failed(reason: string): CallbackPage;
+}
 
-/** The page after a completed sign-in. */
-export const SIGNED_IN_PAGE: CallbackPage = Object.freeze({
-  ok: true,
-  title: 'Signed in to Whatalo',
-  message: 'You are signed in to Whatalo. You can close this tab and return to your app.',
-});
-
-/** The page after a failed sign-in; `reason` is shown escaped, so it may quote the AS's error_description. */
-export function signInFailedPage(reason: string): CallbackPage {
-  return { ok: false, title: 'Sign-in to Whatalo failed', message: `${reason} You can close this tab and start the sign-in again from your app.` };
+export function callbackPages(locale: Locale = detectLocale()): CallbackPages {
+  const { t } = translator(locale);
+  const lang = locale.language;
+  const page = (ok: boolean, title: string, message: string): CallbackPage => ({ ok, title, message, lang });
+  return {
+    neutral: page(true, t('page.neutral.title'), t('page.neutral.body')),
+    foreign: page(false, t('page.foreign.title'), t('page.foreign.body')),
+    used: page(false, t('page.used.title'), t('page.used.body')),
+    signedIn: ({ app, storeId, storeName }) =>
+      page(true, t('page.done.title'), storeId ? t('page.done.body', { app, store: storeName || storeId, storeId }) : t('page.done.bodyNoStore', { app })),
+    denied: ({ app }) => page(true, t('page.denied.title'), t('page.denied.body', { app })),
+    failed: (reason) => page(false, t('page.failed.title'), t('page.failed.body', { reason })),
+  };
 }
 
 /** How often an ephemeral port is tried again when ::1 has it taken although 127.0.0.1 had it free. */
@@ -176,8 +182,11 @@ export async function startCallbackServer(options: {
   logger?: Logger;
   /** tests shorten the 10 s wait for respond() */
   respondGraceMs?: number;
+  /** The language of the pages this server answers by itself; default detectLocale(). */
+  locale?: Locale;
 }): Promise<CallbackServer> {
   const logger = options.logger;
+  const pages = callbackPages(options.locale);
   const respondGraceMs = options.respondGraceMs ?? RESPOND_GRACE_MS;
   let first: { url: URL; res: http.ServerResponse } | undefined;
   let answered = false;
@@ -210,25 +219,22 @@ export async function startCallbackServer(options: {
     // a bare /callback included, is not this flow's answer and cannot end it. Duplicated
     // state parameters that include ours are still ours: the flow's checks refuse them.
     if (!url.searchParams.getAll('state').includes(options.state)) {
-      sendPage(res, 400, FOREIGN_PAGE);
+      sendPage(res, 400, pages.foreign);
       if (first || interference) return;
       foreign++;
       logger?.warn(`ignored a request to the sign-in callback that does not belong to this sign-in (${foreign} so far)`);
       if (foreign >= MAX_FOREIGN_CALLBACKS) {
-        interference = new WhataloError(
-          'SIGN_IN_FAILED',
-          `Someone is interfering with the sign-in: ${foreign} requests to its callback address on this computer did not belong to it. Nothing was stored.`,
-          {
-            hint: 'Start the sign-in again; if this repeats, look for a program or web page on this computer that keeps calling 127.0.0.1.',
-            details: { reason: 'interference' },
-          },
-        );
+        const { t } = translator();
+        interference = new WhataloError('SIGN_IN_FAILED', t('signin.interference', { count: foreign }), {
+          hint: t('signin.interferenceHint'),
+          details: { reason: 'interference' },
+        });
         if (events.listenerCount('error') > 0) events.emit('error', interference);
       }
       return;
     }
     if (first) {
-      sendPage(res, 410, USED_PAGE);
+      sendPage(res, 410, pages.used);
       return;
     }
     first = { url, res };
@@ -254,7 +260,7 @@ export async function startCallbackServer(options: {
   const close = async (): Promise<void> => {
     if (!closed) {
       closed = true;
-      if (first && !answered) answer(NEUTRAL_PAGE);
+      if (first && !answered) answer(pages.neutral);
     }
     // Let the page reach the browser before every socket is cut.
     if (flushed) await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
@@ -287,17 +293,15 @@ export async function startCallbackServer(options: {
         } catch (error) {
           if (signal?.aborted) throw cancelled();
           if (timeout.aborted) {
-            throw new WhataloError('SIGN_IN_TIMEOUT', `The sign-in was not completed within ${Math.round(timeoutMs / 1000)} seconds.`, {
-              hint:
-                'Start the sign-in again and finish it in the browser, or allow more time ' +
-                '(`whatalo-mcp login --timeout SECONDS`, or WHATALO_LOGIN_TIMEOUT for the server).',
+            throw new WhataloError('SIGN_IN_TIMEOUT', translator().t('signin.timeout', { seconds: Math.round(timeoutMs / 1000) }), {
+              hint: translator().t('signin.timeoutHint'),
             });
           }
           throw error; // the interference, emitted as 'error'
         }
       }
       const got = first!;
-      const grace = setTimeout(() => answer(NEUTRAL_PAGE), respondGraceMs);
+      const grace = setTimeout(() => answer(pages.neutral), respondGraceMs);
       grace.unref();
       return {
         url: got.url,
@@ -313,7 +317,7 @@ export async function startCallbackServer(options: {
 }
 
 function cancelled(): WhataloError {
-  return new WhataloError('CANCELLED', 'The sign-in was cancelled.');
+  return new WhataloError('CANCELLED', translator().t('signin.cancelled'));
 }
 
 function securityHeaders(res: http.ServerResponse): void {
@@ -342,7 +346,7 @@ function sendPage(res: http.ServerResponse, status: number, page: CallbackPage):
 export function renderPage(page: CallbackPage): string {
   const color = page.ok ? '#1a7f37' : '#b42318';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${escapeHtml(page.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2328}h1{font-size:1.3rem;color:${color}}</style>
 </head><body><h1>${escapeHtml(page.title)}</h1><p>${escapeHtml(page.message)}</p></body></html>

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as oauth from 'oauth4webapi';
 import { isLoopbackHost } from '../config.js';
 import { type ErrorCode, type ErrorDetailsByCode, SIGN_IN_HINT, type SignedOutDetails, WhataloError, isWhataloError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import { AS_MAX_BYTES, fetchBounded, isRefusedAnswer } from '../net/bounded.js';
 
 /** A slow authorization server must not hold a tool call forever. */
@@ -210,10 +211,7 @@ function rateLimitFailure(error: unknown, step: OAuthStep, at: string): WhataloE
 function authorizationErrorText(error: string, description: string | undefined): string {
   switch (error) {
     case 'access_denied':
-      return (
-        'Access was denied on the Whatalo consent page, so nothing was stored. To connect your store after all, call the tool again (or run ' +
-        '`whatalo-mcp login`) and choose Approve.'
-      );
+      return translator().t('error.denied');
     case 'invalid_scope':
       return `Whatalo refused the requested scopes${description ? ` (${description})` : ''}; nothing was stored.`;
     default:
@@ -281,7 +279,7 @@ export function oauthFailure(error: unknown, step: OAuthStep, issuer: URL): What
       });
     }
     if (error.error === 'invalid_grant') {
-      return fail('AUTH_REQUIRED', 'Whatalo access was revoked or has expired.', error, { oauth_error: error.error, reason: 'revoked' as const }, SIGN_IN_HINT);
+      return fail('AUTH_REQUIRED', translator().t('error.revoked'), error, { oauth_error: error.error, reason: 'revoked' as const }, SIGN_IN_HINT);
     }
     return fail('AS_PROTOCOL', `Whatalo at ${at} refused ${doing}: ${error.error}${description}.`, error, { oauth_error: error.error });
   }

@@ -16,6 +16,7 @@ import path from 'node:path';
 import * as oauth from 'oauth4webapi';
 import type { Config } from '../config.js';
 import { SIGN_IN_HINT, type SignedOutReason, WhataloError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { CredentialStore } from './credentials/index.js';
 import { type StoredGrant, type StoredTokens, grantAccount, needsRefresh, readStoredGrant, tokensFromResponse, writeStoredGrant } from './grant.js';
@@ -130,7 +131,7 @@ export function signedOut(reason: SignedOutReason, message: string, hint: string
 }
 
 export function notSignedIn(): WhataloError {
-  return signedOut('not_signed_in', 'Not signed in to Whatalo.', 'Run `whatalo-mcp login` to sign in.');
+  return signedOut('not_signed_in', translator().t('error.notSignedIn'), translator().t('error.firstSignInHint'));
 }
 
 export function createSession(deps: SessionDeps): Session {
@@ -186,11 +187,11 @@ export function createSession(deps: SessionDeps): Session {
       if (!needsRefresh(tokens, now()) && tokens.access_token !== failed) return tokens.access_token;
       if (registrationExpired(state.client, now())) {
         await remove(state.client);
-        throw signedOut('client_invalid', "This app's registration with Whatalo has expired; it registers again at the next sign-in.", SIGN_IN_HINT);
+        throw signedOut('client_invalid', translator().t('error.clientExpired'), SIGN_IN_HINT);
       }
       if (!tokens.refresh_token) {
         await writeTokens(state, null);
-        throw signedOut('revoked', 'Whatalo access has expired and cannot be renewed.', SIGN_IN_HINT);
+        throw signedOut('revoked', translator().t('error.expired'), SIGN_IN_HINT);
       }
       let answer: oauth.TokenEndpointResponse;
       try {
@@ -232,7 +233,7 @@ export function createSession(deps: SessionDeps): Session {
       const token = await inflight;
       if (failed === undefined || token !== failed) return token;
     }
-    throw signedOut('revoked', 'Whatalo access was revoked or has expired.', SIGN_IN_HINT);
+    throw signedOut('revoked', translator().t('error.revoked'), SIGN_IN_HINT);
   }
 
   return {

@@ -16,7 +16,9 @@
 import { on } from 'node:events';
 import { createInterface } from 'node:readline';
 import * as oauth from 'oauth4webapi';
+import { createApiClient } from '../api/client.js';
 import { WhataloError, isWhataloError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { joinScopes } from '../scopes.js';
 import { presentAuthorizationUrl } from './browser.js';
@@ -25,12 +27,10 @@ import { type TokenInfo, introspectToken } from './introspection.js';
 import { withLock } from './lock.js';
 import { revokeTokens } from './revocation.js';
 import { type ClientChoiceDeps, clientForSignIn } from './client-choice.js';
-import type { CallbackPage, CallbackServer } from './loopback.js';
+import { type CallbackPage, type CallbackServer, callbackPages } from './loopback.js';
 import { type ClientCredentials, type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions, waitOnceIfRateLimited } from './oauth.js';
-import type { Registration } from './registration.js';
+import { CLIENT_NAME, type Registration } from './registration.js';
 import { type SessionState, lockPath } from './session.js';
-
-const WAITING = 'Waiting for you to approve access in the browser…';
 
 /** How the person pastes the final address (the `login --paste` command). */
 export interface PasteIO {
@@ -69,8 +69,6 @@ export interface FlowResult {
   /** Answers the browser and closes the callback server (loopback); call exactly once, after the result was stored. */
   respond(page: CallbackPage): void;
 }
-
-const FAILED_TITLE = 'Whatalo sign-in failed';
 
 /** The authorization request URL. @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1 */
 function authorizationUrl(as: oauth.AuthorizationServer, params: Record<string, string>): string {
@@ -176,7 +174,9 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       params = oauth.validateAuthResponse(as, client, answer, state);
     } catch (error) {
       const failure = oauthFailure(error, 'authorization', issuer);
-      respond({ ok: false, title: FAILED_TITLE, message: failure.message });
+      // Deny is a choice, not a failure: a calm page that says nothing was shared.
+      const denied = failure.details && 'oauth_error' in failure.details && failure.details.oauth_error === 'access_denied';
+      respond(denied ? callbackPages().denied({ app: CLIENT_NAME }) : callbackPages().failed(failure.message));
       throw failure;
     }
     if (!params.get('code')) {
@@ -184,7 +184,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       const failure = new WhataloError('SIGN_IN_FAILED', `Whatalo at ${issuer.origin} sent the browser back without an authorization code.`, {
         hint: 'Try `whatalo-mcp login` again.',
       });
-      respond({ ok: false, title: FAILED_TITLE, message: failure.message });
+      respond(callbackPages().failed(failure.message));
       throw failure;
     }
     try {
@@ -204,7 +204,7 @@ export async function authorizationCodeFlow(options: FlowOptions): Promise<FlowR
       return result;
     } catch (error) {
       const failure = oauthFailure(error, 'code', issuer);
-      respond({ ok: false, title: FAILED_TITLE, message: failure.message });
+      respond(callbackPages().failed(failure.message));
       throw failure;
     }
   } finally {
@@ -250,17 +250,35 @@ export interface SignInResult {
 
 /** A sign-in that granted another store than the one it was for. */
 export function storeMismatch(wanted: string, granted: string): WhataloError {
-  return new WhataloError(
-    'STORE_MISMATCH',
-    `The sign-in was approved for store ${granted}, but whatalo-mcp is connected to store ${wanted}. Nothing was changed: the grant for ${granted} was ` +
-      `revoked, the one for ${wanted} is kept, and nothing ran.`,
-    {
-      hint:
-        'To change store on purpose, run `whatalo-mcp logout`, then `whatalo-mcp login` and choose the other store (or `whatalo-mcp login ' +
-        '--switch-store`).',
-      details: { reason: 'store_mismatch', wanted_store_id: wanted, granted_store_id: granted },
-    },
-  );
+  return new WhataloError('STORE_MISMATCH', translator().t('error.storeMismatch', { wanted, granted }), {
+    hint: translator().t('error.storeMismatchHint'),
+    details: { reason: 'store_mismatch', wanted_store_id: wanted, granted_store_id: granted },
+  });
+}
+
+/** A slow API costs the success page the store's name, never the sign-in. */
+const STORE_NAME_TIMEOUT_MS = 3_000;
+
+/**
+ * The store's name for the success page: GET /v1/store once, bounded, when the grant may read
+ * it (direct mode only: a remote server's API is not Whatalo's). Null otherwise, and the page
+ * names the store by its id.
+ */
+async function storeNameFor(deps: SignInDeps, token: string, storeId: string | null, scopes: readonly string[] | undefined): Promise<string | null> {
+  if (!storeId || deps.config.remoteUrl || (scopes && !scopes.includes('read:store'))) return null;
+  try {
+    const api = createApiClient({
+      apiBase: deps.config.apiBase,
+      logger: deps.logger,
+      timeoutMs: STORE_NAME_TIMEOUT_MS,
+      retry: { maxServerRetries: 0, maxRateLimitRetries: 0 },
+    });
+    const { name } = await api.bind({ accessToken: token, storeId }).getStore();
+    return typeof name === 'string' && name.trim() !== '' ? name : null;
+  } catch (error) {
+    deps.logger.debug('could not read the store name for the sign-in page', { error });
+    return null;
+  }
 }
 
 /** Revokes a just-issued grant that will not be stored; a failure only leaves it to expire. */
@@ -348,16 +366,13 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
           present: async (url) => {
             if (request.paste) {
               await presentAuthorizationUrl(url, { browser: 'none', logger, write: (line) => request.paste!.write(line + '\n') });
-              request.paste.write(
-                `After you approve, the browser cannot open ${redirectUri}… and shows an error page.\nCopy the whole address from its address bar ` +
-                  `and paste it here, then press Enter:\n`,
-              );
+              request.paste.write(translator().t('signin.pasteAfter', { redirectUri }));
               return;
             }
             if (request.presentUrl) {
               try {
                 await request.presentUrl(url);
-                progress(WAITING);
+                progress(translator().t('signin.waiting'));
                 return;
               } catch (error) {
                 // The person said no: opening a browser behind their back would overrule them.
@@ -369,7 +384,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             if (deps.openBrowser) await deps.openBrowser(url);
             else await presentAuthorizationUrl(url, { browser: config.browser, logger });
             // After the URL, so the person reads what to open before being told to wait for it.
-            progress(WAITING);
+            progress(translator().t('signin.waiting'));
           },
         }).catch(async (error: unknown) => {
           // The AS no longer knows this client: the next sign-in must not offer it again.
@@ -398,22 +413,19 @@ export async function signIn(deps: SignInDeps, request: SignInRequest): Promise<
             signed_in_at: now,
           };
           const previous = await session.storeSignIn(registration, fresh);
-          flow.respond({
-            ok: true,
-            title: 'Signed in to Whatalo',
-            message: 'whatalo-mcp is now connected to your store. You can close this tab and return to your app.',
-          });
-          progress('Whatalo approved the sign-in; the grant is stored.');
+          const storeName = await storeNameFor(deps, flow.response.access_token, fresh.store_id, info?.scopes);
+          flow.respond(callbackPages().signedIn({ app: CLIENT_NAME, storeId: fresh.store_id, storeName }));
+          progress(translator().t('signin.stored'));
           return { state: session.peek()!, previous, reused: false, ...(info ? { introspected: { info, at: askedAt } } : {}) };
         } catch (error) {
-          flow.respond({ ok: false, title: FAILED_TITLE, message: isWhataloError(error) ? error.message : 'The sign-in could not be completed.' });
+          flow.respond(callbackPages().failed(isWhataloError(error) ? error.message : translator().t('signin.notCompleted')));
           throw error;
         }
       },
       {
         waitMs: request.timeoutMs,
         signal: request.signal,
-        onWait: () => progress('Another whatalo-mcp is signing in to Whatalo; waiting for it to finish…'),
+        onWait: () => progress(translator().t('signin.otherProcess')),
       },
     );
   } catch (error) {

@@ -4,23 +4,21 @@
  * structuredContent as JSON. Exit 0 ok, 1 the tool failed (message on stderr), 2 bad usage.
  */
 import { WhataloError } from '../errors.js';
+import { type Translator, detectLocale, translator } from '../i18n/index.js';
 import type { Command } from './command.js';
 import { SERVE_FLAGS_HELP, SERVE_OPTIONS } from './serve.js';
 
-function parseArguments(raw: string | undefined): Record<string, unknown> {
+function parseArguments(raw: string | undefined, { t }: Translator): Record<string, unknown> {
   if (raw === undefined) return {};
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new WhataloError('CONFIG_INVALID', `the arguments are not valid JSON (${reason}); pass one JSON object, e.g. '{"product_id":"prd_…"}'`);
+    throw new WhataloError('CONFIG_INVALID', t('call.badJson', { reason }));
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new WhataloError(
-      'CONFIG_INVALID',
-      `the arguments must be one JSON object, e.g. '{"limit":5}' (got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)})`,
-    );
+    throw new WhataloError('CONFIG_INVALID', t('call.notObject', { got: Array.isArray(value) ? t('call.anArray') : JSON.stringify(value) }));
   }
   return value as Record<string, unknown>;
 }
@@ -29,28 +27,28 @@ function parseArguments(raw: string | undefined): Record<string, unknown> {
  * Arguments that do not fit the tool are a usage error of this command (exit 2, like a bad
  * flag), not a tool failure (exit 1): checked here against the same schema the server uses.
  */
-async function checkArguments(name: string, args: Record<string, unknown>): Promise<void> {
+async function checkArguments(name: string, args: Record<string, unknown>, { t }: Translator): Promise<void> {
   const [{ ALL_TOOLS }, { argumentProblems }] = await Promise.all([import('../tools/index.js'), import('../server/results.js')]);
   const parsed = ALL_TOOLS.find((t) => t.name === name)?.inputSchema.safeParse(args);
-  if (parsed && !parsed.success) throw new WhataloError('CONFIG_INVALID', `the arguments do not fit ${name}: ${argumentProblems(parsed.error)}`);
+  if (parsed && !parsed.success) throw new WhataloError('CONFIG_INVALID', t('call.argumentsDontFit', { tool: name, problems: argumentProblems(parsed.error) }));
 }
 
 export const callCommand: Command = {
   name: 'call',
-  summary: 'Run one tool and print its result as JSON (for scripts)',
-  usage: `whatalo-mcp call TOOL ['{"json":"arguments"}'] [flags]
-
-${SERVE_FLAGS_HELP}
-
-Prints the tool's structuredContent as JSON on stdout. Exit 1 when the tool fails (the
-message goes to stderr), 2 for bad usage. Run \`whatalo-mcp tools\` for the tool names.`,
+  get summary() {
+    return translator().t('cli.summary.call');
+  },
+  get usage() {
+    return `whatalo-mcp call TOOL ['{"json":"arguments"}'] [flags]\n\n${SERVE_FLAGS_HELP}\n\n${translator().t('usage.call')}`;
+  },
   options: SERVE_OPTIONS,
   maxPositionals: 2,
   async run(ctx) {
     const [name, raw] = ctx.positionals;
-    if (name === undefined)
-      throw new WhataloError('CONFIG_INVALID', 'name the tool to call, e.g. `whatalo-mcp call get_store`; `whatalo-mcp tools` lists them');
-    const args = parseArguments(raw);
+    const i18n = translator(detectLocale(ctx.env));
+    const { t } = i18n;
+    if (name === undefined) throw new WhataloError('CONFIG_INVALID', t('call.nameTool'));
+    const args = parseArguments(raw, i18n);
 
     const { openSession } = await import('./serve.js');
     const session = await openSession(ctx);
@@ -60,14 +58,11 @@ message goes to stderr), 2 for bad usage. Run \`whatalo-mcp tools\` for the tool
         const { ALL_TOOLS } = await import('../tools/index.js');
         const known = ALL_TOOLS.find((t) => t.name === name);
         if (known && session.config.readOnly && !known.annotations.readOnlyHint) {
-          throw new WhataloError(
-            'CONFIG_INVALID',
-            `"${name}" changes data, and read-only mode (--read-only or WHATALO_READ_ONLY) disables every tool that does; drop it to call ${name}`,
-          );
+          throw new WhataloError('CONFIG_INVALID', t('call.readOnly', { tool: name }));
         }
-        throw new WhataloError('CONFIG_INVALID', `no tool "${name}" is enabled; the enabled tools are ${enabled}`);
+        throw new WhataloError('CONFIG_INVALID', t('call.noSuchTool', { tool: name, enabled }));
       }
-      await checkArguments(name, args);
+      await checkArguments(name, args, i18n);
       const [{ Client }, { InMemoryTransport }, { VERSION }] = await Promise.all([
         import('@modelcontextprotocol/sdk/client/index.js'),
         import('@modelcontextprotocol/sdk/inMemory.js'),
@@ -91,7 +86,7 @@ message goes to stderr), 2 for bad usage. Run \`whatalo-mcp tools\` for the tool
           ? result.content.flatMap((c) => (c && typeof c === 'object' && 'text' in c && typeof c.text === 'string' ? [c.text] : [])).join('\n')
           : '';
         if (result.isError) {
-          ctx.stderr.write(`whatalo-mcp call ${name}: ${text || 'the tool failed'}\n`);
+          ctx.stderr.write(`whatalo-mcp call ${name}: ${text || t('call.failed')}\n`);
           return 1;
         }
         ctx.stdout.write(JSON.stringify(result.structuredContent ?? {}, null, 2) + '\n');

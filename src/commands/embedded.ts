@@ -4,7 +4,7 @@
  * the commands that import it are the only places where the sandbox and the client meet.
  */
 import { WhataloError } from '../errors.js';
-import type { Locale } from '../i18n/index.js';
+import { type Locale, translator } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { Sandbox } from '../sandbox/index.js';
 
@@ -22,7 +22,7 @@ export async function followAuthorization(url: string): Promise<void> {
   const response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(30_000) });
   await response.text();
   if (!response.ok) {
-    throw new WhataloError('SIGN_IN_FAILED', `The sandbox sign-in did not complete (HTTP ${response.status} from ${new URL(response.url).pathname}).`);
+    throw new WhataloError('SIGN_IN_FAILED', translator().t('signin.sandboxIncomplete', { status: response.status, path: new URL(response.url).pathname }));
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config.js';
 import { WhataloError } from '../errors.js';
+import { detectLocale, translator } from '../i18n/index.js';
 import { withAccount } from './account-session.js';
 import { ACCOUNT_OPTIONS, type Command, SCOPES_HELP, printResult, stringFlag } from './command.js';
 import { merchantLabel, storeLabel } from './labels.js';
@@ -16,7 +17,7 @@ function timeoutSeconds(raw: string | undefined, env: NodeJS.ProcessEnv, fallbac
   if (raw === undefined) return env.WHATALO_LOGIN_TIMEOUT ? fallback : DEFAULT_TIMEOUT_SECONDS;
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || value < 1 || value > 3600) {
-    throw new WhataloError('CONFIG_INVALID', `--timeout must be a whole number of seconds from 1 to 3600 (got "${raw}")`);
+    throw new WhataloError('CONFIG_INVALID', translator(detectLocale(env)).t('login.timeoutInvalid', { raw }));
   }
   return value;
 }
@@ -27,27 +28,19 @@ function timeoutSeconds(raw: string | undefined, env: NodeJS.ProcessEnv, fallbac
  */
 function refuseMemoryStore(config: Config): void {
   if (config.credentialStore !== 'memory') return;
-  throw new WhataloError('CONFIG_INVALID', 'login cannot keep a sign-in in the memory credential store: it is forgotten when the command ends.', {
-    hint:
-      'Set WHATALO_CREDENTIAL_STORE=keychain (the system keychain, the default) or WHATALO_CREDENTIAL_STORE=file ' +
-      'with WHATALO_CREDENTIAL_KEY (an encrypted file in the config directory).',
-  });
+  const { t } = translator();
+  throw new WhataloError('CONFIG_INVALID', t('login.memoryStore'), { hint: t('login.memoryStoreHint') });
 }
 
 export const loginCommand: Command = {
   name: 'login',
-  summary: 'Sign in to Whatalo in the browser and keep the grant in the credential store',
-  usage: `whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]
-
-${SCOPES_HELP}
-  --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)
-  --paste    do not listen for the browser; paste the address it ends on instead
-             (for machines whose browser cannot reach this one)
-  --switch-store  signed in already: allow choosing another store (without it, the same store only)
-  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
-  --resource URL  the API's resource identifier tokens are asked for (WHATALO_RESOURCE;
-             default: the origin of the API base, https://api.whatalo.com)
-  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)`,
+  get summary() {
+    return translator().t('cli.summary.login');
+  },
+  get usage() {
+    const synopsis = 'whatalo-mcp login [--scopes "read:store read:orders …"] [--timeout SECONDS] [--paste] [--switch-store]';
+    return `${synopsis}\n\n${SCOPES_HELP}\n${translator().t('usage.login')}`;
+  },
   options: {
     ...ACCOUNT_OPTIONS,
     scopes: { type: 'string' },
@@ -77,6 +70,7 @@ ${SCOPES_HELP}
         },
       },
       async ({ config, account }) => {
+        const { t } = translator(detectLocale(ctx.env));
         const timeout = timeoutSeconds(stringFlag(ctx, 'timeout'), ctx.env, config.loginTimeoutSeconds);
         try {
           const report = await account.login({
@@ -91,9 +85,9 @@ ${SCOPES_HELP}
             printResult(
               ctx,
               [
-                `Signed in for the MCP server at ${status.resource} (authorization server ${status.issuer}).`,
-                `Scopes: ${report.scopes.join(' ') || '(the server default)'}`,
-                `Credentials are kept in ${report.credential_store}.`,
+                t('login.signedInRemote', { resource: status.resource, issuer: status.issuer }),
+                t('login.scopes', { scopes: report.scopes.join(' ') || t('login.serverDefault') }),
+                t('login.keptIn', { store: report.credential_store }),
               ].join('\n'),
             );
             return 0;
@@ -101,10 +95,12 @@ ${SCOPES_HELP}
           printResult(
             ctx,
             [
-              `Signed in to Whatalo as ${merchantLabel(report.merchant ?? '', report.merchant_name)} ` +
-                `for store ${storeLabel(report.store_id ?? '', status.store_name)}.`,
-              `Scopes: ${report.scopes.join(' ')}`,
-              `Credentials are kept in ${report.credential_store}.`,
+              t('login.signedIn', {
+                merchant: merchantLabel(report.merchant ?? '', report.merchant_name),
+                store: storeLabel(report.store_id ?? '', status.store_name),
+              }),
+              t('login.scopes', { scopes: report.scopes.join(' ') }),
+              t('login.keptIn', { store: report.credential_store }),
             ].join('\n'),
           );
           return 0;

@@ -3,41 +3,37 @@
  * deletes them here. When Whatalo cannot be reached the local copy goes anyway, and we say
  * that the tokens may still be live until they expire.
  */
+import { detectLocale, translator } from '../i18n/index.js';
 import { escapeControls } from '../safe-text.js';
 import { withAccount } from './account-session.js';
 import { ACCOUNT_OPTIONS, type Command, printResult } from './command.js';
 
 export const logoutCommand: Command = {
   name: 'logout',
-  summary: 'Revoke the Whatalo grant and remove it from the credential store',
-  usage: `whatalo-mcp logout
-
-  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
-  --resource URL  override WHATALO_RESOURCE (default: the origin of the API base)
-  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)`,
+  get summary() {
+    return translator().t('cli.summary.logout');
+  },
+  get usage() {
+    return `whatalo-mcp logout\n\n${translator().t('usage.account')}`;
+  },
   options: { ...ACCOUNT_OPTIONS },
   run: (ctx) =>
     withAccount(ctx, { offlineRemote: true }, async ({ config, account }) => {
       const report = await account.logout();
+      const { t } = translator(detectLocale(ctx.env));
       if (report.had_grant && !report.removed) {
-        ctx.stderr.write(`Not signed out: ${escapeControls(report.problem ?? 'the stored credentials could not be read')}.\n`);
+        ctx.stderr.write(t('logout.notSignedOut', { problem: escapeControls(report.problem ?? t('logout.unreadable')) }) + '\n');
         return 1;
       }
       if (!report.had_grant) {
-        const where = config.remoteUrl ? `for the MCP server at ${config.remoteUrl.href}` : `to Whatalo at ${config.issuer.origin}`;
-        printResult(ctx, `Not signed in ${where}; nothing to sign out of.`);
+        printResult(
+          ctx,
+          config.remoteUrl ? t('logout.notSignedInRemote', { url: config.remoteUrl.href }) : t('logout.notSignedIn', { issuer: config.issuer.origin }),
+        );
       } else if (report.revoked) {
-        printResult(
-          ctx,
-          `Signed out: the tokens were revoked at ${config.remoteUrl ? 'its authorization server' : 'Whatalo'} and removed from ${report.credential_store}.`,
-        );
+        printResult(ctx, t(config.remoteUrl ? 'logout.revokedRemote' : 'logout.revoked', { store: report.credential_store }));
       } else {
-        printResult(
-          ctx,
-          `Signed out here: the tokens were removed from ${report.credential_store}, but revocation did not reach Whatalo ` +
-            `(${report.problem ?? 'unknown reason'}).\n` +
-            'They stop working when they expire; to end them now, disconnect the app under Connected apps in your Whatalo settings.',
-        );
+        printResult(ctx, t('logout.localOnly', { store: report.credential_store, problem: report.problem ?? t('cli.unknownReason') }));
       }
       return 0;
     }),

@@ -3,64 +3,81 @@
  * from introspection (the AS's word, not a local guess). Never prints a token.
  */
 import type { StatusReport } from '../auth/account.js';
+import { type Translator, detectLocale, translator } from '../i18n/index.js';
 import { withAccount } from './account-session.js';
 import { ACCOUNT_OPTIONS, type Command, printResult } from './command.js';
 import { merchantLabel, storeLabel } from './labels.js';
 
-function describe(report: StatusReport): string {
-  if (report.resource !== null) return describeRemote(report);
+/** `  label:  value` lines, the values aligned whatever the labels' language. */
+function rows(pairs: [label: string, value: string][]): string[] {
+  const width = Math.max(...pairs.map(([label]) => label.length)) + 1;
+  return pairs.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${value}`);
+}
+
+function describe(report: StatusReport, i18n: Translator): string {
+  const { t } = i18n;
+  if (report.resource !== null) return describeRemote(report, i18n);
   if (!report.signed_in) {
-    return [`Not signed in to Whatalo at ${report.issuer}.`, report.reason ?? '', `Credential store: ${report.credential_store}`].filter(Boolean).join('\n');
+    return [t('status.notSignedIn', { issuer: report.issuer }), report.reason ?? '', t('status.credentialStore', { store: report.credential_store })]
+      .filter(Boolean)
+      .join('\n');
   }
   return [
-    `Signed in to Whatalo at ${report.issuer}`,
-    `  store:            ${storeLabel(report.store_id ?? '', report.store_name)}`,
-    `  merchant:         ${merchantLabel(report.merchant ?? '', report.merchant_name)}`,
-    `  scopes:           ${report.scopes.join(' ')}`,
-    `  access token:     expires ${report.expires_at ?? 'at an unknown time'} (renewed automatically)`,
-    `  credential store: ${report.credential_store}`,
+    t('status.signedIn', { issuer: report.issuer }),
+    ...rows([
+      [t('status.label.store'), storeLabel(report.store_id ?? '', report.store_name)],
+      [t('status.label.merchant'), merchantLabel(report.merchant ?? '', report.merchant_name)],
+      [t('status.label.scopes'), report.scopes.join(' ')],
+      [t('status.label.token'), expires(report, i18n)],
+      [t('status.label.credentialStore'), report.credential_store],
+    ]),
   ].join('\n');
 }
 
+function expires(report: StatusReport, { t, dateTime }: Translator): string {
+  return t('status.expires', { when: report.expires_at ? dateTime(report.expires_at) : t('status.unknownTime') });
+}
+
 /** Remote mode: the remote server checks its tokens itself, so the grant is described as stored. */
-function describeRemote(report: StatusReport): string {
+function describeRemote(report: StatusReport, i18n: Translator): string {
+  const { t } = i18n;
   if (!report.signed_in) {
     return [
-      `Not signed in for the MCP server at ${report.resource} (authorization server ${report.issuer}).`,
+      t('status.notSignedInRemote', { resource: report.resource ?? '', issuer: report.issuer }),
       report.reason ?? '',
-      `Credential store: ${report.credential_store}`,
+      t('status.credentialStore', { store: report.credential_store }),
     ]
       .filter(Boolean)
       .join('\n');
   }
   return [
-    `Signed in for the MCP server at ${report.resource}`,
-    ...(report.store_id ? [`  store:                ${storeLabel(report.store_id, report.store_name)}`] : []),
-    `  authorization server: ${report.issuer}`,
-    `  scopes:               ${report.scopes.join(' ') || '(the server default)'}`,
-    `  access token:         expires ${report.expires_at ?? 'at an unknown time'} (renewed automatically)`,
-    `  credential store:     ${report.credential_store}`,
+    t('status.signedInRemote', { resource: report.resource ?? '' }),
+    ...rows([
+      // The store, when the remote server's AS let this client introspect the grant.
+      ...(report.store_id ? [[t('status.label.store'), storeLabel(report.store_id, report.store_name)] as [string, string]] : []),
+      [t('status.label.issuer'), report.issuer],
+      [t('status.label.scopes'), report.scopes.join(' ') || t('login.serverDefault')],
+      [t('status.label.token'), expires(report, i18n)],
+      [t('status.label.credentialStore'), report.credential_store],
+    ]),
   ].join('\n');
 }
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'Show whether you are signed in, to which store and with which scopes',
-  usage: `whatalo-mcp status [--json]
-
-  --json  print one JSON object on stdout (signed_in, store_id, store_name, merchant,
-          merchant_name, scopes, expires_at, credential_store, issuer, resource)
-  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE
-  --resource URL  override WHATALO_RESOURCE (default: the origin of the API base)
-  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)
-
-Exit status: 0 when signed in, 1 when not.`,
+  get summary() {
+    return translator().t('cli.summary.status');
+  },
+  get usage() {
+    const { t } = translator();
+    return `whatalo-mcp status [--json]\n\n${t('usage.statusJson')}\n${t('usage.account')}\n\n${t('usage.statusExit')}`;
+  },
   options: { ...ACCOUNT_OPTIONS, json: { type: 'boolean' } },
   run: (ctx) =>
     withAccount(ctx, {}, async ({ account }) => {
       const report = await account.status();
       if (ctx.values.json === true) ctx.stdout.write(JSON.stringify(report) + '\n');
-      else printResult(ctx, describe(report));
+      else printResult(ctx, describe(report, translator(detectLocale(ctx.env))));
       return report.signed_in ? 0 : 1;
     }),
 };

@@ -2,16 +2,17 @@
  * `whatalo-mcp tools`: the enabled tools with the scope each needs, read from the same
  * records the server registers, so the listing cannot drift from what a host sees.
  */
+import { detectLocale, translator } from '../i18n/index.js';
 import type { Command } from './command.js';
 
 export const toolsCommand: Command = {
   name: 'tools',
-  summary: 'List the tools, the scope each needs, and which ones only read',
-  usage: `whatalo-mcp tools [--json] [--read-only] [--toolsets a,b]
-
-  --json          one JSON object on stdout: {"tools": [...], "initial_scopes": [...], "required_scopes": [...]}
-  --read-only     as serve --read-only would register them
-  --toolsets a,b  as serve --toolsets would register them`,
+  get summary() {
+    return translator().t('cli.summary.tools');
+  },
+  get usage() {
+    return `whatalo-mcp tools [--json] [--read-only] [--toolsets a,b]\n\n${translator().t('usage.tools')}`;
+  },
   options: {
     json: { type: 'boolean' },
     'read-only': { type: 'boolean' },
@@ -46,14 +47,17 @@ export const toolsCommand: Command = {
     }
     const nameWidth = Math.max(...tools.map((t) => t.name.length));
     const scopeWidth = Math.max(...tools.map((t) => t.scope.length));
-    const marker = (t: (typeof tools)[number]) => (isReadOnly(t) ? 'read-only' : t.annotations.destructiveHint ? 'destructive' : 'writes');
-    const lines = tools.map((t) => `${t.name.padEnd(nameWidth)}  ${t.scope.padEnd(scopeWidth)}  ${marker(t).padEnd(11)}  ${t.title}`);
+    const { t } = translator(detectLocale(ctx.env));
+    const marker = (tool: (typeof tools)[number]) =>
+      t(isReadOnly(tool) ? 'tools.readOnly' : tool.annotations.destructiveHint ? 'tools.destructive' : 'tools.writes');
+    const markerWidth = Math.max(...(['tools.readOnly', 'tools.destructive', 'tools.writes'] as const).map((key) => t(key).length));
+    const lines = tools.map((tool) => `${tool.name.padEnd(nameWidth)}  ${tool.scope.padEnd(scopeWidth)}  ${marker(tool).padEnd(markerWidth)}  ${tool.title}`);
     ctx.stdout.write(
       [
         ...lines,
         '',
-        `Sign-in asks for: ${(config.scopes ?? initialScopes(tools)).join(' ')}${config.scopes ? ' (from --scopes or WHATALO_SCOPES)' : ''}`,
-        'Write scopes are asked for the first time a tool that needs one runs.',
+        t('tools.signInAsks', { scopes: (config.scopes ?? initialScopes(tools)).join(' ') }) + (config.scopes ? t('tools.fromFlag') : ''),
+        t('tools.writeLater'),
       ].join('\n') + '\n',
     );
     return 0;

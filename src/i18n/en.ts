@@ -33,6 +33,153 @@ export const en = {
   'count.products': (p: { n: number }, f: Formatter) => f.plural(p.n, { one: `${f.number(p.n)} product`, other: `${f.number(p.n)} products` }),
   'count.orders': (p: { n: number }, f: Formatter) => f.plural(p.n, { one: `${f.number(p.n)} order`, other: `${f.number(p.n)} orders` }),
 
+  // CLI and sign-in pages (src/cli.ts, src/commands/{login,logout,status,call,tools,embedded}.ts,
+  // the sign-in's progress lines, and the person-facing text of the commonest errors). Error
+  // codes, JSON output, tool names and descriptions stay English.
+  'cli.tagline': 'whatalo-mcp: connect a Whatalo store to AI desktop apps over MCP',
+  'cli.usage': 'Usage: whatalo-mcp [command] [flags]     (no command = serve)',
+  'cli.commands': 'Commands:',
+  'cli.moreHelp': 'Run `whatalo-mcp <command> --help` for its flags.',
+  'cli.usageLabel': 'Usage:',
+  'cli.unknownCommand': (p: { command: string }) => `unknown command "${p.command}". Run \`whatalo-mcp --help\` for the list.`,
+  'cli.unknownOption': (p: { option: string }) => `Unknown option '${p.option}'. Run \`whatalo-mcp <command> --help\` for its flags.`,
+  'cli.missingValue': (p: { option: string }) => `the option "${p.option}" needs a value.`,
+  'cli.unexpectedArgument': (p: { arg: string }) => `unexpected argument "${p.arg}"`,
+  'cli.unexpectedError': 'unexpected error (please report it)',
+  'cli.unknownReason': 'unknown reason',
+  'cli.summary.login': 'Sign in to Whatalo in the browser and keep the grant in the credential store',
+  'cli.summary.logout': 'Revoke the Whatalo grant and remove it from the credential store',
+  'cli.summary.status': 'Show whether you are signed in, to which store and with which scopes',
+  'cli.summary.call': 'Run one tool and print its result as JSON (for scripts)',
+  'cli.summary.tools': 'List the tools, the scope each needs, and which ones only read',
+  'login.timeoutInvalid': (p: { raw: string }) => `--timeout must be a whole number of seconds from 1 to 3600 (got "${p.raw}")`,
+  'login.signedIn': (p: { merchant: string; store: string }) => `Signed in to Whatalo as ${p.merchant} for store ${p.store}.`,
+  'login.signedInRemote': (p: { resource: string; issuer: string }) => `Signed in for the MCP server at ${p.resource} (authorization server ${p.issuer}).`,
+  'login.scopes': (p: { scopes: string }) => `Scopes: ${p.scopes}`,
+  'login.serverDefault': '(the server default)',
+  'login.keptIn': (p: { store: string }) => `Credentials are kept in ${p.store}.`,
+  'logout.notSignedOut': (p: { problem: string }) => `Not signed out: ${p.problem}.`,
+  'logout.unreadable': 'the stored credentials could not be read',
+  'logout.notSignedIn': (p: { issuer: string }) => `Not signed in to Whatalo at ${p.issuer}; nothing to sign out of.`,
+  'logout.notSignedInRemote': (p: { url: string }) => `Not signed in for the MCP server at ${p.url}; nothing to sign out of.`,
+  'logout.revoked': (p: { store: string }) => `Signed out: the tokens were revoked at Whatalo and removed from ${p.store}.`,
+  'logout.revokedRemote': (p: { store: string }) => `Signed out: the tokens were revoked at its authorization server and removed from ${p.store}.`,
+  'logout.localOnly': (p: { store: string; problem: string }) =>
+    `Signed out here: the tokens were removed from ${p.store}, but revocation did not reach Whatalo (${p.problem}).\n` +
+    'They stop working when they expire; to end them now, disconnect the app under Connected apps in your Whatalo settings.',
+  'status.notSignedIn': (p: { issuer: string }) => `Not signed in to Whatalo at ${p.issuer}.`,
+  'status.notSignedInRemote': (p: { resource: string; issuer: string }) =>
+    `Not signed in for the MCP server at ${p.resource} (authorization server ${p.issuer}).`,
+  'status.credentialStore': (p: { store: string }) => `Credential store: ${p.store}`,
+  'status.signedIn': (p: { issuer: string }) => `Signed in to Whatalo at ${p.issuer}`,
+  'status.signedInRemote': (p: { resource: string }) => `Signed in for the MCP server at ${p.resource}`,
+  'status.label.store': 'store',
+  'status.label.merchant': 'merchant',
+  'status.label.scopes': 'scopes',
+  'status.label.token': 'access token',
+  'status.label.credentialStore': 'credential store',
+  'status.label.issuer': 'authorization server',
+  'status.expires': (p: { when: string }) => `expires ${p.when} (renewed automatically)`,
+  'status.unknownTime': 'at an unknown time',
+  'call.nameTool': 'name the tool to call, e.g. `whatalo-mcp call get_store`; `whatalo-mcp tools` lists them',
+  'call.badJson': (p: { reason: string }) => `the arguments are not valid JSON (${p.reason}); pass one JSON object, e.g. '{"product_id":"prd_…"}'`,
+  'call.notObject': (p: { got: string }) => `the arguments must be one JSON object, e.g. '{"limit":5}' (got ${p.got})`,
+  'call.anArray': 'an array',
+  'call.argumentsDontFit': (p: { tool: string; problems: string }) => `the arguments do not fit ${p.tool}: ${p.problems}`,
+  'call.readOnly': (p: { tool: string }) =>
+    `"${p.tool}" changes data, and read-only mode (--read-only or WHATALO_READ_ONLY) disables every tool that does; drop it to call ${p.tool}`,
+  'call.noSuchTool': (p: { tool: string; enabled: string }) => `no tool "${p.tool}" is enabled; the enabled tools are ${p.enabled}`,
+  'call.failed': 'the tool failed',
+  'tools.readOnly': 'read-only',
+  'tools.destructive': 'destructive',
+  'tools.writes': 'writes',
+  'tools.signInAsks': (p: { scopes: string }) => `Sign-in asks for: ${p.scopes}`,
+  'tools.fromFlag': ' (from --scopes or WHATALO_SCOPES)',
+  'tools.writeLater': 'Write scopes are asked for the first time a tool that needs one runs.',
+  'signin.waiting': 'Waiting for you to approve access in the browser…',
+  'signin.stored': 'Whatalo approved the sign-in; the grant is stored.',
+  'signin.otherProcess': 'Another whatalo-mcp is signing in to Whatalo; waiting for it to finish…',
+  'signin.notCompleted': 'The sign-in could not be completed.',
+  'signin.sandboxIncomplete': (p: { status: number; path: string }) => `The sandbox sign-in did not complete (HTTP ${p.status} from ${p.path}).`,
+  'error.signInHint': 'Run `whatalo-mcp login` to sign in again.',
+  'error.firstSignInHint': 'Run `whatalo-mcp login` to sign in.',
+  'error.notSignedIn': 'Not signed in to Whatalo.',
+  'error.revoked': 'Whatalo access was revoked or has expired.',
+  'error.expired': 'Whatalo access has expired and cannot be renewed.',
+  'error.clientExpired': "This app's registration with Whatalo has expired; it registers again at the next sign-in.",
+  'error.denied':
+    'Access was denied on the Whatalo consent page, so nothing was stored. To connect your store after all, call the tool again (or run ' +
+    '`whatalo-mcp login`) and choose Approve.',
+  'error.storeMismatch': (p: { wanted: string; granted: string }) =>
+    `The sign-in was approved for store ${p.granted}, but whatalo-mcp is connected to store ${p.wanted}. Nothing was changed: the grant for ${p.granted} was ` +
+    `revoked, the one for ${p.wanted} is kept, and nothing ran.`,
+  'error.storeMismatchHint':
+    'To change store on purpose, run `whatalo-mcp logout`, then `whatalo-mcp login` and choose the other store (or `whatalo-mcp login --switch-store`).',
+  'error.apiRevoked': (p: { said: string }) => `Whatalo no longer accepts this sign-in (the access was revoked or has expired)${p.said}`,
+  'error.notInPlan': (p: { storeId: string; feature: string; said: string }) =>
+    `The plan of store ${p.storeId} does not include ${p.feature}, so Whatalo refused the request${p.said}`,
+  'error.notInPlanHint': "Upgrade the store's plan in Whatalo's settings to use it.",
+  'error.aFeature': 'this feature',
+  'error.missingScope': (p: { storeId: string; scope: string; said: string }) =>
+    `Whatalo refused the request: the sign-in for store ${p.storeId} lacks the permission ${p.scope}${p.said}`,
+  'error.missingSomeScope': (p: { storeId: string; said: string }) =>
+    `Whatalo refused the request: the sign-in for store ${p.storeId} lacks a permission this needs${p.said}`,
+  'error.missingScopeHint': 'Sign in again and approve the permission (`whatalo-mcp login`).',
+  'error.notFound': (p: { type: string; id: string; storeId: string }) => `${p.type} '${p.id}' not found in store ${p.storeId}`,
+  'error.recordNotFound': (p: { storeId: string }) => `the requested record not found in store ${p.storeId}`,
+  'error.rateLimited': (p: { storeId: string }) => `Whatalo's rate limit for store ${p.storeId} was reached.`,
+  'error.rateLimitedFor': (p: { storeId: string; seconds: number }) => `Whatalo's rate limit for store ${p.storeId} was reached; it resets in ${p.seconds} s.`,
+  'error.scopeNotGranted': (p: { scope: string }) => `Whatalo access does not include the "${p.scope}" permission; it was not granted at sign-in.`,
+  'error.scopeNotGrantedHint': (p: { command: string }) => `Run \`${p.command}\` and approve it.`,
+  'error.toolNeeds': (p: { tool: string; scope: string }) => `${p.tool} needs ${p.scope}`,
+  'signin.timeout': (p: { seconds: number }) => `The sign-in was not completed within ${p.seconds} seconds.`,
+  'signin.timeoutHint':
+    'Start the sign-in again and finish it in the browser, or allow more time ' +
+    '(`whatalo-mcp login --timeout SECONDS`, or WHATALO_LOGIN_TIMEOUT for the server).',
+  'signin.cancelled': 'The sign-in was cancelled.',
+  // The flags of each command's --help; flag names and variables stay as typed.
+  'usage.login':
+    '  --timeout  how long to wait for the browser, in seconds (default 300, or WHATALO_LOGIN_TIMEOUT)\n' +
+    '  --paste    do not listen for the browser; paste the address it ends on instead\n' +
+    '             (for machines whose browser cannot reach this one)\n' +
+    '  --switch-store  signed in already: allow choosing another store (without it, the same store only)\n' +
+    '  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE\n' +
+    "  --resource URL  the API's resource identifier tokens are asked for (WHATALO_RESOURCE;\n" +
+    '             default: the origin of the API base, https://api.whatalo.com)\n' +
+    '  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)',
+  'usage.account':
+    '  --issuer, --api-base  override WHATALO_ISSUER, WHATALO_API_BASE\n' +
+    '  --resource URL  override WHATALO_RESOURCE (default: the origin of the API base)\n' +
+    '  --remote URL  the grant for this remote MCP server (as serve --remote uses it; WHATALO_REMOTE_URL)',
+  'usage.statusJson':
+    '  --json  print one JSON object on stdout (signed_in, store_id, store_name, merchant,\n' +
+    '          merchant_name, scopes, expires_at, credential_store, issuer, resource)',
+  'usage.statusExit': 'Exit status: 0 when signed in, 1 when not.',
+  'usage.call':
+    "Prints the tool's structuredContent as JSON on stdout. Exit 1 when the tool fails (the\n" +
+    'message goes to stderr), 2 for bad usage. Run `whatalo-mcp tools` for the tool names.',
+  'usage.tools':
+    '  --json          one JSON object on stdout: {"tools": [...], "initial_scopes": [...], "required_scopes": [...]}\n' +
+    '  --read-only     as serve --read-only would register them\n' +
+    '  --toolsets a,b  as serve --toolsets would register them',
+  'signin.pasteAfter': (p: { redirectUri: string }) =>
+    `After you approve, the browser cannot open ${p.redirectUri}… and shows an error page.\nCopy the whole address from its address bar ` +
+    'and paste it here, then press Enter:\n',
+  'error.invalidArguments': (p: { tool: string; problems: string }) => `Invalid arguments for ${p.tool}: ${p.problems}.`,
+  'error.refusedValues': (p: { listed: string }) => `Whatalo refused the values: ${p.listed}.`,
+  'error.unexpectedAnswer': (p: { method: string; path: string; requestId: string; tool: string }) =>
+    `Whatalo's API answered ${p.method} ${p.path} with something unexpected (request id ${p.requestId}), so ${p.tool} could not use it; ` +
+    "the details are in whatalo-mcp's log.",
+  'error.noRequestId': 'not given',
+  'error.internal': (p: { tool: string }) => `${p.tool} failed because of an internal error in whatalo-mcp; the details are in its log.`,
+  'signin.interference': (p: { count: number }) =>
+    `Someone is interfering with the sign-in: ${p.count} requests to its callback address on this computer did not belong to it. Nothing was stored.`,
+  'signin.interferenceHint': 'Start the sign-in again; if this repeats, look for a program or web page on this computer that keeps calling 127.0.0.1.',
+  'login.memoryStore': 'login cannot keep a sign-in in the memory credential store: it is forgotten when the command ends.',
+  'login.memoryStoreHint':
+    'Set WHATALO_CREDENTIAL_STORE=keychain (the system keychain, the default) or WHATALO_CREDENTIAL_STORE=file ' +
+    'with WHATALO_CREDENTIAL_KEY (an encrypted file in the config directory).',
+
   // The sandbox's pages (src/sandbox/as/pages.ts, consent.ts, controls.ts): the sandbox
   // process's language. A `{html}` slot is filled with escaped markup by the page.
   'sandbox.badge': 'Whatalo sandbox',

@@ -27,6 +27,155 @@ export const es: Catalog = {
   'count.products': (p: { n: number }, f: Formatter) => f.plural(p.n, { one: `${f.number(p.n)} producto`, other: `${f.number(p.n)} productos` }),
   'count.orders': (p: { n: number }, f: Formatter) => f.plural(p.n, { one: `${f.number(p.n)} pedido`, other: `${f.number(p.n)} pedidos` }),
 
+  // CLI and sign-in pages
+  'cli.tagline': 'whatalo-mcp: conecta una tienda de Whatalo con apps de IA de escritorio mediante MCP',
+  'cli.usage': 'Uso: whatalo-mcp [comando] [opciones]     (sin comando = serve)',
+  'cli.commands': 'Comandos:',
+  'cli.moreHelp': 'Ejecuta `whatalo-mcp <comando> --help` para ver sus opciones.',
+  'cli.usageLabel': 'Uso:',
+  'cli.unknownCommand': (p: { command: string }) => `no existe el comando "${p.command}". Ejecuta \`whatalo-mcp --help\` para ver la lista.`,
+  'cli.unknownOption': (p: { option: string }) => `No existe la opción '${p.option}'. Ejecuta \`whatalo-mcp <comando> --help\` para ver sus opciones.`,
+  'cli.missingValue': (p: { option: string }) => `la opción "${p.option}" necesita un valor.`,
+  'cli.unexpectedArgument': (p: { arg: string }) => `argumento inesperado "${p.arg}"`,
+  'cli.unexpectedError': 'error inesperado (por favor, repórtalo)',
+  'cli.unknownReason': 'motivo desconocido',
+  'cli.summary.login': 'Inicia sesión en Whatalo en el navegador y guarda el permiso en el almacén de credenciales',
+  'cli.summary.logout': 'Revoca el permiso de Whatalo y lo quita del almacén de credenciales',
+  'cli.summary.status': 'Muestra si iniciaste sesión, en qué tienda y con qué permisos',
+  'cli.summary.call': 'Ejecuta una herramienta e imprime su resultado como JSON (para scripts)',
+  'cli.summary.tools': 'Lista las herramientas, el permiso que necesita cada una y cuáles solo leen',
+  'login.timeoutInvalid': (p: { raw: string }) => `--timeout debe ser un número entero de segundos entre 1 y 3600 (se recibió "${p.raw}")`,
+  'login.signedIn': (p: { merchant: string; store: string }) => `Iniciaste sesión en Whatalo como ${p.merchant} en la tienda ${p.store}.`,
+  'login.signedInRemote': (p: { resource: string; issuer: string }) =>
+    `Iniciaste sesión para el servidor MCP en ${p.resource} (servidor de autorización ${p.issuer}).`,
+  'login.scopes': (p: { scopes: string }) => `Permisos: ${p.scopes}`,
+  'login.serverDefault': '(los predeterminados del servidor)',
+  'login.keptIn': (p: { store: string }) => `Las credenciales se guardan en ${p.store}.`,
+  'logout.notSignedOut': (p: { problem: string }) => `No se cerró la sesión: ${p.problem}.`,
+  'logout.unreadable': 'no se pudieron leer las credenciales guardadas',
+  'logout.notSignedIn': (p: { issuer: string }) => `No has iniciado sesión en Whatalo en ${p.issuer}; no hay sesión que cerrar.`,
+  'logout.notSignedInRemote': (p: { url: string }) => `No has iniciado sesión para el servidor MCP en ${p.url}; no hay sesión que cerrar.`,
+  'logout.revoked': (p: { store: string }) => `Sesión cerrada: los tokens se revocaron en Whatalo y se quitaron de ${p.store}.`,
+  'logout.revokedRemote': (p: { store: string }) => `Sesión cerrada: los tokens se revocaron en su servidor de autorización y se quitaron de ${p.store}.`,
+  'logout.localOnly': (p: { store: string; problem: string }) =>
+    `Sesión cerrada aquí: los tokens se quitaron de ${p.store}, pero la revocación no llegó a Whatalo (${p.problem}).\n` +
+    'Dejan de funcionar cuando caducan; para terminarlos ya, desconecta la app en Apps conectadas, en la configuración de Whatalo.',
+  'status.notSignedIn': (p: { issuer: string }) => `No has iniciado sesión en Whatalo en ${p.issuer}.`,
+  'status.notSignedInRemote': (p: { resource: string; issuer: string }) =>
+    `No has iniciado sesión para el servidor MCP en ${p.resource} (servidor de autorización ${p.issuer}).`,
+  'status.credentialStore': (p: { store: string }) => `Almacén de credenciales: ${p.store}`,
+  'status.signedIn': (p: { issuer: string }) => `Sesión iniciada en Whatalo en ${p.issuer}`,
+  'status.signedInRemote': (p: { resource: string }) => `Sesión iniciada para el servidor MCP en ${p.resource}`,
+  'status.label.store': 'tienda',
+  'status.label.merchant': 'comerciante',
+  'status.label.scopes': 'permisos',
+  'status.label.token': 'token de acceso',
+  'status.label.credentialStore': 'almacén de credenciales',
+  'status.label.issuer': 'servidor de autorización',
+  'status.expires': (p: { when: string }) => `caduca ${p.when} (se renueva solo)`,
+  'status.unknownTime': 'en un momento desconocido',
+  'call.nameTool': 'indica la herramienta que quieres ejecutar, p. ej. `whatalo-mcp call get_store`; `whatalo-mcp tools` las lista',
+  'call.badJson': (p: { reason: string }) => `los argumentos no son JSON válido (${p.reason}); pasa un objeto JSON, p. ej. '{"product_id":"prd_…"}'`,
+  'call.notObject': (p: { got: string }) => `los argumentos deben ser un objeto JSON, p. ej. '{"limit":5}' (se recibió ${p.got})`,
+  'call.anArray': 'una lista',
+  'call.argumentsDontFit': (p: { tool: string; problems: string }) => `los argumentos no sirven para ${p.tool}: ${p.problems}`,
+  'call.readOnly': (p: { tool: string }) =>
+    `"${p.tool}" cambia datos, y el modo de solo lectura (--read-only o WHATALO_READ_ONLY) desactiva todas las herramientas que lo hacen; ` +
+    `quítalo para ejecutar ${p.tool}`,
+  'call.noSuchTool': (p: { tool: string; enabled: string }) => `la herramienta "${p.tool}" no está activada; las activadas son ${p.enabled}`,
+  'call.failed': 'la herramienta falló',
+  'tools.readOnly': 'solo lectura',
+  'tools.destructive': 'destructiva',
+  'tools.writes': 'escribe',
+  'tools.signInAsks': (p: { scopes: string }) => `El inicio de sesión pide: ${p.scopes}`,
+  'tools.fromFlag': ' (de --scopes o WHATALO_SCOPES)',
+  'tools.writeLater': 'Los permisos de escritura se piden la primera vez que se ejecuta una herramienta que los necesita.',
+  'signin.waiting': 'Esperando a que apruebes el acceso en el navegador…',
+  'signin.stored': 'Whatalo aprobó el inicio de sesión; el permiso quedó guardado.',
+  'signin.otherProcess': 'Otro whatalo-mcp está iniciando sesión en Whatalo; esperando a que termine…',
+  'signin.notCompleted': 'No se pudo completar el inicio de sesión.',
+  'signin.sandboxIncomplete': (p: { status: number; path: string }) => `El inicio de sesión en el sandbox no se completó (HTTP ${p.status} de ${p.path}).`,
+  'error.signInHint': 'Ejecuta `whatalo-mcp login` para volver a iniciar sesión.',
+  'error.firstSignInHint': 'Ejecuta `whatalo-mcp login` para iniciar sesión.',
+  'error.notSignedIn': 'No has iniciado sesión en Whatalo.',
+  'error.revoked': 'El acceso a Whatalo se revocó o caducó.',
+  'error.expired': 'El acceso a Whatalo caducó y no se puede renovar.',
+  'error.clientExpired': 'El registro de esta app en Whatalo caducó; se registra de nuevo en el próximo inicio de sesión.',
+  'error.denied':
+    'Rechazaste el acceso en la página de consentimiento de Whatalo, así que no se guardó nada. Si quieres conectar tu tienda, vuelve a usar ' +
+    'la herramienta (o ejecuta `whatalo-mcp login`) y elige Aprobar.',
+  'error.storeMismatch': (p: { wanted: string; granted: string }) =>
+    `El inicio de sesión se aprobó para la tienda ${p.granted}, pero whatalo-mcp está conectado a la tienda ${p.wanted}. No se cambió nada: ` +
+    `el permiso para ${p.granted} se revocó, el de ${p.wanted} se conserva y no se ejecutó nada.`,
+  'error.storeMismatchHint':
+    'Para cambiar de tienda a propósito, ejecuta `whatalo-mcp logout` y luego `whatalo-mcp login` y elige la otra tienda ' +
+    '(o `whatalo-mcp login --switch-store`).',
+  'error.apiRevoked': (p: { said: string }) => `Whatalo ya no acepta este inicio de sesión (el acceso se revocó o caducó)${p.said}`,
+  'error.notInPlan': (p: { storeId: string; feature: string; said: string }) =>
+    `El plan de la tienda ${p.storeId} no incluye ${p.feature}, así que Whatalo rechazó la solicitud${p.said}`,
+  'error.notInPlanHint': 'Mejora el plan de la tienda en la configuración de Whatalo para usarlo.',
+  'error.aFeature': 'esta función',
+  'error.missingScope': (p: { storeId: string; scope: string; said: string }) =>
+    `Whatalo rechazó la solicitud: el inicio de sesión de la tienda ${p.storeId} no tiene el permiso ${p.scope}${p.said}`,
+  'error.missingSomeScope': (p: { storeId: string; said: string }) =>
+    `Whatalo rechazó la solicitud: el inicio de sesión de la tienda ${p.storeId} no tiene un permiso que esto necesita${p.said}`,
+  'error.missingScopeHint': 'Vuelve a iniciar sesión y aprueba el permiso (`whatalo-mcp login`).',
+  'error.notFound': (p: { type: string; id: string; storeId: string }) => `No se encontró ${subjectEs(p.type)} '${p.id}' en la tienda ${p.storeId}`,
+  'error.recordNotFound': (p: { storeId: string }) => `No se encontró el registro solicitado en la tienda ${p.storeId}`,
+  'error.rateLimited': (p: { storeId: string }) => `Se alcanzó el límite de solicitudes de Whatalo para la tienda ${p.storeId}.`,
+  'error.rateLimitedFor': (p: { storeId: string; seconds: number }) =>
+    `Se alcanzó el límite de solicitudes de Whatalo para la tienda ${p.storeId}; se restablece en ${p.seconds} s.`,
+  'error.scopeNotGranted': (p: { scope: string }) => `El acceso a Whatalo no incluye el permiso "${p.scope}"; no se concedió al iniciar sesión.`,
+  'error.scopeNotGrantedHint': (p: { command: string }) => `Ejecuta \`${p.command}\` y apruébalo.`,
+  'error.toolNeeds': (p: { tool: string; scope: string }) => `${p.tool} necesita ${p.scope}`,
+  'signin.timeout': (p: { seconds: number }) => `El inicio de sesión no se completó en ${p.seconds} segundos.`,
+  'signin.timeoutHint':
+    'Vuelve a iniciar sesión y termínalo en el navegador, o date más tiempo ' +
+    '(`whatalo-mcp login --timeout SEGUNDOS`, o WHATALO_LOGIN_TIMEOUT para el servidor).',
+  'signin.cancelled': 'Se canceló el inicio de sesión.',
+  'usage.login':
+    '  --timeout  cuántos segundos esperar al navegador (predeterminado 300, o WHATALO_LOGIN_TIMEOUT)\n' +
+    '  --paste    no escuchar al navegador; pega en su lugar la dirección en la que termina\n' +
+    '             (para equipos cuyo navegador no puede llegar a este)\n' +
+    '  --switch-store  con la sesión ya iniciada: permite elegir otra tienda (sin esto, solo la misma)\n' +
+    '  --issuer, --api-base  reemplazan WHATALO_ISSUER, WHATALO_API_BASE\n' +
+    '  --resource URL  el identificador de recurso de la API para el que se piden los tokens (WHATALO_RESOURCE;\n' +
+    '             predeterminado: el origen de la base de la API, https://api.whatalo.com)\n' +
+    '  --remote URL  el permiso para este servidor MCP remoto (como lo usa serve --remote; WHATALO_REMOTE_URL)',
+  'usage.account':
+    '  --issuer, --api-base  reemplazan WHATALO_ISSUER, WHATALO_API_BASE\n' +
+    '  --resource URL  reemplaza WHATALO_RESOURCE (predeterminado: el origen de la base de la API)\n' +
+    '  --remote URL  el permiso para este servidor MCP remoto (como lo usa serve --remote; WHATALO_REMOTE_URL)',
+  'usage.statusJson':
+    '  --json  imprime un objeto JSON en stdout (signed_in, store_id, store_name, merchant,\n' +
+    '          merchant_name, scopes, expires_at, credential_store, issuer, resource)',
+  'usage.statusExit': 'Código de salida: 0 con la sesión iniciada, 1 sin ella.',
+  'usage.call':
+    'Imprime el structuredContent de la herramienta como JSON en stdout. Sale con 1 cuando la herramienta falla\n' +
+    '(el mensaje va a stderr) y con 2 si el uso es incorrecto. Ejecuta `whatalo-mcp tools` para ver los nombres.',
+  'usage.tools':
+    '  --json          un objeto JSON en stdout: {"tools": [...], "initial_scopes": [...], "required_scopes": [...]}\n' +
+    '  --read-only     como las registraría serve --read-only\n' +
+    '  --toolsets a,b  como las registraría serve --toolsets',
+  'signin.pasteAfter': (p: { redirectUri: string }) =>
+    `Después de aprobar, el navegador no puede abrir ${p.redirectUri}… y muestra una página de error.\nCopia la dirección completa de su barra ` +
+    'de direcciones y pégala aquí; luego presiona Enter:\n',
+  'error.invalidArguments': (p: { tool: string; problems: string }) => `Argumentos no válidos para ${p.tool}: ${p.problems}.`,
+  'error.refusedValues': (p: { listed: string }) => `Whatalo rechazó los valores: ${p.listed}.`,
+  'error.unexpectedAnswer': (p: { method: string; path: string; requestId: string; tool: string }) =>
+    `La API de Whatalo respondió a ${p.method} ${p.path} con algo inesperado (id de solicitud ${p.requestId}), así que ${p.tool} no pudo usarlo; ` +
+    'los detalles están en el registro de whatalo-mcp.',
+  'error.noRequestId': 'no indicado',
+  'error.internal': (p: { tool: string }) => `${p.tool} falló por un error interno de whatalo-mcp; los detalles están en su registro.`,
+  'signin.interference': (p: { count: number }) =>
+    `Alguien está interfiriendo con el inicio de sesión: ${p.count} solicitudes a su dirección de retorno en este equipo no le pertenecían. No se guardó nada.`,
+  'signin.interferenceHint':
+    'Vuelve a iniciar sesión; si se repite, busca un programa o una página web en este equipo que esté llamando una y otra vez a 127.0.0.1.',
+  'login.memoryStore': 'login no puede guardar un inicio de sesión en el almacén de credenciales en memoria: se olvida cuando termina el comando.',
+  'login.memoryStoreHint':
+    'Usa WHATALO_CREDENTIAL_STORE=keychain (el llavero del sistema, el predeterminado) o WHATALO_CREDENTIAL_STORE=file ' +
+    'con WHATALO_CREDENTIAL_KEY (un archivo cifrado en el directorio de configuración).',
+
   // The sandbox's pages
   'sandbox.badge': 'Sandbox de Whatalo',
   'sandbox.pageTitle': (p: { title: string }) => `${p.title} · Sandbox de Whatalo`,
@@ -148,3 +297,18 @@ export const es: Catalog = {
     'Después de `npm install -g .` (o de un tarball empaquetado), también funciona "command": "whatalo-mcp" con "args": [];\n' +
     '`npx -y whatalo-mcp` funciona cuando el paquete esté publicado en npm.',
 };
+
+/** The record a 404 is about, with its article: the API client names it in English (`product`). */
+function subjectEs(type: string): string {
+  const known: Record<string, string> = {
+    product: 'el producto',
+    order: 'el pedido',
+    customer: 'el cliente',
+    category: 'la categoría',
+    discount: 'el descuento',
+    coupon: 'el cupón',
+    variant: 'la variante',
+    collection: 'la colección',
+  };
+  return known[type] ?? `el registro (${type})`;
+}

@@ -9,6 +9,7 @@
  */
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { WhataloError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import { type Scope, hasScope, joinScopes } from '../scopes.js';
 
 /** What one call may use API v1 with. */
@@ -51,8 +52,9 @@ export interface AccessSource {
 export function requireScope<A extends Pick<Access, 'scopes'>>(access: A, scope: Scope): A {
   if (hasScope(access.scopes, scope)) return access;
   const command = `whatalo-mcp login --scopes "${joinScopes([...access.scopes, scope])}"`;
-  throw new WhataloError('INSUFFICIENT_SCOPE', `Whatalo access does not include the "${scope}" permission; it was not granted at sign-in.`, {
-    hint: `Run \`${command}\` and approve it.`,
+  const { t } = translator();
+  throw new WhataloError('INSUFFICIENT_SCOPE', t('error.scopeNotGranted', { scope }), {
+    hint: t('error.scopeNotGrantedHint', { command }),
     details: { scope, command },
   });
 }

@@ -10,6 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ZodError } from 'zod';
 import type { ApiAnswer } from '../api/client.js';
 import { apiDetails, isWhataloError, type WhataloError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import { isPlainText, type Logger, redact } from '../log.js';
 import { escapeControls } from '../safe-text.js';
 import type { ToolOutput, ToolRecord } from '../tools/define.js';
@@ -68,7 +69,7 @@ const MAX_ISSUES = 5;
  * @see https://modelcontextprotocol.io/specification/2025-11-25/server/tools#error-handling
  */
 export function invalidArguments(error: ZodError, tool: ToolRecord): CallToolResult {
-  return failed(`Invalid arguments for ${tool.name}: ${argumentProblems(error)}.`);
+  return failed(translator().t('error.invalidArguments', { tool: tool.name, problems: argumentProblems(error) }));
 }
 
 /** What is wrong with a tool's arguments, field by field (at most five named). */
@@ -84,7 +85,7 @@ function refusedFields(error: WhataloError, tool: ToolRecord): string | undefine
   if (!fieldErrors || fieldErrors.length === 0) return undefined;
   const aliases = tool.fieldAliases ?? {};
   const listed = fieldErrors.map((e) => `${aliases[e.field] ?? e.field} ${e.message}`);
-  return `Whatalo refused the values: ${listed.join('; ')}.`;
+  return translator().t('error.refusedValues', { listed: listed.join('; ') });
 }
 
 /**
@@ -100,19 +101,16 @@ export function errorResult(error: unknown, tool: ToolRecord, logger: Logger, an
     if (error.code === 'VALIDATION') return failed(refusedFields(error, tool) ?? error.toUserText());
     // API v1's 403 may not name the scope; the tool knows the one it needs.
     if (error.code === 'INSUFFICIENT_SCOPE' && apiDetails(error) && !apiDetails(error)?.requiredScope) {
-      return failed(`${error.message} (${tool.name} needs ${tool.scope}). ${error.hint ?? ''}`.trim());
+      return failed(`${error.message} (${translator().t('error.toolNeeds', { tool: tool.name, scope: tool.scope })}). ${error.hint ?? ''}`.trim());
     }
     return failed(error.toUserText());
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   if (answered) {
-    const id = answered.requestId ?? 'not given';
+    const id = answered.requestId ?? translator().t('error.noRequestId');
     logger.error(`tool ${tool.name}: the answer to ${answered.method} ${answered.path} was not what it expects`, { requestId: id, error: detail });
-    return failed(
-      `Whatalo's API answered ${answered.method} ${answered.path} with something unexpected (request id ${id}), so ${tool.name} could not use it; the ` +
-        `details are in whatalo-mcp's log.`,
-    );
+    return failed(translator().t('error.unexpectedAnswer', { method: answered.method, path: answered.path, requestId: id, tool: tool.name }));
   }
   logger.error(`tool ${tool.name} failed unexpectedly (please report it)`, { error: detail });
-  return failed(`${tool.name} failed because of an internal error in whatalo-mcp; the details are in its log.`);
+  return failed(translator().t('error.internal', { tool: tool.name }));
 }

@@ -1,7 +1,11 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_FOREIGN_CALLBACKS, SIGNED_IN_PAGE, signInFailedPage, startCallbackServer, type CallbackServer } from '../../src/auth/loopback.js';
+import { MAX_FOREIGN_CALLBACKS, callbackPages, startCallbackServer, type CallbackServer } from '../../src/auth/loopback.js';
+import { ENGLISH } from '../../src/i18n/index.js';
+
+const PAGES = callbackPages(ENGLISH);
+const SIGNED_IN_PAGE = PAGES.signedIn({ app: 'Whatalo MCP (desktop)', storeId: 'str_1', storeName: 'La Milpa' });
 import { suiteFigures } from '../helpers/figures.js';
 
 const figures = suiteFigures('auth/loopback');
@@ -81,7 +85,8 @@ describe('loopback callback server', () => {
     callback.respond(SIGNED_IN_PAGE);
     const page = await browser;
     expect(page.status).toBe(200);
-    expect(page.body).toContain('You are signed in to Whatalo. You can close this tab and return to your app.');
+    expect(page.body).toContain('Whatalo MCP (desktop) can now work with your store La Milpa (str_1). You can close this tab and return to your app.');
+    expect(page.body).toContain('<html lang="en">');
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toMatch(/^default-src 'none'/);
     expect(page.headers['cache-control']).toBe('no-store');
@@ -181,7 +186,7 @@ describe('loopback callback server', () => {
     const callback = await waiting;
     const description = callback.url.searchParams.get('error_description')!;
     expect(description).toBe(hostile);
-    callback.respond(signInFailedPage(`Whatalo refused the sign-in: ${description}`));
+    callback.respond(PAGES.failed(`Whatalo refused the sign-in: ${description}`));
     const page = await browser;
     expect(page.status).toBe(400);
     expect(page.body).not.toContain('<script>');

@@ -64,7 +64,9 @@ describe('whatalo-mcp login (the CLI a person runs)', () => {
 
     const end = await browserEnd(log);
     expect(end.status).toBe(200);
-    expect(String(end.body)).toContain('Signed in to Whatalo');
+    expect(String(end.body)).toContain('Connected to Whatalo');
+    // The page names the store the merchant approved, by name and id.
+    expect(String(end.body)).toContain(`${sandbox.stores[0]!.name} (${sandbox.stores[0]!.id})`);
     expect((await readLog(log)).filter((e) => 'launched' in e)).toHaveLength(1);
 
     const status = await runCli(['status', '--json'], { env });
@@ -175,7 +177,7 @@ describeWith(CHROMIUM, 'the real consent page in headless chromium', () => {
     const end = await browserEnd(log);
     expect(end.error).toBeUndefined();
     expect(login.code).toBe(0);
-    expect(end).toMatchObject({ heading: 'Signed in to Whatalo', app: 'Whatalo MCP (desktop)', scopes: ['read:orders', 'read:store'] });
+    expect(end).toMatchObject({ heading: 'Connected to Whatalo', app: 'Whatalo MCP (desktop)', scopes: ['read:orders', 'read:store'] });
     const report = JSON.parse((await runCli(['status', '--json'], { env })).stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ signed_in: true, store_id: chosen.id, store_name: chosen.name, scopes: ['read:orders', 'read:store'] });
   }, 60_000);
@@ -209,7 +211,7 @@ describe("a wrong answer at the callback: someone else's is ignored, a wrong one
     for (const account of await store.accounts()) expect((await readStoredGrant(store, account))?.tokens ?? null).toBeNull();
   }
 
-  async function failWith(deliver: (callback: URL, url: string) => URL, pattern: RegExp) {
+  async function failWith(deliver: (callback: URL, url: string) => URL, pattern: RegExp, heading = 'Sign-in to Whatalo failed') {
     const b = broker();
     const before = await sandbox.stats();
     let page = '';
@@ -228,7 +230,7 @@ describe("a wrong answer at the callback: someone else's is ignored, a wrong one
     const after = await sandbox.stats();
     expect(after.grants.authorization_code - before.grants.authorization_code).toBe(0);
     await new Promise((r) => setTimeout(r, 50));
-    expect(page).toContain('Whatalo sign-in failed');
+    expect(page).toContain(`<h1>${heading}</h1>`);
     await b.close();
   }
 
@@ -278,15 +280,19 @@ describe("a wrong answer at the callback: someone else's is ignored, a wrong one
   });
 
   it('access_denied', async () => {
-    await failWith((cb) => {
-      const denied = new URL(cb.origin + cb.pathname);
-      denied.searchParams.set('error', 'access_denied');
-      denied.searchParams.set('error_description', 'the merchant denied access');
-      denied.searchParams.set('state', cb.searchParams.get('state')!);
-      const iss = cb.searchParams.get('iss');
-      if (iss) denied.searchParams.set('iss', iss);
-      return denied;
-    }, /Access was denied on the Whatalo consent page, so nothing was stored\. To connect your store after all, call the tool again .* and choose Approve\./);
+    await failWith(
+      (cb) => {
+        const denied = new URL(cb.origin + cb.pathname);
+        denied.searchParams.set('error', 'access_denied');
+        denied.searchParams.set('error_description', 'the merchant denied access');
+        denied.searchParams.set('state', cb.searchParams.get('state')!);
+        const iss = cb.searchParams.get('iss');
+        if (iss) denied.searchParams.set('iss', iss);
+        return denied;
+      },
+      /Access was denied on the Whatalo consent page, so nothing was stored\. To connect your store after all, call the tool again .* and choose Approve\./,
+      'Nothing was shared',
+    );
   });
 
   it('a callback replayed after a successful sign-in reaches nothing, and a later sign-in ignores it', async () => {
