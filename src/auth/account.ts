@@ -5,10 +5,8 @@
  *
  * @see ../../docs/design.md "The broker, as the tools use it"
  */
-import { createApiClient } from '../api/client.js';
 import type { Config } from '../config.js';
 import { WhataloError, isWhataloError, signedOutReason } from '../errors.js';
-import { escapeControls } from '../safe-text.js';
 import { type Scope, joinScopes, splitScopes } from '../scopes.js';
 import { type ActiveToken, type Connection, type ConnectionDeps, createConnection } from './connection.js';
 import type { CredentialStore } from './credentials/index.js';
@@ -17,6 +15,7 @@ import { preferredAuthMethod } from './registration.js';
 import { revokeTokens } from './revocation.js';
 import type { SessionState } from './session.js';
 import type { PasteIO } from './signin.js';
+import { readStoreName } from './store-name.js';
 
 export interface StatusReport {
   signed_in: boolean;
@@ -107,23 +106,8 @@ export function createAccount(config: Config, deps: AccountDeps, connect?: () =>
     connected ??= connect ? await connect() : createConnection(config, deps);
     return connected;
   }
-  // GET /store once, bounded, no retries: a slow API costs `status` a name, never a wait.
-  const api = createApiClient({
-    apiBase: config.apiBase,
-    logger,
-    timeoutMs: STORE_NAME_TIMEOUT_MS,
-    retry: { maxServerRetries: 0, maxRateLimitRetries: 0 },
-  });
-
-  async function storeName({ token, info }: ActiveToken): Promise<string | null> {
-    try {
-      const { name } = await api.bind({ accessToken: token, storeId: info.storeId }).getStore();
-      // Shown on a line of its own by login and status: a newline in it must not forge another.
-      return typeof name === 'string' ? escapeControls(name) : null;
-    } catch (error) {
-      logger.debug('could not read the store name', { error });
-      return null;
-    }
+  function storeName({ token, info }: ActiveToken): Promise<string | null> {
+    return readStoreName(config, logger, { token, storeId: info.storeId }, STORE_NAME_TIMEOUT_MS);
   }
 
   /**

@@ -16,7 +16,6 @@
 import { on } from 'node:events';
 import { createInterface } from 'node:readline';
 import * as oauth from 'oauth4webapi';
-import { createApiClient } from '../api/client.js';
 import { WhataloError, isWhataloError } from '../errors.js';
 import { translator } from '../i18n/index.js';
 import type { Logger } from '../log.js';
@@ -31,6 +30,7 @@ import { type CallbackPage, type CallbackServer, callbackPages } from './loopbac
 import { type ClientCredentials, type HttpDeps, clientAuth, isInvalidClient, oauthFailure, requestOptions, waitOnceIfRateLimited } from './oauth.js';
 import { CLIENT_NAME, type Registration } from './registration.js';
 import { type SessionState, lockPath } from './session.js';
+import { readStoreName } from './store-name.js';
 
 /** How the person pastes the final address (the `login --paste` command). */
 export interface PasteIO {
@@ -266,19 +266,7 @@ const STORE_NAME_TIMEOUT_MS = 3_000;
  */
 async function storeNameFor(deps: SignInDeps, token: string, storeId: string | null, scopes: readonly string[] | undefined): Promise<string | null> {
   if (!storeId || deps.config.remoteUrl || (scopes && !scopes.includes('read:store'))) return null;
-  try {
-    const api = createApiClient({
-      apiBase: deps.config.apiBase,
-      logger: deps.logger,
-      timeoutMs: STORE_NAME_TIMEOUT_MS,
-      retry: { maxServerRetries: 0, maxRateLimitRetries: 0 },
-    });
-    const { name } = await api.bind({ accessToken: token, storeId }).getStore();
-    return typeof name === 'string' && name.trim() !== '' ? name : null;
-  } catch (error) {
-    deps.logger.debug('could not read the store name for the sign-in page', { error });
-    return null;
-  }
+  return readStoreName(deps.config, deps.logger, { token, storeId }, STORE_NAME_TIMEOUT_MS);
 }
 
 /** Revokes a just-issued grant that will not be stored; a failure only leaves it to expire. */
