@@ -4,6 +4,7 @@ import type { Category } from '../api/types.js';
 import { WhataloError } from '../errors.js';
 import { defined, defineTool, idArg } from './define.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
+import { toolTexts } from './texts.js';
 
 // The fields a model keys on; slug, is_active and created_at pass through a loose object unlisted.
 export const categorySchema = z.looseObject({ id: z.string(), name: z.string() });
@@ -31,7 +32,7 @@ export const listCategories = defineTool({
     const position = startPosition('list_categories', args, {});
     const page = await api.listCategories({ page: position.page, per_page: position.per_page });
     const data = pageResult(page, position);
-    return { text: pageSummary('categories', data, position), data };
+    return { text: pageSummary(toolTexts().t('tool.noun.categories'), data, position), data };
   },
 });
 
@@ -100,9 +101,10 @@ export const deleteCategory = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, { api, confirm }) {
     const id = args.category_id;
-    const yes = await confirm(async () => `Delete the category ${label(await api.getCategory(id))}? Its products stay, uncategorized. It cannot be undone.`);
-    if (!yes) return { text: `Nothing was changed: the merchant did not confirm deleting category ${id}.`, data: { id, deleted: false } };
+    const { t } = toolTexts();
+    const yes = await confirm(async () => t('tool.confirm.deleteCategory', { label: label(await api.getCategory(id)) }));
+    if (!yes) return { text: t('tool.notConfirmed.delete', { kind: t('tool.kind.category'), id }), data: { id, deleted: false } };
     const result = await api.deleteCategory(id);
-    return { text: result.deleted ? `Deleted category ${id}.` : `Whatalo did not delete category ${id}.`, data: { id, deleted: result.deleted === true } };
+    return { text: t('tool.deleted', { kind: t('tool.kind.category'), id, deleted: result.deleted === true }), data: { id, deleted: result.deleted === true } };
   },
 });

@@ -5,6 +5,7 @@ import { WhataloError } from '../errors.js';
 import { defined, defineTool, idArg, moneyArg, plural, sortArgs } from './define.js';
 import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
+import { toolTexts } from './texts.js';
 
 // The fields a model keys on; the others (named in get_customer's description) pass through
 // a loose object unlisted: a host pays for each listed byte in its context window.
@@ -58,7 +59,7 @@ export const listCustomers = defineTool({
     const position = startPosition('list_customers', args, filters);
     const page = await api.listCustomers({ ...filters, page: position.page, per_page: position.per_page });
     const data = pageResult(page, position);
-    return { text: pageSummary('customers', data, position), data };
+    return { text: pageSummary(toolTexts().t('tool.noun.customers'), data, position), data };
   },
 });
 
@@ -73,7 +74,7 @@ export const countCustomers = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, { api }) {
     const count = await api.countCustomers();
-    return { text: `The store has ${plural(count, 'customer')}.`, data: { count } };
+    return { text: toolTexts().t('tool.count.customers', { count }), data: { count } };
   },
 });
 

@@ -5,6 +5,7 @@ import { WhataloError } from '../errors.js';
 import { commaList, dateArg, defined, defineTool, idArg, isId, moneyArg } from './define.js';
 import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
+import { toolTexts } from './texts.js';
 
 // The fields a model keys on; limits, dates, usage and what it applies to pass through unlisted.
 export const discountSchema = z.looseObject({ id: z.string(), code: z.string(), type: z.string(), value: z.number() });
@@ -35,7 +36,7 @@ export const listDiscounts = defineTool({
     const position = startPosition('list_discounts', args, filters);
     const page = await api.listDiscounts({ ...filters, page: position.page, per_page: position.per_page });
     const data = pageResult(page, position);
-    return { text: pageSummary('discount codes', data, position), data };
+    return { text: pageSummary(toolTexts().t('tool.noun.discounts'), data, position), data };
   },
 });
 
@@ -149,10 +150,11 @@ export const deleteDiscount = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, { api, confirm }) {
     const id = args.discount_id;
-    const yes = await confirm(async () => `Delete the discount ${label(await api.getDiscount(id))}? It cannot be undone.`);
-    if (!yes) return { text: `Nothing was changed: the merchant did not confirm deleting discount ${id}.`, data: { id, deleted: false } };
+    const { t } = toolTexts();
+    const yes = await confirm(async () => t('tool.confirm.deleteDiscount', { label: label(await api.getDiscount(id)) }));
+    if (!yes) return { text: t('tool.notConfirmed.delete', { kind: t('tool.kind.discount'), id }), data: { id, deleted: false } };
     const result = await api.deleteDiscount(id);
-    return { text: result.deleted ? `Deleted discount ${id}.` : `Whatalo did not delete discount ${id}.`, data: { id, deleted: result.deleted === true } };
+    return { text: t('tool.deleted', { kind: t('tool.kind.discount'), id, deleted: result.deleted === true }), data: { id, deleted: result.deleted === true } };
   },
 });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Inventory } from '../api/types.js';
 import { WhataloError, isWhataloError } from '../errors.js';
 import { defineTool, idArg } from './define.js';
+import { toolTexts } from './texts.js';
 
 const MAX_STOCK = 1_000_000_000;
 
@@ -78,12 +79,12 @@ export const adjustInventory = defineTool({
         const now = await read();
         if (now.stock_quantity + args.delta > 0) return undefined;
         const left = Math.max(0, now.stock_quantity + args.delta);
-        return `Take ${-args.delta} of ${await productName(api, now)} out of stock (${args.reason})? It then has ${left} left.`;
+        return toolTexts().t('tool.confirm.takeStock', { count: -args.delta, name: await productName(api, now), reason: args.reason, left });
       });
       if (!yes) {
         const inventory = await read();
         return {
-          text: `Nothing was changed: the merchant did not confirm emptying the stock of ${id}; it stays at ${inventory.stock_quantity}.`,
+          text: toolTexts().t('tool.notConfirmed.stock', { id, stock: inventory.stock_quantity }),
           data: { inventory: { ...inventory, previous_quantity: inventory.stock_quantity }, changed: false },
         };
       }
