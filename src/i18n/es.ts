@@ -324,8 +324,8 @@ export const es: Catalog = {
   'tool.order.label': (p: { number: number; customer?: string | null; total: string }) =>
     `pedido #${p.number}${p.customer ? ` de ${p.customer}` : ''} (${p.total})`,
   'tool.order': (p: { label: string; id: string; status: string; payment: string; items: number }, f: Formatter) =>
-    `${p.label} (${p.id}): ${p.status}, pago ${p.payment}, ${p.items} ${f.plural(p.items, { one: 'artículo', other: 'artículos' })}.`,
-  'tool.order.moved': (p: { label: string; status: string; payment: string }) => `${p.label} ahora está ${p.status}; pago ${p.payment}.`,
+    `${p.label} (${p.id}): ${p.status}, pago: ${p.payment}, ${p.items} ${f.plural(p.items, { one: 'artículo', other: 'artículos' })}.`,
+  'tool.order.moved': (p: { label: string; status: string; payment: string }) => `${p.label} ahora está ${p.status}; pago: ${p.payment}.`,
   'tool.order.paymentMoved': (p: { label: string; payment: string }) => `El pago del ${p.label} ahora está ${p.payment}.`,
   'tool.confirm.option': 'Sí, hazlo',
   'tool.confirm.deleteProduct': (p: { label: string }) => `¿Eliminar ${p.label}? No se puede deshacer.`,
