@@ -330,6 +330,34 @@ export const en = {
     `Nothing was changed: the merchant did not confirm emptying the stock of ${p.id}; it stays at ${p.stock}.`,
   'tool.deleted': (p: { kind: string; id: string; deleted: boolean }) =>
     p.deleted ? `Deleted ${p.kind} ${p.id}.` : `Whatalo did not delete ${p.kind} ${p.id}.`,
+  'tool.customer': (p: { name: string; id: string; orders?: number; spent?: string }, f: Formatter) =>
+    `${p.name} (${p.id})${p.orders === undefined ? '' : `: ${p.orders} ${f.plural(p.orders, { one: 'order', other: 'orders' })}`}` +
+    `${p.spent ? `, ${p.spent} spent` : ''}.`,
+  'tool.customer.added': (p: { name: string; id: string }) => `Added customer ${p.name} (${p.id}).`,
+  'tool.updated': (p: { kind: string; label: string; id: string; fields: string[] }) =>
+    `Updated ${p.kind ? `${p.kind} ` : ''}${p.label} (${p.id}): ${p.fields.join(', ')}.`,
+  'tool.kind.customer': 'customer',
+  'tool.category': (p: { label: string; id: string }) => `Category ${p.label} (${p.id}).`,
+  'tool.category.created': (p: { label: string; id: string }) => `Created category ${p.label} (${p.id}).`,
+  'tool.category.updated': (p: { label: string; id: string }) => `Updated category ${p.label} (${p.id}).`,
+  'tool.category.noDescription': ' Whatalo categories have no description, so the description given was not saved.',
+  'tool.discount.percent': (p: { value: number }) => `${p.value} % off`,
+  'tool.discount.fixed': (p: { amount: string }) => `${p.amount} off`,
+  'tool.discount': (p: { label: string; id: string; value: string; usable: boolean }) =>
+    `Discount ${p.label} (${p.id}): ${p.value}${p.usable ? '' : ', not usable now'}.`,
+  'tool.discount.created': (p: { label: string; id: string; value: string }) => `Created discount ${p.label} (${p.id}): ${p.value}.`,
+  'tool.discount.applies': (p: { code: string; amount: string; total: string }) => `Code ${p.code} applies: ${p.amount} off ${p.total}.`,
+  'tool.discount.doesNotApply': (p: { code: string; reason: string | null }) => `Code ${p.code} does not apply${p.reason ? `: ${p.reason}` : ''}.`,
+  'tool.product.created': (p: { label: string; id: string; price: string; visible: boolean }) =>
+    `Created ${p.label} (${p.id}) at ${p.price}, ${p.visible ? 'visible' : 'hidden'}.`,
+  'tool.product.hidden': (p: { label: string; id: string }) => `${p.label} (${p.id}) is hidden from the storefront.`,
+  'tool.stock': (p: { id: string; sku?: string | null; stock: number }) => `Product ${p.id}${p.sku ? ` (SKU ${p.sku})` : ''} has ${p.stock} in stock.`,
+  'tool.stock.variants': (p: { listed: string[]; more: number }) => ` Variants: ${p.listed.join(', ')}${p.more ? `, and ${p.more} more` : ''}.`,
+  'tool.stock.moved': (p: { id: string; before: number; after: number; delta: string; reason: string }) =>
+    `Stock of ${p.id}: ${p.before} → ${p.after} (${p.delta}, ${p.reason}).`,
+  'tool.sales': (p: { orders: number; from: string; to: string; zone: string; revenue: string; average: string; best?: string }, f: Formatter) =>
+    `${p.orders} ${f.plural(p.orders, { one: 'paid order', other: 'paid orders' })} from ${p.from} to ${p.to} (${p.zone}): revenue ${p.revenue}, ` +
+    `average ${p.average}.${p.best ? ` Best seller: ${p.best}.` : ''}`,
 } as const;
 
 /** `scope.read:products` → SCOPE_CATALOG's English for it; typed per scope, so es.ts must cover each. */

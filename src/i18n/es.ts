@@ -344,6 +344,35 @@ export const es: Catalog = {
     `No se cambió nada: el comerciante no confirmó vaciar el inventario de ${p.id}; sigue en ${p.stock}.`,
   'tool.deleted': (p: { kind: string; id: string; deleted: boolean }) =>
     p.deleted ? `Se eliminó ${p.kind} ${p.id}.` : `Whatalo no eliminó ${p.kind} ${p.id}.`,
+  'tool.customer': (p: { name: string; id: string; orders?: number; spent?: string }, f: Formatter) =>
+    `${p.name} (${p.id})${p.orders === undefined ? '' : `: ${p.orders} ${f.plural(p.orders, { one: 'pedido', other: 'pedidos' })}`}` +
+    `${p.spent ? `, ${p.spent} gastados` : ''}.`,
+  'tool.customer.added': (p: { name: string; id: string }) => `Se agregó el cliente ${p.name} (${p.id}).`,
+  'tool.updated': (p: { kind: string; label: string; id: string; fields: string[] }) =>
+    `Se actualizó ${p.kind ? `${p.kind} ` : ''}${p.label} (${p.id}): ${p.fields.join(', ')}.`,
+  'tool.kind.customer': 'el cliente',
+  'tool.category': (p: { label: string; id: string }) => `Categoría ${p.label} (${p.id}).`,
+  'tool.category.created': (p: { label: string; id: string }) => `Se creó la categoría ${p.label} (${p.id}).`,
+  'tool.category.updated': (p: { label: string; id: string }) => `Se actualizó la categoría ${p.label} (${p.id}).`,
+  'tool.category.noDescription': ' Las categorías de Whatalo no tienen descripción, así que la descripción no se guardó.',
+  'tool.discount.percent': (p: { value: number }) => `${p.value} % de descuento`,
+  'tool.discount.fixed': (p: { amount: string }) => `${p.amount} de descuento`,
+  'tool.discount': (p: { label: string; id: string; value: string; usable: boolean }) =>
+    `Descuento ${p.label} (${p.id}): ${p.value}${p.usable ? '' : ', no se puede usar ahora'}.`,
+  'tool.discount.created': (p: { label: string; id: string; value: string }) => `Se creó el descuento ${p.label} (${p.id}): ${p.value}.`,
+  'tool.discount.applies': (p: { code: string; amount: string; total: string }) => `El código ${p.code} aplica: ${p.amount} de descuento sobre ${p.total}.`,
+  'tool.discount.doesNotApply': (p: { code: string; reason: string | null }) => `El código ${p.code} no aplica${p.reason ? `: ${p.reason}` : ''}.`,
+  'tool.product.created': (p: { label: string; id: string; price: string; visible: boolean }) =>
+    `Se creó ${p.label} (${p.id}) a ${p.price}, ${p.visible ? 'visible' : 'oculto'}.`,
+  'tool.product.hidden': (p: { label: string; id: string }) => `${p.label} (${p.id}) está oculto en la tienda.`,
+  'tool.stock': (p: { id: string; sku?: string | null; stock: number }) =>
+    `El producto ${p.id}${p.sku ? ` (SKU ${p.sku})` : ''} tiene ${p.stock} en existencia.`,
+  'tool.stock.variants': (p: { listed: string[]; more: number }) => ` Variantes: ${p.listed.join(', ')}${p.more ? ` y ${p.more} más` : ''}.`,
+  'tool.stock.moved': (p: { id: string; before: number; after: number; delta: string; reason: string }) =>
+    `Existencia de ${p.id}: ${p.before} → ${p.after} (${p.delta}, ${p.reason}).`,
+  'tool.sales': (p: { orders: number; from: string; to: string; zone: string; revenue: string; average: string; best?: string }, f: Formatter) =>
+    `${p.orders} ${f.plural(p.orders, { one: 'pedido pagado', other: 'pedidos pagados' })} del ${p.from} al ${p.to} (${p.zone}): ventas ${p.revenue}, ` +
+    `promedio ${p.average}.${p.best ? ` El más vendido: ${p.best}.` : ''}`,
 };
 
 /** The record a 404 is about, with its article: the API client names it in English (`product`). */

@@ -5,6 +5,8 @@ import { WhataloError } from '../errors.js';
 import { defined, defineTool, idArg } from './define.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 import { toolTexts } from './texts.js';
+// Errors are for the model and stay English; the summary's copy of this sentence follows the person's language.
+import { en } from '../i18n/en.js';
 
 // The fields a model keys on; slug, is_active and created_at pass through a loose object unlisted.
 export const categorySchema = z.looseObject({ id: z.string(), name: z.string() });
@@ -14,7 +16,6 @@ const name = z.string().trim().min(1, 'must not be empty').max(100);
 // Whatalo's categories have no description (CONTRACT §4): the argument is kept for hosts that
 // send it, and never sent to the API.
 const description = z.string().max(1000).describe('Not stored: Whatalo categories have no description.');
-const NO_DESCRIPTION = ' Whatalo categories have no description, so the description given was not saved.';
 
 const label = (category: Pick<Category, 'name'>) => `«${category.name}»`;
 
@@ -47,7 +48,7 @@ export const getCategory = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const category = await api.getCategory(args.category_id);
-    return { text: `Category ${label(category)} (${category.id}).`, data: { category } };
+    return { text: toolTexts().t('tool.category', { label: label(category), id: category.id }), data: { category } };
   },
 });
 
@@ -62,7 +63,12 @@ export const createCategory = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, { api }) {
     const category = await api.createCategory({ name: args.name });
-    return { text: `Created category ${label(category)} (${category.id}).${args.description ? NO_DESCRIPTION : ''}`, data: { category } };
+    return {
+      text:
+        toolTexts().t('tool.category.created', { label: label(category), id: category.id }) +
+        (args.description ? toolTexts().t('tool.category.noDescription') : ''),
+      data: { category },
+    };
   },
 });
 
@@ -83,10 +89,18 @@ export const updateCategory = defineTool({
   async handler(args, { api }) {
     const fields = defined({ name: args.name, is_active: args.is_active });
     if (Object.keys(fields).length === 0) {
-      throw new WhataloError('VALIDATION', `Invalid arguments: give name or is_active to change.${args.description !== undefined ? NO_DESCRIPTION : ''}`);
+      throw new WhataloError(
+        'VALIDATION',
+        `Invalid arguments: give name or is_active to change.${args.description !== undefined ? en['tool.category.noDescription'] : ''}`,
+      );
     }
     const category = await api.updateCategory(args.category_id, fields);
-    return { text: `Updated category ${label(category)} (${category.id}).${args.description ? NO_DESCRIPTION : ''}`, data: { category } };
+    return {
+      text:
+        toolTexts().t('tool.category.updated', { label: label(category), id: category.id }) +
+        (args.description ? toolTexts().t('tool.category.noDescription') : ''),
+      data: { category },
+    };
   },
 });
 

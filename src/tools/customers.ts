@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CUSTOMER_SORTS, type Customer } from '../api/types.js';
 import { WhataloError } from '../errors.js';
-import { defined, defineTool, idArg, moneyArg, plural, sortArgs } from './define.js';
+import { defined, defineTool, idArg, moneyArg, sortArgs } from './define.js';
 import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 import { toolTexts } from './texts.js';
@@ -79,9 +79,13 @@ export const countCustomers = defineTool({
 });
 
 async function summary(customer: Customer, store: () => Promise<{ currency: string } | undefined>): Promise<string> {
-  const orders = typeof customer.orders_count === 'number' ? `: ${plural(customer.orders_count, 'order')}` : '';
-  const spent = typeof customer.total_spent === 'number' ? `, ${formatMoney(customer.total_spent, (await store())?.currency)} spent` : '';
-  return `${customer.name} (${customer.id})${orders}${spent}.`;
+  const spent = typeof customer.total_spent === 'number' ? formatMoney(customer.total_spent, (await store())?.currency) : undefined;
+  return toolTexts().t('tool.customer', {
+    name: customer.name,
+    id: customer.id,
+    ...(typeof customer.orders_count === 'number' ? { orders: customer.orders_count } : {}),
+    ...(spent ? { spent } : {}),
+  });
 }
 
 export const getCustomer = defineTool({
@@ -112,7 +116,7 @@ export const createCustomer = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, { api }) {
     const customer = await api.createCustomer({ ...defined(args), name: args.name });
-    return { text: `Added customer ${customer.name} (${customer.id}).`, data: { customer } };
+    return { text: toolTexts().t('tool.customer.added', { name: customer.name, id: customer.id }), data: { customer } };
   },
 });
 
@@ -136,6 +140,9 @@ export const updateCustomer = defineTool({
     const fields = defined(rest);
     if (Object.keys(fields).length === 0) throw new WhataloError('VALIDATION', 'Invalid arguments: give name, email, phone or notes to change.');
     const customer = await api.updateCustomer(customer_id, fields);
-    return { text: `Updated customer ${customer.name} (${customer.id}): ${Object.keys(fields).join(', ')}.`, data: { customer } };
+    return {
+      text: toolTexts().t('tool.updated', { kind: toolTexts().t('tool.kind.customer'), label: customer.name, id: customer.id, fields: Object.keys(fields) }),
+      data: { customer },
+    };
   },
 });

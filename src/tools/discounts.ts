@@ -17,7 +17,10 @@ const minOrder = moneyArg('Smallest order total it applies to.');
 const maxUses = z.number().int().min(1);
 
 async function valueText(discount: Discount, store: () => Promise<{ currency: string } | undefined>): Promise<string> {
-  return discount.type === 'percentage' ? `${discount.value} % off` : `${formatMoney(discount.value, (await store())?.currency)} off`;
+  const { t } = toolTexts();
+  return discount.type === 'percentage'
+    ? t('tool.discount.percent', { value: discount.value })
+    : t('tool.discount.fixed', { amount: formatMoney(discount.value, (await store())?.currency) });
 }
 
 const label = (discount: Pick<Discount, 'code'>) => `code ${discount.code}`;
@@ -53,8 +56,11 @@ export const getDiscount = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api, store }) {
     const discount = await api.getDiscount(args.discount_id);
-    const usable = discount.is_usable === false ? ', not usable now' : '';
-    return { text: `Discount ${label(discount)} (${discount.id}): ${await valueText(discount, store)}${usable}.`, data: { discount } };
+    const value = await valueText(discount, store);
+    return {
+      text: toolTexts().t('tool.discount', { label: label(discount), id: discount.id, value, usable: discount.is_usable !== false }),
+      data: { discount },
+    };
   },
 });
 
@@ -104,7 +110,10 @@ export const createDiscount = defineTool({
       type: args.type,
       value: args.value,
     });
-    return { text: `Created discount ${label(discount)} (${discount.id}): ${await valueText(discount, store)}.`, data: { discount } };
+    return {
+      text: toolTexts().t('tool.discount.created', { label: label(discount), id: discount.id, value: await valueText(discount, store) }),
+      data: { discount },
+    };
   },
 });
 
@@ -135,7 +144,10 @@ export const updateDiscount = defineTool({
     const fields = defined({ ...rest, applicable_product_ids: ids(product_ids), applicable_category_ids: ids(category_ids) });
     if (Object.keys(fields).length === 0) throw new WhataloError('VALIDATION', 'Invalid arguments: give at least one field to change.');
     const discount = await api.updateDiscount(discount_id, fields);
-    return { text: `Updated discount ${label(discount)} (${discount.id}): ${Object.keys(fields).join(', ')}.`, data: { discount } };
+    return {
+      text: toolTexts().t('tool.updated', { kind: toolTexts().t('tool.kind.discount'), label: label(discount), id: discount.id, fields: Object.keys(fields) }),
+      data: { discount },
+    };
   },
 });
 
@@ -172,8 +184,12 @@ export const validateDiscount = defineTool({
     const currency = (await store())?.currency;
     const data = { valid: check.valid === true, discount_amount: check.discount_amount ?? null, reason: check.reason ?? null };
     const text = data.valid
-      ? `Code ${args.code} applies: ${formatMoney(data.discount_amount, currency)} off ${formatMoney(args.order_total, currency)}.`
-      : `Code ${args.code} does not apply${data.reason ? `: ${data.reason}` : ''}.`;
+      ? toolTexts().t('tool.discount.applies', {
+          code: args.code,
+          amount: formatMoney(data.discount_amount, currency),
+          total: formatMoney(args.order_total, currency),
+        })
+      : toolTexts().t('tool.discount.doesNotApply', { code: args.code, reason: data.reason });
     return { text, data };
   },
 });

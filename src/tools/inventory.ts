@@ -16,7 +16,7 @@ function variantsText(inventory: Inventory): string {
   const variants = inventory.variants ?? [];
   if (variants.length === 0) return '';
   const listed = variants.slice(0, 10).map((v) => `${[v.variant_type, v.variant_value].filter(Boolean).join(' ') || v.variant_id}: ${v.stock_quantity}`);
-  return ` Variants: ${listed.join(', ')}${variants.length > 10 ? `, and ${variants.length - 10} more` : ''}.`;
+  return toolTexts().t('tool.stock.variants', { listed, more: Math.max(0, variants.length - 10) });
 }
 
 export const getInventory = defineTool({
@@ -30,8 +30,8 @@ export const getInventory = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const inventory = await api.getInventory(args.product_id);
-    const sku = inventory.sku ? ` (SKU ${inventory.sku})` : '';
-    return { text: `Product ${inventory.product_id}${sku} has ${inventory.stock_quantity} in stock.${variantsText(inventory)}`, data: { inventory } };
+    const text = toolTexts().t('tool.stock', { id: inventory.product_id, sku: inventory.sku, stock: inventory.stock_quantity }) + variantsText(inventory);
+    return { text, data: { inventory } };
   },
 });
 
@@ -93,7 +93,13 @@ export const adjustInventory = defineTool({
     const previous = before?.stock_quantity ?? after.stock_quantity - args.delta;
     const sign = args.delta > 0 ? '+' : '';
     return {
-      text: `Stock of ${after.product_id}: ${previous} → ${after.stock_quantity} (${sign}${args.delta}, ${args.reason}).`,
+      text: toolTexts().t('tool.stock.moved', {
+        id: after.product_id,
+        before: previous,
+        after: after.stock_quantity,
+        delta: `${sign}${args.delta}`,
+        reason: args.reason,
+      }),
       data: { inventory: { ...after, previous_quantity: previous }, changed: true },
     };
   },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { StoreApi } from '../api/client.js';
 import { MAX_PER_PAGE, ORDER_SORTS, ORDER_STATUSES, PAYMENT_STATUSES, type Order, type OrderStatus, type Store } from '../api/types.js';
 import { WhataloError } from '../errors.js';
-import { cents, commaList, dateArg, defined, defineTool, fromCents, idArg, moneyArg, plural, sortArgs } from './define.js';
+import { cents, commaList, dateArg, defined, defineTool, fromCents, idArg, moneyArg, sortArgs } from './define.js';
 import { currencyDecimals, formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 import { dayOf, instantOf, knownZone } from './time.js';
@@ -317,11 +317,17 @@ export const getSalesSummary = defineTool({
     const currency = shop?.currency ?? figures.currency;
     const data: SalesSummary = { from: args.from, to: toText, timezone: zone, ...figures, currency, currency_decimals: currencyDecimals(currency) };
     const money = (n: number | null) => formatMoney(n, currency);
-    const best = figures.top_products[0] ? ` Best seller: ${figures.top_products[0].name}.` : '';
+    const best = figures.top_products[0]?.name;
     return {
-      text:
-        `${plural(figures.order_count, 'paid order')} ${range} (${zone}): revenue ${money(figures.revenue)}, ` +
-        `average ${money(figures.average_order_value)}.${best}`,
+      text: toolTexts().t('tool.sales', {
+        orders: figures.order_count,
+        from: args.from,
+        to: toText,
+        zone,
+        revenue: money(figures.revenue),
+        average: money(figures.average_order_value),
+        ...(best ? { best } : {}),
+      }),
       data,
     };
   },

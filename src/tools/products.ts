@@ -27,8 +27,6 @@ export function productLabel(product: Pick<Product, 'name' | 'sku'>): string {
   return `«${product.name}»${product.sku ? ` (SKU ${product.sku})` : ''}`;
 }
 
-const visibility = (product: Pick<Product, 'is_active'>) => (product.is_active ? 'visible' : 'hidden');
-
 /** The store's currency for amounts in texts, or none when the store cannot be read. */
 async function currencyOf(store: () => Promise<{ currency: string } | undefined>): Promise<string | null> {
   return (await store())?.currency ?? null;
@@ -170,7 +168,12 @@ export const createProduct = defineTool({
     const product = await api.createProduct({ ...productFields(args), name: args.name, price: args.price });
     const currency = await currencyOf(store);
     return {
-      text: `Created ${productLabel(product)} (${product.id}) at ${formatMoney(product.price, currency)}, ${visibility(product)}.`,
+      text: toolTexts().t('tool.product.created', {
+        label: productLabel(product),
+        id: product.id,
+        price: formatMoney(product.price, currency),
+        visible: product.is_active,
+      }),
       data: { product },
     };
   },
@@ -208,7 +211,7 @@ export const updateProduct = defineTool({
     }
     const product = await api.updateProduct(product_id, fields);
     const changed = Object.keys(rest).filter((k) => rest[k as keyof typeof rest] !== undefined);
-    return { text: `Updated ${productLabel(product)} (${product.id}): ${changed.join(', ')}.`, data: { product } };
+    return { text: toolTexts().t('tool.updated', { kind: '', label: productLabel(product), id: product.id, fields: changed }), data: { product } };
   },
 });
 
@@ -224,7 +227,7 @@ export const deactivateProduct = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const product = await api.updateProduct(args.product_id, { is_active: false });
-    return { text: `${productLabel(product)} (${product.id}) is hidden from the storefront.`, data: { product } };
+    return { text: toolTexts().t('tool.product.hidden', { label: productLabel(product), id: product.id }), data: { product } };
   },
 });
 
