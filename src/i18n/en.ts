@@ -286,6 +286,78 @@ export const en = {
   'demo.afterInstall':
     'After `npm install -g .` (or of a packed tarball), "command": "whatalo-mcp" with "args": [] works too;\n' +
     '`npx -y whatalo-mcp` works once the package is published to npm.',
+  // Tool results and confirmations
+  'tool.noun.products': 'products',
+  'tool.noun.orders': 'orders',
+  'tool.noun.customers': 'customers',
+  'tool.noun.categories': 'categories',
+  'tool.noun.discounts': 'discount codes',
+  'tool.page.empty': (p: { noun: string }) => `No ${p.noun} found.`,
+  'tool.page.pastEnd': (p: { noun: string; total: number }) => `No more ${p.noun}: this page is past the end (${p.total} in all).`,
+  'tool.page.showing': (p: { noun: string; first: number; last: number; total: number; more: boolean }) =>
+    `Showing ${p.noun} ${p.first}–${p.last} of ${p.total}.${p.more ? ' More are available with next_cursor.' : ''}`,
+  'tool.pricesIn': (p: { currency: string }) => ` Prices in ${p.currency}.`,
+  'tool.count.products': (p: { count: number; status: 'all' | 'active' | 'inactive' }, f: Formatter) =>
+    `The store has ${p.count} ${p.status === 'all' ? '' : `${p.status} `}${f.plural(p.count, { one: 'product', other: 'products' })}.`,
+  'tool.count.orders': (p: { count: number; statuses: string[] }, f: Formatter) =>
+    `The store has ${p.count} ${p.statuses.length ? `${p.statuses.join(' or ')} ` : ''}${f.plural(p.count, { one: 'order', other: 'orders' })}.`,
+  'tool.count.customers': (p: { count: number }, f: Formatter) => `The store has ${p.count} ${f.plural(p.count, { one: 'customer', other: 'customers' })}.`,
+  'tool.store': (p: { name: string; id: string; currency: string; timezone?: string | null; url?: string | null }) =>
+    `Store ${p.name} (${p.id}), prices in ${p.currency}${p.timezone ? `, time zone ${p.timezone}` : ''}${p.url ? `, at ${p.url}` : ''}.`,
+  'tool.product': (p: { label: string; id: string; price: string; visible: boolean; stock?: number; variants: number }, f: Formatter) =>
+    `${p.label} (${p.id}): ${p.price}, ${p.visible ? 'visible' : 'hidden'}${p.stock === undefined ? '' : `, ${p.stock} in stock`}` +
+    `${p.variants ? `, ${p.variants} ${f.plural(p.variants, { one: 'variant', other: 'variants' })}` : ''}.`,
+  'tool.order.label': (p: { number: number; customer?: string | null; total: string }) =>
+    `order #${p.number}${p.customer ? ` for ${p.customer}` : ''} (${p.total})`,
+  'tool.order': (p: { label: string; id: string; status: string; payment: string; items: number }, f: Formatter) =>
+    `${p.label} (${p.id}): ${p.status}, payment ${p.payment}, ${p.items} ${f.plural(p.items, { one: 'item', other: 'items' })}.`,
+  'tool.order.moved': (p: { label: string; status: string; payment: string }) => `${p.label} is now ${p.status}; payment ${p.payment}.`,
+  'tool.order.paymentMoved': (p: { label: string; payment: string }) => `Payment of ${p.label} is now ${p.payment}.`,
+  'tool.confirm.option': 'Yes, do it',
+  'tool.confirm.deleteProduct': (p: { label: string }) => `Delete ${p.label}? It cannot be undone.`,
+  'tool.confirm.deleteCategory': (p: { label: string }) => `Delete the category ${p.label}? Its products stay, uncategorized. It cannot be undone.`,
+  'tool.confirm.deleteDiscount': (p: { label: string }) => `Delete the discount ${p.label}? It cannot be undone.`,
+  'tool.confirm.orderFinal': (p: { status: 'cancelled' | 'returned'; label: string }) =>
+    `${p.status === 'cancelled' ? 'Cancel' : 'Mark as returned'} ${p.label}? It cannot be undone.`,
+  'tool.confirm.takeStock': (p: { count: number; name: string; reason: string; left: number }) =>
+    `Take ${p.count} of ${p.name} out of stock (${p.reason})? It then has ${p.left} left.`,
+  'tool.kind.product': 'product',
+  'tool.kind.category': 'category',
+  'tool.kind.discount': 'discount',
+  'tool.notConfirmed.delete': (p: { kind: string; id: string }) => `Nothing was changed: the merchant did not confirm deleting ${p.kind} ${p.id}.`,
+  'tool.notConfirmed.order': (p: { label: string; status: string }) => `Nothing was changed: the merchant did not confirm; ${p.label} stays ${p.status}.`,
+  'tool.notConfirmed.stock': (p: { id: string; stock: number }) =>
+    `Nothing was changed: the merchant did not confirm emptying the stock of ${p.id}; it stays at ${p.stock}.`,
+  'tool.deleted': (p: { kind: string; id: string; deleted: boolean }) =>
+    p.deleted ? `Deleted ${p.kind} ${p.id}.` : `Whatalo did not delete ${p.kind} ${p.id}.`,
+  'tool.customer': (p: { name: string; id: string; orders?: number; spent?: string }, f: Formatter) =>
+    `${p.name} (${p.id})${p.orders === undefined ? '' : `: ${p.orders} ${f.plural(p.orders, { one: 'order', other: 'orders' })}`}` +
+    `${p.spent ? `, ${p.spent} spent` : ''}.`,
+  'tool.customer.added': (p: { name: string; id: string }) => `Added customer ${p.name} (${p.id}).`,
+  'tool.updated': (p: { kind: string; label: string; id: string; fields: string[] }) =>
+    `Updated ${p.kind ? `${p.kind} ` : ''}${p.label} (${p.id}): ${p.fields.join(', ')}.`,
+  'tool.kind.customer': 'customer',
+  'tool.category': (p: { label: string; id: string }) => `Category ${p.label} (${p.id}).`,
+  'tool.category.created': (p: { label: string; id: string }) => `Created category ${p.label} (${p.id}).`,
+  'tool.category.updated': (p: { label: string; id: string }) => `Updated category ${p.label} (${p.id}).`,
+  'tool.category.noDescription': ' Whatalo categories have no description, so the description given was not saved.',
+  'tool.discount.percent': (p: { value: number }) => `${p.value} % off`,
+  'tool.discount.fixed': (p: { amount: string }) => `${p.amount} off`,
+  'tool.discount': (p: { label: string; id: string; value: string; usable: boolean }) =>
+    `Discount ${p.label} (${p.id}): ${p.value}${p.usable ? '' : ', not usable now'}.`,
+  'tool.discount.created': (p: { label: string; id: string; value: string }) => `Created discount ${p.label} (${p.id}): ${p.value}.`,
+  'tool.discount.applies': (p: { code: string; amount: string; total: string }) => `Code ${p.code} applies: ${p.amount} off ${p.total}.`,
+  'tool.discount.doesNotApply': (p: { code: string; reason: string | null }) => `Code ${p.code} does not apply${p.reason ? `: ${p.reason}` : ''}.`,
+  'tool.product.created': (p: { label: string; id: string; price: string; visible: boolean }) =>
+    `Created ${p.label} (${p.id}) at ${p.price}, ${p.visible ? 'visible' : 'hidden'}.`,
+  'tool.product.hidden': (p: { label: string; id: string }) => `${p.label} (${p.id}) is hidden from the storefront.`,
+  'tool.stock': (p: { id: string; sku?: string | null; stock: number }) => `Product ${p.id}${p.sku ? ` (SKU ${p.sku})` : ''} has ${p.stock} in stock.`,
+  'tool.stock.variants': (p: { listed: string[]; more: number }) => ` Variants: ${p.listed.join(', ')}${p.more ? `, and ${p.more} more` : ''}.`,
+  'tool.stock.moved': (p: { id: string; before: number; after: number; delta: string; reason: string }) =>
+    `Stock of ${p.id}: ${p.before} → ${p.after} (${p.delta}, ${p.reason}).`,
+  'tool.sales': (p: { orders: number; from: string; to: string; zone: string; revenue: string; average: string; best?: string }, f: Formatter) =>
+    `${p.orders} ${f.plural(p.orders, { one: 'paid order', other: 'paid orders' })} from ${p.from} to ${p.to} (${p.zone}): revenue ${p.revenue}, ` +
+    `average ${p.average}.${p.best ? ` Best seller: ${p.best}.` : ''}`,
 } as const;
 
 /** `scope.read:products` → SCOPE_CATALOG's English for it; typed per scope, so es.ts must cover each. */

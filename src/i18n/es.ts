@@ -296,6 +296,83 @@ export const es: Catalog = {
   'demo.afterInstall':
     'Después de `npm install -g .` (o de un tarball empaquetado), también funciona "command": "whatalo-mcp" con "args": [];\n' +
     '`npx -y whatalo-mcp` funciona cuando el paquete esté publicado en npm.',
+  // Tool results and confirmations
+  'tool.noun.products': 'productos',
+  'tool.noun.orders': 'pedidos',
+  'tool.noun.customers': 'clientes',
+  'tool.noun.categories': 'categorías',
+  'tool.noun.discounts': 'códigos de descuento',
+  'tool.page.empty': (p: { noun: string }) => `No se encontraron ${p.noun}.`,
+  'tool.page.pastEnd': (p: { noun: string; total: number }) => `No hay más ${p.noun}: esta página está después del final (${p.total} en total).`,
+  'tool.page.showing': (p: { noun: string; first: number; last: number; total: number; more: boolean }) =>
+    `Mostrando ${p.noun} ${p.first}–${p.last} de ${p.total}.${p.more ? ' Hay más con next_cursor.' : ''}`,
+  'tool.pricesIn': (p: { currency: string }) => ` Precios en ${p.currency}.`,
+  'tool.count.products': (p: { count: number; status: 'all' | 'active' | 'inactive' }, f: Formatter) =>
+    `La tienda tiene ${f.number(p.count)} ${f.plural(p.count, { one: 'producto', other: 'productos' })}` +
+    (p.status === 'all' ? '' : ` ${f.plural(p.count, p.status === 'active' ? { one: 'activo', other: 'activos' } : { one: 'inactivo', other: 'inactivos' })}`) +
+    '.',
+  'tool.count.orders': (p: { count: number; statuses: string[] }, f: Formatter) =>
+    `La tienda tiene ${f.number(p.count)} ${f.plural(p.count, { one: 'pedido', other: 'pedidos' })}` +
+    `${p.statuses.length ? ` en estado ${p.statuses.join(' o ')}` : ''}.`,
+  'tool.count.customers': (p: { count: number }, f: Formatter) =>
+    `La tienda tiene ${f.number(p.count)} ${f.plural(p.count, { one: 'cliente', other: 'clientes' })}.`,
+  'tool.store': (p: { name: string; id: string; currency: string; timezone?: string | null; url?: string | null }) =>
+    `Tienda ${p.name} (${p.id}), precios en ${p.currency}${p.timezone ? `, zona horaria ${p.timezone}` : ''}${p.url ? `, en ${p.url}` : ''}.`,
+  'tool.product': (p: { label: string; id: string; price: string; visible: boolean; stock?: number; variants: number }, f: Formatter) =>
+    `${p.label} (${p.id}): ${p.price}, ${p.visible ? 'visible' : 'oculto'}${p.stock === undefined ? '' : `, ${f.number(p.stock)} en existencia`}` +
+    `${p.variants ? `, ${p.variants} ${f.plural(p.variants, { one: 'variante', other: 'variantes' })}` : ''}.`,
+  'tool.order.label': (p: { number: number; customer?: string | null; total: string }) =>
+    `pedido #${p.number}${p.customer ? ` de ${p.customer}` : ''} (${p.total})`,
+  'tool.order': (p: { label: string; id: string; status: string; payment: string; items: number }, f: Formatter) =>
+    `${p.label} (${p.id}): ${p.status}, pago: ${p.payment}, ${p.items} ${f.plural(p.items, { one: 'artículo', other: 'artículos' })}.`,
+  'tool.order.moved': (p: { label: string; status: string; payment: string }) => `${p.label} ahora está ${p.status}; pago: ${p.payment}.`,
+  'tool.order.paymentMoved': (p: { label: string; payment: string }) => `El pago del ${p.label} ahora está ${p.payment}.`,
+  'tool.confirm.option': 'Sí, hazlo',
+  'tool.confirm.deleteProduct': (p: { label: string }) => `¿Eliminar ${p.label}? No se puede deshacer.`,
+  'tool.confirm.deleteCategory': (p: { label: string }) => `¿Eliminar la categoría ${p.label}? Sus productos se quedan, sin categoría. No se puede deshacer.`,
+  'tool.confirm.deleteDiscount': (p: { label: string }) => `¿Eliminar el descuento ${p.label}? No se puede deshacer.`,
+  'tool.confirm.orderFinal': (p: { status: 'cancelled' | 'returned'; label: string }) =>
+    `¿${p.status === 'cancelled' ? 'Cancelar el' : 'Marcar como devuelto el'} ${p.label}? No se puede deshacer.`,
+  'tool.confirm.takeStock': (p: { count: number; name: string; reason: string; left: number }) =>
+    `¿Sacar ${p.count} de ${p.name} del inventario (${p.reason})? Quedarían ${p.left}.`,
+  'tool.kind.product': 'el producto',
+  'tool.kind.category': 'la categoría',
+  'tool.kind.discount': 'el descuento',
+  'tool.notConfirmed.delete': (p: { kind: string; id: string }) => `No se cambió nada: el comerciante no confirmó eliminar ${p.kind} ${p.id}.`,
+  'tool.notConfirmed.order': (p: { label: string; status: string }) => `No se cambió nada: el comerciante no confirmó; el ${p.label} sigue ${p.status}.`,
+  'tool.notConfirmed.stock': (p: { id: string; stock: number }) =>
+    `No se cambió nada: el comerciante no confirmó vaciar el inventario de ${p.id}; sigue en ${p.stock}.`,
+  'tool.deleted': (p: { kind: string; id: string; deleted: boolean }) =>
+    p.deleted ? `Se eliminó ${p.kind} ${p.id}.` : `Whatalo no eliminó ${p.kind} ${p.id}.`,
+  'tool.customer': (p: { name: string; id: string; orders?: number; spent?: string }, f: Formatter) =>
+    `${p.name} (${p.id})${p.orders === undefined ? '' : `: ${p.orders} ${f.plural(p.orders, { one: 'pedido', other: 'pedidos' })}`}` +
+    `${p.spent ? `, ${p.spent} gastados` : ''}.`,
+  'tool.customer.added': (p: { name: string; id: string }) => `Se agregó el cliente ${p.name} (${p.id}).`,
+  'tool.updated': (p: { kind: string; label: string; id: string; fields: string[] }) =>
+    `Se actualizó ${p.kind ? `${p.kind} ` : ''}${p.label} (${p.id}): ${p.fields.join(', ')}.`,
+  'tool.kind.customer': 'el cliente',
+  'tool.category': (p: { label: string; id: string }) => `Categoría ${p.label} (${p.id}).`,
+  'tool.category.created': (p: { label: string; id: string }) => `Se creó la categoría ${p.label} (${p.id}).`,
+  'tool.category.updated': (p: { label: string; id: string }) => `Se actualizó la categoría ${p.label} (${p.id}).`,
+  'tool.category.noDescription': ' Las categorías de Whatalo no tienen descripción, así que la descripción no se guardó.',
+  'tool.discount.percent': (p: { value: number }) => `${p.value} % de descuento`,
+  'tool.discount.fixed': (p: { amount: string }) => `${p.amount} de descuento`,
+  'tool.discount': (p: { label: string; id: string; value: string; usable: boolean }) =>
+    `Descuento ${p.label} (${p.id}): ${p.value}${p.usable ? '' : ', no se puede usar ahora'}.`,
+  'tool.discount.created': (p: { label: string; id: string; value: string }) => `Se creó el descuento ${p.label} (${p.id}): ${p.value}.`,
+  'tool.discount.applies': (p: { code: string; amount: string; total: string }) => `El código ${p.code} aplica: ${p.amount} de descuento sobre ${p.total}.`,
+  'tool.discount.doesNotApply': (p: { code: string; reason: string | null }) => `El código ${p.code} no aplica${p.reason ? `: ${p.reason}` : ''}.`,
+  'tool.product.created': (p: { label: string; id: string; price: string; visible: boolean }) =>
+    `Se creó ${p.label} (${p.id}) a ${p.price}, ${p.visible ? 'visible' : 'oculto'}.`,
+  'tool.product.hidden': (p: { label: string; id: string }) => `${p.label} (${p.id}) está oculto en la tienda.`,
+  'tool.stock': (p: { id: string; sku?: string | null; stock: number }) =>
+    `El producto ${p.id}${p.sku ? ` (SKU ${p.sku})` : ''} tiene ${p.stock} en existencia.`,
+  'tool.stock.variants': (p: { listed: string[]; more: number }) => ` Variantes: ${p.listed.join(', ')}${p.more ? ` y ${p.more} más` : ''}.`,
+  'tool.stock.moved': (p: { id: string; before: number; after: number; delta: string; reason: string }) =>
+    `Existencia de ${p.id}: ${p.before} → ${p.after} (${p.delta}, ${p.reason}).`,
+  'tool.sales': (p: { orders: number; from: string; to: string; zone: string; revenue: string; average: string; best?: string }, f: Formatter) =>
+    `${p.orders} ${f.plural(p.orders, { one: 'pedido pagado', other: 'pedidos pagados' })} del ${p.from} al ${p.to} (${p.zone}): ventas ${p.revenue}, ` +
+    `promedio ${p.average}.${p.best ? ` El más vendido: ${p.best}.` : ''}`,
 };
 
 /** The record a 404 is about, with its article: the API client names it in English (`product`). */

@@ -40,6 +40,7 @@ import { PROMPTS, type PromptRecord } from '../tools/prompts.js';
 import { NAME, VERSION } from '../version.js';
 import type { AccessSource } from './access.js';
 import type { RunCall, ToolCallContext } from './call.js';
+import { toolTexts } from '../tools/texts.js';
 
 export interface ServerDeps {
   /** The enabled tools, in list order, as `tools/list` shows them. */
@@ -107,12 +108,15 @@ function lazySchemaValidator(): jsonSchemaValidator {
   return { getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema) };
 }
 
-/** The yes/no form of a confirmation: one boolean, "no" unless ticked. */
-const CONFIRM_SCHEMA = {
-  type: 'object',
-  properties: { confirm: { type: 'boolean', title: 'Yes, do it', default: false } },
-  required: ['confirm'],
-} as const;
+/** The yes/no form of a confirmation: one boolean, "no" unless ticked, its label in the person's language. */
+let confirmSchema: { type: 'object'; properties: { confirm: { type: 'boolean'; title: string; default: false } }; required: ['confirm'] } | undefined;
+function confirmForm(): NonNullable<typeof confirmSchema> {
+  return (confirmSchema ??= {
+    type: 'object',
+    properties: { confirm: { type: 'boolean', title: toolTexts().t('tool.confirm.option'), default: false } },
+    required: ['confirm'],
+  });
+}
 
 /**
  * Form elicitation as the host declared it: `elicitation.form`, or an empty `elicitation`
@@ -166,7 +170,7 @@ export function createServer(deps: ServerDeps): WhataloServer {
    */
   function asker(mode: 'form' | 'legacy', extra: Extra): (question: string) => Promise<boolean> {
     return async (message) => {
-      const params = { ...(mode === 'form' ? { mode: 'form' as const } : {}), message, requestedSchema: CONFIRM_SCHEMA };
+      const params = { ...(mode === 'form' ? { mode: 'form' as const } : {}), message, requestedSchema: confirmForm() };
       try {
         const answer = await server.request({ method: 'elicitation/create', params }, ElicitResultSchema, { signal: extra.signal });
         return answer.action === 'accept' && answer.content?.confirm === true;

@@ -4,6 +4,9 @@ import type { Category } from '../api/types.js';
 import { WhataloError } from '../errors.js';
 import { defined, defineTool, idArg } from './define.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
+import { toolTexts } from './texts.js';
+// Errors are for the model and stay English; the summary's copy of this sentence follows the person's language.
+import { en } from '../i18n/en.js';
 
 // The fields a model keys on; slug, is_active and created_at pass through a loose object unlisted.
 export const categorySchema = z.looseObject({ id: z.string(), name: z.string() });
@@ -13,7 +16,6 @@ const name = z.string().trim().min(1, 'must not be empty').max(100);
 // Whatalo's categories have no description (CONTRACT §4): the argument is kept for hosts that
 // send it, and never sent to the API.
 const description = z.string().max(1000).describe('Not stored: Whatalo categories have no description.');
-const NO_DESCRIPTION = ' Whatalo categories have no description, so the description given was not saved.';
 
 const label = (category: Pick<Category, 'name'>) => `«${category.name}»`;
 
@@ -31,7 +33,7 @@ export const listCategories = defineTool({
     const position = startPosition('list_categories', args, {});
     const page = await api.listCategories({ page: position.page, per_page: position.per_page });
     const data = pageResult(page, position);
-    return { text: pageSummary('categories', data, position), data };
+    return { text: pageSummary(toolTexts().t('tool.noun.categories'), data, position), data };
   },
 });
 
@@ -46,7 +48,7 @@ export const getCategory = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const category = await api.getCategory(args.category_id);
-    return { text: `Category ${label(category)} (${category.id}).`, data: { category } };
+    return { text: toolTexts().t('tool.category', { label: label(category), id: category.id }), data: { category } };
   },
 });
 
@@ -61,7 +63,12 @@ export const createCategory = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, { api }) {
     const category = await api.createCategory({ name: args.name });
-    return { text: `Created category ${label(category)} (${category.id}).${args.description ? NO_DESCRIPTION : ''}`, data: { category } };
+    return {
+      text:
+        toolTexts().t('tool.category.created', { label: label(category), id: category.id }) +
+        (args.description ? toolTexts().t('tool.category.noDescription') : ''),
+      data: { category },
+    };
   },
 });
 
@@ -82,10 +89,18 @@ export const updateCategory = defineTool({
   async handler(args, { api }) {
     const fields = defined({ name: args.name, is_active: args.is_active });
     if (Object.keys(fields).length === 0) {
-      throw new WhataloError('VALIDATION', `Invalid arguments: give name or is_active to change.${args.description !== undefined ? NO_DESCRIPTION : ''}`);
+      throw new WhataloError(
+        'VALIDATION',
+        `Invalid arguments: give name or is_active to change.${args.description !== undefined ? en['tool.category.noDescription'] : ''}`,
+      );
     }
     const category = await api.updateCategory(args.category_id, fields);
-    return { text: `Updated category ${label(category)} (${category.id}).${args.description ? NO_DESCRIPTION : ''}`, data: { category } };
+    return {
+      text:
+        toolTexts().t('tool.category.updated', { label: label(category), id: category.id }) +
+        (args.description ? toolTexts().t('tool.category.noDescription') : ''),
+      data: { category },
+    };
   },
 });
 
@@ -100,9 +115,10 @@ export const deleteCategory = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, { api, confirm }) {
     const id = args.category_id;
-    const yes = await confirm(async () => `Delete the category ${label(await api.getCategory(id))}? Its products stay, uncategorized. It cannot be undone.`);
-    if (!yes) return { text: `Nothing was changed: the merchant did not confirm deleting category ${id}.`, data: { id, deleted: false } };
+    const { t } = toolTexts();
+    const yes = await confirm(async () => t('tool.confirm.deleteCategory', { label: label(await api.getCategory(id)) }));
+    if (!yes) return { text: t('tool.notConfirmed.delete', { kind: t('tool.kind.category'), id }), data: { id, deleted: false } };
     const result = await api.deleteCategory(id);
-    return { text: result.deleted ? `Deleted category ${id}.` : `Whatalo did not delete category ${id}.`, data: { id, deleted: result.deleted === true } };
+    return { text: t('tool.deleted', { kind: t('tool.kind.category'), id, deleted: result.deleted === true }), data: { id, deleted: result.deleted === true } };
   },
 });

@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { CUSTOMER_SORTS, type Customer } from '../api/types.js';
 import { WhataloError } from '../errors.js';
-import { defined, defineTool, idArg, moneyArg, plural, sortArgs } from './define.js';
+import { defined, defineTool, idArg, moneyArg, sortArgs } from './define.js';
 import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
+import { toolTexts } from './texts.js';
 
 // The fields a model keys on; the others (named in get_customer's description) pass through
 // a loose object unlisted: a host pays for each listed byte in its context window.
@@ -58,7 +59,7 @@ export const listCustomers = defineTool({
     const position = startPosition('list_customers', args, filters);
     const page = await api.listCustomers({ ...filters, page: position.page, per_page: position.per_page });
     const data = pageResult(page, position);
-    return { text: pageSummary('customers', data, position), data };
+    return { text: pageSummary(toolTexts().t('tool.noun.customers'), data, position), data };
   },
 });
 
@@ -73,14 +74,18 @@ export const countCustomers = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, { api }) {
     const count = await api.countCustomers();
-    return { text: `The store has ${plural(count, 'customer')}.`, data: { count } };
+    return { text: toolTexts().t('tool.count.customers', { count }), data: { count } };
   },
 });
 
 async function summary(customer: Customer, store: () => Promise<{ currency: string } | undefined>): Promise<string> {
-  const orders = typeof customer.orders_count === 'number' ? `: ${plural(customer.orders_count, 'order')}` : '';
-  const spent = typeof customer.total_spent === 'number' ? `, ${formatMoney(customer.total_spent, (await store())?.currency)} spent` : '';
-  return `${customer.name} (${customer.id})${orders}${spent}.`;
+  const spent = typeof customer.total_spent === 'number' ? formatMoney(customer.total_spent, (await store())?.currency) : undefined;
+  return toolTexts().t('tool.customer', {
+    name: customer.name,
+    id: customer.id,
+    ...(typeof customer.orders_count === 'number' ? { orders: customer.orders_count } : {}),
+    ...(spent ? { spent } : {}),
+  });
 }
 
 export const getCustomer = defineTool({
@@ -111,7 +116,7 @@ export const createCustomer = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, { api }) {
     const customer = await api.createCustomer({ ...defined(args), name: args.name });
-    return { text: `Added customer ${customer.name} (${customer.id}).`, data: { customer } };
+    return { text: toolTexts().t('tool.customer.added', { name: customer.name, id: customer.id }), data: { customer } };
   },
 });
 
@@ -135,6 +140,9 @@ export const updateCustomer = defineTool({
     const fields = defined(rest);
     if (Object.keys(fields).length === 0) throw new WhataloError('VALIDATION', 'Invalid arguments: give name, email, phone or notes to change.');
     const customer = await api.updateCustomer(customer_id, fields);
-    return { text: `Updated customer ${customer.name} (${customer.id}): ${Object.keys(fields).join(', ')}.`, data: { customer } };
+    return {
+      text: toolTexts().t('tool.updated', { kind: toolTexts().t('tool.kind.customer'), label: customer.name, id: customer.id, fields: Object.keys(fields) }),
+      data: { customer },
+    };
   },
 });

@@ -5,6 +5,7 @@ import { WhataloError } from '../errors.js';
 import { commaList, dateArg, defined, defineTool, idArg, isId, moneyArg } from './define.js';
 import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
+import { toolTexts } from './texts.js';
 
 // The fields a model keys on; limits, dates, usage and what it applies to pass through unlisted.
 export const discountSchema = z.looseObject({ id: z.string(), code: z.string(), type: z.string(), value: z.number() });
@@ -16,7 +17,10 @@ const minOrder = moneyArg('Smallest order total it applies to.');
 const maxUses = z.number().int().min(1);
 
 async function valueText(discount: Discount, store: () => Promise<{ currency: string } | undefined>): Promise<string> {
-  return discount.type === 'percentage' ? `${discount.value} % off` : `${formatMoney(discount.value, (await store())?.currency)} off`;
+  const { t } = toolTexts();
+  return discount.type === 'percentage'
+    ? t('tool.discount.percent', { value: discount.value })
+    : t('tool.discount.fixed', { amount: formatMoney(discount.value, (await store())?.currency) });
 }
 
 const label = (discount: Pick<Discount, 'code'>) => `code ${discount.code}`;
@@ -35,7 +39,7 @@ export const listDiscounts = defineTool({
     const position = startPosition('list_discounts', args, filters);
     const page = await api.listDiscounts({ ...filters, page: position.page, per_page: position.per_page });
     const data = pageResult(page, position);
-    return { text: pageSummary('discount codes', data, position), data };
+    return { text: pageSummary(toolTexts().t('tool.noun.discounts'), data, position), data };
   },
 });
 
@@ -52,8 +56,11 @@ export const getDiscount = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api, store }) {
     const discount = await api.getDiscount(args.discount_id);
-    const usable = discount.is_usable === false ? ', not usable now' : '';
-    return { text: `Discount ${label(discount)} (${discount.id}): ${await valueText(discount, store)}${usable}.`, data: { discount } };
+    const value = await valueText(discount, store);
+    return {
+      text: toolTexts().t('tool.discount', { label: label(discount), id: discount.id, value, usable: discount.is_usable !== false }),
+      data: { discount },
+    };
   },
 });
 
@@ -103,7 +110,10 @@ export const createDiscount = defineTool({
       type: args.type,
       value: args.value,
     });
-    return { text: `Created discount ${label(discount)} (${discount.id}): ${await valueText(discount, store)}.`, data: { discount } };
+    return {
+      text: toolTexts().t('tool.discount.created', { label: label(discount), id: discount.id, value: await valueText(discount, store) }),
+      data: { discount },
+    };
   },
 });
 
@@ -134,7 +144,10 @@ export const updateDiscount = defineTool({
     const fields = defined({ ...rest, applicable_product_ids: ids(product_ids), applicable_category_ids: ids(category_ids) });
     if (Object.keys(fields).length === 0) throw new WhataloError('VALIDATION', 'Invalid arguments: give at least one field to change.');
     const discount = await api.updateDiscount(discount_id, fields);
-    return { text: `Updated discount ${label(discount)} (${discount.id}): ${Object.keys(fields).join(', ')}.`, data: { discount } };
+    return {
+      text: toolTexts().t('tool.updated', { kind: toolTexts().t('tool.kind.discount'), label: label(discount), id: discount.id, fields: Object.keys(fields) }),
+      data: { discount },
+    };
   },
 });
 
@@ -149,10 +162,11 @@ export const deleteDiscount = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, { api, confirm }) {
     const id = args.discount_id;
-    const yes = await confirm(async () => `Delete the discount ${label(await api.getDiscount(id))}? It cannot be undone.`);
-    if (!yes) return { text: `Nothing was changed: the merchant did not confirm deleting discount ${id}.`, data: { id, deleted: false } };
+    const { t } = toolTexts();
+    const yes = await confirm(async () => t('tool.confirm.deleteDiscount', { label: label(await api.getDiscount(id)) }));
+    if (!yes) return { text: t('tool.notConfirmed.delete', { kind: t('tool.kind.discount'), id }), data: { id, deleted: false } };
     const result = await api.deleteDiscount(id);
-    return { text: result.deleted ? `Deleted discount ${id}.` : `Whatalo did not delete discount ${id}.`, data: { id, deleted: result.deleted === true } };
+    return { text: t('tool.deleted', { kind: t('tool.kind.discount'), id, deleted: result.deleted === true }), data: { id, deleted: result.deleted === true } };
   },
 });
 
@@ -170,8 +184,12 @@ export const validateDiscount = defineTool({
     const currency = (await store())?.currency;
     const data = { valid: check.valid === true, discount_amount: check.discount_amount ?? null, reason: check.reason ?? null };
     const text = data.valid
-      ? `Code ${args.code} applies: ${formatMoney(data.discount_amount, currency)} off ${formatMoney(args.order_total, currency)}.`
-      : `Code ${args.code} does not apply${data.reason ? `: ${data.reason}` : ''}.`;
+      ? toolTexts().t('tool.discount.applies', {
+          code: args.code,
+          amount: formatMoney(data.discount_amount, currency),
+          total: formatMoney(args.order_total, currency),
+        })
+      : toolTexts().t('tool.discount.doesNotApply', { code: args.code, reason: data.reason });
     return { text, data };
   },
 });

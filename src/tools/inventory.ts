@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Inventory } from '../api/types.js';
 import { WhataloError, isWhataloError } from '../errors.js';
 import { defineTool, idArg } from './define.js';
+import { toolTexts } from './texts.js';
 
 const MAX_STOCK = 1_000_000_000;
 
@@ -15,7 +16,7 @@ function variantsText(inventory: Inventory): string {
   const variants = inventory.variants ?? [];
   if (variants.length === 0) return '';
   const listed = variants.slice(0, 10).map((v) => `${[v.variant_type, v.variant_value].filter(Boolean).join(' ') || v.variant_id}: ${v.stock_quantity}`);
-  return ` Variants: ${listed.join(', ')}${variants.length > 10 ? `, and ${variants.length - 10} more` : ''}.`;
+  return toolTexts().t('tool.stock.variants', { listed, more: Math.max(0, variants.length - 10) });
 }
 
 export const getInventory = defineTool({
@@ -29,8 +30,8 @@ export const getInventory = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const inventory = await api.getInventory(args.product_id);
-    const sku = inventory.sku ? ` (SKU ${inventory.sku})` : '';
-    return { text: `Product ${inventory.product_id}${sku} has ${inventory.stock_quantity} in stock.${variantsText(inventory)}`, data: { inventory } };
+    const text = toolTexts().t('tool.stock', { id: inventory.product_id, sku: inventory.sku, stock: inventory.stock_quantity }) + variantsText(inventory);
+    return { text, data: { inventory } };
   },
 });
 
@@ -78,12 +79,12 @@ export const adjustInventory = defineTool({
         const now = await read();
         if (now.stock_quantity + args.delta > 0) return undefined;
         const left = Math.max(0, now.stock_quantity + args.delta);
-        return `Take ${-args.delta} of ${await productName(api, now)} out of stock (${args.reason})? It then has ${left} left.`;
+        return toolTexts().t('tool.confirm.takeStock', { count: -args.delta, name: await productName(api, now), reason: args.reason, left });
       });
       if (!yes) {
         const inventory = await read();
         return {
-          text: `Nothing was changed: the merchant did not confirm emptying the stock of ${id}; it stays at ${inventory.stock_quantity}.`,
+          text: toolTexts().t('tool.notConfirmed.stock', { id, stock: inventory.stock_quantity }),
           data: { inventory: { ...inventory, previous_quantity: inventory.stock_quantity }, changed: false },
         };
       }
@@ -92,7 +93,13 @@ export const adjustInventory = defineTool({
     const previous = before?.stock_quantity ?? after.stock_quantity - args.delta;
     const sign = args.delta > 0 ? '+' : '';
     return {
-      text: `Stock of ${after.product_id}: ${previous} → ${after.stock_quantity} (${sign}${args.delta}, ${args.reason}).`,
+      text: toolTexts().t('tool.stock.moved', {
+        id: after.product_id,
+        before: previous,
+        after: after.stock_quantity,
+        delta: `${sign}${args.delta}`,
+        reason: args.reason,
+      }),
       data: { inventory: { ...after, previous_quantity: previous }, changed: true },
     };
   },

@@ -4,6 +4,8 @@
  * thousands separators and the currency's own number of decimals: `2,891.53 MXN`.
  */
 
+import { englishTexts, toolTexts } from './texts.js';
+
 // Building an Intl.NumberFormat costs far more than formatting with one (two per call were
 // ~7 % of a tool call's CPU); currencies are few, so each one's decimals and formatter are kept.
 const decimalsByCurrency = new Map<string, number>();
@@ -24,8 +26,12 @@ export function currencyDecimals(currency: string | null | undefined): number {
   return decimals;
 }
 
-/** `2,891.53 MXN`; an amount with no currency is still grouped and rounded. */
+/**
+ * `2,891.53 MXN`; an amount with no currency is still grouped and rounded. A person reading
+ * Spanish gets the i18n core's `$2,891.53 MXN` (Intl, in their locale); English keeps the fast path.
+ */
 export function formatMoney(amount: number | null | undefined, currency: string | null | undefined): string {
+  if (!englishTexts()) return currency ? toolTexts().money(amount ?? 0, currency) : toolTexts().number(amount ?? 0);
   const decimals = currencyDecimals(currency);
   const value = amount ?? 0;
   const number = exactlyWritten(value, decimals) ?? formatterFor(decimals).format(value);

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { StoreApi } from '../api/client.js';
 import { MAX_PER_PAGE, ORDER_SORTS, ORDER_STATUSES, PAYMENT_STATUSES, type Order, type OrderStatus, type Store } from '../api/types.js';
 import { WhataloError } from '../errors.js';
-import { cents, commaList, dateArg, defined, defineTool, fromCents, idArg, moneyArg, plural, sortArgs } from './define.js';
+import { cents, commaList, dateArg, defined, defineTool, fromCents, idArg, moneyArg, sortArgs } from './define.js';
 import { currencyDecimals, formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
 import { dayOf, instantOf, knownZone } from './time.js';
+import { orderStatusText, paymentStatusText, toolTexts } from './texts.js';
 
 // Output records declare the fields a model keys on; the others (named in get_order's
 // description) pass through a loose object unlisted: a host pays for each listed byte in its context window.
@@ -24,8 +25,7 @@ const isStatus = (s: string) => (ORDER_STATUSES as readonly string[]).includes(s
 
 /** #1042 for Juan García (5,200.00 COP) — an order as the merchant knows it. */
 function orderLabel(order: Order): string {
-  const who = order.customer_name ? ` for ${order.customer_name}` : '';
-  return `order #${order.order_number}${who} (${formatMoney(order.total, order.currency)})`;
+  return toolTexts().t('tool.order.label', { number: order.order_number, customer: order.customer_name, total: formatMoney(order.total, order.currency) });
 }
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -76,7 +76,7 @@ export const listOrders = defineTool({
     const position = startPosition('list_orders', args, filters);
     const page = await api.listOrders({ ...filters, page: position.page, per_page: position.per_page });
     const data = pageResult(page, position);
-    return { text: pageSummary('orders', data, position), data };
+    return { text: pageSummary(toolTexts().t('tool.noun.orders'), data, position), data };
   },
 });
 
@@ -93,7 +93,7 @@ export const countOrders = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const count = await api.countOrders(defined({ status: args.status }));
-    return { text: `The store has ${plural(count, `${args.status ? `${args.status.replaceAll(',', ' or ')} ` : ''}order`)}.`, data: { count } };
+    return { text: toolTexts().t('tool.count.orders', { count, statuses: args.status ? args.status.split(',').map(orderStatusText) : [] }), data: { count } };
   },
 });
 
@@ -117,7 +117,13 @@ export const getOrder = defineTool({
     const order = await withItems(api, await api.getOrder(args.order_id));
     const items = order.items ?? [];
     return {
-      text: `${capital(orderLabel(order))} (${order.id}): ${order.status}, payment ${order.payment_status}, ${plural(items.length, 'item')}.`,
+      text: toolTexts().t('tool.order', {
+        label: capital(orderLabel(order)),
+        id: order.id,
+        status: orderStatusText(order.status),
+        payment: paymentStatusText(order.payment_status),
+        items: items.length,
+      }),
       data: { order },
     };
   },
@@ -140,18 +146,28 @@ export const updateOrderStatus = defineTool({
   async handler(args, { api, confirm }) {
     let before: Order | undefined;
     if (FINAL_MOVES.has(args.status)) {
-      const verb = args.status === 'cancelled' ? 'Cancel' : 'Mark as returned';
+      const final = args.status as 'cancelled' | 'returned';
       const yes = await confirm(async () => {
         before = await api.getOrder(args.order_id);
-        return `${verb} ${orderLabel(before)}? It cannot be undone.`;
+        return toolTexts().t('tool.confirm.orderFinal', { status: final, label: orderLabel(before) });
       });
       if (!yes) {
         const order = before ?? (await api.getOrder(args.order_id));
-        return { text: `Nothing was changed: the merchant did not confirm; ${orderLabel(order)} stays ${order.status}.`, data: { order, changed: false } };
+        return {
+          text: toolTexts().t('tool.notConfirmed.order', { label: orderLabel(order), status: orderStatusText(order.status) }),
+          data: { order, changed: false },
+        };
       }
     }
     const order = await api.updateOrder(args.order_id, { status: args.status });
-    return { text: `${capital(orderLabel(order))} is now ${order.status}; payment ${order.payment_status}.`, data: { order, changed: true } };
+    return {
+      text: toolTexts().t('tool.order.moved', {
+        label: capital(orderLabel(order)),
+        status: orderStatusText(order.status),
+        payment: paymentStatusText(order.payment_status),
+      }),
+      data: { order, changed: true },
+    };
   },
 });
 
@@ -166,7 +182,7 @@ export const updatePaymentStatus = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const order = await api.updateOrder(args.order_id, { payment_status: args.payment_status });
-    return { text: `Payment of ${orderLabel(order)} is now ${order.payment_status}.`, data: { order } };
+    return { text: toolTexts().t('tool.order.paymentMoved', { label: orderLabel(order), payment: paymentStatusText(order.payment_status) }), data: { order } };
   },
 });
 
@@ -301,11 +317,17 @@ export const getSalesSummary = defineTool({
     const currency = shop?.currency ?? figures.currency;
     const data: SalesSummary = { from: args.from, to: toText, timezone: zone, ...figures, currency, currency_decimals: currencyDecimals(currency) };
     const money = (n: number | null) => formatMoney(n, currency);
-    const best = figures.top_products[0] ? ` Best seller: ${figures.top_products[0].name}.` : '';
+    const best = figures.top_products[0]?.name;
     return {
-      text:
-        `${plural(figures.order_count, 'paid order')} ${range} (${zone}): revenue ${money(figures.revenue)}, ` +
-        `average ${money(figures.average_order_value)}.${best}`,
+      text: toolTexts().t('tool.sales', {
+        orders: figures.order_count,
+        from: args.from,
+        to: toText,
+        zone,
+        revenue: money(figures.revenue),
+        average: money(figures.average_order_value),
+        ...(best ? { best } : {}),
+      }),
       data,
     };
   },

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Page, Pagination } from '../api/types.js';
 import { MAX_PER_PAGE } from '../api/types.js';
 import { WhataloError } from '../errors.js';
+import { toolTexts } from './texts.js';
 
 export const DEFAULT_LIMIT = 20;
 
@@ -109,10 +110,11 @@ function hasMore(pagination: Pagination, position: PagePosition): boolean {
   return position.page * position.per_page < pagination.total;
 }
 
-/** "Showing 21–40 of 57 products." — the text part of a list result. */
+/** "Showing 21–40 of 57 products." — the text part of a list result; `noun` in the person's language. */
 export function pageSummary(noun: string, result: { items: unknown[]; has_more: boolean; total: number }, position: PagePosition): string {
-  if (result.items.length === 0) return result.total === 0 ? `No ${noun} found.` : `No more ${noun}: this page is past the end (${result.total} in all).`;
+  const { t } = toolTexts();
+  if (result.items.length === 0) return result.total === 0 ? t('tool.page.empty', { noun }) : t('tool.page.pastEnd', { noun, total: result.total });
   const first = (position.page - 1) * position.per_page + 1;
   const last = first + result.items.length - 1;
-  return `Showing ${noun} ${first}–${last} of ${result.total}.${result.has_more ? ' More are available with next_cursor.' : ''}`;
+  return t('tool.page.showing', { noun, first, last, total: result.total, more: result.has_more });
 }

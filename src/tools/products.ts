@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { PRODUCT_SORTS, PRODUCT_STATUSES, STOCK_STATUSES, type Product, type ProductFields } from '../api/types.js';
 import { WhataloError } from '../errors.js';
-import { commaList, defined, defineTool, idArg, isId, moneyArg, plural, sortArgs } from './define.js';
+import { commaList, defined, defineTool, idArg, isId, moneyArg, sortArgs } from './define.js';
 import { formatMoney } from './money.js';
 import { listOutput, pageArgs, pageResult, pageSummary, startPosition } from './pagination.js';
+import { toolTexts } from './texts.js';
 
 // Output records declare the fields a model keys on; the others (named in get_product's
 // description) pass through a loose object unlisted: a host pays for each listed byte in its context window.
@@ -25,8 +26,6 @@ const categoryId = idArg('category', 'list_categories');
 export function productLabel(product: Pick<Product, 'name' | 'sku'>): string {
   return `«${product.name}»${product.sku ? ` (SKU ${product.sku})` : ''}`;
 }
-
-const visibility = (product: Pick<Product, 'is_active'>) => (product.is_active ? 'visible' : 'hidden');
 
 /** The store's currency for amounts in texts, or none when the store cannot be read. */
 async function currencyOf(store: () => Promise<{ currency: string } | undefined>): Promise<string | null> {
@@ -72,7 +71,7 @@ export const listProducts = defineTool({
     const page = await api.listProducts({ ...filters, page: position.page, per_page: position.per_page });
     const currency = await currencyOf(store);
     const data = pageResult(page, position);
-    return { text: pageSummary('products', data, position) + (currency ? ` Prices in ${currency}.` : ''), data };
+    return { text: pageSummary(toolTexts().t('tool.noun.products'), data, position) + (currency ? toolTexts().t('tool.pricesIn', { currency }) : ''), data };
   },
 });
 
@@ -87,8 +86,7 @@ export const countProducts = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const count = await api.countProducts({ status: args.status });
-    const which = args.status === 'all' ? '' : `${args.status} `;
-    return { text: `The store has ${plural(count, `${which}product`)}.`, data: { count, status: args.status } };
+    return { text: toolTexts().t('tool.count.products', { count, status: args.status }), data: { count, status: args.status } };
   },
 });
 
@@ -105,10 +103,16 @@ export const getProduct = defineTool({
   async handler(args, { api, store }) {
     const product = await api.getProduct(args.product_id);
     const currency = await currencyOf(store);
-    const stock = typeof product.stock_quantity === 'number' ? `, ${product.stock_quantity} in stock` : '';
-    const variants = product.variants?.length ? `, ${plural(product.variants.length, 'variant')}` : '';
+    const text = toolTexts().t('tool.product', {
+      label: productLabel(product),
+      id: product.id,
+      price: formatMoney(product.price, currency),
+      visible: product.is_active,
+      ...(typeof product.stock_quantity === 'number' ? { stock: product.stock_quantity } : {}),
+      variants: product.variants?.length ?? 0,
+    });
     return {
-      text: `${productLabel(product)} (${product.id}): ${formatMoney(product.price, currency)}, ${visibility(product)}${stock}${variants}.`,
+      text,
       data: { product },
     };
   },
@@ -164,7 +168,12 @@ export const createProduct = defineTool({
     const product = await api.createProduct({ ...productFields(args), name: args.name, price: args.price });
     const currency = await currencyOf(store);
     return {
-      text: `Created ${productLabel(product)} (${product.id}) at ${formatMoney(product.price, currency)}, ${visibility(product)}.`,
+      text: toolTexts().t('tool.product.created', {
+        label: productLabel(product),
+        id: product.id,
+        price: formatMoney(product.price, currency),
+        visible: product.is_active,
+      }),
       data: { product },
     };
   },
@@ -202,7 +211,7 @@ export const updateProduct = defineTool({
     }
     const product = await api.updateProduct(product_id, fields);
     const changed = Object.keys(rest).filter((k) => rest[k as keyof typeof rest] !== undefined);
-    return { text: `Updated ${productLabel(product)} (${product.id}): ${changed.join(', ')}.`, data: { product } };
+    return { text: toolTexts().t('tool.updated', { kind: '', label: productLabel(product), id: product.id, fields: changed }), data: { product } };
   },
 });
 
@@ -218,7 +227,7 @@ export const deactivateProduct = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, { api }) {
     const product = await api.updateProduct(args.product_id, { is_active: false });
-    return { text: `${productLabel(product)} (${product.id}) is hidden from the storefront.`, data: { product } };
+    return { text: toolTexts().t('tool.product.hidden', { label: productLabel(product), id: product.id }), data: { product } };
   },
 });
 
@@ -235,9 +244,10 @@ export const deleteProduct = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, { api, confirm }) {
     const id = args.product_id;
-    const yes = await confirm(async () => `Delete ${productLabel(await api.getProduct(id))}? It cannot be undone.`);
-    if (!yes) return { text: `Nothing was changed: the merchant did not confirm deleting product ${id}.`, data: { id, deleted: false } };
+    const { t } = toolTexts();
+    const yes = await confirm(async () => t('tool.confirm.deleteProduct', { label: productLabel(await api.getProduct(id)) }));
+    if (!yes) return { text: t('tool.notConfirmed.delete', { kind: t('tool.kind.product'), id }), data: { id, deleted: false } };
     const result = await api.deleteProduct(id);
-    return { text: result.deleted ? `Deleted product ${id}.` : `Whatalo did not delete product ${id}.`, data: { id, deleted: result.deleted === true } };
+    return { text: t('tool.deleted', { kind: t('tool.kind.product'), id, deleted: result.deleted === true }), data: { id, deleted: result.deleted === true } };
   },
 });

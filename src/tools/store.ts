@@ -1,6 +1,7 @@
 /** The store the sign-in chose: its name, currency, time zone and settings. */
 import { z } from 'zod';
 import { defineTool } from './define.js';
+import { toolTexts } from './texts.js';
 
 // The fields a model keys on; the others (named in the description) pass through unlisted.
 export const storeSchema = z.looseObject({ id: z.string(), name: z.string(), currency: z.string() });
@@ -18,8 +19,7 @@ export const getStore = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, { api }) {
     const store = await api.getStore();
-    const zone = store.timezone ? `, time zone ${store.timezone}` : '';
-    const url = store.storefront_url ? `, at ${store.storefront_url}` : '';
-    return { text: `Store ${store.name} (${store.id}), prices in ${store.currency}${zone}${url}.`, data: { store } };
+    const text = toolTexts().t('tool.store', { name: store.name, id: store.id, currency: store.currency, timezone: store.timezone, url: store.storefront_url });
+    return { text, data: { store } };
   },
 });
