@@ -11,6 +11,17 @@ import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandb
  * AS rate limits high enough for a suite that registers or signs in many times from one IP;
  * `startTestSandbox({ limits: RELAXED_LIMITS })`. The default stays Whatalo's (CONTRACT A5, A8).
  */
+/** What GET /sandbox/flags answers by default: every generous flag off, Whatalo's own limits (CONTRACT AC6). */
+export const DOCUMENTED_FLAGS = {
+  any_loopback_port: false,
+  store_hint: false,
+  public_introspection: false,
+  iss_parameter: false,
+  reference_metadata: false,
+  localhost_only: false,
+  limits: { registrations_per_hour: 10, token_per_minute_per_ip: 60, token_per_minute_per_client: 30 },
+} as const;
+
 export const RELAXED_LIMITS = { registrationsPerHour: 100_000, tokenPerMinutePerIp: 100_000, tokenPerMinutePerClient: 100_000 } as const;
 
 /** The AS flags and limits as GET/POST /sandbox/flags show them. */

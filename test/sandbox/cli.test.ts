@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DOCUMENTED_FLAGS } from '../helpers/sandbox.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli.js');
 
@@ -124,15 +125,7 @@ describe('whatalo-mcp sandbox', () => {
   it('is Whatalo as documented unless AS flags say otherwise; each flag and limit reaches /sandbox/flags', async () => {
     const plain = run([]);
     const base = JSON.parse(await plain.firstLine) as { issuer: string };
-    expect(await (await fetch(`${base.issuer}/sandbox/flags`)).json()).toMatchObject({
-      any_loopback_port: false,
-      store_hint: false,
-      public_introspection: false,
-      iss_parameter: false,
-      reference_metadata: false,
-      localhost_only: false,
-      limits: { registrations_per_hour: 10, token_per_minute_per_ip: 60, token_per_minute_per_client: 30 },
-    });
+    expect(await (await fetch(`${base.issuer}/sandbox/flags`)).json()).toMatchObject(DOCUMENTED_FLAGS);
     plain.child.kill('SIGTERM');
     await plain.exit;
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestSandbox, startTestSandbox } from '../helpers/sandbox.js';
+import { type TestSandbox, startTestSandbox, DOCUMENTED_FLAGS } from '../helpers/sandbox.js';
 import { introspect, refresh, register, sha256Hex, signIn, type RegisteredClient } from './as-kit.js';
 
 async function settingsPage(sb: TestSandbox): Promise<string> {
@@ -173,15 +173,7 @@ describe('/sandbox/ controls', () => {
 
   it('GET/POST /sandbox/flags: every flag off and Whatalo’s limits by default; a patch changes only what it names; bad input is 400', async () => {
     const flags = await (await fetch(`${sb.issuer}/sandbox/flags`)).json();
-    expect(flags).toEqual({
-      any_loopback_port: false,
-      store_hint: false,
-      public_introspection: false,
-      iss_parameter: false,
-      reference_metadata: false,
-      localhost_only: false,
-      limits: { registrations_per_hour: 10, token_per_minute_per_ip: 60, token_per_minute_per_client: 30 },
-    });
+    expect(flags).toEqual(DOCUMENTED_FLAGS);
     const changed = await sb.flags({ iss_parameter: true, limits: { token_per_minute_per_client: 500 } });
     expect(changed).toMatchObject({ iss_parameter: true, store_hint: false, limits: { token_per_minute_per_client: 500, token_per_minute_per_ip: 60 } });
     // The older control names the same store-hint flag.

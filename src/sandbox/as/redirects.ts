@@ -16,16 +16,26 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_IPS.has(hostname) || hostname === 'localhost';
 }
 
-/** Why `value` cannot be a `resource` or `audience` (RFC 8707 §2: absolute, no fragment; https or loopback http), or undefined. */
-export function resourceProblem(value: string): string | undefined {
+/**
+ * The URL `raw` names when it is one both fields may carry (RFC 6749 §3.1.2, RFC 8707 §2:
+ * absolute, no fragment, no credentials), else why not, in the words of `field`.
+ */
+function absoluteUrl(field: 'resource' | 'redirect_uri', raw: string): URL | string {
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(raw);
   } catch {
-    return `resource "${value}" is not an absolute URI`;
+    return `${field} "${raw}" is not an absolute URI`;
   }
-  if (value.includes('#')) return `resource "${value}" must not contain a fragment`;
-  if (url.username || url.password) return `resource "${value}" must not contain credentials`;
+  if (raw.includes('#')) return `${field} "${raw}" must not contain a fragment`;
+  if (url.username || url.password) return `${field} "${raw}" must not contain credentials`;
+  return url;
+}
+
+/** Why `value` cannot be a `resource` or `audience` (RFC 8707 §2: absolute, no fragment; https or loopback http), or undefined. */
+export function resourceProblem(value: string): string | undefined {
+  const url = absoluteUrl('resource', value);
+  if (typeof url === 'string') return url;
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return undefined;
   return `resource "${value}" must be an https URI (http only for localhost)`;
 }
@@ -35,14 +45,8 @@ export function resourceProblem(value: string): string | undefined {
  * sandbox flag) takes Whatalo's "except localhost" literally: no plain http on an IP literal.
  */
 export function redirectUriProblem(raw: string, localhostOnly = false): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return `redirect_uri "${raw}" is not an absolute URI`;
-  }
-  if (raw.includes('#')) return `redirect_uri "${raw}" must not contain a fragment`;
-  if (url.username || url.password) return `redirect_uri "${raw}" must not contain credentials`;
+  const url = absoluteUrl('redirect_uri', raw);
+  if (typeof url === 'string') return url;
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
     const allowed = localhostOnly ? url.hostname === 'localhost' : isLoopbackHost(url.hostname);
